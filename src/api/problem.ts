@@ -1,0 +1,95 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../logger';
+import { isMongoUnavailable } from '../db/connection';
+import { isTemporalUnavailable } from '../temporal/client';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface FieldError {
+  location: 'body' | 'query' | 'path' | 'header';
+  path: string;
+  message: string;
+}
+
+/**
+ * An RFC 9457 problem: `slug` makes the stable `type` (`/problems/<slug>`, served
+ * as documentation by the API), `detail` is the human sentence for this case.
+ */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly slug: string,
+    readonly title: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+
+  get type(): string {
+    return `/problems/${this.slug}`;
+  }
+
+  toJSON(instance?: string): Record<string, unknown> {
+    // extension members never override the standard ones
+    return { ...this.extra, type: this.type, title: this.title, status: this.status, detail: this.detail, instance };
+  }
+}
+
+export const notFound = (what: string) => new Problem(404, 'not-found', 'Not found', `${what} was not found`);
+
+export const dependencyUnavailable = (dependency: 'MongoDB' | 'Temporal', extra: Record<string, unknown> = {}) =>
+  new Problem(503, 'dependency-unavailable', 'Service unavailable', `${dependency} is unavailable; try again shortly`, extra);
+
+export function validationProblem(errors: FieldError[]): Problem {
+  const first = errors[0];
+  const detail = first
+    ? `${first.location}${first.path ? ` field '${first.path}'` : ''}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
+    : 'the request is invalid';
+  return new Problem(400, 'validation', 'Invalid request', detail, { errors });
+}
+
+export function zodFieldErrors(error: ZodError, location: FieldError['location']): FieldError[] {
+  return error.issues.map((issue) => ({
+    location,
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+  }));
+}
+
+export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, instance?: string): void {
+  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON(instance)));
+}
+
+/** Turns anything thrown by a route into a problem response; unknown errors are a logged 500. */
+export function problemHandler(logger: Logger, translate: (err: unknown) => Problem | undefined = () => undefined): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const problem = toProblem(err) ?? translate(err);
+    if (problem) {
+      if (problem.status >= 500) logger.warn({ err: (err as Error)?.message, path: req.path }, problem.detail);
+      return sendProblem(res, problem, req.originalUrl);
+    }
+    logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    sendProblem(res, new Problem(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'), req.originalUrl);
+  };
+}
+
+function toProblem(err: unknown): Problem | undefined {
+  if (err instanceof Problem) return err;
+  const e = err as { type?: string; status?: number; message?: string; limit?: number };
+  // body-parser's errors carry a `type`
+  if (e?.type === 'entity.parse.failed') {
+    return new Problem(400, 'malformed-body', 'Malformed body', `the body is not valid JSON: ${e.message}`);
+  }
+  if (e?.type === 'entity.too.large') {
+    return new Problem(413, 'body-too-large', 'Body too large', `the body exceeds the limit of ${e.limit} bytes`);
+  }
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', e.message ?? 'unsupported encoding');
+  }
+  if (isMongoUnavailable(err)) return dependencyUnavailable('MongoDB');
+  if (isTemporalUnavailable(err)) return dependencyUnavailable('Temporal');
+  return undefined;
+}

@@ -1,0 +1,86 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { TASK_QUEUE } from '../workflows/task-queue';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** Every environment variable offerflow reads; the README's table lists the same. */
+const envSchema = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  MONGODB_URI: optionalString,
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  FERRETDB_PORT: port.default(27017),
+  OFFERFLOW_DATA_DIR: z.string().min(1).default('.data'),
+  OFFERFLOW_CACHE_DIR: optionalString,
+  PUBLIC_URL: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Base of the links customers open (invitations, offers). */
+  publicUrl: string;
+  /** Undefined in the embedded default until `npm start` has started FerretDB. */
+  mongodbUri?: string;
+  temporalAddress?: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  temporalPort: number;
+  temporalUiPort: number;
+  ferretdbPort: number;
+  dataDir: string;
+  cacheDir: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
+    mongodbUri: e.MONGODB_URI,
+    temporalAddress: e.TEMPORAL_ADDRESS,
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    temporalPort: e.TEMPORAL_PORT,
+    temporalUiPort: e.TEMPORAL_UI_PORT,
+    ferretdbPort: e.FERRETDB_PORT,
+    dataDir: path.resolve(e.OFFERFLOW_DATA_DIR),
+    cacheDir: e.OFFERFLOW_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'offerflow'),
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Config for a process (API, worker) that must be told where its dependencies are. */
+export function requireConnections(config: Config): Config & { mongodbUri: string; temporalAddress: string } {
+  const missing = [
+    config.mongodbUri ? undefined : 'MONGODB_URI',
+    config.temporalAddress ? undefined : 'TEMPORAL_ADDRESS',
+  ].filter(Boolean);
+  if (missing.length > 0) {
+    throw new ConfigError(`${missing.join(' and ')} must be set (npm start sets them for the embedded servers)`);
+  }
+  return config as Config & { mongodbUri: string; temporalAddress: string };
+}

@@ -1,0 +1,81 @@
+import mongoose from 'mongoose';
+import type { Logger } from '../logger';
+
+export interface MongoHandle {
+  connection: mongoose.Connection;
+  /** Resolves once the first connection succeeded (retrying in the background until then). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a mongoose connection that keeps retrying until MongoDB answers, so a
+ * process can start (and report 503) while the database is still down.
+ * Commands are never buffered: with MongoDB unavailable they fail at once.
+ */
+export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTimeoutMS?: number } = {}): MongoHandle {
+  const connection = mongoose.createConnection();
+  connection.set('bufferCommands', false);
+  // Models are usually registered before the first connection succeeds; mongoose's
+  // automatic init would then fail once and stay failed, so indexes are built below.
+  connection.set('autoIndex', false);
+  connection.set('autoCreate', false);
+  let closed = false;
+  const ready = (async () => {
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        await connection.openUri(uri, {
+          bufferCommands: false,
+          autoIndex: false,
+          autoCreate: false,
+          serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5000,
+          // FerretDB (and a single mongod) have no retryable-writes sessions.
+          retryWrites: false,
+        });
+        await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
+        if (attempt > 1) logger.info({ attempt }, 'connected to MongoDB');
+        return;
+      } catch (err) {
+        if (closed) return;
+        if (attempt === 1 || attempt % 10 === 0) {
+          logger.warn({ err: (err as Error).message, attempt }, 'MongoDB unavailable, retrying');
+        }
+        await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 2000)));
+      }
+    }
+  })();
+  return {
+    connection,
+    ready,
+    async close() {
+      closed = true;
+      await connection.close().catch(() => undefined);
+    },
+  };
+}
+
+/** True when `err` means MongoDB could not be reached (as opposed to a bad command). */
+export function isMongoUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const names = ['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError'];
+  if (names.includes(err.name)) return true;
+  return err.name === 'MongooseError' && /before initial connection is complete|Connection was force closed|client must be connected/i.test(err.message);
+}
+
+/** Round-trips a ping; rejects when MongoDB does not answer within `timeoutMs`. */
+export async function pingMongo(connection: mongoose.Connection, timeoutMs = 1500): Promise<void> {
+  if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) {
+    throw new Error(`not connected (state ${mongoose.ConnectionStates[connection.readyState]})`);
+  }
+  await withTimeout(connection.db.admin().command({ ping: 1 }, { timeoutMS: timeoutMs }), timeoutMs);
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,31 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+export const INVITATION_STATUSES = ['active', 'revoked', 'expired'] as const;
+
+/** A trial invitation as stored; written only by the invitation workflow's activities. */
+export const invitationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    partnerId: { type: String, required: true },
+    sku: { type: String, required: true },
+    code: { type: String, required: true },
+    status: { type: String, required: true, enum: INVITATION_STATUSES },
+    createdBy: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+    revokedAt: { type: Date },
+    revokedBy: { type: String },
+    expiredAt: { type: Date },
+    workflowId: { type: String, required: true },
+    /** Monotonic per invitation: a snapshot is written only over an older one. */
+    revision: { type: Number, required: true, min: 1 },
+  },
+  { collection: 'invitations', versionKey: false, strict: 'throw' },
+);
+
+// The customer's link looks an invitation up by its code.
+invitationSchema.index({ code: 1 }, { unique: true });
+// A partner's list, newest first.
+invitationSchema.index({ partnerId: 1, createdAt: -1, _id: -1 });
+
+export type InvitationDoc = InferSchemaType<typeof invitationSchema>;

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config';
+import { ManagedChild, type ChildExit } from './local/child';
+import { assertPortFree, PortInUseError, waitFor } from './local/ports';
+import { startLocalServers, type LocalServers } from './local/stack';
+
+/**
+ * `npm start`: the whole service on this machine. Starts FerretDB and the
+ * Temporal dev server unless MONGODB_URI / TEMPORAL_ADDRESS point elsewhere,
+ * then the worker and the API as child processes, and stops all of them
+ * together: on Ctrl-C, or as soon as any one of them dies.
+ */
+const say = (line: string) => process.stderr.write(`[offerflow] ${line}\n`);
+
+let stopping = false;
+let servers: LocalServers | undefined;
+const apps: ManagedChild[] = [];
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  await Promise.all(apps.map((c) => c.stop()));
+  await servers?.stop();
+  say(code === 0 ? 'stopped' : 'stopped after a failure');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const config = loadConfig();
+  await assertPortFree(config.port, config.host, 'PORT');
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+  const onExit = (exit: ChildExit) => {
+    if (stopping) return;
+    say(`${exit.name} exited unexpectedly (${exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`}); stopping everything`);
+    void shutdown(1);
+  };
+
+  if (!config.mongodbUri || !config.temporalAddress) {
+    say(`starting ${[!config.mongodbUri && 'FerretDB', !config.temporalAddress && 'the Temporal dev server'].filter(Boolean).join(' and ')} (data in ${config.dataDir})`);
+  }
+  servers = await startLocalServers(config, { kind: 'console' });
+  for (const child of [servers.ferretdb?.child, servers.temporal?.child]) void child?.exited.then(onExit);
+  if (stopping) return;
+
+  const env = { ...process.env, MONGODB_URI: servers.mongodbUri, TEMPORAL_ADDRESS: servers.temporalAddress };
+  for (const name of ['worker', 'api'] as const) {
+    const child = spawnEntry(name, env);
+    apps.push(child);
+    void child.exited.then(onExit);
+  }
+
+  const apiUrl = `http://${config.host}:${config.port}`;
+  await waitFor('the API', () => healthy(`${apiUrl}/healthz`), 120_000, 250);
+  if (stopping) return;
+  say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  say(`API          ${apiUrl}   (health: ${apiUrl}/healthz)`);
+  if (servers.temporal?.uiUrl) say(`Temporal UI  ${servers.temporal.uiUrl}`);
+  else say(`Temporal     ${servers.temporalAddress} (external)`);
+  say(`MongoDB      ${servers.mongodbUri}${servers.ferretdb ? ` (FerretDB, data in ${path.join(config.dataDir, 'ferretdb')})` : ' (external)'}`);
+  say('press Ctrl-C to stop');
+}
+
+/** Starts src/<name>/main as a node process, through tsx when running from TypeScript sources. */
+function spawnEntry(name: 'worker' | 'api', env: NodeJS.ProcessEnv): ManagedChild {
+  const fromSource = path.extname(__filename) === '.ts';
+  const entry = path.join(__dirname, name, `main${fromSource ? '.ts' : '.js'}`);
+  const args = fromSource ? ['--import', 'tsx', entry] : [entry];
+  return new ManagedChild(name, process.execPath, args, { env, output: { kind: 'console' }, detached: true });
+}
+
+async function healthy(url: string): Promise<void> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  if (res.status !== 200) throw new Error(`/healthz answered ${res.status}: ${await res.text()}`);
+}
+
+main().catch((err) => {
+  const expected = err instanceof PortInUseError || err instanceof ConfigError;
+  say(`cannot start: ${expected ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  void shutdown(1);
+});

@@ -1,0 +1,46 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig, requireConnections } from '../config';
+import { openMongo } from '../db/connection';
+import { createModels } from '../db/models';
+import { createLogger } from '../logger';
+import { waitFor } from '../local/ports';
+import { installSdkLogger } from './runtime';
+import { createWorker } from './worker';
+
+/** The worker process: runs every workflow and activity on the task queue until SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = requireConnections(loadConfig());
+  const logger = createLogger('worker', config.logLevel);
+  installSdkLogger(logger);
+  const mongo = openMongo(config.mongodbUri, logger);
+  const models = createModels(mongo.connection);
+  logger.info({ address: config.temporalAddress, namespace: config.temporalNamespace }, 'connecting to Temporal');
+  const connection = await waitFor(
+    'Temporal',
+    () => NativeConnection.connect({ address: config.temporalAddress }),
+    Number.POSITIVE_INFINITY,
+    2000,
+  );
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    deps: { models },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      logger.info({ signal }, 'shutting down');
+      worker.shutdown();
+    });
+  }
+  logger.info({ taskQueue: config.taskQueue }, 'worker running');
+  await worker.run();
+  await connection.close();
+  await mongo.close();
+  logger.info('worker stopped');
+}
+
+main().catch((err) => {
+  process.stderr.write(`worker failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,134 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { createApp } from '../../src/api/app';
+import { openMongo, type MongoHandle } from '../../src/db/connection';
+import { createModels, type Models } from '../../src/db/models';
+import { createLogger } from '../../src/logger';
+import { openTemporal, type TemporalHandle } from '../../src/temporal/client';
+import { installSdkLogger } from '../../src/worker/runtime';
+import { createWorker } from '../../src/worker/worker';
+import { testEnv } from './servers';
+
+export interface TestStack {
+  baseUrl: string;
+  models: Models;
+  client: Client;
+  taskQueue: string;
+  dbName: string;
+  /** Calls the API; `body` is sent as JSON. */
+  http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResult>;
+  stop(): Promise<void>;
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+let sdkLoggerInstalled = false;
+
+/**
+ * The real thing, in this process: the API on a free port, a worker on a task
+ * queue of its own, both against the run's Temporal dev server and a database of
+ * this file's own on the run's FerretDB.
+ */
+export async function startTestStack(opts: { worker?: boolean; mongodbUri?: string; temporalAddress?: string } = {}): Promise<TestStack> {
+  if (!sdkLoggerInstalled) {
+    installSdkLogger(logger);
+    sdkLoggerInstalled = true;
+  }
+  const suffix = randomBytes(4).toString('hex');
+  const dbName = `test_${suffix}`;
+  const taskQueue = `test-${suffix}`;
+  const mongo: MongoHandle = openMongo(`${opts.mongodbUri ?? testEnv('mongodbUri')}${dbName}`, logger, { serverSelectionTimeoutMS: 1000 });
+  const models = createModels(mongo.connection);
+  const temporal: TemporalHandle = openTemporal(opts.temporalAddress ?? testEnv('temporalAddress'), 'default');
+  if (!opts.mongodbUri) await mongo.ready;
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (opts.worker !== false) {
+    nativeConnection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: { models },
+      workflowBundle: { codePath: testEnv('workflowBundle') },
+    });
+    workerRun = worker.run();
+  }
+
+  const app = createApp({
+    models,
+    temporal: temporal.client,
+    taskQueue,
+    publicUrl: 'http://offers.test',
+    logger,
+    mongoConnection: mongo.connection,
+    temporalConnection: temporal.connection,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    baseUrl,
+    models,
+    client: temporal.client,
+    taskQueue,
+    dbName,
+    http: (method, path, body, headers = {}) => httpCall(baseUrl, method, path, body, headers),
+    async stop() {
+      await new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      });
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await nativeConnection?.close();
+      await temporal.close();
+      if (!opts.mongodbUri) await mongo.connection.dropDatabase().catch(() => undefined);
+      await mongo.close();
+    },
+  };
+}
+
+export async function httpCall(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${baseUrl}${path}`, init);
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

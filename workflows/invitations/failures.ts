@@ -1,0 +1,4 @@
+/** ApplicationFailure types the invitation workflow refuses with; the API maps each to a problem. */
+export const InvitationFailure = {
+  NotActive: 'InvitationNotActive',
+} as const;

@@ -1,0 +1,11 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { InvitationState, RevokeInvitationRequest } from './types';
+
+/** The invitation's current state. */
+export const invitationStateQuery = defineQuery<InvitationState>('state');
+
+/** Completes once the invitation is stored; used with update-with-start so creation answers with stored state. */
+export const invitationRecordedUpdate = defineUpdate<InvitationState>('recorded');
+
+/** Revokes an active invitation (refused with InvitationNotActive otherwise). */
+export const revokeInvitationUpdate = defineUpdate<InvitationState, [RevokeInvitationRequest]>('revoke');
