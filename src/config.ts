@@ -29,6 +29,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Names of every environment variable offerflow reads. */
+export const ENV_VARS = Object.keys(envSchema.shape) as Array<keyof Env>;
+
 export interface Config {
   port: number;
   host: string;
@@ -68,7 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     temporalUiPort: e.TEMPORAL_UI_PORT,
     ferretdbPort: e.FERRETDB_PORT,
     dataDir: path.resolve(e.OFFERFLOW_DATA_DIR),
-    cacheDir: e.OFFERFLOW_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'offerflow'),
+    cacheDir: e.OFFERFLOW_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'offerflow'),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -10,4 +10,6 @@ export interface ApiDeps {
   /** Base of customer-facing links, e.g. https://offers.example.com */
   publicUrl: string;
   logger: Logger;
+  /** How long a request waits for a workflow to confirm (e.g. the record stored) before answering 202. */
+  updateWaitMs: number;
 }

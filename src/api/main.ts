@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     publicUrl: config.publicUrl,
     logger,
+    updateWaitMs: 10_000,
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });

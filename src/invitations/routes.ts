@@ -12,6 +12,7 @@ import { problemFor } from '../api/business-problems';
 import { notFound } from '../api/problem';
 import { parse } from '../api/validate';
 import { newId, newLinkCode } from '../ids';
+import { withinMs } from '../temporal/within';
 import type { InvitationDoc } from './model';
 import { createInvitationSchema, invitationPathSchema } from './schemas';
 
@@ -52,7 +53,7 @@ export function invitationRoutes(deps: ApiDeps): Router {
     const body = parse(createInvitationSchema, req.body, 'body');
     const invitationId = newId('inv');
     const workflowId = invitationWorkflowId(invitationId);
-    const state = await deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
+    const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {
         workflowId,
         taskQueue: deps.taskQueue,
@@ -74,7 +75,15 @@ export function invitationRoutes(deps: ApiDeps): Router {
         ],
       }),
     });
-    res.status(201).location(`/v1/partners/${partnerId}/invitations/${invitationId}`).json(present(state));
+    const location = `/v1/partners/${partnerId}/invitations/${invitationId}`;
+    const state = await withinMs(recorded, deps.updateWaitMs);
+    if (!state) {
+      // Started, but not stored yet (MongoDB slow or down): the workflow keeps
+      // retrying, nothing is lost, and the invitation appears at its location.
+      res.status(202).location(location).json({ id: invitationId, status: 'pending', workflowId });
+      return;
+    }
+    res.status(201).location(location).json(present(state));
   });
 
   router.get(`${base}/:invitationId`, async (req, res) => {

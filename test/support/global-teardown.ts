@@ -8,5 +8,6 @@ export default async function globalTeardown(): Promise<void> {
     | undefined;
   if (!servers) return;
   await Promise.all([servers.ferretdb.child.stop(), servers.temporal.child.stop()]);
-  if (!process.env.OFFERFLOW_TEST_KEEP) fs.rmSync(servers.dir, { recursive: true, force: true });
+  if (process.env.OFFERFLOW_TEST_KEEP) process.stderr.write(`test servers' data and logs kept in ${servers.dir}\n`);
+  else fs.rmSync(servers.dir, { recursive: true, force: true });
 }

@@ -30,6 +30,15 @@ export interface HttpResult {
   text: string;
 }
 
+export interface StackOptions {
+  /** false: no worker (e.g. Temporal is meant to be unreachable). */
+  worker?: boolean;
+  /** Another MongoDB/FerretDB than the run's (URI ending in '/'); not awaited, not dropped. */
+  mongodbUri?: string;
+  temporalAddress?: string;
+  updateWaitMs?: number;
+}
+
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 let sdkLoggerInstalled = false;
@@ -39,7 +48,7 @@ let sdkLoggerInstalled = false;
  * queue of its own, both against the run's Temporal dev server and a database of
  * this file's own on the run's FerretDB.
  */
-export async function startTestStack(opts: { worker?: boolean; mongodbUri?: string; temporalAddress?: string } = {}): Promise<TestStack> {
+export async function startTestStack(opts: StackOptions = {}): Promise<TestStack> {
   if (!sdkLoggerInstalled) {
     installSdkLogger(logger);
     sdkLoggerInstalled = true;
@@ -56,7 +65,7 @@ export async function startTestStack(opts: { worker?: boolean; mongodbUri?: stri
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
   if (opts.worker !== false) {
-    nativeConnection = await NativeConnection.connect({ address: testEnv('temporalAddress') });
+    nativeConnection = await NativeConnection.connect({ address: opts.temporalAddress ?? testEnv('temporalAddress') });
     worker = await createWorker({
       connection: nativeConnection,
       namespace: 'default',
@@ -73,6 +82,7 @@ export async function startTestStack(opts: { worker?: boolean; mongodbUri?: stri
     taskQueue,
     publicUrl: 'http://offers.test',
     logger,
+    updateWaitMs: opts.updateWaitMs ?? 10_000,
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });

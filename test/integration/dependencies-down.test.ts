@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { serverBinaries } from '../../src/local/binaries';
+import { startFerretDB, type RunningFerretDB } from '../../src/local/ferretdb';
+import { freePort } from '../../src/local/ports';
+import { loadConfig } from '../../src/config';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { testEnv } from '../support/servers';
+
+const stacks: TestStack[] = [];
+const start = async (...args: Parameters<typeof startTestStack>) => {
+  const s = await startTestStack(...args);
+  stacks.push(s);
+  return s;
+};
+afterAll(async () => {
+  await Promise.all(stacks.map((s) => s.stop()));
+});
+
+const closedPort = async () => `127.0.0.1:${await freePort()}`;
+
+describe('/healthz and routes while a dependency is down', () => {
+  it('answers 200 with each dependency up', async () => {
+    const stack = await start();
+    const res = await stack.http('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', dependencies: { mongodb: { status: 'up' }, temporal: { status: 'up' } } });
+  });
+
+  it('MongoDB unreachable: 503 naming it, from /healthz and from routes that read it; never a crash', async () => {
+    const stack = await start({ mongodbUri: `mongodb://${await closedPort()}/`, worker: false });
+    const health = await stack.http('GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(health.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(health.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'MongoDB is down' });
+    expect(health.body.dependencies.mongodb.status).toBe('down');
+    expect(health.body.dependencies.temporal).toEqual({ status: 'up' });
+
+    const read = await stack.http('GET', '/v1/partners/p1/invitations/inv_x');
+    expect(read.status).toBe(503);
+    expect(read.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'MongoDB is unavailable; try again shortly' });
+    // still serving
+    expect((await stack.http('GET', '/healthz')).status).toBe(503);
+  });
+
+  it('Temporal unreachable: 503 naming it, and starting a workflow is a quick 503', async () => {
+    const stack = await start({ temporalAddress: await closedPort(), worker: false });
+    const health = await stack.http('GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(health.body).toMatchObject({ detail: 'Temporal is down' });
+    expect(health.body.dependencies.mongodb).toEqual({ status: 'up' });
+
+    const t0 = Date.now();
+    const create = await stack.http('POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
+    expect(create.status).toBe(503);
+    expect(create.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'Temporal is unavailable; try again shortly' });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await stack.models.Invitation.countDocuments()).toBe(0);
+  });
+
+  it('both unreachable: 503 naming both', async () => {
+    const stack = await start({ mongodbUri: `mongodb://${await closedPort()}/`, temporalAddress: await closedPort(), worker: false });
+    const health = await stack.http('GET', '/healthz');
+    expect(health.status).toBe(503);
+    expect(health.body.detail).toBe('MongoDB and Temporal are down');
+  });
+
+  describe('a MongoDB outage and its end', () => {
+    let ferretdb: RunningFerretDB;
+    let port: number;
+    const bins = serverBinaries(loadConfig().cacheDir);
+    const dataDir = path.join(testEnv('dir'), `outage-${process.pid}`);
+    const startOwn = () => startFerretDB({ bin: bins.ferretdb, host: '127.0.0.1', port, dataDir, output: { kind: 'ignore' } });
+    beforeAll(async () => {
+      port = await freePort();
+      ferretdb = await startOwn();
+    });
+    afterAll(async () => {
+      await ferretdb.child.stop();
+    });
+
+    it('nothing is lost: an invitation created during the outage is stored once MongoDB is back', async () => {
+      const stack = await start({ mongodbUri: ferretdb.uri, updateWaitMs: 1500 });
+      await eventually(async () => (await stack.http('GET', '/healthz')).status === 200, 10_000, 'healthz 200');
+
+      await ferretdb.child.stop();
+      const down = await eventually(async () => {
+        const r = await stack.http('GET', '/healthz');
+        return r.status === 503 && r;
+      }, 20_000, 'healthz 503');
+      expect(down.body.dependencies.mongodb.status).toBe('down');
+
+      // The workflow starts, its activity cannot store yet: 202, not an error.
+      const created = await stack.http('POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
+      expect(created.status).toBe(202);
+      expect(created.body).toMatchObject({ status: 'pending', workflowId: `invitation:${created.body.id}` });
+
+      ferretdb = await startOwn();
+      await eventually(async () => (await stack.http('GET', '/healthz')).status === 200, 30_000, 'healthz 200 again');
+      const stored = await eventually(async () => {
+        const r = await stack.http('GET', `/v1/partners/p1/invitations/${created.body.id}`);
+        return r.status === 200 && r;
+      }, 30_000, 'the invitation to be stored after the outage');
+      expect(stored.body).toMatchObject({ id: created.body.id, status: 'active', sku: 'O365-E3' });
+    }, 90_000);
+  });
+});

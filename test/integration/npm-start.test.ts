@@ -1,0 +1,187 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/local/ports';
+import { httpCall } from '../support/stack';
+import { descendants, isAlive } from '../support/processes';
+import { testEnv } from '../support/servers';
+
+const root = path.resolve(__dirname, '../..');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  /** The exit code, or the signal npm re-raised on itself after its script stopped cleanly. */
+  exited: Promise<number | string | null>;
+}
+
+/** Runs `npm start` in its own process group, as a terminal would. */
+function npmStart(env: Record<string, string | undefined>): Started {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, LOG_LEVEL: 'warn' };
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
+  const child = spawn('npm', ['start'], { cwd: root, env: childEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | string | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(s: Started, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(s.output())) {
+    if (Date.now() > deadline) throw new Error(`no ${pattern} in npm start's output:\n${s.output()}`);
+    if (s.child.exitCode !== null) throw new Error(`npm start exited (${s.child.exitCode}) before ${pattern}:\n${s.output()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Resolves once none of `pids` runs any more; fails naming the survivors after 20 s. */
+async function allDead(pids: number[]): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (pids.some(isAlive)) {
+    if (Date.now() > deadline) throw new Error(`still running: ${pids.filter(isAlive).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function ports() {
+  const [api, temporal, ui, ferretdb] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  return { PORT: String(api), TEMPORAL_PORT: String(temporal), TEMPORAL_UI_PORT: String(ui), FERRETDB_PORT: String(ferretdb) };
+}
+
+const embedded = { MONGODB_URI: undefined, TEMPORAL_ADDRESS: undefined };
+const running: Started[] = [];
+afterAll(async () => {
+  // whatever a failed test left running: its whole process group
+  for (const s of running) {
+    try {
+      process.kill(-s.child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+describe('npm start', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-start-'));
+  let env: Record<string, string | undefined>;
+  let invitationId: string;
+  beforeAll(async () => {
+    env = { ...(await ports()), ...embedded, OFFERFLOW_DATA_DIR: dataDir };
+  });
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts FerretDB, Temporal (with its UI), the worker and the API, and Ctrl-C stops every one of them', async () => {
+    const s = npmStart(env);
+    running.push(s);
+    await waitForOutput(s, /ready in [\d.]+s/);
+    const api = `http://127.0.0.1:${env.PORT}`;
+    expect(s.output()).toContain(`API          ${api}`);
+    expect(s.output()).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
+
+    const health = await httpCall(api, 'GET', '/healthz');
+    expect(health.status).toBe(200);
+    const ui = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/<html/i);
+
+    const created = await httpCall(api, 'POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
+    expect(created.status).toBe(201);
+    invitationId = created.body.id;
+
+    const tree = descendants(s.child.pid!);
+    for (const name of ['ferretdb', 'temporal server start-dev', 'src/worker/main.ts', 'src/api/main.ts']) {
+      expect(tree.map((p) => p.cmd).join('\n')).toContain(name);
+    }
+    // data under OFFERFLOW_DATA_DIR, servers bound to loopback only
+    expect(fs.existsSync(path.join(dataDir, 'temporal.db'))).toBe(true);
+    expect(fs.readdirSync(path.join(dataDir, 'ferretdb')).some((f) => f.endsWith('.sqlite'))).toBe(true);
+
+    process.kill(-s.child.pid!, 'SIGINT'); // what Ctrl-C does: the whole foreground group
+    expect(await s.exited).toBe('SIGINT'); // npm passes the signal on once its script has exited
+    await allDead(tree.map((p) => p.pid));
+    expect(s.output()).toContain('[offerflow] stopped');
+  }, 120_000);
+
+  it('a second start finds the data of the first; a dying child stops everything, non-zero', async () => {
+    const s = npmStart(env);
+    running.push(s);
+    await waitForOutput(s, /ready in [\d.]+s/);
+    const api = `http://127.0.0.1:${env.PORT}`;
+    const stored = await httpCall(api, 'GET', `/v1/partners/p1/invitations/${invitationId}`);
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ id: invitationId, status: 'active' });
+    const wf = await httpCall(api, 'GET', `/v1/partners/p1/invitations/${invitationId}/workflow`);
+    expect(wf.status).toBe(200);
+    expect(wf.body).toMatchObject({ status: 'RUNNING', state: { id: invitationId, status: 'active' } });
+
+    const tree = descendants(s.child.pid!);
+    const worker = tree.find((p) => p.cmd.includes('src/worker/main.ts'))!;
+    process.kill(worker.pid, 'SIGKILL');
+    expect(await s.exited).toBe(1);
+    expect(s.output()).toMatch(/worker exited unexpectedly \(signal SIGKILL\); stopping everything/);
+    await allDead(tree.map((p) => p.pid));
+  }, 120_000);
+
+  it.each(['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'FERRETDB_PORT'])('a taken %s is named, with the variable that changes it', async (variable) => {
+    const taken = await ports();
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(Number(taken[variable as keyof typeof taken]), '127.0.0.1', r));
+    try {
+      const s = npmStart({ ...taken, ...embedded, OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused') });
+      running.push(s);
+      expect(await s.exited).toBe(1);
+      const port = taken[variable as keyof typeof taken];
+      expect(s.output()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what uses it, or set ${variable} to another port`);
+      expect(descendants(s.child.pid!)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
+
+  it('with MONGODB_URI and TEMPORAL_ADDRESS set, starts only the worker and the API against them', async () => {
+    const { PORT } = await ports();
+    const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-external', OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused') });
+    running.push(s);
+    await waitForOutput(s, /ready in [\d.]+s/);
+    expect(s.output()).not.toContain('starting FerretDB');
+    expect(s.output()).toContain(`Temporal     ${testEnv('temporalAddress')} (external)`);
+    const cmds = descendants(s.child.pid!).map((p) => p.cmd).join('\n');
+    expect(cmds).not.toMatch(/ferretdb|start-dev/);
+    const created = await httpCall(`http://127.0.0.1:${PORT}`, 'POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
+    expect(created.status).toBe(201);
+    const tree = descendants(s.child.pid!);
+    process.kill(-s.child.pid!, 'SIGTERM');
+    expect(await s.exited).toBe('SIGTERM');
+    await allDead(tree.map((p) => p.pid));
+    expect(s.output()).toContain('[offerflow] stopped');
+    expect(fs.existsSync(path.join(dataDir, 'unused'))).toBe(false);
+  }, 120_000);
+
+  it('the compiled build (what the Docker image runs) serves the same way', async () => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+    const { PORT } = await ports();
+    const child = spawn(process.execPath, [path.join(root, 'dist/src/start.js')], {
+      cwd: root,
+      env: { ...process.env, PORT, LOG_LEVEL: 'warn', MONGODB_URI: `${testEnv('mongodbUri')}compiled_build`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'compiled-build' },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const s: Started = { child, output: () => output, exited: new Promise((r) => child.on('exit', (code, signal) => r(code ?? signal))) };
+    running.push(s);
+    await waitForOutput(s, /ready in [\d.]+s/);
+    expect(descendants(child.pid!).map((p) => p.cmd).join('\n')).toMatch(/dist\/src\/worker\/main\.js[\s\S]*dist\/src\/api\/main\.js|dist\/src\/api\/main\.js[\s\S]*dist\/src\/worker\/main\.js/);
+    const created = await httpCall(`http://127.0.0.1:${PORT}`, 'POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
+    expect(created.status).toBe(201);
+    process.kill(child.pid!, 'SIGTERM');
+    expect(await s.exited).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,88 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const root = path.resolve(__dirname, '../..');
+const run = promisify(execFile);
+
+// ESLint loads its (ESM) config with a dynamic import, which jest's module
+// sandbox cannot do, so it runs in a child process: one for the whole file.
+const LINT_SCRIPT = `
+const { ESLint } = require('eslint');
+(async () => {
+  const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+  const eslint = new ESLint({ cwd: process.cwd() });
+  const repo = await eslint.lintFiles(['.']);
+  const texts = [];
+  for (const { code, filePath } of input) {
+    const [r] = await eslint.lintText(code, { filePath });
+    texts.push(r.messages.map((m) => m.ruleId + ': ' + m.message));
+  }
+  process.stdout.write(JSON.stringify({
+    files: repo.length,
+    problems: repo.flatMap((r) => r.messages.map((m) => require('path').relative(process.cwd(), r.filePath) + ':' + m.line + ' ' + m.ruleId + ': ' + m.message)),
+    texts,
+  }));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+const workflowFile = path.join(root, 'workflows/invitations/example.ts');
+const refused: Array<[string, string]> = [
+  ["import fs from 'node:fs'; fs.readFileSync('x');", '@typescript-eslint/no-restricted-imports'],
+  ["import { randomUUID } from 'crypto'; randomUUID();", '@typescript-eslint/no-restricted-imports'],
+  ["import mongoose from 'mongoose'; mongoose.connect('x');", '@typescript-eslint/no-restricted-imports'],
+  ["import { Client } from '@temporalio/client'; new Client();", '@typescript-eslint/no-restricted-imports'],
+  ["import { createActivities } from '../../activities'; createActivities({} as never);", '@typescript-eslint/no-restricted-imports'],
+  ["import { createApp } from '../../src/api/app'; createApp({} as never);", '@typescript-eslint/no-restricted-imports'],
+  ['export const t = Date.now();', 'no-restricted-properties'],
+  ['export const r = Math.random();', 'no-restricted-properties'],
+  ['export const e = process.env.X;', 'no-restricted-globals'],
+];
+const allowed = [
+  "import type { Activities } from '../../activities';",
+  "import { proxyActivities, sleep } from '@temporalio/workflow';",
+  'const acts = proxyActivities<Activities>({ startToCloseTimeout: 1000 });',
+  'export async function wf(): Promise<void> { await sleep(1); void acts; }',
+].join('\n');
+
+let lint: { files: number; problems: string[]; texts: string[][] };
+
+beforeAll(async () => {
+  const cases = [...refused.map(([code]) => code), allowed].map((code) => ({ code, filePath: workflowFile }));
+  const child = execFile(process.execPath, ['-e', LINT_SCRIPT], { cwd: root, maxBuffer: 16 << 20 });
+  child.stdin!.end(JSON.stringify(cases));
+  const out = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`eslint failed: ${stderr}`))));
+  });
+  lint = JSON.parse(out);
+}, 120_000);
+
+describe('static checks', () => {
+  it('eslint reports nothing anywhere in the repository', () => {
+    expect(lint.problems).toEqual([]);
+    expect(lint.files).toBeGreaterThan(20);
+  });
+
+  it('tsc --noEmit (strict) compiles everything', async () => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    const output = await run(process.execPath, [tsc, '--noEmit', '-p', root], { cwd: root }).then(
+      () => '',
+      (err: { stdout?: string; message: string }) => err.stdout || err.message,
+    );
+    expect(output).toBe('');
+  }, 120_000);
+
+  describe('the workflow determinism rule', () => {
+    it.each(refused.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
+      expect(lint.texts[i]!.map((m) => m.split(':')[0])).toContain(rule);
+    });
+
+    it('allows type-only imports of activities and the Temporal workflow API', () => {
+      expect(lint.texts[refused.length]).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { ConfigError, loadConfig, requireConnections } from '../../src/config';
+
+describe('configuration from the environment', () => {
+  it('has realistic defaults for the embedded stack', () => {
+    const c = loadConfig({ HOME: '/home/u' });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:3000',
+      temporalNamespace: 'default',
+      taskQueue: 'offerflow',
+      temporalPort: 7233,
+      temporalUiPort: 8233,
+      ferretdbPort: 27017,
+      dataDir: path.resolve('.data'),
+      cacheDir: '/home/u/.cache/offerflow',
+      logLevel: 'info',
+    });
+    expect(c.mongodbUri).toBeUndefined();
+    expect(c.temporalAddress).toBeUndefined();
+  });
+
+  it('treats empty MONGODB_URI / TEMPORAL_ADDRESS as unset', () => {
+    const c = loadConfig({ MONGODB_URI: ' ', TEMPORAL_ADDRESS: '' });
+    expect(c.mongodbUri).toBeUndefined();
+    expect(c.temporalAddress).toBeUndefined();
+  });
+
+  it('names each bad variable and what it got', () => {
+    expect(() => loadConfig({ PORT: 'eighty', FERRETDB_PORT: '70000', LOG_LEVEL: 'loud' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', FERRETDB_PORT: '70000' });
+    } catch (err) {
+      expect((err as Error).message).toMatch(/PORT: .*\(got "eighty"\)/);
+      expect((err as Error).message).toMatch(/FERRETDB_PORT: .*\(got "70000"\)/);
+    }
+  });
+
+  it('the API and worker processes refuse to start without both addresses', () => {
+    expect(() => requireConnections(loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233' }))).toThrow('MONGODB_URI must be set');
+    expect(() => requireConnections(loadConfig({}))).toThrow('MONGODB_URI and TEMPORAL_ADDRESS must be set');
+    expect(requireConnections(loadConfig({ MONGODB_URI: 'mongodb://m/x', TEMPORAL_ADDRESS: 't:7233' })).mongodbUri).toBe('mongodb://m/x');
+  });
+
+  it('PUBLIC_URL sets the base of customer links, without a trailing slash', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://offers.example.com/' }).publicUrl).toBe('https://offers.example.com');
+  });
+});
