@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { ManagedChild, type ChildExit } from './local/child';
-import { assertPortFree, PortInUseError, waitFor } from './local/ports';
+import { waitFor } from './async';
+import { assertPortFree, PortInUseError } from './local/ports';
 import { startLocalServers, type LocalServers } from './local/stack';
 
 /**

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { withinMs } from '../async';
 import type { Logger } from '../logger';
 
 export interface MongoHandle {
@@ -67,15 +68,6 @@ export async function pingMongo(connection: mongoose.Connection, timeoutMs = 150
   if (connection.readyState !== mongoose.ConnectionStates.connected || !connection.db) {
     throw new Error(`not connected (state ${mongoose.ConnectionStates[connection.readyState]})`);
   }
-  await withTimeout(connection.db.admin().command({ ping: 1 }, { timeoutMS: timeoutMs }), timeoutMs);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
+  const answer = await withinMs(connection.db.admin().command({ ping: 1 }, { timeoutMS: timeoutMs }), timeoutMs);
+  if (!answer) throw new Error(`no answer within ${timeoutMs} ms`);
 }

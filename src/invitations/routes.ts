@@ -8,11 +8,11 @@ import type { InvitationState } from '../../workflows/invitations/types';
 import { OfferId, PartnerId, LifecycleStage } from '../../workflows/search-attributes';
 import { Stage } from '../../workflows/stages';
 import type { ApiDeps } from '../api/deps';
+import { withinMs } from '../async';
 import { problemFor } from '../api/business-problems';
 import { notFound } from '../api/problem';
 import { parse } from '../api/validate';
 import { newId, newLinkCode } from '../ids';
-import { withinMs } from '../temporal/within';
 import type { InvitationDoc } from './model';
 import { createInvitationSchema, invitationPathSchema } from './schemas';
 

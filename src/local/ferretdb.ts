@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { ManagedChild, type OutputSink } from './child';
-import { waitFor } from './ports';
+import { waitFor } from '../async';
 
 export interface FerretDBOptions {
   bin: string;

@@ -31,20 +31,3 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     });
   });
 }
-
-/** Polls `probe` until it resolves, or fails with the last error after `timeoutMs`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: number, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      return await probe();
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)}s: ${String((last as Error)?.message ?? last)}`);
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}

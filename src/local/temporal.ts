@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { ManagedChild, type OutputSink } from './child';
-import { waitFor } from './ports';
+import { waitFor } from '../async';
 
 export interface TemporalDevServerOptions {
   bin: string;

@@ -3,7 +3,7 @@ import { loadConfig, requireConnections } from '../config';
 import { openMongo } from '../db/connection';
 import { createModels } from '../db/models';
 import { createLogger } from '../logger';
-import { waitFor } from '../local/ports';
+import { waitFor } from '../async';
 import { installSdkLogger } from './runtime';
 import { createWorker } from './worker';
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { waitFor } from '../../src/async';
 import { freePort } from '../../src/local/ports';
 import { httpCall } from '../support/stack';
 import { descendants, isAlive } from '../support/processes';
@@ -39,13 +40,11 @@ async function waitForOutput(s: Started, pattern: RegExp, timeoutMs = 60_000): P
 }
 
 /** Resolves once none of `pids` runs any more; fails naming the survivors after 20 s. */
-async function allDead(pids: number[]): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (pids.some(isAlive)) {
-    if (Date.now() > deadline) throw new Error(`still running: ${pids.filter(isAlive).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const allDead = (pids: number[]) =>
+  waitFor('every process to exit', async () => {
+    const alive = pids.filter(isAlive);
+    if (alive.length) throw new Error(`still running: ${alive.join(', ')}`);
+  }, 20_000, 100);
 
 async function ports() {
   const [api, temporal, ui, ferretdb] = [await freePort(), await freePort(), await freePort(), await freePort()];

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
+import { waitFor } from '../../src/async';
 import { openMongo, type MongoHandle } from '../../src/db/connection';
 import { createModels, type Models } from '../../src/db/models';
 import { createLogger } from '../../src/logger';
@@ -133,12 +134,15 @@ export async function httpCall(baseUrl: string, method: string, path: string, bo
 }
 
 /** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  return waitFor(
+    what,
+    async () => {
+      const value = await probe();
+      if (!value) throw new Error(`not yet (last: ${JSON.stringify(value)})`);
+      return value;
+    },
+    timeoutMs,
+    100,
+  );
 }

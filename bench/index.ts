@@ -1,0 +1,27 @@
+/**
+ * `npm run bench [-- <name> [args]]`: offerflow's benchmarks. Numbers are for
+ * comparing within one run on one machine (2 shared cores are noisy).
+ */
+import { benchStartToHealthy } from './start-to-healthy';
+
+const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  async start(args) {
+    const seconds = await benchStartToHealthy(Number(args[0] ?? 3));
+    console.log(`npm start → /healthz 200 (servers built): ${seconds.map((s) => `${s.toFixed(2)} s`).join(', ')} (run 1 on an empty data directory)`);
+  },
+};
+
+async function main() {
+  const [name, ...args] = process.argv.slice(2);
+  const selected = name ? { [name]: benchmarks[name] } : benchmarks;
+  for (const [n, run] of Object.entries(selected)) {
+    if (!run) throw new Error(`no benchmark '${n}'; there are: ${Object.keys(benchmarks).join(', ')}`);
+    console.log(`# ${n}`);
+    await run(args);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/** Small promise helpers shared by the processes and the tests. */
+
+/** Polls `probe` until it resolves, or fails with its last error after `timeoutMs`. */
+export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs: number, everyMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${what} did not happen within ${Math.round(timeoutMs / 1000)}s: ${String((last as Error)?.message ?? last)}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Resolves with `promise`'s value if it settles within `ms`, else with undefined.
+ * A rejection inside the window is passed on; one after it is swallowed (the
+ * caller has moved on).
+ */
+export async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+    promise.catch(() => undefined);
+  }
+}
