@@ -24,6 +24,9 @@ const envSchema = z.object({
   OFFERFLOW_DATA_DIR: z.string().min(1).default('.data'),
   OFFERFLOW_CACHE_DIR: optionalString,
   PUBLIC_URL: optionalString,
+  OFFERFLOW_OPERATOR_TOKEN: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,6 +51,9 @@ export interface Config {
   dataDir: string;
   cacheDir: string;
   logLevel: Env['LOG_LEVEL'];
+  /** The platform operator's token (npm start generates one under the data directory when unset). */
+  operatorToken?: string;
+  rateLimit: { perMinute: number; burst: number };
 }
 
 export class ConfigError extends Error {}
@@ -73,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.OFFERFLOW_DATA_DIR),
     cacheDir: e.OFFERFLOW_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'offerflow'),
     logLevel: e.LOG_LEVEL,
+    operatorToken: e.OFFERFLOW_OPERATOR_TOKEN,
+    rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
   };
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { ensureOperatorToken } from './auth/operator-token';
 import { ManagedChild, type ChildExit } from './local/child';
 import { waitFor } from './async';
 import { assertPortFree, PortInUseError } from './local/ports';
@@ -46,7 +47,10 @@ async function main(): Promise<void> {
   for (const child of [servers.ferretdb?.child, servers.temporal?.child]) void child?.exited.then(onExit);
   if (stopping) return;
 
-  const env = { ...process.env, MONGODB_URI: servers.mongodbUri, TEMPORAL_ADDRESS: servers.temporalAddress };
+  // The embedded default makes an operator token if none is given; against external servers it must be given.
+  const operator: { token?: string; created: boolean; file?: string } =
+    config.operatorToken || servers.ferretdb || servers.temporal ? ensureOperatorToken(config.dataDir, config.operatorToken) : { created: false };
+  const env = { ...process.env, MONGODB_URI: servers.mongodbUri, TEMPORAL_ADDRESS: servers.temporalAddress, OFFERFLOW_OPERATOR_TOKEN: operator.token };
   for (const name of ['worker', 'api'] as const) {
     const child = spawnEntry(name, env);
     apps.push(child);
@@ -61,6 +65,11 @@ async function main(): Promise<void> {
   if (servers.temporal?.uiUrl) say(`Temporal UI  ${servers.temporal.uiUrl}`);
   else say(`Temporal     ${servers.temporalAddress} (external)`);
   say(`MongoDB      ${servers.mongodbUri}${servers.ferretdb ? ` (FerretDB, data in ${path.join(config.dataDir, 'ferretdb')})` : ' (external)'}`);
+  if (operator.created) {
+    say(`operator token (shown once; kept in ${operator.file}): ${operator.token}`);
+  } else if (operator.file) {
+    say(`operator token: in ${operator.file}`);
+  }
   say('press Ctrl-C to stop');
 }
 
@@ -69,7 +78,7 @@ function spawnEntry(name: 'worker' | 'api', env: NodeJS.ProcessEnv): ManagedChil
   const fromSource = path.extname(__filename) === '.ts';
   const entry = path.join(__dirname, name, `main${fromSource ? '.ts' : '.js'}`);
   const args = fromSource ? ['--import', 'tsx', entry] : [entry];
-  return new ManagedChild(name, process.execPath, args, { env, output: { kind: 'console' }, detached: true });
+  return new ManagedChild(name, process.execPath, args, { env, output: { kind: 'console' }, detached: true, ipc: true });
 }
 
 async function healthy(url: string): Promise<void> {

@@ -1,13 +1,16 @@
 import express, { type Express } from 'express';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Connection as TemporalConnection } from '@temporalio/client';
-import { invitationRoutes } from '../invitations/routes';
 import { businessProblem } from './business-problems';
 import type { ApiDeps } from './deps';
+import { docsRouter } from './docs';
 import { healthRouter } from './health';
+import { BODY_LIMIT_BYTES } from './limits';
+import { buildOpenApi } from './openapi';
 import { Problem, problemHandler } from './problem';
-
-export const BODY_LIMIT_BYTES = 64 * 1024;
+import { requestLog } from './request-log';
+import { expressPath, mountRoutes } from './route';
+import { allRoutes } from './routes';
 
 export interface AppDeps extends ApiDeps {
   mongoConnection: MongoConnection;
@@ -18,23 +21,37 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
-
+  app.use(requestLog(deps.logger));
   app.use(healthRouter({ mongo: deps.mongoConnection, temporal: deps.temporalConnection }));
+
+  const routes = allRoutes(deps);
+  app.use(docsRouter(() => buildOpenApi(routes, '1')));
 
   app.use((req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !req.is('application/json')) {
-      return next(
-        new Problem(415, 'unsupported-media-type', 'Unsupported media type', `send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'})`),
-      );
+      return next(new Problem('unsupported-media-type', `send the body as application/json (got ${req.headers['content-type'] ?? 'no content type'})`));
     }
     next();
   });
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
 
-  app.use(invitationRoutes(deps));
+  const router = express.Router();
+  mountRoutes(router, routes, deps);
+  app.use(router);
 
-  app.use((req, _res, next) => next(new Problem(404, 'not-found', 'Not found', `no route for ${req.method} ${req.path}`)));
+  // A known path with another method: 405 and the methods it has.
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) byPath.set(expressPath(r.path), (byPath.get(expressPath(r.path)) ?? new Set()).add(r.method.toUpperCase()));
+  const matchers = [...byPath].map(([p, methods]) => ({ re: new RegExp(`^${p.replace(/:\w+/g, '[^/]+')}/?$`), methods }));
+  app.use((req, _res, next) => {
+    const known = matchers.find((m) => m.re.test(req.path));
+    if (known) {
+      const allow = [...known.methods].join(', ');
+      return next(new Problem('method-not-allowed', `${req.method} is not allowed on ${req.path}; use ${allow}`, {}, { Allow: allow }));
+    }
+    next(new Problem('not-found', `no route for ${req.method} ${req.path}`));
+  });
   app.use(problemHandler(deps.logger, businessProblem));
   return app;
 }

@@ -1,9 +1,15 @@
 import { loadConfig, requireConnections } from '../config';
+import { seedCatalog } from '../catalog/seed';
+import { CustomerDirectory } from '../customers/directory/directory';
 import { openMongo } from '../db/connection';
 import { createModels } from '../db/models';
 import { createLogger } from '../logger';
+import { hashSecret } from '../auth/tokens';
 import { openTemporal } from '../temporal/client';
 import { createApp } from './app';
+import { RateLimiter } from './rate-limit';
+
+export const DEFAULT_UPDATE_WAIT_MS = 10_000;
 
 /** The API process: serves HTTP on HOST:PORT, even while MongoDB or Temporal is down (answering 503). */
 async function main(): Promise<void> {
@@ -11,13 +17,19 @@ async function main(): Promise<void> {
   const logger = createLogger('api', config.logLevel);
   const mongo = openMongo(config.mongodbUri, logger, { serverSelectionTimeoutMS: 2000 });
   const temporal = openTemporal(config.temporalAddress, config.temporalNamespace);
+  const models = createModels(mongo.connection);
+  if (!config.operatorToken) logger.warn('OFFERFLOW_OPERATOR_TOKEN is not set: the operator routes (/v1/operator) answer 401');
+  void mongo.ready.then(() => seedCatalog(models)).catch((err) => logger.error({ err }, 'seeding the catalog failed'));
   const app = createApp({
-    models: createModels(mongo.connection),
+    models,
+    directory: new CustomerDirectory(mongo.connection),
     temporal: temporal.client,
     taskQueue: config.taskQueue,
     publicUrl: config.publicUrl,
     logger,
-    updateWaitMs: 10_000,
+    updateWaitMs: DEFAULT_UPDATE_WAIT_MS,
+    rateLimiter: new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst),
+    operatorTokenHash: config.operatorToken ? hashSecret(config.operatorToken) : undefined,
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });
@@ -28,17 +40,19 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   server.on('listening', () => logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening'));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      server.close(async () => {
-        await Promise.all([mongo.close(), temporal.close()]);
-        process.exit(0);
-      });
-      server.closeIdleConnections();
-      setTimeout(() => process.exit(0), 5000).unref();
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close(async () => {
+      await Promise.all([mongo.close(), temporal.close()]);
+      process.exit(0);
     });
-  }
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  // Started by `npm start`: leave when the supervisor is gone, even if it was killed outright.
+  process.once('disconnect', () => stop('supervisor gone'));
 }
 
 main().catch((err) => {

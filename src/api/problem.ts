@@ -3,6 +3,7 @@ import { ZodError } from 'zod';
 import type { Logger } from '../logger';
 import { isMongoUnavailable } from '../db/connection';
 import { isTemporalUnavailable } from '../temporal/client';
+import { PROBLEM_TYPES, type ProblemSlug } from './problem-types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -17,14 +18,19 @@ export interface FieldError {
  * as documentation by the API), `detail` is the human sentence for this case.
  */
 export class Problem extends Error {
+  readonly status: number;
+  readonly title: string;
+
   constructor(
-    readonly status: number,
-    readonly slug: string,
-    readonly title: string,
+    readonly slug: ProblemSlug,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Response headers that go with it (Retry-After, WWW-Authenticate, Allow). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
+    this.status = PROBLEM_TYPES[slug].status;
+    this.title = PROBLEM_TYPES[slug].title;
   }
 
   get type(): string {
@@ -37,17 +43,17 @@ export class Problem extends Error {
   }
 }
 
-export const notFound = (what: string) => new Problem(404, 'not-found', 'Not found', `${what} was not found`);
+export const notFound = (what: string) => new Problem('not-found', `${what} was not found`);
 
 export const dependencyUnavailable = (dependency: 'MongoDB' | 'Temporal', extra: Record<string, unknown> = {}) =>
-  new Problem(503, 'dependency-unavailable', 'Service unavailable', `${dependency} is unavailable; try again shortly`, extra);
+  new Problem('dependency-unavailable', `${dependency} is unavailable; try again shortly`, extra);
 
 export function validationProblem(errors: FieldError[]): Problem {
   const first = errors[0];
   const detail = first
     ? `${first.location}${first.path ? ` field '${first.path}'` : ''}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`
     : 'the request is invalid';
-  return new Problem(400, 'validation', 'Invalid request', detail, { errors });
+  return new Problem('validation', detail, { errors });
 }
 
 export function zodFieldErrors(error: ZodError, location: FieldError['location']): FieldError[] {
@@ -59,7 +65,7 @@ export function zodFieldErrors(error: ZodError, location: FieldError['location']
 }
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, instance?: string): void {
-  res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON(instance)));
+  res.set(problem.headers).status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON(instance)));
 }
 
 /** Turns anything thrown by a route into a problem response; unknown errors are a logged 500. */
@@ -72,7 +78,7 @@ export function problemHandler(logger: Logger, translate: (err: unknown) => Prob
       return sendProblem(res, problem, req.originalUrl);
     }
     logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    sendProblem(res, new Problem(500, 'internal', 'Internal error', 'an unexpected error occurred; it has been logged'), req.originalUrl);
+    sendProblem(res, new Problem('internal', `an unexpected error occurred; it was logged with request id ${String(req.id ?? 'unknown')}`), req.originalUrl);
   };
 }
 
@@ -81,13 +87,13 @@ function toProblem(err: unknown): Problem | undefined {
   const e = err as { type?: string; status?: number; message?: string; limit?: number };
   // body-parser's errors carry a `type`
   if (e?.type === 'entity.parse.failed') {
-    return new Problem(400, 'malformed-body', 'Malformed body', `the body is not valid JSON: ${e.message}`);
+    return new Problem('malformed-body', `the body is not valid JSON: ${e.message}`);
   }
   if (e?.type === 'entity.too.large') {
-    return new Problem(413, 'body-too-large', 'Body too large', `the body exceeds the limit of ${e.limit} bytes`);
+    return new Problem('body-too-large', `the body exceeds the limit of ${e.limit} bytes`);
   }
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new Problem(415, 'unsupported-media-type', 'Unsupported media type', e.message ?? 'unsupported encoding');
+    return new Problem('unsupported-media-type', e.message ?? 'unsupported encoding');
   }
   if (isMongoUnavailable(err)) return dependencyUnavailable('MongoDB');
   if (isTemporalUnavailable(err)) return dependencyUnavailable('Temporal');

@@ -14,7 +14,7 @@ export interface MongoHandle {
  * process can start (and report 503) while the database is still down.
  * Commands are never buffered: with MongoDB unavailable they fail at once.
  */
-export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTimeoutMS?: number } = {}): MongoHandle {
+export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTimeoutMS?: number; maxPoolSize?: number } = {}): MongoHandle {
   const connection = mongoose.createConnection();
   connection.set('bufferCommands', false);
   // Models are usually registered before the first connection succeeds; mongoose's
@@ -30,6 +30,9 @@ export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTi
           autoIndex: false,
           autoCreate: false,
           serverSelectionTimeoutMS: opts.serverSelectionTimeoutMS ?? 5000,
+          // FerretDB v1 holds up to two SQLite connections per command in flight and
+          // has a pool of 100: a larger client pool can deadlock it under load.
+          maxPoolSize: opts.maxPoolSize ?? 16,
           // FerretDB (and a single mongod) have no retryable-writes sessions.
           retryWrites: false,
         });

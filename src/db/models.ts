@@ -1,9 +1,24 @@
 import type { Connection } from 'mongoose';
+import { idempotencyKeySchema } from '../api/idempotency-model';
+import { auditEventSchema } from '../audit/model';
+import { apiTokenSchema } from '../auth/model';
+import { catalogServiceSchema } from '../catalog/model';
+import { customerSchema, customerUserSchema } from '../customers/model';
 import { invitationSchema } from '../invitations/model';
+import { partnerSchema } from '../partners/model';
+import { userSchema } from '../users/model';
 
 /** Every model, bound to one connection (tests give each file its own database). */
 export function createModels(connection: Connection) {
   return {
+    Partner: connection.model('Partner', partnerSchema),
+    User: connection.model('User', userSchema),
+    ApiToken: connection.model('ApiToken', apiTokenSchema),
+    CatalogService: connection.model('CatalogService', catalogServiceSchema),
+    Customer: connection.model('Customer', customerSchema),
+    CustomerUser: connection.model('CustomerUser', customerUserSchema),
+    AuditEvent: connection.model('AuditEvent', auditEventSchema),
+    IdempotencyKey: connection.model('IdempotencyKey', idempotencyKeySchema),
     Invitation: connection.model('Invitation', invitationSchema),
   };
 }

@@ -1,128 +1,192 @@
-import { Router } from 'express';
+import { z } from 'zod';
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { trialInvitationWorkflow } from '../../workflows';
-import { InvitationFailure } from '../../workflows/invitations/failures';
 import { invitationWorkflowId } from '../../workflows/invitations/ids';
 import { invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from '../../workflows/invitations/messages';
 import type { InvitationState } from '../../workflows/invitations/types';
-import { OfferId, PartnerId, LifecycleStage } from '../../workflows/search-attributes';
+import { LifecycleStage, OfferId, PartnerId } from '../../workflows/search-attributes';
 import { Stage } from '../../workflows/stages';
-import type { ApiDeps } from '../api/deps';
 import { withinMs } from '../async';
-import { problemFor } from '../api/business-problems';
-import { notFound } from '../api/problem';
-import { parse } from '../api/validate';
+import { decodeCursor, encodeCursor } from '../api/cursor';
+import type { ApiDeps } from '../api/deps';
+import { notFound, Problem } from '../api/problem';
+import { defineRoute } from '../api/route';
+import { page } from '../api/schemas';
+import { findService } from '../catalog/routes';
+import type { Cloud } from '../partners/model';
 import { newId, newLinkCode } from '../ids';
 import type { InvitationDoc } from './model';
-import { createInvitationSchema, invitationPathSchema } from './schemas';
+import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut } from './schemas';
 
 type StoredInvitation = InvitationDoc & { _id: string };
 
-export function invitationRoutes(deps: ApiDeps): Router {
-  const router = Router();
-  const base = '/v1/partners/:partnerId/invitations';
-
-  const linkOf = (code: string) => `${deps.publicUrl}/i/${code}`;
-  const present = (s: InvitationState | StoredInvitation) => {
+export function invitationRoutes(deps: ApiDeps) {
+  const iso = (v: string | Date | undefined | null) => (v == null ? undefined : new Date(v).toISOString());
+  const present = (s: InvitationState | StoredInvitation): z.infer<typeof invitationOut> => {
     const id = 'invitationId' in s ? s.invitationId : s._id;
-    const iso = (v: string | Date | undefined | null) => (v == null ? undefined : new Date(v).toISOString());
     return {
       id,
       partnerId: s.partnerId,
       sku: s.sku,
       status: s.status,
-      url: linkOf(s.code),
+      url: `${deps.publicUrl}/i/${s.code}`,
       createdBy: s.createdBy,
-      createdAt: iso(s.createdAt),
-      expiresAt: iso(s.expiresAt),
+      createdAt: iso(s.createdAt)!,
+      expiresAt: iso(s.expiresAt)!,
       revokedAt: iso(s.revokedAt),
       revokedBy: s.revokedBy ?? undefined,
       expiredAt: iso(s.expiredAt),
       workflowId: invitationWorkflowId(id),
     };
   };
-
   const findStored = async (partnerId: string, invitationId: string): Promise<StoredInvitation> => {
     const doc = await deps.models.Invitation.findOne({ _id: invitationId, partnerId }).lean<StoredInvitation>();
     if (!doc) throw notFound(`invitation ${invitationId}`);
     return doc;
   };
 
-  router.post(base, async (req, res) => {
-    const { partnerId } = parse(invitationPathSchema, req.params, 'path');
-    const body = parse(createInvitationSchema, req.body, 'body');
-    const invitationId = newId('inv');
-    const workflowId = invitationWorkflowId(invitationId);
-    const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
-      startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {
-        workflowId,
-        taskQueue: deps.taskQueue,
-        workflowIdConflictPolicy: 'FAIL',
-        args: [
-          {
-            invitationId,
-            partnerId,
-            sku: body.sku,
-            code: newLinkCode(),
-            expiresInMs: body.expiresInSeconds * 1000,
-            createdBy: 'api',
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/invitations',
+      operationId: 'createInvitation',
+      summary: 'Create a trial invitation (subscription advisors; customer role full or limited)',
+      description:
+        'Starts the invitation workflow and answers once the invitation is stored (201). If storing takes longer than a few ' +
+        'seconds (MongoDB slow or down) the answer is 202: the workflow keeps going and the invitation appears at its Location.',
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:send',
+      body: createInvitationSchema,
+      creates: true,
+      responses: {
+        201: { description: 'Created and stored', schema: invitationOut },
+        202: { description: 'Started; stored shortly', schema: pendingInvitationOut },
+      },
+      problems: ['sku-not-available'],
+      async handler({ principal, body }) {
+        const partner = principal.partner;
+        const service = await findService(deps, body.sku, partner.cloud as Cloud);
+        if (!service) throw new Problem('sku-not-available', `${body.sku} is not sold in the ${partner.cloud} cloud`);
+        if (!service.trial?.available) throw new Problem('sku-not-available', `${body.sku} offers no trial`);
+        const invitationId = newId('inv');
+        const workflowId = invitationWorkflowId(invitationId);
+        const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
+          startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {
+            workflowId,
+            taskQueue: deps.taskQueue,
+            workflowIdConflictPolicy: 'FAIL',
+            args: [{ invitationId, partnerId: partner._id, sku: body.sku, code: newLinkCode(), expiresInMs: body.expiresInSeconds * 1000, createdBy: principal.user._id }],
+            typedSearchAttributes: [
+              { key: PartnerId, value: partner._id },
+              { key: OfferId, value: invitationId },
+              { key: LifecycleStage, value: Stage.InvitationActive },
+            ],
+          }),
+        });
+        const location = `/v1/invitations/${invitationId}`;
+        const state = await withinMs(recorded, deps.updateWaitMs);
+        // Started but not stored yet (MongoDB slow or down): the workflow keeps retrying, nothing is lost.
+        if (!state) return { status: 202, headers: { Location: location }, body: { id: invitationId, status: 'pending', workflowId } };
+        return { status: 201, headers: { Location: location }, body: present(state) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/invitations',
+      operationId: 'listInvitations',
+      summary: "The partner's invitations, newest first",
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:read',
+      query: listInvitationsQuery,
+      responses: { 200: { description: 'A page of invitations', schema: page(invitationOut) } },
+      problems: ['invalid-cursor'],
+      async handler({ principal, query }) {
+        const scope = { partner: principal.partner._id, status: query.status };
+        const before = decodeCursor<string>(query.cursor, scope, 'string');
+        const filter: Record<string, unknown> = { partnerId: principal.partner._id };
+        if (query.status) filter.status = query.status;
+        if (before) filter._id = { $lt: before };
+        const docs = await deps.models.Invitation.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean<StoredInvitation[]>();
+        const items = docs.slice(0, query.limit);
+        return { status: 200, body: { items: items.map(present), nextCursor: docs.length > query.limit ? encodeCursor(items[items.length - 1]!._id, scope) : undefined } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/invitations/{invitationId}',
+      operationId: 'getInvitation',
+      summary: 'One invitation',
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:read',
+      params: invitationParams,
+      responses: { 200: { description: 'The invitation', schema: invitationOut } },
+      async handler({ principal, params }) {
+        return { status: 200, body: present(await findStored(principal.partner._id, params.invitationId)) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/invitations/{invitationId}/workflow',
+      operationId: 'getInvitationWorkflow',
+      summary: 'The workflow behind an invitation: run status and its state query',
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:read',
+      params: invitationParams,
+      responses: {
+        200: {
+          description: 'The workflow',
+          schema: z.object({ workflowId: z.string(), runId: z.string(), status: z.string(), startTime: z.string(), closeTime: z.string().optional(), state: invitationOut }),
+        },
+      },
+      async handler({ principal, params }) {
+        await findStored(principal.partner._id, params.invitationId);
+        const handle = deps.temporal.workflow.getHandle(invitationWorkflowId(params.invitationId));
+        const [description, state] = await Promise.all([handle.describe(), handle.query(invitationStateQuery)]);
+        return {
+          status: 200,
+          body: {
+            workflowId: handle.workflowId,
+            runId: description.runId,
+            status: description.status.name,
+            startTime: description.startTime.toISOString(),
+            closeTime: description.closeTime?.toISOString(),
+            state: present(state),
           },
-        ],
-        typedSearchAttributes: [
-          { key: PartnerId, value: partnerId },
-          { key: OfferId, value: invitationId },
-          { key: LifecycleStage, value: Stage.InvitationActive },
-        ],
-      }),
-    });
-    const location = `/v1/partners/${partnerId}/invitations/${invitationId}`;
-    const state = await withinMs(recorded, deps.updateWaitMs);
-    if (!state) {
-      // Started, but not stored yet (MongoDB slow or down): the workflow keeps
-      // retrying, nothing is lost, and the invitation appears at its location.
-      res.status(202).location(location).json({ id: invitationId, status: 'pending', workflowId });
-      return;
-    }
-    res.status(201).location(location).json(present(state));
-  });
-
-  router.get(`${base}/:invitationId`, async (req, res) => {
-    const { partnerId, invitationId } = parse(invitationPathSchema.required(), req.params, 'path');
-    res.json(present(await findStored(partnerId, invitationId)));
-  });
-
-  // The live workflow behind an invitation: its run status and its `state` query.
-  router.get(`${base}/:invitationId/workflow`, async (req, res) => {
-    const { partnerId, invitationId } = parse(invitationPathSchema.required(), req.params, 'path');
-    await findStored(partnerId, invitationId);
-    const handle = deps.temporal.workflow.getHandle(invitationWorkflowId(invitationId));
-    const [description, state] = await Promise.all([handle.describe(), handle.query(invitationStateQuery)]);
-    res.json({
-      workflowId: handle.workflowId,
-      runId: description.runId,
-      status: description.status.name,
-      startTime: description.startTime.toISOString(),
-      closeTime: description.closeTime?.toISOString(),
-      state: present(state),
-    });
-  });
-
-  router.post(`${base}/:invitationId/revoke`, async (req, res) => {
-    const { partnerId, invitationId } = parse(invitationPathSchema.required(), req.params, 'path');
-    const stored = await findStored(partnerId, invitationId);
-    try {
-      const state = await deps.temporal.workflow
-        .getHandle(invitationWorkflowId(invitationId))
-        .executeUpdate(revokeInvitationUpdate, { args: [{ by: 'api' }] });
-      res.json(present(state));
-    } catch (err) {
-      // The workflow has ended (expired or revoked): its stored status says which.
-      if (err instanceof WorkflowNotFoundError) {
-        throw problemFor(InvitationFailure.NotActive, `invitation ${invitationId} is ${stored.status}`, { invitationStatus: stored.status });
-      }
-      throw err;
-    }
-  });
-
-  return router;
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/invitations/{invitationId}/revoke',
+      operationId: 'revokeInvitation',
+      summary: 'Revoke an active invitation',
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:send',
+      params: invitationParams,
+      responses: { 200: { description: 'The revoked invitation', schema: invitationOut } },
+      problems: ['invitation-not-active'],
+      async handler({ principal, params, audit }) {
+        const stored = await findStored(principal.partner._id, params.invitationId);
+        let state: InvitationState;
+        try {
+          state = await deps.temporal.workflow
+            .getHandle(invitationWorkflowId(params.invitationId))
+            .executeUpdate(revokeInvitationUpdate, { args: [{ by: principal.user._id }] });
+        } catch (err) {
+          // The workflow has ended (expired or revoked): its stored status says which.
+          if (err instanceof WorkflowNotFoundError) {
+            throw new Problem('invitation-not-active', `invitation ${params.invitationId} is ${stored.status}`, { invitationStatus: stored.status });
+          }
+          throw err;
+        }
+        await audit({ action: 'invitation.revoked', target: { kind: 'invitation', id: params.invitationId } });
+        return { status: 200, body: present(state) };
+      },
+    }),
+  ];
 }

@@ -1,18 +1,38 @@
 import { z } from 'zod';
-import { ID_PATTERN } from '../ids';
+import { cursor, id, pageLimit } from '../api/schemas';
+import { sku } from '../catalog/schemas';
+import { INVITATION_STATUSES } from './model';
 
 const DAY = 86_400;
 
-export const invitationPathSchema = z.strictObject({
-  partnerId: z.string().regex(ID_PATTERN, 'must be an id'),
-  invitationId: z.string().regex(ID_PATTERN, 'must be an id').optional(),
-});
+export const invitationParams = z.strictObject({ invitationId: id('an invitation id') });
 
 export const createInvitationSchema = z.strictObject({
-  /** The catalog SKU of the one trial subscription the invitation holds. */
-  sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'must be a catalog SKU (upper-case letters, digits, dashes)'),
-  /** How long the link stays usable; 30 days unless the request says otherwise. */
-  expiresInSeconds: z.number().int().min(1).max(365 * DAY).default(30 * DAY),
+  sku: sku.meta({ description: 'The catalog SKU of the one trial subscription the invitation holds' }),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * DAY)
+    .default(30 * DAY)
+    .meta({ description: 'How long the link stays usable (default 30 days)' }),
 });
 
-export type CreateInvitationBody = z.infer<typeof createInvitationSchema>;
+export const listInvitationsQuery = z.strictObject({ limit: pageLimit, cursor, status: z.enum(INVITATION_STATUSES).optional() });
+
+export const invitationOut = z.object({
+  id: z.string(),
+  partnerId: z.string(),
+  sku: z.string(),
+  status: z.enum(INVITATION_STATUSES),
+  url: z.string().meta({ description: 'The link customers open; its code is unguessable' }),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().optional(),
+  revokedBy: z.string().optional(),
+  expiredAt: z.string().optional(),
+  workflowId: z.string(),
+});
+
+export const pendingInvitationOut = z.object({ id: z.string(), status: z.literal('pending'), workflowId: z.string() });

@@ -21,10 +21,11 @@ export class ManagedChild {
     readonly name: string,
     command: string,
     args: string[],
-    options: SpawnOptions & { output: OutputSink },
+    options: SpawnOptions & { output: OutputSink; ipc?: boolean },
   ) {
-    const { output, ...spawnOptions } = options;
-    this.process = spawn(command, args, { detached: true, ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+    const { output, ipc, ...spawnOptions } = options;
+    // An IPC channel lets a Node child notice (on 'disconnect') that its parent is gone.
+    this.process = spawn(command, args, { detached: true, ...spawnOptions, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => {
       this.process.once('exit', (code, signal) => resolve({ name, code, signal }));
       this.process.once('error', (err) => {

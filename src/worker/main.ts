@@ -27,12 +27,14 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     deps: { models },
   });
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'shutting down');
-      worker.shutdown();
-    });
-  }
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  // Started by `npm start`: leave when the supervisor is gone, even if it was killed outright.
+  process.once('disconnect', () => stop('supervisor gone'));
   logger.info({ taskQueue: config.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

@@ -1,25 +1,34 @@
+import { addUser, bearer, createPartner, type TestPartner } from '../support/partners';
 import { startTestStack, eventually, type TestStack } from '../support/stack';
 
 let stack: TestStack;
+let a: TestPartner;
+let b: TestPartner;
+let sales: { id: string; token: string };
 beforeAll(async () => {
   stack = await startTestStack();
+  [a, b] = await Promise.all([createPartner(stack), createPartner(stack)]);
+  sales = await addUser(stack, a, { customerRole: 'limited' });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const create = (partnerId: string, body: unknown) => stack.http('POST', `/v1/partners/${partnerId}/invitations`, body);
+const as = (p: TestPartner) => bearer(p.admin.token);
+const create = (p: TestPartner, body: unknown) => stack.http('POST', '/v1/invitations', body, as(p));
+const get = (p: TestPartner, path: string) => stack.http('GET', path, undefined, as(p));
+const revoke = (p: TestPartner, id: string) => stack.http('POST', `/v1/invitations/${id}/revoke`, undefined, as(p));
 
 describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
   it('creates the invitation workflow, stores the invitation and answers with it', async () => {
-    const res = await create('partner-a', { sku: 'O365-E3' });
+    const res = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(sales.token));
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const inv = res.body;
-    expect(inv).toMatchObject({ partnerId: 'partner-a', sku: 'O365-E3', status: 'active', createdBy: 'api' });
+    expect(inv).toMatchObject({ partnerId: a.id, sku: 'BUS-STD', status: 'active', createdBy: sales.id });
     expect(inv.id).toMatch(/^inv_[A-Za-z0-9_-]{16}$/);
     expect(inv.workflowId).toBe(`invitation:${inv.id}`);
-    expect(res.headers.get('location')).toBe(`/v1/partners/partner-a/invitations/${inv.id}`);
+    expect(res.headers.get('location')).toBe(`/v1/invitations/${inv.id}`);
     // the link's code: 192 random bits, base64url
     expect(inv.url).toMatch(/^http:\/\/offers\.test\/i\/[A-Za-z0-9_-]{32}$/);
     // default lifetime is 30 days
@@ -29,8 +38,8 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     const doc = await stack.models.Invitation.findById(inv.id).lean();
     expect(doc).toMatchObject({
       _id: inv.id,
-      partnerId: 'partner-a',
-      sku: 'O365-E3',
+      partnerId: a.id,
+      sku: 'BUS-STD',
       status: 'active',
       code: inv.url.split('/').pop(),
       workflowId: inv.workflowId,
@@ -38,43 +47,43 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     });
     expect(doc!.createdAt.toISOString()).toBe(inv.createdAt);
 
-    const read = await stack.http('GET', `/v1/partners/partner-a/invitations/${inv.id}`);
+    const read = await get(a, `/v1/invitations/${inv.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(inv);
 
-    const wf = await stack.http('GET', `/v1/partners/partner-a/invitations/${inv.id}/workflow`);
+    const wf = await get(a, `/v1/invitations/${inv.id}/workflow`);
     expect(wf.status).toBe(200);
     expect(wf.body).toMatchObject({ workflowId: inv.workflowId, status: 'RUNNING', state: inv });
   });
 
   it('sets the operators search attributes on the workflow', async () => {
-    const { body: inv } = await create('partner-sa', { sku: 'O365-E3' });
+    const { body: inv } = await create(b, { sku: 'BUS-STD' });
     const description = await stack.client.workflow.getHandle(inv.workflowId).describe();
     expect(description.searchAttributes).toMatchObject({
-      PartnerId: ['partner-sa'],
+      PartnerId: [b.id],
       OfferId: [inv.id],
       LifecycleStage: ['invitation-active'],
     });
     // and the Temporal UI's filter finds it (visibility is eventually consistent)
     const found = await eventually(async () => {
       const ids: string[] = [];
-      for await (const w of stack.client.workflow.list({ query: `PartnerId = "partner-sa" AND LifecycleStage = "invitation-active"` })) ids.push(w.workflowId);
+      for await (const w of stack.client.workflow.list({ query: `PartnerId = "${b.id}" AND LifecycleStage = "invitation-active"` })) ids.push(w.workflowId);
       return ids.includes(inv.workflowId) && ids;
     }, 20_000, 'the workflow to be visible by search attribute');
     expect(found).toEqual([inv.workflowId]);
   });
 
   it('revokes an active invitation once; a second revoke is a 409 problem', async () => {
-    const { body: inv } = await create('partner-a', { sku: 'O365-E3' });
-    const revoked = await stack.http('POST', `/v1/partners/partner-a/invitations/${inv.id}/revoke`);
+    const { body: inv } = await create(a, { sku: 'BUS-STD' });
+    const revoked = await revoke(a, inv.id);
     expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ id: inv.id, status: 'revoked', revokedBy: 'api' });
+    expect(revoked.body).toMatchObject({ id: inv.id, status: 'revoked', revokedBy: a.admin.id });
     expect(Date.parse(revoked.body.revokedAt)).toBeGreaterThanOrEqual(Date.parse(inv.createdAt));
 
     const doc = await stack.models.Invitation.findById(inv.id).lean();
-    expect(doc).toMatchObject({ status: 'revoked', revokedBy: 'api', revision: 2 });
+    expect(doc).toMatchObject({ status: 'revoked', revokedBy: a.admin.id, revision: 2 });
 
-    const again = await stack.http('POST', `/v1/partners/partner-a/invitations/${inv.id}/revoke`);
+    const again = await revoke(a, inv.id);
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(again.body).toMatchObject({ type: '/problems/invitation-not-active', status: 409, detail: `invitation ${inv.id} is revoked`, invitationStatus: 'revoked' });
@@ -86,27 +95,28 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
   });
 
   it('expires after the lifetime the request gave (durations are data)', async () => {
-    const { body: inv } = await create('partner-a', { sku: 'O365-E3', expiresInSeconds: 1 });
+    const { body: inv } = await create(a, { sku: 'BUS-STD', expiresInSeconds: 1 });
     const result = await stack.client.workflow.getHandle(inv.workflowId).result();
     expect(result).toMatchObject({ status: 'expired' });
     const doc = await stack.models.Invitation.findById(inv.id).lean();
     expect(doc).toMatchObject({ status: 'expired', revision: 2 });
     expect(doc!.expiredAt!.getTime()).toBeGreaterThanOrEqual(Date.parse(inv.expiresAt));
 
-    const revoke = await stack.http('POST', `/v1/partners/partner-a/invitations/${inv.id}/revoke`);
-    expect(revoke.status).toBe(409);
-    expect(revoke.body).toMatchObject({ type: '/problems/invitation-not-active', detail: `invitation ${inv.id} is expired` });
+    const late = await revoke(a, inv.id);
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ type: '/problems/invitation-not-active', detail: `invitation ${inv.id} is expired` });
   });
 
   it("keeps partners apart: another partner's invitation is a 404", async () => {
-    const { body: inv } = await create('partner-a', { sku: 'O365-E3' });
-    for (const path of [`/v1/partners/partner-b/invitations/${inv.id}`, `/v1/partners/partner-b/invitations/${inv.id}/workflow`]) {
-      const res = await stack.http('GET', path);
+    const { body: inv } = await create(a, { sku: 'BUS-STD' });
+    for (const path of [`/v1/invitations/${inv.id}`, `/v1/invitations/${inv.id}/workflow`]) {
+      const res = await get(b, path);
       expect(res.status).toBe(404);
       expect(res.body.type).toBe('/problems/not-found');
     }
-    const revoke = await stack.http('POST', `/v1/partners/partner-b/invitations/${inv.id}/revoke`);
-    expect(revoke.status).toBe(404);
+    expect((await get(b, '/v1/invitations')).body.items.map((i: { id: string }) => i.id)).not.toContain(inv.id);
+    const foreign = await revoke(b, inv.id);
+    expect(foreign.status).toBe(404);
     expect((await stack.models.Invitation.findById(inv.id).lean())!.status).toBe('active');
   });
 
@@ -116,24 +126,35 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
       [{}, 'sku'],
       [{ sku: 'o365 e3' }, 'sku'],
       [{ sku: { $gt: '' } }, 'sku'],
-      [{ sku: 'O365-E3', expiresInSeconds: 0 }, 'expiresInSeconds'],
-      [{ sku: 'O365-E3', expiresInSeconds: 1.5 }, 'expiresInSeconds'],
-      [{ sku: 'O365-E3', expiresInSeconds: '60' }, 'expiresInSeconds'],
-      [{ sku: 'O365-E3', $where: 'sleep(1000)' }, ''],
+      [{ sku: 'BUS-STD', expiresInSeconds: 0 }, 'expiresInSeconds'],
+      [{ sku: 'BUS-STD', expiresInSeconds: 1.5 }, 'expiresInSeconds'],
+      [{ sku: 'BUS-STD', expiresInSeconds: '60' }, 'expiresInSeconds'],
+      [{ sku: 'BUS-STD', $where: 'sleep(1000)' }, ''],
       [{ sku: 'A'.repeat(1000) }, 'sku'],
-      [{ sku: 'O365-E3\u0000' }, 'sku'],
+      [{ sku: 'BUS-STD\u0000' }, 'sku'],
       [{ sku: 'Ｏ３６５' }, 'sku'],
     ];
     for (const [body, field] of cases) {
-      const res = await create('partner-a', body);
+      const res = await create(a, body);
       const label = JSON.stringify(body).slice(0, 80);
       expect({ label, status: res.status }).toEqual({ label, status: 400 });
       expect(res.body.type).toBe('/problems/validation');
       expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(field);
     }
-    const badPartner = await create('partner a', { sku: 'O365-E3' });
-    expect(badPartner.status).toBe(400);
-    expect(badPartner.body.errors[0]).toMatchObject({ location: 'path', path: 'partnerId' });
+    const badId = await get(a, '/v1/invitations/inv%20x');
+    expect(badId.status).toBe(400);
+    expect(badId.body.errors[0]).toMatchObject({ location: 'path', path: 'invitationId' });
     expect(await stack.models.Invitation.countDocuments()).toBe(before);
+  });
+
+  it('refuses a SKU not sold in the partner cloud, or without a trial, as 422', async () => {
+    const sovereign = await createPartner(stack, { cloud: 'sovereign' });
+    const notThere = await create(sovereign, { sku: 'BUS-PREM' }); // global only
+    expect(notThere.status).toBe(422);
+    expect(notThere.body).toMatchObject({ type: '/problems/sku-not-available', detail: 'BUS-PREM is not sold in the sovereign cloud' });
+    const noTrial = await create(a, { sku: 'ENT-F3' });
+    expect(noTrial.status).toBe(422);
+    expect(noTrial.body.detail).toBe('ENT-F3 offers no trial');
+    expect((await create(sovereign, { sku: 'SEC-DEFEND' })).status).toBe(201);
   });
 });

@@ -4,6 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
+import { RateLimiter } from '../../src/api/rate-limit';
+import { hashSecret } from '../../src/auth/tokens';
+import { seedCatalog } from '../../src/catalog/seed';
+import { CustomerDirectory } from '../../src/customers/directory/directory';
 import { waitFor } from '../../src/async';
 import { openMongo, type MongoHandle } from '../../src/db/connection';
 import { createModels, type Models } from '../../src/db/models';
@@ -16,6 +20,8 @@ import { testEnv } from './servers';
 export interface TestStack {
   baseUrl: string;
   models: Models;
+  directory: CustomerDirectory;
+  connection: MongoHandle['connection'];
   client: Client;
   taskQueue: string;
   dbName: string;
@@ -38,7 +44,11 @@ export interface StackOptions {
   mongodbUri?: string;
   temporalAddress?: string;
   updateWaitMs?: number;
+  rateLimit?: { perMinute: number; burst: number };
 }
+
+/** The operator token every test stack accepts. */
+export const OPERATOR_TOKEN = 'ofo.test-operator-token-0123456789abcdefghij';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -77,13 +87,18 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     workerRun = worker.run();
   }
 
+  if (!opts.mongodbUri) await seedCatalog(models);
+  const directory = new CustomerDirectory(mongo.connection);
   const app = createApp({
     models,
+    directory,
     temporal: temporal.client,
     taskQueue,
     publicUrl: 'http://offers.test',
     logger,
     updateWaitMs: opts.updateWaitMs ?? 10_000,
+    rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
+    operatorTokenHash: hashSecret(OPERATOR_TOKEN),
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });
@@ -95,6 +110,8 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   return {
     baseUrl,
     models,
+    directory,
+    connection: mongo.connection,
     client: temporal.client,
     taskQueue,
     dbName,

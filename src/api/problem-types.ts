@@ -1,0 +1,31 @@
+/**
+ * Every problem type the API answers with: the stable `type` is `/problems/<slug>`,
+ * and GET /problems/<slug> serves the description below.
+ */
+export const PROBLEM_TYPES = {
+  validation: { status: 400, title: 'Invalid request', description: 'A path parameter, query parameter, header or body field is missing, of the wrong type, out of range or unknown. `errors` lists each one with its location and path.' },
+  'malformed-body': { status: 400, title: 'Malformed body', description: 'The body is not valid JSON.' },
+  'unexpected-body': { status: 400, title: 'Unexpected body', description: 'This endpoint takes no request body.' },
+  'invalid-cursor': { status: 400, title: 'Invalid cursor', description: 'The `cursor` is not one this API issued for the same query; start again without it.' },
+  unauthenticated: { status: 401, title: 'Authentication required', description: 'Send `Authorization: Bearer <token>` with a valid, unrevoked token of an active user (or the operator token for /v1/operator).' },
+  'authorisation-required': { status: 403, title: 'Partner not authorised', description: 'The partner lacks the authorisation this feature needs (subscription advisor, delegated-admin certified or authorised service provider); the platform operator grants them.' },
+  'role-required': { status: 403, title: 'Role required', description: "The caller's company role or customer role does not allow this." },
+  forbidden: { status: 403, title: 'Forbidden', description: 'The caller may not do this to this object.' },
+  'not-found': { status: 404, title: 'Not found', description: 'No such object for this caller (objects of other partners are never visible).' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The path exists, but not with this method.' },
+  conflict: { status: 409, title: 'Conflict', description: 'The object already exists or changed meanwhile.' },
+  'email-taken': { status: 409, title: 'E-mail already used', description: "Another user of this partner has this e-mail (compared case-insensitively)." },
+  'last-global-admin': { status: 409, title: 'Last global admin', description: 'A partner keeps at least one active global admin: the last one can be neither demoted nor deactivated.' },
+  'user-inactive': { status: 409, title: 'User deactivated', description: 'The user is deactivated.' },
+  'idempotency-key-in-use': { status: 409, title: 'Request in progress', description: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused', description: 'This Idempotency-Key was used for a different request (another method, path or body).' },
+  'invitation-not-active': { status: 409, title: 'Invitation not active', description: 'The invitation was revoked or has expired.' },
+  'sku-not-available': { status: 422, title: 'Service not available', description: "The SKU is not in the catalog of the partner's cloud, or offers no trial." },
+  'body-too-large': { status: 413, title: 'Body too large', description: 'The request body exceeds the size limit.' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Bodies are sent as application/json.' },
+  'rate-limited': { status: 429, title: 'Too many requests', description: 'The caller sent more requests than allowed; wait for the seconds in Retry-After.' },
+  internal: { status: 500, title: 'Internal error', description: 'An unexpected error; it was logged with the request id.' },
+  'dependency-unavailable': { status: 503, title: 'Service unavailable', description: 'MongoDB or Temporal is unavailable; retry shortly. /healthz says which.' },
+} as const satisfies Record<string, { status: number; title: string; description: string }>;
+
+export type ProblemSlug = keyof typeof PROBLEM_TYPES;

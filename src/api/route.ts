@@ -1,0 +1,131 @@
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import { authenticateOperator, authenticatePartnerUser } from '../auth/authenticate';
+import { actorOf, type PartnerPrincipal, type Principal } from '../auth/principal';
+import { decide, type Action } from '../auth/policy';
+import { recordAudit, type AuditEntry } from '../audit/record';
+import type { ApiDeps } from './deps';
+import { withIdempotency } from './idempotency';
+import { Problem } from './problem';
+import type { ProblemSlug } from './problem-types';
+import { parse } from './validate';
+
+export type Auth = 'public' | 'operator' | 'partner';
+
+type PrincipalFor<A extends Auth> = A extends 'partner' ? PartnerPrincipal : A extends 'operator' ? Principal : undefined;
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext<P, Q, B, A extends Auth> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: PrincipalFor<A>;
+  requestId: string;
+  log: Logger;
+  /** Records a change in the audit log (actor, partner and request filled in). */
+  audit(entry: Omit<AuditEntry, 'actor' | 'requestId' | 'partnerId'> & { partnerId?: string }): Promise<void>;
+}
+
+const empty = z.strictObject({});
+type Empty = typeof empty;
+
+export interface RouteDef<PS extends z.ZodType = Empty, QS extends z.ZodType = Empty, BS extends z.ZodType | undefined = undefined, A extends Auth = Auth> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** OpenAPI style: /v1/users/{userId} */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  auth: A;
+  /** The policy action a partner user needs (partner routes). */
+  permission?: A extends 'partner' ? Action : never;
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  /** A POST that creates something: honours Idempotency-Key. */
+  creates?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** Problem types this route may answer with besides the common ones. */
+  problems?: ProblemSlug[];
+  handler(ctx: RouteContext<z.output<PS>, z.output<QS>, BS extends z.ZodType ? z.output<BS> : undefined, A>): Promise<Reply>;
+}
+
+/** Identity function that infers a route's types from its schemas. */
+export function defineRoute<PS extends z.ZodType = Empty, QS extends z.ZodType = Empty, BS extends z.ZodType | undefined = undefined, A extends Auth = Auth>(
+  def: RouteDef<PS, QS, BS, A>,
+): RouteDef<PS, QS, BS, A> {
+  return def;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRoute = RouteDef<any, any, any, any>;
+
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** Mounts routes: authentication, rate limit, policy, validation, idempotency, then the handler. */
+export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): void {
+  for (const route of routes) {
+    router[route.method](expressPath(route.path), async (req: Request, res: Response) => {
+      const principal = await authenticate(route, req, deps);
+      deps.rateLimiter.take(principal ? principalKey(principal) : `ip:${req.ip}`);
+      if (route.permission && principal?.kind === 'partner-user') authorize(principal, route.permission);
+      const params = parse(route.params ?? empty, req.params, 'path');
+      const query = parse(route.query ?? empty, req.query, 'query');
+      let body: unknown;
+      if (route.body) body = parse(route.body, req.body, 'body');
+      else if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
+        throw new Problem('unexpected-body', `${route.method.toUpperCase()} ${route.path} takes no body`);
+      }
+      const requestId = String(req.id);
+      const ctx: RouteContext<unknown, unknown, unknown, Auth> = {
+        params,
+        query,
+        body,
+        principal: principal as never,
+        requestId,
+        log: req.log,
+        audit: (entry) =>
+          recordAudit(deps.models, {
+            ...entry,
+            partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
+            actor: actorOf(principal!) as AuditEntry['actor'],
+            requestId,
+          }),
+      };
+      const run = () => route.handler(ctx as never);
+      const reply =
+        route.creates && principal
+          ? await withIdempotency(deps.models, req, principalKey(principal), run)
+          : await run();
+      res.status(reply.status).set(reply.headers ?? {});
+      if (reply.body === undefined) res.end();
+      else res.json(reply.body);
+    });
+  }
+}
+
+/** Throws the policy's 403 unless the partner user may do `action`. */
+export function authorize(principal: PartnerPrincipal, action: Action): void {
+  const decision = decide(principal.partner, principal.user, action);
+  if (!decision.allowed) throw new Problem(decision.slug, decision.detail);
+}
+
+function authenticate(route: AnyRoute, req: Request, deps: ApiDeps): Promise<Principal | undefined> {
+  switch (route.auth as Auth) {
+    case 'public':
+      return Promise.resolve(undefined);
+    case 'operator':
+      return authenticateOperator(req, deps);
+    case 'partner':
+      return authenticatePartnerUser(req, deps);
+  }
+}
+
+const principalKey = (p: Principal) => (p.kind === 'operator' ? 'operator' : `${p.partner._id}:${p.user._id}`);

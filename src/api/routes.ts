@@ -1,0 +1,20 @@
+import { auditRoutes } from '../audit/routes';
+import { catalogRoutes } from '../catalog/routes';
+import { customerRoutes } from '../customers/routes';
+import { invitationRoutes } from '../invitations/routes';
+import { partnerRoutes } from '../partners/routes';
+import { userRoutes } from '../users/routes';
+import type { ApiDeps } from './deps';
+import type { AnyRoute } from './route';
+
+/** Every versioned route, by domain: what the app mounts and the OpenAPI document describes. */
+export function allRoutes(deps: ApiDeps): AnyRoute[] {
+  return [
+    ...partnerRoutes(deps),
+    ...userRoutes(deps),
+    ...catalogRoutes(deps),
+    ...customerRoutes(deps),
+    ...invitationRoutes(deps),
+    ...auditRoutes(deps),
+  ] as AnyRoute[];
+}

@@ -1,0 +1,47 @@
+import type { Request } from 'express';
+import type { Models } from '../db/models';
+import { Problem } from '../api/problem';
+import type { PartnerPrincipal, Principal } from './principal';
+import { hashSecret, parseToken, PARTNER_TOKEN_PREFIX, sameDigest, secretMatches } from './tokens';
+
+export interface AuthDeps {
+  models: Models;
+  /** SHA-256 (hex) of the operator token; operator routes answer 401 without it. */
+  operatorTokenHash?: string;
+}
+
+const unauthenticated = (detail: string) =>
+  new Problem('unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
+
+function bearer(req: Request): string {
+  const header = req.headers.authorization;
+  if (!header) throw unauthenticated('send the header Authorization: Bearer <token>');
+  const m = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header);
+  if (!m) throw unauthenticated('the Authorization header must be "Bearer <token>"');
+  return m[1]!;
+}
+
+export async function authenticateOperator(req: Request, deps: AuthDeps): Promise<Principal> {
+  const token = bearer(req);
+  if (!deps.operatorTokenHash || !sameDigest(hashSecret(token), deps.operatorTokenHash)) {
+    throw unauthenticated('this needs the operator token');
+  }
+  return { kind: 'operator' };
+}
+
+/** The active partner user a token belongs to; one 401 for every way a token can be bad. */
+export async function authenticatePartnerUser(req: Request, deps: AuthDeps): Promise<PartnerPrincipal> {
+  const invalid = unauthenticated('the token is invalid, expired or revoked');
+  const parsed = parseToken(bearer(req));
+  if (!parsed || parsed.prefix !== PARTNER_TOKEN_PREFIX) throw invalid;
+  const token = await deps.models.ApiToken.findById(parsed.tokenId).lean();
+  if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) {
+    throw invalid;
+  }
+  const [user, partner] = await Promise.all([
+    deps.models.User.findOne({ _id: token.userId, partnerId: token.partnerId }).lean(),
+    deps.models.Partner.findById(token.partnerId).lean(),
+  ]);
+  if (!user || !partner || !user.active) throw invalid;
+  return { kind: 'partner-user', partner: partner as PartnerPrincipal['partner'], user: user as PartnerPrincipal['user'], tokenId: token._id };
+}

@@ -1,0 +1,52 @@
+import { AUTHORISATION_NAMES, type Authorisation, type PartnerDoc } from '../partners/model';
+import type { CompanyRole, CustomerRole, UserDoc } from '../users/model';
+
+/**
+ * The one authorisation policy: what a partner user may do, given the two role
+ * axes and the partner's authorisations. Every partner route names its action;
+ * objects of another partner are never reached (queries are scoped), so they
+ * are 404, not 403.
+ */
+export const ACTIONS = {
+  'profile:read': { anyone: true },
+  'profile:edit': { companyRoles: ['global-admin'] },
+  'users:read': { companyRoles: ['global-admin', 'user-management-admin'] },
+  'users:manage': { companyRoles: ['global-admin', 'user-management-admin'] },
+  'tokens:own': { anyone: true },
+  'catalog:read': { anyone: true },
+  'customers:read': { anyone: true },
+  'audit:read': { companyRoles: ['global-admin'] },
+  'invitations:read': { anyone: true },
+  'invitations:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof ACTIONS;
+
+interface Rule {
+  anyone?: true;
+  companyRoles?: readonly CompanyRole[];
+  customerRoles?: readonly CustomerRole[];
+  authorisation?: Authorisation;
+}
+
+export type Decision = { allowed: true } | { allowed: false; slug: 'authorisation-required' | 'role-required'; detail: string };
+
+const list = (xs: readonly string[]) => (xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+
+export function decide(partner: PartnerDoc, user: UserDoc, action: Action): Decision {
+  const rule: Rule = ACTIONS[action];
+  if (rule.authorisation && !partner.authorisations.includes(rule.authorisation)) {
+    return {
+      allowed: false,
+      slug: 'authorisation-required',
+      detail: `this needs the partner to be authorised as ${AUTHORISATION_NAMES[rule.authorisation]}; ${partner.profile.name} is not`,
+    };
+  }
+  if (rule.companyRoles && !rule.companyRoles.includes(user.companyRole as CompanyRole)) {
+    return { allowed: false, slug: 'role-required', detail: `this needs the company role ${list(rule.companyRoles)}; yours is ${user.companyRole}` };
+  }
+  if (rule.customerRoles && !rule.customerRoles.includes(user.customerRole as CustomerRole)) {
+    return { allowed: false, slug: 'role-required', detail: `this needs a customer role of ${list(rule.customerRoles)}; yours is ${user.customerRole}` };
+  }
+  return { allowed: true };
+}

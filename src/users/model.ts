@@ -1,0 +1,36 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+
+/** A partner user's role in the partner's own company. */
+export const COMPANY_ROLES = ['none', 'global-admin', 'billing-admin', 'password-admin', 'service-admin', 'user-management-admin'] as const;
+export type CompanyRole = (typeof COMPANY_ROLES)[number];
+
+/**
+ * A partner user's admin role in the customers the partner supports: full acts
+ * as global admin in a customer under active delegated administration, limited
+ * as password admin (password resets only).
+ */
+export const CUSTOMER_ROLES = ['none', 'full', 'limited'] as const;
+export type CustomerRole = (typeof CUSTOMER_ROLES)[number];
+
+export const userSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    partnerId: { type: String, required: true },
+    email: { type: String, required: true },
+    /** Lower-case copy: e-mail is unique within a partner, case-insensitively. */
+    emailLower: { type: String, required: true },
+    displayName: { type: String, required: true },
+    companyRole: { type: String, required: true, enum: COMPANY_ROLES },
+    customerRole: { type: String, required: true, enum: CUSTOMER_ROLES },
+    active: { type: Boolean, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    deactivatedAt: { type: Date },
+  },
+  { collection: 'partner_users', versionKey: false, strict: 'throw' },
+);
+
+userSchema.index({ partnerId: 1, emailLower: 1 }, { unique: true });
+userSchema.index({ partnerId: 1, createdAt: 1 });
+
+export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string };
