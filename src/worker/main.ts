@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   await connection.close();
   await mongo.close();
   logger.info('worker stopped');
+  // The IPC channel from `npm start` would keep the event loop alive.
+  process.exit(0);
 }
 
 main().catch((err) => {

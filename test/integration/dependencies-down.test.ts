@@ -3,6 +3,8 @@ import { serverBinaries } from '../../src/local/binaries';
 import { startFerretDB, type RunningFerretDB } from '../../src/local/ferretdb';
 import { freePort } from '../../src/local/ports';
 import { loadConfig } from '../../src/config';
+import { seedCatalog } from '../../src/catalog/seed';
+import { bearer, createPartner } from '../support/partners';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 import { testEnv } from '../support/servers';
 
@@ -35,7 +37,8 @@ describe('/healthz and routes while a dependency is down', () => {
     expect(health.body.dependencies.mongodb.status).toBe('down');
     expect(health.body.dependencies.temporal).toEqual({ status: 'up' });
 
-    const read = await stack.http('GET', '/v1/partners/p1/invitations/inv_x');
+    // authenticating needs MongoDB already
+    const read = await stack.http('GET', '/v1/invitations/inv_x', undefined, bearer(`ofp.tok_${'a'.repeat(16)}.${'b'.repeat(43)}`));
     expect(read.status).toBe(503);
     expect(read.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'MongoDB is unavailable; try again shortly' });
     // still serving
@@ -49,8 +52,9 @@ describe('/healthz and routes while a dependency is down', () => {
     expect(health.body).toMatchObject({ detail: 'Temporal is down' });
     expect(health.body.dependencies.mongodb).toEqual({ status: 'up' });
 
+    const partner = await createPartner(stack);
     const t0 = Date.now();
-    const create = await stack.http('POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
+    const create = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.admin.token));
     expect(create.status).toBe(503);
     expect(create.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'Temporal is unavailable; try again shortly' });
     expect(Date.now() - t0).toBeLessThan(10_000);
@@ -78,9 +82,11 @@ describe('/healthz and routes while a dependency is down', () => {
       await ferretdb.child.stop();
     });
 
-    it('nothing is lost: an invitation created during the outage is stored once MongoDB is back', async () => {
-      const stack = await start({ mongodbUri: ferretdb.uri, updateWaitMs: 1500 });
+    it('requests fail fast with 503 during the outage and succeed again after it', async () => {
+      const stack = await start({ mongodbUri: ferretdb.uri });
       await eventually(async () => (await stack.http('GET', '/healthz')).status === 200, 10_000, 'healthz 200');
+      await seedCatalog(stack.models);
+      const partner = await createPartner(stack);
 
       await ferretdb.child.stop();
       const down = await eventually(async () => {
@@ -88,19 +94,32 @@ describe('/healthz and routes while a dependency is down', () => {
         return r.status === 503 && r;
       }, 20_000, 'healthz 503');
       expect(down.body.dependencies.mongodb.status).toBe('down');
-
-      // The workflow starts, its activity cannot store yet: 202, not an error.
-      const created = await stack.http('POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
-      expect(created.status).toBe(202);
-      expect(created.body).toMatchObject({ status: 'pending', workflowId: `invitation:${created.body.id}` });
+      // even the token check needs MongoDB: a quick 503, nothing half-done
+      const refused = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.admin.token));
+      expect(refused.status).toBe(503);
+      expect(refused.body.detail).toBe('MongoDB is unavailable; try again shortly');
 
       ferretdb = await startOwn();
       await eventually(async () => (await stack.http('GET', '/healthz')).status === 200, 30_000, 'healthz 200 again');
-      const stored = await eventually(async () => {
-        const r = await stack.http('GET', `/v1/partners/p1/invitations/${created.body.id}`);
-        return r.status === 200 && r;
-      }, 30_000, 'the invitation to be stored after the outage');
-      expect(stored.body).toMatchObject({ id: created.body.id, status: 'active', sku: 'O365-E3' });
+      const created = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.admin.token));
+      expect(created.status).toBe(201);
     }, 90_000);
+
+    it('nothing is lost: what the worker could not store during the outage is stored once MongoDB is back', async () => {
+      // The API reads the run's database; the worker writes to this file's own FerretDB.
+      const stack = await start({ workerMongodbUri: ferretdb.uri, updateWaitMs: 1500 });
+      const partner = await createPartner(stack);
+      await ferretdb.child.stop();
+
+      // The workflow starts, its activity cannot store yet: 202 with where it will be, not an error.
+      const created = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.admin.token));
+      expect(created.status).toBe(202);
+      expect(created.headers.get('location')).toBe(`/v1/invitations/${created.body.id}`);
+      expect(created.body).toMatchObject({ status: 'pending', workflowId: `invitation:${created.body.id}` });
+
+      ferretdb = await startOwn();
+      const stored = await eventually(() => stack.workerModels.Invitation.findById(created.body.id).lean(), 60_000, 'the invitation to be stored after the outage');
+      expect(stored).toMatchObject({ partnerId: partner.id, status: 'active', sku: 'BUS-STD', revision: 1 });
+    }, 120_000);
   });
 });

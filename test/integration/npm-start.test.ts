@@ -8,6 +8,18 @@ import { freePort } from '../../src/local/ports';
 import { httpCall } from '../support/stack';
 import { descendants, isAlive } from '../support/processes';
 import { testEnv } from '../support/servers';
+import { bearer, partnerBody } from '../support/partners';
+
+const OPERATOR_TOKEN = 'ofo.npm-start-test-operator-token-0123456789';
+
+/** Creates a partner through the operator API, then an invitation as its admin; returns the invitation. */
+async function invite(api: string, operatorToken: string) {
+  const partner = await httpCall(api, 'POST', '/v1/operator/partners', partnerBody(), bearer(operatorToken));
+  expect(partner.status).toBe(201);
+  const created = await httpCall(api, 'POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.body.admin.token.token));
+  expect(created.status).toBe(201);
+  return { invitation: created.body, adminToken: partner.body.admin.token.token as string };
+}
 
 const root = path.resolve(__dirname, '../..');
 
@@ -54,8 +66,15 @@ async function ports() {
 const embedded = { MONGODB_URI: undefined, TEMPORAL_ADDRESS: undefined };
 const running: Started[] = [];
 afterAll(async () => {
-  // whatever a failed test left running: its whole process group
+  // whatever a failed test left running: every descendant (the servers run in process groups of their own), then the group
   for (const s of running) {
+    for (const p of descendants(s.child.pid!)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
     try {
       process.kill(-s.child.pid!, 'SIGKILL');
     } catch {
@@ -68,6 +87,7 @@ describe('npm start', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-start-'));
   let env: Record<string, string | undefined>;
   let invitationId: string;
+  let adminToken: string;
   beforeAll(async () => {
     env = { ...(await ports()), ...embedded, OFFERFLOW_DATA_DIR: dataDir };
   });
@@ -87,9 +107,15 @@ describe('npm start', () => {
     expect(ui.status).toBe(200);
     expect(await ui.text()).toMatch(/<html/i);
 
-    const created = await httpCall(api, 'POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
-    expect(created.status).toBe(201);
-    invitationId = created.body.id;
+    // the embedded default made an operator token, printed it this once and kept it in the data directory
+    const printed = /operator token \(shown once; kept in (\S+)\): (\S+)/.exec(s.output());
+    expect(printed).not.toBeNull();
+    expect(printed![1]).toBe(path.join(dataDir, 'operator-token'));
+    expect(fs.readFileSync(printed![1]!, 'utf8').trim()).toBe(printed![2]);
+    expect(fs.statSync(printed![1]!).mode & 0o777).toBe(0o600);
+    const made = await invite(api, printed![2]!);
+    invitationId = made.invitation.id;
+    adminToken = made.adminToken;
 
     const tree = descendants(s.child.pid!);
     for (const name of ['ferretdb', 'temporal server start-dev', 'src/worker/main.ts', 'src/api/main.ts']) {
@@ -110,10 +136,12 @@ describe('npm start', () => {
     running.push(s);
     await waitForOutput(s, /ready in [\d.]+s/);
     const api = `http://127.0.0.1:${env.PORT}`;
-    const stored = await httpCall(api, 'GET', `/v1/partners/p1/invitations/${invitationId}`);
+    expect(s.output()).toContain(`operator token: in ${path.join(dataDir, 'operator-token')}`);
+    expect(s.output()).not.toContain('shown once');
+    const stored = await httpCall(api, 'GET', `/v1/invitations/${invitationId}`, undefined, bearer(adminToken));
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ id: invitationId, status: 'active' });
-    const wf = await httpCall(api, 'GET', `/v1/partners/p1/invitations/${invitationId}/workflow`);
+    const wf = await httpCall(api, 'GET', `/v1/invitations/${invitationId}/workflow`, undefined, bearer(adminToken));
     expect(wf.status).toBe(200);
     expect(wf.body).toMatchObject({ status: 'RUNNING', state: { id: invitationId, status: 'active' } });
 
@@ -143,15 +171,14 @@ describe('npm start', () => {
 
   it('with MONGODB_URI and TEMPORAL_ADDRESS set, starts only the worker and the API against them', async () => {
     const { PORT } = await ports();
-    const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-external', OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused') });
+    const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-external', OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused'), OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN });
     running.push(s);
     await waitForOutput(s, /ready in [\d.]+s/);
     expect(s.output()).not.toContain('starting FerretDB');
     expect(s.output()).toContain(`Temporal     ${testEnv('temporalAddress')} (external)`);
     const cmds = descendants(s.child.pid!).map((p) => p.cmd).join('\n');
     expect(cmds).not.toMatch(/ferretdb|start-dev/);
-    const created = await httpCall(`http://127.0.0.1:${PORT}`, 'POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
-    expect(created.status).toBe(201);
+    await invite(`http://127.0.0.1:${PORT}`, OPERATOR_TOKEN);
     const tree = descendants(s.child.pid!);
     process.kill(-s.child.pid!, 'SIGTERM');
     expect(await s.exited).toBe('SIGTERM');
@@ -167,7 +194,7 @@ describe('npm start', () => {
     const { PORT } = await ports();
     const child = spawn(process.execPath, [path.join(root, 'dist/src/start.js')], {
       cwd: root,
-      env: { ...process.env, PORT, LOG_LEVEL: 'warn', MONGODB_URI: `${testEnv('mongodbUri')}compiled_build`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'compiled-build' },
+      env: { ...process.env, PORT, LOG_LEVEL: 'warn', MONGODB_URI: `${testEnv('mongodbUri')}compiled_build`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'compiled-build', OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -178,8 +205,7 @@ describe('npm start', () => {
     running.push(s);
     await waitForOutput(s, /ready in [\d.]+s/);
     expect(descendants(child.pid!).map((p) => p.cmd).join('\n')).toMatch(/dist\/src\/worker\/main\.js[\s\S]*dist\/src\/api\/main\.js|dist\/src\/api\/main\.js[\s\S]*dist\/src\/worker\/main\.js/);
-    const created = await httpCall(`http://127.0.0.1:${PORT}`, 'POST', '/v1/partners/p1/invitations', { sku: 'O365-E3' });
-    expect(created.status).toBe(201);
+    await invite(`http://127.0.0.1:${PORT}`, OPERATOR_TOKEN);
     process.kill(child.pid!, 'SIGTERM');
     expect(await s.exited).toBe(0);
   }, 120_000);

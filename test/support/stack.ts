@@ -20,6 +20,8 @@ import { testEnv } from './servers';
 export interface TestStack {
   baseUrl: string;
   models: Models;
+  /** The worker's models (the same as `models` unless workerMongodbUri was given). */
+  workerModels: Models;
   directory: CustomerDirectory;
   connection: MongoHandle['connection'];
   client: Client;
@@ -43,6 +45,8 @@ export interface StackOptions {
   /** Another MongoDB/FerretDB than the run's (URI ending in '/'); not awaited, not dropped. */
   mongodbUri?: string;
   temporalAddress?: string;
+  /** Where the worker's activities write, when not where the API reads (outage tests). */
+  workerMongodbUri?: string;
   updateWaitMs?: number;
   rateLimit?: { perMinute: number; burst: number };
 }
@@ -75,13 +79,16 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
   let nativeConnection: NativeConnection | undefined;
+  const workerMongo = opts.workerMongodbUri ? openMongo(`${opts.workerMongodbUri}${dbName}`, logger, { serverSelectionTimeoutMS: 1000 }) : undefined;
+  const workerModels = workerMongo ? createModels(workerMongo.connection) : models;
+  if (workerMongo) await workerMongo.ready;
   if (opts.worker !== false) {
     nativeConnection = await NativeConnection.connect({ address: opts.temporalAddress ?? testEnv('temporalAddress') });
     worker = await createWorker({
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { models },
+      deps: { models: workerModels },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
     workerRun = worker.run();
@@ -110,6 +117,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   return {
     baseUrl,
     models,
+    workerModels,
     directory,
     connection: mongo.connection,
     client: temporal.client,
@@ -129,6 +137,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
       await temporal.close();
       if (!opts.mongodbUri) await mongo.connection.dropDatabase().catch(() => undefined);
       await mongo.close();
+      await workerMongo?.close();
     },
   };
 }
