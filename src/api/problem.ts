@@ -57,11 +57,11 @@ export function validationProblem(errors: FieldError[]): Problem {
 }
 
 export function zodFieldErrors(error: ZodError, location: FieldError['location']): FieldError[] {
-  return error.issues.map((issue) => ({
-    location,
-    path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ location, path: [...issue.path.map(String), key].join('.'), message: 'unknown field' }))
+      : [{ location, path: issue.path.map(String).join('.'), message: issue.message }],
+  );
 }
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, instance?: string): void {

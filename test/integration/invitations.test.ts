@@ -129,7 +129,7 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
       [{ sku: 'BUS-STD', expiresInSeconds: 0 }, 'expiresInSeconds'],
       [{ sku: 'BUS-STD', expiresInSeconds: 1.5 }, 'expiresInSeconds'],
       [{ sku: 'BUS-STD', expiresInSeconds: '60' }, 'expiresInSeconds'],
-      [{ sku: 'BUS-STD', $where: 'sleep(1000)' }, ''],
+      [{ sku: 'BUS-STD', $where: 'sleep(1000)' }, '$where'],
       [{ sku: 'A'.repeat(1000) }, 'sku'],
       [{ sku: 'BUS-STD\u0000' }, 'sku'],
       [{ sku: 'Ｏ３６５' }, 'sku'],
