@@ -12,7 +12,7 @@ import type { PartnerDoc } from './model';
 
 /** The platform operator's routes (operator token) and a partner's own profile. */
 export function partnerRoutes(deps: ApiDeps) {
-  const connection = deps.models.Partner.db;
+  const connection = () => deps.models.Partner.db;
   return [
     defineRoute({
       method: 'post',
@@ -88,7 +88,7 @@ export function partnerRoutes(deps: ApiDeps) {
         responses: { 200: { description: 'The partner after the change', schema: partnerOut } },
         async handler({ params, audit }) {
           const granted = method === 'put';
-          const { after, changed } = await setAuthorisation(connection, deps.models, params.partnerId, params.authorisation, granted);
+          const { after, changed } = await setAuthorisation(connection(), deps.models, params.partnerId, params.authorisation, granted);
           if (changed) {
             await audit({ partnerId: params.partnerId, action: granted ? 'partner.authorisation-granted' : 'partner.authorisation-withdrawn', target: { kind: 'partner', id: params.partnerId }, details: { authorisation: params.authorisation } });
           }
@@ -120,7 +120,7 @@ export function partnerRoutes(deps: ApiDeps) {
       body: profilePatchSchema,
       responses: { 200: { description: 'The partner after the change', schema: partnerOut } },
       async handler({ principal, body, audit }) {
-        const { before, after } = await updateProfile(connection, deps.models, principal.partner._id, body);
+        const { before, after } = await updateProfile(connection(), deps.models, principal.partner._id, body);
         const changed = Object.keys(body).filter((k) => JSON.stringify((before.profile as Record<string, unknown>)[k]) !== JSON.stringify((body as Record<string, unknown>)[k]));
         await audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: principal.partner._id }, details: { fields: changed } });
         return { status: 200, body: presentPartner(after) };

@@ -20,7 +20,7 @@ const authorizeFor = (principal: PartnerPrincipal, userId: string, othersAction:
 };
 
 export function userRoutes(deps: ApiDeps) {
-  const connection = deps.models.User.db;
+  const connection = () => deps.models.User.db;
   return [
     defineRoute({
       method: 'get',
@@ -104,7 +104,7 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The user after the change', schema: userOut } },
       problems: ['last-global-admin', 'user-inactive'],
       async handler({ principal, params, body, audit }) {
-        const { before, after } = await changeUser(connection, deps.models, principal.partner._id, params.userId, body);
+        const { before, after } = await changeUser(connection(), deps.models, principal.partner._id, params.userId, body);
         const changes = Object.fromEntries(
           Object.keys(body)
             .filter((k) => (before as Record<string, unknown>)[k] !== (after as Record<string, unknown>)[k])
@@ -127,7 +127,7 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The deactivated user', schema: userOut } },
       problems: ['last-global-admin', 'user-inactive'],
       async handler({ principal, params, audit }) {
-        const { after } = await changeUser(connection, deps.models, principal.partner._id, params.userId, { active: false });
+        const { after } = await changeUser(connection(), deps.models, principal.partner._id, params.userId, { active: false });
         await audit({ action: 'user.deactivated', target: { kind: 'user', id: params.userId } });
         return { status: 200, body: presentUser(after) };
       },

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import { COMPANY_ROLES, CUSTOMER_ROLES } from '../../src/users/model';
+import type { AnyRoute } from '../../src/api/route';
+import { addUser, bearer, createPartner, partnerBody, type TestPartner } from './partners';
+import type { TestStack } from './stack';
+
+export interface Member {
+  id: string;
+  token: string;
+  companyRole: string;
+  customerRole: string;
+}
+
+/**
+ * Partners and objects for route-by-route tests: partner A (global, every
+ * authorisation) with one user per role combination and an object of each kind;
+ * D, a foreign partner like A; B, a partner without authorisations; C, a partner
+ * of the sovereign cloud.
+ */
+export interface World {
+  a: TestPartner;
+  members: Member[];
+  victim: { id: string; token: string; tokenId: string };
+  invitationId: string;
+  customerId: string;
+  d: TestPartner;
+  b: TestPartner;
+  c: TestPartner;
+}
+
+export async function buildWorld(stack: TestStack): Promise<World> {
+  const [a, d, b, c] = await Promise.all([
+    createPartner(stack),
+    createPartner(stack),
+    createPartner(stack, { authorisations: [] }),
+    createPartner(stack, { cloud: 'sovereign' }),
+  ]);
+  const members: Member[] = [];
+  for (const companyRole of COMPANY_ROLES) {
+    for (const customerRole of CUSTOMER_ROLES) {
+      const u = await addUser(stack, a, { companyRole, customerRole });
+      members.push({ ...u, companyRole, customerRole });
+    }
+  }
+  const victim = await addUser(stack, a, { customerRole: 'limited' });
+  const tokens = await stack.http('GET', `/v1/users/${victim.id}/tokens`, undefined, bearer(a.admin.token));
+  const invitation = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(a.admin.token));
+  const customerId = `cus_${randomBytes(6).toString('hex')}`;
+  await stack.directory.apply(a.id, [
+    { partnerId: a.id, customerId, name: 'Fabrikam Solar Ltd', domain: 'fabrikamsolar.example', cloud: 'global', status: 'active', stage: 'onboarded', skus: ['BUS-STD'], at: new Date() },
+  ]);
+  return { a, members, victim: { ...victim, tokenId: tokens.body[0].id }, invitationId: invitation.body.id, customerId, d, b, c };
+}
+
+/** A request that the route would accept from an allowed caller, aimed at A's objects. */
+export function requestFor(route: AnyRoute, w: World): { method: string; path: string; body?: unknown } {
+  const values: Record<string, string> = {
+    partnerId: w.a.id,
+    authorisation: 'delegated-admin-certified',
+    userId: w.victim.id,
+    tokenId: w.victim.tokenId,
+    sku: 'BUS-STD',
+    customerId: w.customerId,
+    invitationId: w.invitationId,
+  };
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
+  const u = randomBytes(4).toString('hex');
+  const bodies: Record<string, unknown> = {
+    createPartner: partnerBody(),
+    updateProfile: { phone: '+1 425 555 0142' },
+    createUser: { email: `matrix-${u}@contoso.example`, displayName: 'Matrix' },
+    updateUser: { displayName: `Renamed ${u}` },
+    issueToken: {},
+    createInvitation: { sku: 'BUS-STD' },
+  };
+  return { method: route.method.toUpperCase(), path, body: bodies[route.operationId] };
+}
