@@ -64,7 +64,6 @@ export function defineRoute<PS extends z.ZodType = Empty, QS extends z.ZodType =
   return def;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteDef<any, any, any, any>;
 
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
