@@ -12,6 +12,14 @@ async function main(): Promise<void> {
   const config = requireConnections(loadConfig());
   const logger = createLogger('worker', config.logLevel);
   installSdkLogger(logger);
+  let stop: (signal: string) => void = (signal) => {
+    logger.info({ signal }, 'stopping before the worker started');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  // Started by `npm start`: leave when the supervisor is gone, even if it was killed outright.
+  process.once('disconnect', () => stop('supervisor gone'));
   const mongo = openMongo(config.mongodbUri, logger);
   const models = createModels(mongo.connection);
   logger.info({ address: config.temporalAddress, namespace: config.temporalNamespace }, 'connecting to Temporal');
@@ -27,14 +35,10 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     deps: { models },
   });
-  const stop = (signal: string) => {
+  stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     worker.shutdown();
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  // Started by `npm start`: leave when the supervisor is gone, even if it was killed outright.
-  process.once('disconnect', () => stop('supervisor gone'));
   logger.info({ taskQueue: config.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -22,6 +23,7 @@ async function invite(api: string, operatorToken: string) {
 }
 
 const root = path.resolve(__dirname, '../..');
+const execFileAsync = promisify(execFile);
 
 interface Started {
   child: ChildProcess;
@@ -117,6 +119,15 @@ describe('npm start', () => {
     invitationId = made.invitation.id;
     adminToken = made.adminToken;
 
+    // the operator CLI finds the API and the kept token by itself
+    const cliEnv = { ...process.env, ...env, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv;
+    const cli = (args: string[]) => execFileAsync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env: cliEnv });
+    const created = await cli(['partner', 'create', '--name', 'Tailspin Partners', '--email', 'hi@tailspin.example', '--phone', '+1 425 555 0111', '--website', 'https://tailspin.example', '--line1', '2 Oak Road', '--city', 'Seattle', '--postal-code', '98101', '--country', 'US', '--authorisation', 'subscription-advisor', '--admin-email', 'boss@tailspin.example', '--admin-name', 'Boss']);
+    expect(created.stdout).toMatch(/its API token \(shown once\): ofp\./);
+    const listed = await cli(['partner', 'list']);
+    expect(listed.stdout).toMatch(/\tglobal\tTailspin Partners\tsubscription-advisor/);
+    await expect(cli(['partner', 'grant', 'ptn_nope', 'subscription-advisor'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('404') });
+
     const tree = descendants(s.child.pid!);
     for (const name of ['ferretdb', 'temporal server start-dev', 'src/worker/main.ts', 'src/api/main.ts']) {
       expect(tree.map((p) => p.cmd).join('\n')).toContain(name);
@@ -190,7 +201,11 @@ describe('npm start', () => {
   it('the compiled build (what the Docker image runs) serves the same way', async () => {
     const tsc = require.resolve('typescript/bin/tsc');
     const { execFileSync } = await import('node:child_process');
-    execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+    try {
+      execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+    } catch (err) {
+      throw new Error(`npm run build fails:\n${(err as { stdout?: string }).stdout}`);
+    }
     const { PORT } = await ports();
     const child = spawn(process.execPath, [path.join(root, 'dist/src/start.js')], {
       cwd: root,
@@ -209,4 +224,20 @@ describe('npm start', () => {
     process.kill(child.pid!, 'SIGTERM');
     expect(await s.exited).toBe(0);
   }, 120_000);
+
+  it('the worker and the API leave by themselves when the supervisor is killed outright', async () => {
+    const { PORT } = await ports();
+    const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_killed`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-killed', OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN });
+    running.push(s);
+    await waitForOutput(s, /ready in [\d.]+s/);
+    const tree = descendants(s.child.pid!);
+    const apps = tree.filter((p) => /src\/(api|worker)\/main\.ts/.test(p.cmd));
+    expect(apps).toHaveLength(2);
+    const supervisor = apps[0]!.ppid; // the node process running src/start.ts
+    expect(tree.find((p) => p.pid === supervisor)!.cmd).toContain('src/start.ts');
+    process.kill(supervisor, 'SIGKILL');
+    await allDead(apps.map((p) => p.pid)).catch((err) => {
+      throw new Error(`${err.message}: ${apps.filter((p) => isAlive(p.pid)).map((p) => p.cmd).join('; ')}\n${s.output().slice(-1500)}`);
+    });
+  }, 60_000);
 });

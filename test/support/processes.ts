@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
 /** Every live descendant of `pid` (read from /proc), with its command line. */
-export function descendants(pid: number): Array<{ pid: number; cmd: string }> {
+export function descendants(pid: number): Array<{ pid: number; ppid: number; cmd: string }> {
   const parentOf = new Map<number, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -14,7 +14,7 @@ export function descendants(pid: number): Array<{ pid: number; cmd: string }> {
       // exited meanwhile
     }
   }
-  const result: Array<{ pid: number; cmd: string }> = [];
+  const result: Array<{ pid: number; ppid: number; cmd: string }> = [];
   const walk = (p: number) => {
     for (const [child, parent] of parentOf) {
       if (parent !== p) continue;
@@ -24,7 +24,7 @@ export function descendants(pid: number): Array<{ pid: number; cmd: string }> {
       } catch {
         continue;
       }
-      result.push({ pid: child, cmd });
+      result.push({ pid: child, ppid: p, cmd });
       walk(child);
     }
   };
