@@ -204,7 +204,7 @@ describe('npm start', () => {
     try {
       execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
     } catch (err) {
-      throw new Error(`npm run build fails:\n${(err as { stdout?: string }).stdout}`);
+      throw new Error(`npm run build fails:\n${(err as { stdout?: string }).stdout}`, { cause: err });
     }
     const { PORT } = await ports();
     const child = spawn(process.execPath, [path.join(root, 'dist/src/start.js')], {
