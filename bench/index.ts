@@ -2,9 +2,15 @@
  * `npm run bench [-- <name> [args]]`: offerflow's benchmarks. Numbers are for
  * comparing within one run on one machine (2 shared cores are noisy).
  */
+import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
+  /** search [customers=100000] [samples=300] [--naive] */
+  async search(args) {
+    const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
+    console.log(reportSearch(await benchSearch(numbers[0] ?? 100_000, numbers[1] ?? 300, args.includes('--naive'))));
+  },
   async start(args) {
     const seconds = await benchStartToHealthy(Number(args[0] ?? 3));
     console.log(`npm start → /healthz 200 (servers built): ${seconds.map((s) => `${s.toFixed(2)} s`).join(', ')} (run 1 on an empty data directory)`);

@@ -48,9 +48,16 @@ export class ShardedCollection<T extends { _id: string }> {
   }
 
   async get(id: string): Promise<T | null> {
-    return (await this.collectionFor(id).findOne({ _id: id } as never)) as T | null;
+    // A bare find command: a findOne would also build and close a cursor, a measurable cost here.
+    const c = this.collectionFor(id);
+    const res = (await c.db.command({ find: c.collectionName, filter: { _id: id }, limit: 1, singleBatch: true })) as { cursor: { firstBatch: T[] } };
+    return res.cursor.firstBatch[0] ?? null;
   }
 
+  /**
+   * Reads many ids, one `_id` lookup each: FerretDB answers `{_id: x}` inside
+   * SQLite, but decodes every document of the collection for an `$in`.
+   */
   async getMany(ids: Iterable<string>): Promise<Map<string, T>> {
     const unique = [...new Set(ids)];
     const docs = await Promise.all(unique.map((id) => this.get(id)));

@@ -1,14 +1,16 @@
 import type { Connection } from 'mongoose';
 import { ShardedCollection } from '../../db/sharded';
-import type { IndexDoc, PartnerCustomer } from './model';
-import { applyToSorted, decodeDirectory, decodeSeqs, encodeDirectory, encodeSeqs, intersectDescending, PAGE_SPAN, pageOf } from './postings';
+import { CUSTOMER_STATUSES, type IndexDoc, type PartnerCustomer } from './model';
+import { applyToSorted, decodeDirectory, decodeSeqs, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
 import { matches, normalize, queryGrams, skuTerm, statusTerm, termsOf, textTerm } from './terms';
 
+/** Customers of neighbouring sequence numbers are stored together, this many to a document. */
+const BLOCK = 32;
 /** Most customer records a search request reads before answering with what it has (and a cursor). */
 const MAX_RECORDS_PER_REQUEST = 1500;
 /** Query pieces looked up at most (spread over the query); the full match is checked on each record anyway. */
 const MAX_QUERY_GRAMS = 6;
-/** A posting page fuller than this share of its span filters too little to be worth intersecting. */
+/** A term listing more than this share of the partner's customers filters too little to be worth reading. */
 const DENSE_SHARE = 0.5;
 
 export type PartnerCustomerInput = Omit<PartnerCustomer, '_id' | 'seq' | 'createdAt' | 'updatedAt'> & { at: Date };
@@ -25,8 +27,10 @@ export interface SearchPage {
   next?: number;
 }
 
+const blockOf = (seq: number) => Math.floor(seq / BLOCK);
+
 const ids = {
-  record: (p: string, seq: number) => `${p}|${seq.toString(36)}`,
+  block: (p: string, block: number) => `${p}|${block.toString(36)}`,
   seqOf: (p: string, customerId: string) => `x|${p}|${customerId}`,
   meta: (p: string) => `m|${p}`,
   directory: (p: string, term: string) => `t|${p}|${term}`,
@@ -43,7 +47,11 @@ const ids = {
  * index pages): the customer directory workflow, or a seeding script.
  */
 export class CustomerDirectory {
-  /** Records are stored as JSON text: FerretDB reads one string field at a fraction of the cost of a dozen. */
+  /**
+   * Records, in blocks of BLOCK neighbours, as JSON text: FerretDB's cost is per
+   * query far more than per byte, and it reads one string field at a fraction of
+   * the cost of a dozen fields. A page of a list is one or two reads.
+   */
   readonly records: ShardedCollection<IndexDoc>;
   readonly index: ShardedCollection<IndexDoc>;
   /** customer id → sequence number, apart so the index collections stay small. */
@@ -57,7 +65,8 @@ export class CustomerDirectory {
 
   async get(partnerId: string, customerId: string): Promise<PartnerCustomer | null> {
     const seq = await this.seqs.get(ids.seqOf(partnerId, customerId));
-    return seq ? decodeRecord(await this.records.get(ids.record(partnerId, Number(seq.v)))) : null;
+    if (!seq) return null;
+    return (await this.recordsAt(partnerId, [Number(seq.v)])).get(Number(seq.v)) ?? null;
   }
 
   async count(partnerId: string): Promise<number> {
@@ -72,57 +81,82 @@ export class CustomerDirectory {
     ];
     const budget = { records: MAX_RECORDS_PER_REQUEST };
     const items: PartnerCustomer[] = [];
-    // Collects verified matches from candidates (descending); true when the page is full.
-    const take = async (candidates: number[]): Promise<{ full: boolean; last?: number }> => {
+    /**
+     * Verifies candidates (descending) against their records until the page is full.
+     * `later` says whether candidates exist beyond this list; the answer says where
+     * to continue, or nothing when the end was reached.
+     */
+    const take = async (candidates: number[], later: boolean): Promise<SearchPage | undefined> => {
       for (let i = 0; i < candidates.length; ) {
-        const chunk = candidates.slice(i, i + Math.max(8, limit + 1 - items.length));
+        const chunk = candidates.slice(i, i + Math.max(8, limit - items.length));
         i += chunk.length;
         budget.records -= chunk.length;
-        const records = await this.records.getMany(chunk.map((seq) => ids.record(partnerId, seq)));
-        for (const seq of chunk) {
-          const r = decodeRecord(records.get(ids.record(partnerId, seq)));
+        const records = await this.recordsAt(partnerId, chunk);
+        for (const [k, seq] of chunk.entries()) {
+          const r = records.get(seq);
           if (r && matches(r, filter)) items.push(r);
-          if (items.length > limit) return { full: true };
+          if (items.length === limit) {
+            const more = k < chunk.length - 1 || i < candidates.length || later;
+            return more ? { items, next: seq } : { items };
+          }
         }
-        if (budget.records <= 0) return { full: true, last: chunk[chunk.length - 1] };
+        // Out of budget: answer with what there is, and where to go on.
+        if (budget.records <= 0 && (i < candidates.length || later)) return { items, next: chunk[chunk.length - 1] };
       }
-      return { full: false };
-    };
-    const finish = (stop: { full: boolean; last?: number }): SearchPage => {
-      if (items.length > limit) return { items: items.slice(0, limit), next: items[limit - 1]!.seq };
-      return stop.full && stop.last !== undefined ? { items, next: stop.last } : { items };
+      return undefined;
     };
 
     if (terms.length === 0) {
       const top = Math.min(before, await this.count(partnerId)) - 1;
       for (let hi = top; hi >= 0; ) {
         const lo = Math.max(0, hi - 63);
-        const seqs = Array.from({ length: hi - lo + 1 }, (_, k) => hi - k);
-        const stop = await take(seqs);
-        if (stop.full) return finish(stop);
+        const page = await take(Array.from({ length: hi - lo + 1 }, (_, k) => hi - k), lo > 0);
+        if (page) return page;
         hi = lo - 1;
       }
-      return finish({ full: false });
+      return { items };
     }
 
-    // Most first pages are answered from the newest page of postings alone; the
-    // terms' directories (which pages hold entries) are read only to skip ahead.
-    const top = Math.min(before, await this.count(partnerId)) - 1;
-    let directories: Array<Map<number, number>> | undefined;
-    for (let page = top >= 0 ? pageOf(top) : -1; page >= 0; ) {
-      const lists = await Promise.all(terms.map(async (t) => decodeSeqs((await this.index.get(ids.page(partnerId, t, page)))?.v)));
-      if (lists.every((l) => l.length > 0)) {
-        const sorted = lists.sort((a, b) => a.length - b.length);
-        const useful = sorted.filter((l, i) => i === 0 || l.length < PAGE_SPAN * DENSE_SHARE);
-        const stop = await take(intersectDescending(useful).filter((s) => s < before));
-        if (stop.full) return finish(stop);
-      }
-      directories ??= await Promise.all(terms.map(async (t) => decodeDirectory((await this.index.get(ids.directory(partnerId, t)))?.v)));
-      const current = page;
-      const earlier = [...directories[0]!.keys()].filter((p) => p < current && directories!.every((d) => d.has(p)));
-      page = earlier.length > 0 ? Math.max(...earlier) : -1;
+    // Directories first (small): they tell which pages hold entries of every term, and which
+    // terms are so common (the ".onmicrosoft.com" pieces) that reading them would filter nothing.
+    const total = (d: Map<number, number>) => [...d.values()].reduce((a, b) => a + b, 0);
+    const [customers, directories] = await Promise.all([
+      this.count(partnerId),
+      Promise.all(terms.map(async (term) => ({ term, pages: decodeDirectory((await this.index.get(ids.directory(partnerId, term)))?.v) }))),
+    ]);
+    directories.sort((a, b) => total(a.pages) - total(b.pages));
+    const dense = (d: { pages: Map<number, number> }) => total(d.pages) >= customers * DENSE_SHARE;
+    const used = directories.filter((d, i) => i === 0 || !dense(d));
+    // A customer has exactly one status: a common one ("active") is checked by leaving
+    // out the customers of every other status, whose lists are short.
+    const statusDir = filter.status ? directories.find((d) => d.term === statusTerm(filter.status!)) : undefined;
+    const excluded = statusDir && !used.includes(statusDir) ? CUSTOMER_STATUSES.filter((x) => x !== filter.status).map(statusTerm) : [];
+    const lastPage = before === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : pageOf(before - 1);
+    const pages = [...directories[0]!.pages.keys()].filter((p) => p <= lastPage && directories.every((d) => d.pages.has(p))).sort((a, b) => b - a);
+    const postings = (term: string, page: number) => this.index.get(ids.page(partnerId, term, page)).then((d) => decodeSeqs(d?.v));
+    for (const [n, page] of pages.entries()) {
+      const [lists, others] = await Promise.all([
+        Promise.all(used.map(({ term }) => postings(term, page))),
+        Promise.all(excluded.map((term) => postings(term, page))),
+      ]);
+      const out = new Set(others.flat());
+      const answer = await take(intersectDescending(lists).filter((s) => s < before && !out.has(s)), n < pages.length - 1);
+      if (answer) return answer;
     }
-    return finish({ full: false });
+    return { items };
+  }
+
+  /** The records at these sequence numbers (reading each block once). */
+  private async recordsAt(partnerId: string, seqs: number[]): Promise<Map<number, PartnerCustomer>> {
+    const wanted = new Set(seqs);
+    const blocks = await this.records.getMany([...new Set(seqs.map(blockOf))].map((b) => ids.block(partnerId, b)));
+    const found = new Map<number, PartnerCustomer>();
+    for (const doc of blocks.values()) {
+      for (const stored of JSON.parse(doc.v) as Array<StoredRecord | null>) {
+        if (stored && wanted.has(stored.seq)) found.set(stored.seq, decodeRecord(partnerId, stored));
+      }
+    }
+    return found;
   }
 
   /**
@@ -136,11 +170,7 @@ export class CustomerDirectory {
     const meta = metaOf(metaDoc);
     const seqDocs = await this.seqs.getMany(inputs.map((i) => ids.seqOf(partnerId, i.customerId)));
     const existing = new Map<string, PartnerCustomer>();
-    const known = await this.records.getMany([...seqDocs.values()].map((d) => ids.record(partnerId, Number(d.v))));
-    for (const doc of known.values()) {
-      const r = decodeRecord(doc)!;
-      existing.set(r.customerId, r);
-    }
+    for (const r of (await this.recordsAt(partnerId, [...seqDocs.values()].map((d) => Number(d.v)))).values()) existing.set(r.customerId, r);
     const adds = new Map<string, Map<number, number[]>>(); // term → page → seqs
     const removes = new Map<string, Map<number, number[]>>();
     const note = (into: typeof adds, term: string, seq: number) => {
@@ -159,7 +189,7 @@ export class CustomerDirectory {
       const seq = before?.seq ?? meta.next++;
       const record: PartnerCustomer = {
         ...fields,
-        _id: ids.record(partnerId, seq),
+        _id: `${partnerId}|${seq.toString(36)}`,
         partnerId,
         seq,
         createdAt: before?.createdAt ?? at,
@@ -203,11 +233,18 @@ export class CustomerDirectory {
 
     await this.index.write(docs, deletions, fresh);
     await this.seqs.write([], [], [...newSeqs].map(([seq, customerId]) => ({ _id: ids.seqOf(partnerId, customerId), v: String(seq) })));
-    const records = [...written.values()];
+    const blockIds = [...new Set([...written.values()].map((r) => blockOf(r.seq)))].map((b) => ids.block(partnerId, b));
+    const blocks = await this.records.getMany(blockIds);
+    const slots = new Map(blockIds.map((id) => [id, blocks.has(id) ? (JSON.parse(blocks.get(id)!.v) as Array<StoredRecord | null>) : new Array<StoredRecord | null>(BLOCK).fill(null)]));
+    for (const r of written.values()) {
+      const { _id, ...stored } = r;
+      slots.get(ids.block(partnerId, blockOf(r.seq)))![r.seq % BLOCK] = stored as unknown as StoredRecord;
+    }
+    const blockDocs = [...slots].map(([id, list]) => ({ _id: id, v: JSON.stringify(list) }));
     await this.records.write(
-      records.filter((r) => !newSeqs.has(r.seq)).map(encodeRecord),
+      blockDocs.filter((d) => blocks.has(d._id)),
       [],
-      records.filter((r) => newSeqs.has(r.seq)).map(encodeRecord),
+      blockDocs.filter((d) => !blocks.has(d._id)),
     );
     await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify(meta) }]);
     return [...written.values()];
@@ -220,15 +257,10 @@ function spread<T>(xs: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-function encodeRecord(r: PartnerCustomer): IndexDoc {
-  const { _id, ...rest } = r;
-  return { _id, v: JSON.stringify(rest) };
-}
+type StoredRecord = Omit<PartnerCustomer, '_id' | 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
-function decodeRecord(doc: IndexDoc | null | undefined): PartnerCustomer | null {
-  if (!doc) return null;
-  const r = JSON.parse(doc.v) as Omit<PartnerCustomer, '_id'> & { createdAt: string; updatedAt: string };
-  return { ...r, _id: doc._id, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) };
+function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
+  return { ...r, _id: `${partnerId}|${r.seq.toString(36)}`, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) };
 }
 
 function metaOf(doc: IndexDoc | null): { next: number } {

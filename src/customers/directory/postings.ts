@@ -6,7 +6,7 @@
  * the database to read than thousands of array elements.
  */
 
-export const PAGE_SPAN = 16384;
+export const PAGE_SPAN = 65536;
 
 export const pageOf = (seq: number): number => Math.floor(seq / PAGE_SPAN);
 
