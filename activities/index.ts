@@ -1,5 +1,6 @@
 import type { Models } from '../src/db/models';
 import { createInvitationActivities } from './invitations/activities';
+import { createMaintenanceActivities } from './maintenance/activities';
 
 export interface ActivityDeps {
   models: Models;
@@ -9,6 +10,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createInvitationActivities(deps),
+    ...createMaintenanceActivities(deps),
   };
 }
 

@@ -2,6 +2,7 @@
  * `npm run bench [-- <name> [args]]`: offerflow's benchmarks. Numbers are for
  * comparing within one run on one machine (2 shared cores are noisy).
  */
+import { benchApiOverhead, reportApiOverhead } from './api-overhead';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
 
@@ -10,6 +11,10 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   async search(args) {
     const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
     console.log(reportSearch(await benchSearch(numbers[0] ?? 100_000, numbers[1] ?? 300, args.includes('--naive'))));
+  },
+  /** api [seconds=10] */
+  async api(args) {
+    console.log(reportApiOverhead(await benchApiOverhead(Number(args[0] ?? 10))));
   },
   async start(args) {
     const seconds = await benchStartToHealthy(Number(args[0] ?? 3));

@@ -1,3 +1,4 @@
 // Every workflow the worker runs. The worker bundles this file; the API imports
 // the functions only for their names and types.
 export { trialInvitationWorkflow } from './invitations/workflow';
+export { cleanupWorkflow } from './maintenance/workflow';

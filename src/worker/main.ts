@@ -1,3 +1,4 @@
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireConnections } from '../config';
 import { openMongo } from '../db/connection';
@@ -5,6 +6,7 @@ import { createModels } from '../db/models';
 import { createLogger } from '../logger';
 import { waitFor } from '../async';
 import { installSdkLogger } from './runtime';
+import { ensureSchedules } from './schedules';
 import { createWorker } from './worker';
 
 /** The worker process: runs every workflow and activity on the task queue until SIGINT/SIGTERM. */
@@ -39,6 +41,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     worker.shutdown();
   };
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
+  await ensureSchedules(clientConnection, config.temporalNamespace, config.taskQueue);
+  await clientConnection.close();
   logger.info({ taskQueue: config.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

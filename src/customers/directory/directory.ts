@@ -43,8 +43,8 @@ const ids = {
  * at 100,000 customers on FerretDB (which scans tables for every query): every
  * read is by `_id` in small collections, through an inverted index of 2/3-grams.
  *
- * `apply` must have one writer per partner at a time (it reads, then writes
- * index pages): the customer directory workflow, or a seeding script.
+ * `apply` must have one writer per partner at a time: it reads, then writes
+ * index pages, and FerretDB has no transactions. Callers serialise it per partner.
  */
 export class CustomerDirectory {
   /**
