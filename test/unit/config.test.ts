@@ -47,3 +47,11 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://offers.example.com/' }).publicUrl).toBe('https://offers.example.com');
   });
 });
+
+describe('the README', () => {
+  it('documents every environment variable offerflow reads', () => {
+    const readme = require('node:fs').readFileSync(path.join(__dirname, '../../README.md'), 'utf8') as string;
+    const { ENV_VARS } = require('../../src/config') as typeof import('../../src/config');
+    expect(ENV_VARS.filter((v) => !readme.includes(`| \`${v}\``))).toEqual([]);
+  });
+});
