@@ -1,9 +1,9 @@
-import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Connection } from '@temporalio/client';
+import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ConnectionLike } from '@temporalio/client';
 import { cleanupWorkflow } from '../../workflows';
 import { CLEANUP_SCHEDULE_ID } from '../../workflows/maintenance/ids';
 
 /** Creates the schedules offerflow relies on, if they do not exist yet (every worker start may call it). */
-export async function ensureSchedules(connection: Connection, namespace: string, taskQueue: string): Promise<void> {
+export async function ensureSchedules(connection: ConnectionLike, namespace: string, taskQueue: string): Promise<void> {
   const client = new Client({ connection, namespace });
   try {
     await client.schedule.create({
