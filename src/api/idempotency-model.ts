@@ -16,4 +16,7 @@ export const idempotencyKeySchema = new Schema(
   { collection: 'idempotency_keys', versionKey: false, strict: 'throw' },
 );
 
+// the hourly clean-up
+idempotencyKeySchema.index({ expiresAt: 1 });
+
 export type IdempotencyKeyDoc = InferSchemaType<typeof idempotencyKeySchema> & { _id: string };

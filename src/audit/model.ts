@@ -30,5 +30,6 @@ export const auditEventSchema = new Schema(
 );
 
 auditEventSchema.index({ partnerId: 1, _id: -1 });
+auditEventSchema.index({ partnerId: 1, action: 1, _id: -1 });
 
 export type AuditEventDoc = InferSchemaType<typeof auditEventSchema> & { _id: string };

@@ -17,6 +17,6 @@ export const apiTokenSchema = new Schema(
   { collection: 'api_tokens', versionKey: false, strict: 'throw' },
 );
 
-apiTokenSchema.index({ partnerId: 1, userId: 1 });
+apiTokenSchema.index({ partnerId: 1, userId: 1, createdAt: -1 });
 
 export type ApiTokenDoc = InferSchemaType<typeof apiTokenSchema> & { _id: string };

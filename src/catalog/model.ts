@@ -33,4 +33,6 @@ export const catalogServiceSchema = new Schema(
   { collection: 'catalog', versionKey: false, strict: 'throw' },
 );
 
+catalogServiceSchema.index({ clouds: 1 });
+
 export type CatalogServiceDoc = InferSchemaType<typeof catalogServiceSchema> & { _id: string };

@@ -25,7 +25,8 @@ export const invitationSchema = new Schema(
 
 // The customer's link looks an invitation up by its code.
 invitationSchema.index({ code: 1 }, { unique: true });
-// A partner's list, newest first.
-invitationSchema.index({ partnerId: 1, createdAt: -1, _id: -1 });
+// A partner's list, newest first (ids are time-ordered).
+invitationSchema.index({ partnerId: 1, _id: -1 });
+invitationSchema.index({ partnerId: 1, status: 1, _id: -1 });
 
 export type InvitationDoc = InferSchemaType<typeof invitationSchema>;

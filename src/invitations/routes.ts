@@ -14,7 +14,7 @@ import { defineRoute } from '../api/route';
 import { page } from '../api/schemas';
 import { findService } from '../catalog/routes';
 import type { Cloud } from '../partners/model';
-import { newId, newLinkCode } from '../ids';
+import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { InvitationDoc } from './model';
 import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut } from './schemas';
 
@@ -69,7 +69,7 @@ export function invitationRoutes(deps: ApiDeps) {
         const service = await findService(deps, body.sku, partner.cloud as Cloud);
         if (!service) throw new Problem('sku-not-available', `${body.sku} is not sold in the ${partner.cloud} cloud`);
         if (!service.trial?.available) throw new Problem('sku-not-available', `${body.sku} offers no trial`);
-        const invitationId = newId('inv');
+        const invitationId = newTimeOrderedId('inv');
         const workflowId = invitationWorkflowId(invitationId);
         const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {

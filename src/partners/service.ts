@@ -3,14 +3,14 @@ import type { z } from 'zod';
 import type { Models } from '../db/models';
 import { withLock } from '../db/lock';
 import { notFound } from '../api/problem';
-import { newId } from '../ids';
+import { newTimeOrderedId } from '../ids';
 import { createUser, issueTokenFor } from '../users/service';
 import type { Authorisation, PartnerDoc } from './model';
 import type { createPartnerSchema } from './schemas';
 
 /** Creates a partner with its first global admin and that admin's first token (shown once). */
 export async function createPartner(models: Models, input: z.output<typeof createPartnerSchema>, now = new Date()) {
-  const partnerId = newId('ptn');
+  const partnerId = newTimeOrderedId('ptn');
   const partner = (
     await models.Partner.create({ _id: partnerId, cloud: input.cloud, profile: input.profile, authorisations: input.authorisations, createdAt: now, updatedAt: now })
   ).toObject() as PartnerDoc;

@@ -31,6 +31,8 @@ export const userSchema = new Schema(
 );
 
 userSchema.index({ partnerId: 1, emailLower: 1 }, { unique: true });
-userSchema.index({ partnerId: 1, createdAt: 1 });
+// listing (by _id) and counting the partner's active global admins
+userSchema.index({ partnerId: 1, _id: 1 });
+userSchema.index({ partnerId: 1, companyRole: 1, active: 1 });
 
 export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string };

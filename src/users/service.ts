@@ -3,7 +3,7 @@ import type { Models } from '../db/models';
 import { withLock } from '../db/lock';
 import { Problem, notFound } from '../api/problem';
 import { issueToken } from '../auth/tokens';
-import { newId } from '../ids';
+import { newTimeOrderedId } from '../ids';
 import type { CompanyRole, CustomerRole, UserDoc } from './model';
 
 export interface NewUser {
@@ -18,7 +18,7 @@ const lockKey = (partnerId: string) => `partner-users:${partnerId}`;
 export async function createUser(models: Models, partnerId: string, input: NewUser, now = new Date()): Promise<UserDoc> {
   try {
     const doc = await models.User.create({
-      _id: newId('usr'),
+      _id: newTimeOrderedId('usr'),
       partnerId,
       ...input,
       emailLower: input.email.toLowerCase(),

@@ -26,7 +26,7 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const inv = res.body;
     expect(inv).toMatchObject({ partnerId: a.id, sku: 'BUS-STD', status: 'active', createdBy: sales.id });
-    expect(inv.id).toMatch(/^inv_[A-Za-z0-9_-]{16}$/);
+    expect(inv.id).toMatch(/^inv_[0-9a-z]{9}_[A-Za-z0-9_-]{11}$/);
     expect(inv.workflowId).toBe(`invitation:${inv.id}`);
     expect(res.headers.get('location')).toBe(`/v1/invitations/${inv.id}`);
     // the link's code: 192 random bits, base64url
@@ -145,6 +145,20 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     expect(badId.status).toBe(400);
     expect(badId.body.errors[0]).toMatchObject({ location: 'path', path: 'invitationId' });
     expect(await stack.models.Invitation.countDocuments()).toBe(before);
+  });
+
+  it('lists the partner’s invitations newest first, by status, page by page', async () => {
+    const q = await createPartner(stack);
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) made.push((await create(q, { sku: 'BUS-STD' })).body.id);
+    await revoke(q, made[1]!);
+    const first = await get(q, '/v1/invitations?limit=2');
+    expect(first.body.items.map((i: { id: string }) => i.id)).toEqual([made[2], made[1]]);
+    const second = await get(q, `/v1/invitations?limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items.map((i: { id: string }) => i.id)).toEqual([made[0]]);
+    expect(second.body.nextCursor).toBeUndefined();
+    const revoked = await get(q, '/v1/invitations?status=revoked');
+    expect(revoked.body.items.map((i: { id: string }) => i.id)).toEqual([made[1]]);
   });
 
   it('refuses a SKU not sold in the partner cloud, or without a trial, as 422', async () => {

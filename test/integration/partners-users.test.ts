@@ -118,6 +118,26 @@ describe('users, roles and tokens', () => {
     expect(refused.body.type).toBe('/problems/role-required');
   });
 
+  it('lists users oldest first, page by page, active or not', async () => {
+    const q = await createPartner(stack);
+    const made = [q.admin.id];
+    for (let i = 0; i < 3; i++) made.push((await addUser(stack, q)).id);
+    await stack.http('POST', `/v1/users/${made[2]}/deactivate`, undefined, as(q.admin.token));
+    const ids = async (qs: string) => {
+      const out: string[] = [];
+      let cursor = '';
+      do {
+        const res = await stack.http('GET', `/v1/users?limit=2${qs}${cursor ? `&cursor=${cursor}` : ''}`, undefined, as(q.admin.token));
+        out.push(...res.body.items.map((u: { id: string }) => u.id));
+        cursor = res.body.nextCursor ?? '';
+      } while (cursor);
+      return out;
+    };
+    expect(await ids('')).toEqual(made);
+    expect(await ids('&active=false')).toEqual([made[2]]);
+    expect(await ids('&active=true')).toEqual(made.filter((_, i) => i !== 2));
+  });
+
   it('the last active global admin can be neither demoted nor deactivated', async () => {
     const demote = await stack.http('PATCH', `/v1/users/${p.admin.id}`, { companyRole: 'billing-admin' }, as(p.admin.token));
     expect(demote.status).toBe(409);
