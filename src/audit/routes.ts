@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../api/route';
-import { decodeCursor, encodeCursor } from '../api/cursor';
+import { pageById } from '../api/pagination';
 import type { ApiDeps } from '../api/deps';
 import { cursor, page, pageLimit } from '../api/schemas';
 import type { AuditEventDoc } from './model';
@@ -33,13 +33,9 @@ export function auditRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'A page of events', schema: page(auditEventOut) } },
       problems: ['invalid-cursor'],
       async handler({ principal, query }) {
-        const scope = { partner: principal.partner._id, action: query.action };
-        const before = decodeCursor<string>(query.cursor, scope, 'string');
-        const filter: Record<string, unknown> = { partnerId: principal.partner._id };
-        if (query.action) filter.action = query.action;
-        if (before) filter._id = { $lt: before };
-        const docs = await deps.models.AuditEvent.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean<AuditEventDoc[]>();
-        const items = docs.slice(0, query.limit).map((e) => ({
+        const filter = { partnerId: principal.partner._id, ...(query.action ? { action: query.action } : {}) };
+        const page = await pageById<AuditEventDoc>(deps.models.AuditEvent, filter, { ...query, scope: filter, order: 'newest-first' });
+        const items = page.items.map((e) => ({
           id: e._id,
           at: e.at.toISOString(),
           actor: { kind: e.actor.kind, id: e.actor.id },
@@ -48,7 +44,7 @@ export function auditRoutes(deps: ApiDeps) {
           requestId: e.requestId ?? undefined,
           details: JSON.parse(e.details ?? '{}') as Record<string, unknown>,
         }));
-        return { status: 200, body: { items, nextCursor: docs.length > query.limit ? encodeCursor(items[items.length - 1]!.id, scope) : undefined } };
+        return { status: 200, body: { items, nextCursor: page.nextCursor } };
       },
     }),
   ];

@@ -7,8 +7,8 @@ import type { InvitationState } from '../../workflows/invitations/types';
 import { LifecycleStage, OfferId, PartnerId } from '../../workflows/search-attributes';
 import { Stage } from '../../workflows/stages';
 import { withinMs } from '../async';
-import { decodeCursor, encodeCursor } from '../api/cursor';
 import type { ApiDeps } from '../api/deps';
+import { pageById } from '../api/pagination';
 import { notFound, Problem } from '../api/problem';
 import { defineRoute } from '../api/route';
 import { page } from '../api/schemas';
@@ -103,14 +103,9 @@ export function invitationRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'A page of invitations', schema: page(invitationOut) } },
       problems: ['invalid-cursor'],
       async handler({ principal, query }) {
-        const scope = { partner: principal.partner._id, status: query.status };
-        const before = decodeCursor<string>(query.cursor, scope, 'string');
-        const filter: Record<string, unknown> = { partnerId: principal.partner._id };
-        if (query.status) filter.status = query.status;
-        if (before) filter._id = { $lt: before };
-        const docs = await deps.models.Invitation.find(filter).sort({ _id: -1 }).limit(query.limit + 1).lean<StoredInvitation[]>();
-        const items = docs.slice(0, query.limit);
-        return { status: 200, body: { items: items.map(present), nextCursor: docs.length > query.limit ? encodeCursor(items[items.length - 1]!._id, scope) : undefined } };
+        const filter = { partnerId: principal.partner._id, ...(query.status ? { status: query.status } : {}) };
+        const { items, nextCursor } = await pageById<StoredInvitation>(deps.models.Invitation, filter, { ...query, scope: filter, order: 'newest-first' });
+        return { status: 200, body: { items: items.map(present), nextCursor } };
       },
     }),
     defineRoute({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute } from '../api/route';
-import { decodeCursor, encodeCursor } from '../api/cursor';
+import { pageById } from '../api/pagination';
 import type { ApiDeps } from '../api/deps';
 import { cursor, page, pageLimit } from '../api/schemas';
 import { presentToken, presentUser } from '../users/present';
@@ -51,16 +51,8 @@ export function partnerRoutes(deps: ApiDeps) {
       query: z.strictObject({ limit: pageLimit, cursor }),
       responses: { 200: { description: 'A page of partners', schema: page(partnerOut) } },
       async handler({ query }) {
-        const after = decodeCursor<string>(query.cursor, 'partners', 'string');
-        const docs = await deps.models.Partner.find(after ? { _id: { $gt: after } } : {})
-          .sort({ _id: 1 })
-          .limit(query.limit + 1)
-          .lean<PartnerDoc[]>();
-        const items = docs.slice(0, query.limit);
-        return {
-          status: 200,
-          body: { items: items.map(presentPartner), nextCursor: docs.length > query.limit ? encodeCursor(items[items.length - 1]!._id, 'partners') : undefined },
-        };
+        const { items, nextCursor } = await pageById<PartnerDoc>(deps.models.Partner, {}, { ...query, scope: 'partners', order: 'oldest-first' });
+        return { status: 200, body: { items: items.map(presentPartner), nextCursor } };
       },
     }),
     defineRoute({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { authorize, defineRoute } from '../api/route';
-import { decodeCursor, encodeCursor } from '../api/cursor';
+import { pageById } from '../api/pagination';
 import type { ApiDeps } from '../api/deps';
 import { notFound } from '../api/problem';
 import { cursor, page, pageLimit } from '../api/schemas';
@@ -48,14 +48,9 @@ export function userRoutes(deps: ApiDeps) {
       query: z.strictObject({ limit: pageLimit, cursor, active: z.enum(['true', 'false']).optional() }),
       responses: { 200: { description: 'A page of users', schema: page(userOut) } },
       async handler({ principal, query }) {
-        const scope = { partner: principal.partner._id, active: query.active };
-        const after = decodeCursor<string>(query.cursor, scope, 'string');
-        const filter: Record<string, unknown> = { partnerId: principal.partner._id };
-        if (query.active) filter.active = query.active === 'true';
-        if (after) filter._id = { $gt: after };
-        const docs = await deps.models.User.find(filter).sort({ _id: 1 }).limit(query.limit + 1).lean<UserDoc[]>();
-        const items = docs.slice(0, query.limit);
-        return { status: 200, body: { items: items.map(presentUser), nextCursor: docs.length > query.limit ? encodeCursor(items[items.length - 1]!._id, scope) : undefined } };
+        const filter = { partnerId: principal.partner._id, ...(query.active ? { active: query.active === 'true' } : {}) };
+        const { items, nextCursor } = await pageById<UserDoc>(deps.models.User, filter, { ...query, scope: filter, order: 'oldest-first' });
+        return { status: 200, body: { items: items.map(presentUser), nextCursor } };
       },
     }),
     defineRoute({
