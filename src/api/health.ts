@@ -3,7 +3,7 @@ import type { Connection as MongoConnection } from 'mongoose';
 import type { Connection as TemporalConnection } from '@temporalio/client';
 import { pingMongo } from '../db/connection';
 import { pingTemporal } from '../temporal/client';
-import { PROBLEM_CONTENT_TYPE } from './problem';
+import { Problem, sendProblem } from './problem';
 
 interface DependencyState {
   status: 'up' | 'down';
@@ -24,18 +24,7 @@ export function healthRouter(deps: { mongo: MongoConnection; temporal: TemporalC
       res.status(200).json({ status: 'ok', dependencies });
       return;
     }
-    res
-      .status(503)
-      .type(PROBLEM_CONTENT_TYPE)
-      .send(
-        JSON.stringify({
-          type: '/problems/dependency-unavailable',
-          title: 'Service unavailable',
-          status: 503,
-          detail: `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`,
-          dependencies,
-        }),
-      );
+    sendProblem(res, new Problem('dependency-unavailable', `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} down`, { dependencies }));
   });
   return router;
 }
