@@ -34,14 +34,18 @@ export async function authenticatePartnerUser(req: Request, deps: AuthDeps): Pro
   const invalid = unauthenticated('the token is invalid, expired or revoked');
   const parsed = parseToken(bearer(req));
   if (!parsed || parsed.prefix !== PARTNER_TOKEN_PREFIX) throw invalid;
-  const token = await deps.models.ApiToken.findById(parsed.tokenId).lean();
+  // One round trip: the token names its partner and user.
+  const [token, user, partner] = await Promise.all([
+    deps.models.ApiToken.findById(parsed.tokenId).lean(),
+    deps.models.User.findById(parsed.userId).lean(),
+    deps.models.Partner.findById(parsed.partnerId).lean(),
+  ]);
   if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) {
     throw invalid;
   }
-  const [user, partner] = await Promise.all([
-    deps.models.User.findOne({ _id: token.userId, partnerId: token.partnerId }).lean(),
-    deps.models.Partner.findById(token.partnerId).lean(),
-  ]);
-  if (!user || !partner || !user.active) throw invalid;
+  // The ids in the token are not trusted: they must be the token's own.
+  if (token.userId !== parsed.userId || token.partnerId !== parsed.partnerId || !user || user.partnerId !== token.partnerId || !partner || !user.active) {
+    throw invalid;
+  }
   return { kind: 'partner-user', partner: partner as PartnerPrincipal['partner'], user: user as PartnerPrincipal['user'], tokenId: token._id };
 }

@@ -80,7 +80,7 @@ export async function issueTokenFor(
   opts: { label: string; expiresInDays?: number; createdBy: string },
   now = new Date(),
 ) {
-  const issued = issueToken();
+  const issued = issueToken({ partnerId: user.partnerId, userId: user._id });
   const doc = await models.ApiToken.create({
     _id: issued.tokenId,
     hash: issued.hash,

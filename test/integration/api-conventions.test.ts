@@ -22,10 +22,15 @@ describe('errors are RFC 9457 problems with a stable type', () => {
   it('401 without a token, with a malformed one, and with a well-formed unknown one', async () => {
     expectProblem(await stack.http('GET', '/v1/me'), 401, '/problems/unauthenticated');
     expectProblem(await stack.http('GET', '/v1/me', undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 401, '/problems/unauthenticated');
-    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer('ofp.tok_AAAAAAAAAAAAAAAA.' + 'x'.repeat(43))), 401, '/problems/unauthenticated');
-    // right id, wrong secret
-    const id = p.admin.token.split('.')[1];
-    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${id}.${'y'.repeat(43)}`)), 401, '/problems/unauthenticated');
+    const [, partnerId, userId, tokenId, secret] = p.admin.token.split('.');
+    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${userId}.tok_AAAAAAAAAAAAAAAA.${secret}`)), 401, '/problems/unauthenticated');
+    // right ids, wrong secret
+    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${userId}.${tokenId}.${'y'.repeat(43)}`)), 401, '/problems/unauthenticated');
+    // a real token whose named user or partner is changed: refused
+    const other = await createPartner(stack);
+    const [, otherPartner, otherUser] = other.admin.token.split('.');
+    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${otherPartner}.${otherUser}.${tokenId}.${secret}`)), 401, '/problems/unauthenticated');
+    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${otherUser}.${tokenId}.${secret}`)), 401, '/problems/unauthenticated');
   });
 
   it('404 for unknown routes, 405 with Allow for a known path and another method', async () => {

@@ -38,7 +38,7 @@ describe('/healthz and routes while a dependency is down', () => {
     expect(health.body.dependencies.temporal).toEqual({ status: 'up' });
 
     // authenticating needs MongoDB already
-    const read = await stack.http('GET', '/v1/invitations/inv_x', undefined, bearer(`ofp.tok_${'a'.repeat(16)}.${'b'.repeat(43)}`));
+    const read = await stack.http('GET', '/v1/invitations/inv_x', undefined, bearer(`ofp.ptn_x.usr_x.tok_${'a'.repeat(16)}.${'b'.repeat(43)}`));
     expect(read.status).toBe(503);
     expect(read.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'MongoDB is unavailable; try again shortly' });
     // still serving

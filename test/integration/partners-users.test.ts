@@ -20,12 +20,13 @@ describe('operator bootstrap', () => {
     expect(res.body.partner).toMatchObject({ cloud: 'sovereign', authorisations: ['subscription-advisor'], profile: body.profile });
     expect(res.body.admin.user).toMatchObject({ email: body.admin.email, companyRole: 'global-admin', customerRole: 'full', active: true });
     const token: string = res.body.admin.token.token;
-    expect(token).toMatch(/^ofp\.tok_[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{43}$/);
+    expect(token).toBe(`ofp.${res.body.partner.id}.${res.body.admin.user.id}.${res.body.admin.token.id}.${token.split('.')[4]}`);
+    expect(token.split('.')[4]).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // stored hashed: the secret is nowhere in the database
     const stored = await stack.models.ApiToken.findById(res.body.admin.token.id).lean();
     expect(stored!.hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(stored)).not.toContain(token.split('.')[2]);
+    expect(JSON.stringify(stored)).not.toContain(token.split('.')[4]);
 
     const me = await stack.http('GET', '/v1/me', undefined, as(token));
     expect(me.status).toBe(200);
@@ -35,7 +36,7 @@ describe('operator bootstrap', () => {
 
     // the token list never shows secrets
     const list = await stack.http('GET', `/v1/users/${me.body.user.id}/tokens`, undefined, as(token));
-    expect(list.text).not.toContain(token.split('.')[2]);
+    expect(list.text).not.toContain(token.split('.')[4]);
   });
 
   it('refuses operator routes without the operator token, and a partner token there', async () => {

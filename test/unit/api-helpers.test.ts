@@ -41,11 +41,11 @@ describe('rate limiter', () => {
 
 describe('tokens', () => {
   it('carry 256 random bits, parse back, and match only their own secret', () => {
-    const a = issueToken();
-    const b = issueToken();
+    const a = issueToken({ partnerId: 'ptn_1', userId: 'usr_1' });
+    const b = issueToken({ partnerId: 'ptn_1', userId: 'usr_1' });
     expect(a.token).not.toBe(b.token);
     const parsed = parseToken(a.token)!;
-    expect(parsed.tokenId).toBe(a.tokenId);
+    expect(parsed).toMatchObject({ prefix: 'ofp', partnerId: 'ptn_1', userId: 'usr_1', tokenId: a.tokenId });
     expect(Buffer.from(parsed.secret, 'base64url')).toHaveLength(32);
     expect(secretMatches(parsed.secret, a.hash)).toBe(true);
     expect(secretMatches(parsed.secret, b.hash)).toBe(false);

@@ -9,7 +9,7 @@ const BLOCK = 32;
 /** Most customer records a search request reads before answering with what it has (and a cursor). */
 const MAX_RECORDS_PER_REQUEST = 1500;
 /** Query pieces looked up at most (spread over the query); the full match is checked on each record anyway. */
-const MAX_QUERY_GRAMS = 6;
+const MAX_QUERY_GRAMS = 4;
 /** A term listing more than this share of the partner's customers filters too little to be worth reading. */
 const DENSE_SHARE = 0.5;
 
