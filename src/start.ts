@@ -60,17 +60,16 @@ async function main(): Promise<void> {
   const apiUrl = `http://${config.host}:${config.port}`;
   await waitFor('the API', () => healthy(`${apiUrl}/healthz`), 120_000, 250);
   if (stopping) return;
-  say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
-  say(`API          ${apiUrl}   (health: ${apiUrl}/healthz)`);
-  if (servers.temporal?.uiUrl) say(`Temporal UI  ${servers.temporal.uiUrl}`);
-  else say(`Temporal     ${servers.temporalAddress} (external)`);
-  say(`MongoDB      ${servers.mongodbUri}${servers.ferretdb ? ` (FerretDB, data in ${path.join(config.dataDir, 'ferretdb')})` : ' (external)'}`);
-  if (operator.created) {
-    say(`operator token (shown once; kept in ${operator.file}): ${operator.token}`);
-  } else if (operator.file) {
-    say(`operator token: in ${operator.file}`);
-  }
-  say('press Ctrl-C to stop');
+  // One write, so that whoever reads the output sees the whole banner at once.
+  const banner = [
+    `ready in ${((Date.now() - t0) / 1000).toFixed(1)}s`,
+    `API          ${apiUrl}   (health: ${apiUrl}/healthz, docs: ${apiUrl}/docs)`,
+    servers.temporal?.uiUrl ? `Temporal UI  ${servers.temporal.uiUrl}` : `Temporal     ${servers.temporalAddress} (external)`,
+    `MongoDB      ${servers.mongodbUri}${servers.ferretdb ? ` (FerretDB, data in ${path.join(config.dataDir, 'ferretdb')})` : ' (external)'}`,
+    ...(operator.created ? [`operator token (shown once; kept in ${operator.file}): ${operator.token}`] : operator.file ? [`operator token: in ${operator.file}`] : []),
+    'press Ctrl-C to stop',
+  ];
+  process.stderr.write(banner.map((line) => `[offerflow] ${line}\n`).join(''));
 }
 
 /** Starts src/<name>/main as a node process, through tsx when running from TypeScript sources. */

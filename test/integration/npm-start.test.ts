@@ -98,7 +98,7 @@ describe('npm start', () => {
   it('starts FerretDB, Temporal (with its UI), the worker and the API, and Ctrl-C stops every one of them', async () => {
     const s = npmStart(env);
     running.push(s);
-    await waitForOutput(s, /ready in [\d.]+s/);
+    await waitForOutput(s, /press Ctrl-C to stop/);
     const api = `http://127.0.0.1:${env.PORT}`;
     expect(s.output()).toContain(`API          ${api}`);
     expect(s.output()).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
@@ -145,7 +145,7 @@ describe('npm start', () => {
   it('a second start finds the data of the first; a dying child stops everything, non-zero', async () => {
     const s = npmStart(env);
     running.push(s);
-    await waitForOutput(s, /ready in [\d.]+s/);
+    await waitForOutput(s, /press Ctrl-C to stop/);
     const api = `http://127.0.0.1:${env.PORT}`;
     expect(s.output()).toContain(`operator token: in ${path.join(dataDir, 'operator-token')}`);
     expect(s.output()).not.toContain('shown once');
@@ -184,7 +184,7 @@ describe('npm start', () => {
     const { PORT } = await ports();
     const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-external', OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused'), OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN });
     running.push(s);
-    await waitForOutput(s, /ready in [\d.]+s/);
+    await waitForOutput(s, /press Ctrl-C to stop/);
     expect(s.output()).not.toContain('starting FerretDB');
     expect(s.output()).toContain(`Temporal     ${testEnv('temporalAddress')} (external)`);
     const cmds = descendants(s.child.pid!).map((p) => p.cmd).join('\n');
@@ -218,7 +218,7 @@ describe('npm start', () => {
     child.stderr!.on('data', (d) => (output += d));
     const s: Started = { child, output: () => output, exited: new Promise((r) => child.on('exit', (code, signal) => r(code ?? signal))) };
     running.push(s);
-    await waitForOutput(s, /ready in [\d.]+s/);
+    await waitForOutput(s, /press Ctrl-C to stop/);
     expect(descendants(child.pid!).map((p) => p.cmd).join('\n')).toMatch(/dist\/src\/worker\/main\.js[\s\S]*dist\/src\/api\/main\.js|dist\/src\/api\/main\.js[\s\S]*dist\/src\/worker\/main\.js/);
     await invite(`http://127.0.0.1:${PORT}`, OPERATOR_TOKEN);
     process.kill(child.pid!, 'SIGTERM');
@@ -229,7 +229,7 @@ describe('npm start', () => {
     const { PORT } = await ports();
     const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_killed`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-killed', OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN });
     running.push(s);
-    await waitForOutput(s, /ready in [\d.]+s/);
+    await waitForOutput(s, /press Ctrl-C to stop/);
     const tree = descendants(s.child.pid!);
     const apps = tree.filter((p) => /src\/(api|worker)\/main\.ts/.test(p.cmd));
     expect(apps).toHaveLength(2);
