@@ -1,15 +1,28 @@
+import type { Client } from '@temporalio/client';
+import type { CustomerDirectory } from '../src/customers/directory/directory';
 import type { Models } from '../src/db/models';
+import type { Mailer } from '../src/outbox/mailer';
+import { createCustomerDirectoryActivities } from './customer-directory/activities';
 import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
+import { createOnboardingActivities } from './onboarding/activities';
 
 export interface ActivityDeps {
   models: Models;
+  directory: CustomerDirectory;
+  /** For activities that signal other workflows (the partner's directory writer). */
+  temporal: Client;
+  taskQueue: string;
+  /** Sends e-mail when SMTP_URL is set; otherwise the outbox only records. */
+  mailer?: Mailer;
 }
 
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createInvitationActivities(deps),
+    ...createOnboardingActivities(deps),
+    ...createCustomerDirectoryActivities(deps),
     ...createMaintenanceActivities(deps),
   };
 }

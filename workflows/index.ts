@@ -1,4 +1,6 @@
 // Every workflow the worker runs. The worker bundles this file; the API imports
 // the functions only for their names and types.
 export { trialInvitationWorkflow } from './invitations/workflow';
+export { onboardingWorkflow } from './onboarding/workflow';
+export { customerDirectoryWorkflow } from './customer-directory/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';

@@ -3,6 +3,13 @@ export const Stage = {
   InvitationActive: 'invitation-active',
   InvitationRevoked: 'invitation-revoked',
   InvitationExpired: 'invitation-expired',
+  TrialActive: 'trial-active',
+  TrialExpired: 'trial-expired',
+  Suspended: 'suspended',
+  Removed: 'removed',
+  Purchased: 'purchased',
+  Onboarded: 'onboarded',
+  Cancelled: 'cancelled',
 } as const;
 
 export type Stage = (typeof Stage)[keyof typeof Stage];

@@ -1,4 +1,5 @@
 import { InvitationFailure } from '../../workflows/invitations/failures';
+import { OnboardingFailure } from '../../workflows/onboarding/failures';
 import { applicationFailureOf } from '../temporal/failures';
 import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
@@ -6,6 +7,10 @@ import type { ProblemSlug } from './problem-types';
 /** Every business refusal a workflow can answer with, as the problem the API returns. */
 const problemByFailureType: Record<string, ProblemSlug> = {
   [InvitationFailure.NotActive]: 'invitation-not-active',
+  [InvitationFailure.PartnerNotAuthorised]: 'partner-not-authorised',
+  [OnboardingFailure.CustomerExists]: 'customer-exists',
+  [OnboardingFailure.CloudMismatch]: 'cloud-mismatch',
+  [OnboardingFailure.CustomerNotFound]: 'not-found',
 };
 
 /** Translates a workflow's non-retryable ApplicationFailure into its problem. */

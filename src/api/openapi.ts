@@ -29,6 +29,14 @@ const problemSchema: Json = {
   },
 };
 
+const SECURITY = {
+  public: [],
+  operator: [{ operatorToken: [] }],
+  partner: [{ partnerToken: [] }],
+  customer: [{ customerToken: [] }],
+  'customer-or-public': [{}, { customerToken: [] }],
+};
+
 /** The OpenAPI 3.1 document, generated from the very zod schemas the routes validate with. */
 export function buildOpenApi(routes: AnyRoute[], version: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
@@ -85,7 +93,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       summary: route.summary,
       description: `${route.description ?? ''}${permission}`.trim() || undefined,
       tags: [route.tag],
-      security: route.auth === 'public' ? [] : [{ [route.auth === 'operator' ? 'operatorToken' : 'partnerToken']: [] }],
+      security: SECURITY[route.auth as keyof typeof SECURITY],
       parameters: parameters.length ? parameters : undefined,
       requestBody: route.body
         ? { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } }, description: `JSON, at most ${BODY_LIMIT_BYTES} bytes` }
@@ -109,6 +117,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       securitySchemes: {
         partnerToken: { type: 'http', scheme: 'bearer', description: "A partner user's API token (ofp.…)" },
         operatorToken: { type: 'http', scheme: 'bearer', description: "The platform operator's token" },
+        customerToken: { type: 'http', scheme: 'bearer', description: "A customer's token (ofc.…), returned once when its first acceptance created the tenant" },
       },
       schemas: { Problem: problemSchema },
     },

@@ -1,8 +1,8 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logger';
-import { authenticateOperator, authenticatePartnerUser } from '../auth/authenticate';
-import { actorOf, type PartnerPrincipal, type Principal } from '../auth/principal';
+import { authenticateCustomer, authenticateCustomerIfAny, authenticateOperator, authenticatePartnerUser } from '../auth/authenticate';
+import { actorOf, type CustomerPrincipal, type PartnerPrincipal, type Principal } from '../auth/principal';
 import { decide, type Action } from '../auth/policy';
 import { recordAudit, type AuditEntry } from '../audit/record';
 import type { ApiDeps } from './deps';
@@ -11,9 +11,18 @@ import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
 import { parse } from './validate';
 
-export type Auth = 'public' | 'operator' | 'partner';
+/** public: nobody needed; customer-or-public: a customer token if sent (e.g. accepting a link). */
+export type Auth = 'public' | 'operator' | 'partner' | 'customer' | 'customer-or-public';
 
-type PrincipalFor<A extends Auth> = A extends 'partner' ? PartnerPrincipal : A extends 'operator' ? Principal : undefined;
+type PrincipalFor<A extends Auth> = A extends 'partner'
+  ? PartnerPrincipal
+  : A extends 'operator'
+    ? Principal
+    : A extends 'customer'
+      ? CustomerPrincipal
+      : A extends 'customer-or-public'
+        ? CustomerPrincipal | undefined
+        : undefined;
 
 export interface Reply {
   status: number;
@@ -28,8 +37,8 @@ export interface RouteContext<P, Q, B, A extends Auth> {
   principal: PrincipalFor<A>;
   requestId: string;
   log: Logger;
-  /** Records a change in the audit log (actor, partner and request filled in). */
-  audit(entry: Omit<AuditEntry, 'actor' | 'requestId' | 'partnerId'> & { partnerId?: string }): Promise<void>;
+  /** Records a change in the audit log (actor, partner and request filled in unless given). */
+  audit(entry: Omit<AuditEntry, 'actor' | 'requestId' | 'partnerId'> & { partnerId?: string; actor?: AuditEntry['actor'] }): Promise<void>;
 }
 
 const empty = z.strictObject({});
@@ -94,7 +103,7 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): 
           recordAudit(deps.models, {
             ...entry,
             partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
-            actor: actorOf(principal!) as AuditEntry['actor'],
+            actor: entry.actor ?? (principal ? (actorOf(principal) as AuditEntry['actor']) : { kind: 'system', id: 'anonymous' }),
             requestId,
           }),
       };
@@ -124,7 +133,11 @@ function authenticate(route: AnyRoute, req: Request, deps: ApiDeps): Promise<Pri
       return authenticateOperator(req, deps);
     case 'partner':
       return authenticatePartnerUser(req, deps);
+    case 'customer':
+      return authenticateCustomer(req, deps);
+    case 'customer-or-public':
+      return authenticateCustomerIfAny(req, deps);
   }
 }
 
-const principalKey = (p: Principal) => (p.kind === 'operator' ? 'operator' : `${p.partner._id}:${p.user._id}`);
+const principalKey = (p: Principal) => (p.kind === 'operator' ? 'operator' : p.kind === 'customer' ? `customer:${p.customer._id}` : `${p.partner._id}:${p.user._id}`);

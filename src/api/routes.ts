@@ -4,6 +4,9 @@ import { customerRoutes } from '../customers/routes';
 import { invitationRoutes } from '../invitations/routes';
 import { partnerRoutes } from '../partners/routes';
 import { userRoutes } from '../users/routes';
+import { customerSelfRoutes } from '../customer/routes';
+import { linkRoutes } from '../links/routes';
+import { outboxRoutes } from '../outbox/routes';
 import type { ApiDeps } from './deps';
 import type { AnyRoute } from './route';
 
@@ -16,5 +19,8 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...customerRoutes(deps),
     ...invitationRoutes(deps),
     ...auditRoutes(deps),
+    ...outboxRoutes(deps),
+    ...linkRoutes(deps),
+    ...customerSelfRoutes(deps),
   ] as AnyRoute[];
 }

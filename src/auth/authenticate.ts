@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { Models } from '../db/models';
 import { Problem } from '../api/problem';
-import type { PartnerPrincipal, Principal } from './principal';
-import { hashSecret, parseToken, PARTNER_TOKEN_PREFIX, sameDigest, secretMatches } from './tokens';
+import type { CustomerPrincipal, PartnerPrincipal, Principal } from './principal';
+import { hashSecret, parseCustomerToken, parseToken, PARTNER_TOKEN_PREFIX, sameDigest, secretMatches } from './tokens';
 
 export interface AuthDeps {
   models: Models;
@@ -48,4 +48,19 @@ export async function authenticatePartnerUser(req: Request, deps: AuthDeps): Pro
     throw invalid;
   }
   return { kind: 'partner-user', partner: partner as PartnerPrincipal['partner'], user: user as PartnerPrincipal['user'], tokenId: token._id };
+}
+
+/** The customer a customer token (`ofc.…`) belongs to. */
+export async function authenticateCustomer(req: Request, deps: AuthDeps): Promise<CustomerPrincipal> {
+  const invalid = unauthenticated('the customer token is invalid or revoked');
+  const parsed = parseCustomerToken(bearer(req));
+  if (!parsed) throw invalid;
+  const [token, customer] = await Promise.all([deps.models.CustomerToken.findById(parsed.tokenId).lean(), deps.models.Customer.findById(parsed.customerId).lean()]);
+  if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || token.customerId !== parsed.customerId || !customer) throw invalid;
+  return { kind: 'customer', customer: customer as CustomerPrincipal['customer'], tokenId: token._id };
+}
+
+/** A customer when the request carries a customer token, nobody when it carries none. */
+export async function authenticateCustomerIfAny(req: Request, deps: AuthDeps): Promise<CustomerPrincipal | undefined> {
+  return req.headers.authorization ? authenticateCustomer(req, deps) : undefined;
 }

@@ -17,6 +17,7 @@ export const ACTIONS = {
   'customers:read': { anyone: true },
   'audit:read': { companyRoles: ['global-admin'] },
   'invitations:read': { anyone: true },
+  'outbox:read': { anyone: true },
   'invitations:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
 } as const satisfies Record<string, Rule>;
 

@@ -8,6 +8,8 @@ import { newId } from '../ids';
  * time. The full token is shown once, when issued.
  */
 export const PARTNER_TOKEN_PREFIX = 'ofp';
+/** Customer tokens: `ofc.<customerId>.<tokenId>.<secret>`. */
+export const CUSTOMER_TOKEN_PREFIX = 'ofc';
 
 export interface IssuedToken {
   tokenId: string;
@@ -48,4 +50,15 @@ export function sameDigest(a: string, b: string): boolean {
 
 export function secretMatches(secret: string, storedHash: string): boolean {
   return sameDigest(hashSecret(secret), storedHash);
+}
+
+export function issueCustomerToken(customerId: string): IssuedToken {
+  const tokenId = newId('tok');
+  const secret = randomBytes(32).toString('base64url');
+  return { tokenId, token: `${CUSTOMER_TOKEN_PREFIX}.${customerId}.${tokenId}.${secret}`, hash: hashSecret(secret) };
+}
+
+export function parseCustomerToken(token: string): { customerId: string; tokenId: string; secret: string } | undefined {
+  const m = /^ofc\.([A-Za-z0-9_-]{1,64})\.(tok_[A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  return m ? { customerId: m[1]!, tokenId: m[2]!, secret: m[3]! } : undefined;
 }

@@ -5,7 +5,8 @@ import type { ApiDeps } from '../api/deps';
 import { notFound } from '../api/problem';
 import { page } from '../api/schemas';
 import type { PartnerCustomer } from './directory/model';
-import { customerOut, customerParams, customerQuery } from './schemas';
+import { customerOut, customerParams, customerQuery, timelineEventOut } from './schemas';
+import type { TimelineEventDoc } from '../timeline/model';
 
 export function presentCustomer(c: PartnerCustomer): z.infer<typeof customerOut> {
   return {
@@ -46,6 +47,25 @@ export function customerRoutes(deps: ApiDeps) {
         return {
           status: 200,
           body: { items: result.items.map(presentCustomer), nextCursor: result.next === undefined ? undefined : encodeCursor(result.next, scope) },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/customers/{customerId}/timeline',
+      operationId: 'getCustomerTimeline',
+      summary: "A customer's timeline: each stage, when, by whom, and the workflow",
+      tag: 'Customers',
+      auth: 'partner',
+      permission: 'customers:read',
+      params: customerParams,
+      responses: { 200: { description: 'The stages, oldest first', schema: timelineEventOut.array() } },
+      async handler({ principal, params }) {
+        const events = await deps.models.TimelineEvent.find({ partnerId: principal.partner._id, customerId: params.customerId }).sort({ at: 1, _id: 1 }).lean<TimelineEventDoc[]>();
+        if (events.length === 0 && !(await deps.directory.get(principal.partner._id, params.customerId))) throw notFound(`customer ${params.customerId}`);
+        return {
+          status: 200,
+          body: events.map((e) => ({ stage: e.stage, at: e.at.toISOString(), by: e.by, detail: e.detail ?? undefined, workflowId: e.workflowId })),
         };
       },
     }),

@@ -28,3 +28,5 @@ export const customerOut = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const timelineEventOut = z.object({ stage: z.string(), at: z.string(), by: z.string(), detail: z.string().optional(), workflowId: z.string() });

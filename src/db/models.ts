@@ -4,7 +4,11 @@ import { auditEventSchema } from '../audit/model';
 import { apiTokenSchema } from '../auth/model';
 import { catalogServiceSchema } from '../catalog/model';
 import { customerSchema, customerUserSchema } from '../customers/model';
-import { invitationSchema } from '../invitations/model';
+import { invitationSchema, redemptionSchema } from '../invitations/model';
+import { customerTokenSchema } from '../customer/model';
+import { outboxMessageSchema } from '../outbox/model';
+import { subscriptionSchema } from '../subscriptions/model';
+import { timelineEventSchema } from '../timeline/model';
 import { partnerSchema } from '../partners/model';
 import { userSchema } from '../users/model';
 
@@ -20,6 +24,11 @@ export function createModels(connection: Connection) {
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     IdempotencyKey: connection.model('IdempotencyKey', idempotencyKeySchema),
     Invitation: connection.model('Invitation', invitationSchema),
+    Redemption: connection.model('Redemption', redemptionSchema),
+    CustomerToken: connection.model('CustomerToken', customerTokenSchema),
+    Subscription: connection.model('Subscription', subscriptionSchema),
+    TimelineEvent: connection.model('TimelineEvent', timelineEventSchema),
+    OutboxMessage: connection.model('OutboxMessage', outboxMessageSchema),
   };
 }
 

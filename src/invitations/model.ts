@@ -16,6 +16,18 @@ export const invitationSchema = new Schema(
     revokedAt: { type: Date },
     revokedBy: { type: String },
     expiredAt: { type: Date },
+    trial: {
+      type: new Schema(
+        {
+          lengthMs: { type: Number, required: true, min: 1 },
+          licenses: { type: Number, required: true, min: 1 },
+          reminderOffsetsMs: { type: [Number], default: [] },
+          gracePeriodMs: { type: Number, required: true, min: 1 },
+        },
+        { _id: false },
+      ),
+      required: true,
+    },
     workflowId: { type: String, required: true },
     /** Monotonic per invitation: a snapshot is written only over an older one. */
     revision: { type: Number, required: true, min: 1 },
@@ -30,3 +42,21 @@ invitationSchema.index({ partnerId: 1, _id: -1 });
 invitationSchema.index({ partnerId: 1, status: 1, _id: -1 });
 
 export type InvitationDoc = InferSchemaType<typeof invitationSchema>;
+
+/** A customer who accepted an invitation; the partner follows each. */
+export const redemptionSchema = new Schema(
+  {
+    /** `<invitationId>|<customerId>` */
+    _id: { type: String, required: true },
+    invitationId: { type: String, required: true },
+    partnerId: { type: String, required: true },
+    customerId: { type: String, required: true },
+    onboardingWorkflowId: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'invitation_redemptions', versionKey: false, strict: 'throw' },
+);
+
+redemptionSchema.index({ invitationId: 1, at: 1 });
+
+export type RedemptionDoc = InferSchemaType<typeof redemptionSchema> & { _id: string };

@@ -6,6 +6,7 @@ import { invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate 
 import type { InvitationState } from '../../workflows/invitations/types';
 import { LifecycleStage, OfferId, PartnerId } from '../../workflows/search-attributes';
 import { Stage } from '../../workflows/stages';
+import { DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';
 import { withinMs } from '../async';
 import type { ApiDeps } from '../api/deps';
 import { pageById } from '../api/pagination';
@@ -15,8 +16,9 @@ import { page } from '../api/schemas';
 import { findService } from '../catalog/routes';
 import type { Cloud } from '../partners/model';
 import { newLinkCode, newTimeOrderedId } from '../ids';
-import type { InvitationDoc } from './model';
-import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut } from './schemas';
+import type { InvitationDoc, RedemptionDoc } from './model';
+import { cursor, pageLimit } from '../api/schemas';
+import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut, redemptionOut } from './schemas';
 
 type StoredInvitation = InvitationDoc & { _id: string };
 
@@ -63,12 +65,22 @@ export function invitationRoutes(deps: ApiDeps) {
         201: { description: 'Created and stored', schema: invitationOut },
         202: { description: 'Started; stored shortly', schema: pendingInvitationOut },
       },
-      problems: ['sku-not-available'],
+      problems: ['sku-not-available', 'license-count-out-of-bounds'],
       async handler({ principal, body }) {
         const partner = principal.partner;
         const service = await findService(deps, body.sku, partner.cloud as Cloud);
         if (!service) throw new Problem('sku-not-available', `${body.sku} is not sold in the ${partner.cloud} cloud`);
         if (!service.trial?.available) throw new Problem('sku-not-available', `${body.sku} offers no trial`);
+        const licenses = body.trial.licenses ?? service.trial.licenseCount ?? service.minLicenses;
+        if (licenses < service.minLicenses || licenses > service.maxLicenses) {
+          throw new Problem('license-count-out-of-bounds', `${body.sku} takes ${service.minLicenses} to ${service.maxLicenses} licenses; asked for ${licenses}`);
+        }
+        const trial = {
+          lengthMs: (body.trial.lengthSeconds ?? (service.trial.lengthDays ?? 30) * 86_400) * 1000,
+          licenses,
+          reminderOffsetsMs: body.trial.reminderOffsetsSeconds?.map((s) => s * 1000) ?? DEFAULT_REMINDER_OFFSETS_MS,
+          gracePeriodMs: body.trial.gracePeriodSeconds !== undefined ? body.trial.gracePeriodSeconds * 1000 : DEFAULT_GRACE_PERIOD_MS,
+        };
         const invitationId = newTimeOrderedId('inv');
         const workflowId = invitationWorkflowId(invitationId);
         const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
@@ -76,7 +88,7 @@ export function invitationRoutes(deps: ApiDeps) {
             workflowId,
             taskQueue: deps.taskQueue,
             workflowIdConflictPolicy: 'FAIL',
-            args: [{ invitationId, partnerId: partner._id, sku: body.sku, code: newLinkCode(), expiresInMs: body.expiresInSeconds * 1000, createdBy: principal.user._id }],
+            args: [{ invitationId, partnerId: partner._id, sku: body.sku, code: newLinkCode(), expiresInMs: body.expiresInSeconds * 1000, createdBy: principal.user._id, trial }],
             typedSearchAttributes: [
               { key: PartnerId, value: partner._id },
               { key: OfferId, value: invitationId },
@@ -120,6 +132,36 @@ export function invitationRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The invitation', schema: invitationOut } },
       async handler({ principal, params }) {
         return { status: 200, body: present(await findStored(principal.partner._id, params.invitationId)) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/invitations/{invitationId}/redemptions',
+      operationId: 'listRedemptions',
+      summary: 'Who accepted an invitation, and where each of those customers now stands',
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:read',
+      params: invitationParams,
+      query: z.strictObject({ limit: pageLimit, cursor }),
+      responses: { 200: { description: 'A page of redemptions, in the order the customers arrived', schema: page(redemptionOut) } },
+      async handler({ principal, params, query }) {
+        await findStored(principal.partner._id, params.invitationId);
+        const filter = { invitationId: params.invitationId, partnerId: principal.partner._id };
+        const { items, nextCursor } = await pageById<RedemptionDoc>(deps.models.Redemption, filter, { ...query, scope: filter, order: 'oldest-first' });
+        const customers = await Promise.all(items.map((r) => deps.directory.get(principal.partner._id, r.customerId)));
+        return {
+          status: 200,
+          body: {
+            items: items.map((r, i) => ({
+              customerId: r.customerId,
+              acceptedAt: r.at.toISOString(),
+              onboardingWorkflowId: r.onboardingWorkflowId,
+              customer: customers[i] ? { name: customers[i]!.name, domain: customers[i]!.domain, status: customers[i]!.status, stage: customers[i]!.stage } : undefined,
+            })),
+            nextCursor,
+          },
+        };
       },
     }),
     defineRoute({

@@ -16,6 +16,19 @@ export const createInvitationSchema = z.strictObject({
     .max(365 * DAY)
     .default(30 * DAY)
     .meta({ description: 'How long the link stays usable (default 30 days)' }),
+  trial: z
+    .strictObject({
+      lengthSeconds: z.number().int().min(1).max(365 * DAY).optional().meta({ description: "The trial's length; default: the catalog's (typically 30 days)" }),
+      licenses: z.number().int().min(1).max(100_000).optional().meta({ description: "Licenses of the trial; default: the catalog's" }),
+      reminderOffsetsSeconds: z
+        .array(z.number().int().min(1).max(365 * DAY))
+        .max(5)
+        .optional()
+        .meta({ description: 'Reminders this long before the trial ends; default 7 days and 1 day' }),
+      gracePeriodSeconds: z.number().int().min(1).max(365 * DAY).optional().meta({ description: 'How long a suspended trial is kept before removal; default 30 days' }),
+    })
+    .default({})
+    .meta({ description: 'Durations are data: each customer who accepts gets this trial' }),
 });
 
 export const listInvitationsQuery = z.strictObject({ limit: pageLimit, cursor, status: z.enum(INVITATION_STATUSES).optional() });
@@ -36,3 +49,13 @@ export const invitationOut = z.object({
 });
 
 export const pendingInvitationOut = z.object({ id: z.string(), status: z.literal('pending'), workflowId: z.string() });
+
+export const redemptionOut = z.object({
+  customerId: z.string(),
+  acceptedAt: z.string(),
+  onboardingWorkflowId: z.string(),
+  customer: z
+    .object({ name: z.string(), domain: z.string(), status: z.string(), stage: z.string() })
+    .optional()
+    .meta({ description: "Where the customer now stands (absent for a moment while the partner's directory catches up)" }),
+});

@@ -1,4 +1,5 @@
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { CustomerDirectory } from '../customers/directory/directory';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireConnections } from '../config';
 import { openMongo } from '../db/connection';
@@ -31,22 +32,27 @@ async function main(): Promise<void> {
     Number.POSITIVE_INFINITY,
     2000,
   );
+  const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const worker = await createWorker({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
-    deps: { models },
+    deps: {
+      models,
+      directory: new CustomerDirectory(mongo.connection),
+      temporal: new Client({ connection: clientConnection, namespace: config.temporalNamespace }),
+      taskQueue: config.taskQueue,
+    },
   });
   stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     worker.shutdown();
   };
-  const clientConnection = await Connection.connect({ address: config.temporalAddress });
   await ensureSchedules(clientConnection, config.temporalNamespace, config.taskQueue);
-  await clientConnection.close();
   logger.info({ taskQueue: config.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();
+  await clientConnection.close();
   await mongo.close();
   logger.info('worker stopped');
   // The IPC channel from `npm start` would keep the event loop alive.

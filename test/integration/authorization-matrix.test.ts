@@ -56,13 +56,31 @@ const operatorRoutes = routes.filter((r) => r.auth === 'operator');
 
 describe('authorization matrix', () => {
   it('covers every route', () => {
-    expect(routes.length).toBeGreaterThanOrEqual(26);
-    expect(routes.every((r) => r.auth === 'partner' || r.auth === 'operator')).toBe(true);
+    expect(routes.length).toBeGreaterThanOrEqual(33);
+    expect(routes.filter((r) => !['partner', 'operator', 'customer'].includes(r.auth)).map((r) => r.operationId).sort()).toEqual(['acceptLink', 'viewLink']);
   });
 
-  it.each(routes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s: nobody is a 401', async (_name, route) => {
+  const guarded = routes.filter((r) => !['public', 'customer-or-public'].includes(r.auth));
+  it.each(guarded.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s: nobody is a 401', async (_name, route) => {
     const res = await call(route, {});
     expect(res.status).toBe(401);
+  });
+
+  it.each(routes.filter((r) => r.auth === 'customer').map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s: only customers, each seeing its own',
+    async (_name, route) => {
+      expect((await call(route, bearer(w.a.admin.token))).status).toBe(401);
+      expect((await call(route, operator)).status).toBe(401);
+      const res = await call(route, bearer(w.customer.token));
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(w.customer.id);
+    },
+  );
+
+  it('links need no token; a partner token does not stand for a customer', async () => {
+    expect((await stack.http('GET', `/v1/links/${w.linkCode}`)).status).toBe(200);
+    const asPartner = await stack.http('POST', `/v1/links/${w.linkCode}/accept`, {}, bearer(w.a.admin.token));
+    expect(asPartner.status).toBe(401);
   });
 
   it.each(operatorRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s: only the operator', async (_name, route) => {
@@ -117,10 +135,10 @@ describe('authorization matrix', () => {
   });
 
   it('lists never show another partner’s objects', async () => {
-    for (const path of ['/v1/users', '/v1/invitations', '/v1/customers', '/v1/audit-events']) {
+    for (const path of ['/v1/users', '/v1/invitations', '/v1/customers', '/v1/audit-events', '/v1/outbox']) {
       const res = await stack.http('GET', path, undefined, bearer(w.d.admin.token));
       expect(res.status).toBe(200);
-      for (const id of [w.victim.id, w.invitationId, w.customerId, w.a.admin.id]) expect(res.text).not.toContain(id);
+      for (const id of [w.victim.id, w.invitationId, w.customerId, w.a.admin.id, w.customer.id]) expect(res.text).not.toContain(id);
     }
   });
 

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { allRoutes } from '../../src/api/routes';
 import type { ApiDeps } from '../../src/api/deps';
 import type { AnyRoute } from '../../src/api/route';
-import { bearer, operator } from '../support/partners';
 import { startTestStack, type TestStack } from '../support/stack';
-import { buildWorld, requestFor, type World } from '../support/world';
+import { allowedHeaders, buildWorld, requestFor, type World } from '../support/world';
 
 /**
  * Hostile and broken input for every route: each must be a clear 4xx problem,
@@ -34,7 +33,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const headersFor = (route: AnyRoute) => (route.auth === 'operator' ? operator : bearer(w.a.admin.token));
+const headersFor = (route: AnyRoute) => allowedHeaders(route, w);
 
 /** Documents in every collection the routes write to. */
 async function counts(): Promise<Record<string, number>> {

@@ -88,7 +88,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { models: workerModels },
+      deps: { models: workerModels, directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection), temporal: temporal.client, taskQueue },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
     workerRun = worker.run();

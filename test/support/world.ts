@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from '../../src/users/model';
 import type { AnyRoute } from '../../src/api/route';
 import { addUser, bearer, createPartner, partnerBody, type TestPartner } from './partners';
+import { eventually, OPERATOR_TOKEN as OPERATOR } from './stack';
 import type { TestStack } from './stack';
 
 export interface Member {
@@ -23,6 +24,10 @@ export interface World {
   victim: { id: string; token: string; tokenId: string };
   invitationId: string;
   customerId: string;
+  /** A customer of A (it accepted A's invitation) and its token. */
+  customer: { id: string; token: string };
+  /** The code of an active invitation of A, for the link routes. */
+  linkCode: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -49,7 +54,29 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   await stack.directory.apply(a.id, [
     { partnerId: a.id, customerId, name: 'Fabrikam Solar Ltd', domain: 'fabrikamsolar.example', cloud: 'global', status: 'active', stage: 'onboarded', skus: ['BUS-STD'], at: new Date() },
   ]);
-  return { a, members, victim: { ...victim, tokenId: tokens.body[0].id }, invitationId: invitation.body.id, customerId, d, b, c };
+  const link = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(a.admin.token));
+  const linkCode = (link.body.url as string).split('/').pop()!;
+  const accepted = await stack.http('POST', `/v1/links/${linkCode}/accept`, { customer: newCustomer() });
+  if (accepted.status !== 201) throw new Error(`accepting failed: ${accepted.text}`);
+  // let its onboarding write its first stage, so later counts of documents hold still
+  await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId: accepted.body.customer.id })) > 0 && (await stack.models.TimelineEvent.countDocuments({ customerId: accepted.body.customer.id })) > 0, 20_000, 'the onboarding to start');
+  return {
+    a,
+    members,
+    victim: { ...victim, tokenId: tokens.body[0].id },
+    invitationId: invitation.body.id,
+    customerId,
+    customer: { id: accepted.body.customer.id, token: accepted.body.token },
+    linkCode,
+    d,
+    b,
+    c,
+  };
+}
+
+export function newCustomer() {
+  const u = randomBytes(4).toString('hex');
+  return { name: `Tailspin ${u}`, domain: `tailspin${u}.example`, contact: { name: 'Tom', email: `tom-${u}@tailspin.example` } };
 }
 
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */
@@ -62,6 +89,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     sku: 'BUS-STD',
     customerId: w.customerId,
     invitationId: w.invitationId,
+    code: w.linkCode,
   };
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
   const u = randomBytes(4).toString('hex');
@@ -72,6 +100,21 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     updateUser: { displayName: `Renamed ${u}` },
     issueToken: {},
     createInvitation: { sku: 'BUS-STD' },
+    acceptLink: { customer: newCustomer() },
   };
   return { method: route.method.toUpperCase(), path, body: bodies[route.operationId] };
+}
+
+/** The headers a caller allowed on `route` sends. */
+export function allowedHeaders(route: AnyRoute, w: World): Record<string, string> {
+  switch (route.auth) {
+    case 'operator':
+      return bearer(OPERATOR);
+    case 'customer':
+      return bearer(w.customer.token);
+    case 'partner':
+      return bearer(w.a.admin.token);
+    default:
+      return {};
+  }
 }

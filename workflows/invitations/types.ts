@@ -10,6 +10,10 @@ export interface TrialInvitationInput {
   /** How long the invitation stays open (from the request; 30 days by default). */
   expiresInMs: number;
   createdBy: string;
+  /** The trial each accepting customer gets (durations are data: from the catalog or the request). */
+  trial: { lengthMs: number; licenses: number; reminderOffsetsMs: number[]; gracePeriodMs: number };
+  /** The state carried over when the workflow continued as new. */
+  carried?: { state: InvitationState; revision: number };
 }
 
 /** The invitation as its workflow holds it; the `state` query returns this. */
@@ -25,10 +29,32 @@ export interface InvitationState {
   revokedAt?: string;
   revokedBy?: string;
   expiredAt?: string;
+  trial: TrialInvitationInput['trial'];
   /** True once the invitation is stored in MongoDB. */
   recorded: boolean;
+  /** Customers who accepted it so far (the list itself is stored: invitation_redemptions). */
+  redemptions: number;
 }
 
 export interface RevokeInvitationRequest {
   by: string;
+}
+
+/** A customer accepting the invitation through its link (the API has checked who is asking). */
+export interface AcceptInvitationRequest {
+  customer:
+    | { mode: 'create'; customerId: string; name: string; domain: string; contact: { name: string; email: string } }
+    | { mode: 'existing'; customerId: string };
+  /** Id for the trial subscription, should this acceptance start one. */
+  subscriptionId: string;
+}
+
+export interface AcceptInvitationResult {
+  customerId: string;
+  /** The customer tenant was created by this acceptance. */
+  created: boolean;
+  onboardingWorkflowId: string;
+  /** False when the customer was already onboarding with this partner (nothing new started). */
+  started: boolean;
+  subscriptionId?: string;
 }

@@ -1,21 +1,30 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
+  continueAsNew,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { InvitationActivities } from '../../activities/invitations/activities';
+import type { OnboardingActivities } from '../../activities/onboarding/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { workflowNow, isoNow } from '../clock';
-import { LifecycleStage } from '../search-attributes';
+import { onboardingWorkflowId } from '../onboarding/ids';
+import { onboardingWorkflow } from '../onboarding/workflow';
+import { CustomerId, LifecycleStage, OfferId, PartnerId } from '../search-attributes';
 import { Stage } from '../stages';
 import { InvitationFailure } from './failures';
-import { invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
+import { acceptInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
 import type { InvitationState, InvitationStatus, TrialInvitationInput } from './types';
 
-const { saveInvitation } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
+const { saveInvitation, checkPartnerMayInvite, recordRedemption } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
+const { registerCustomer } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
 
 const stageOf: Record<InvitationStatus, string> = {
   active: Stage.InvitationActive,
@@ -25,11 +34,12 @@ const stageOf: Record<InvitationStatus, string> = {
 
 /**
  * A trial invitation, from creation until it is revoked or expires. Every
- * transition is stored in MongoDB before callers hear about it.
+ * transition is stored in MongoDB before callers hear about it. Each customer
+ * who accepts it (one link, one or many customers) gets its own onboarding.
  */
 export async function trialInvitationWorkflow(input: TrialInvitationInput): Promise<InvitationState> {
   const createdAt = workflowNow();
-  const state: InvitationState = {
+  const state: InvitationState = input.carried?.state ?? {
     invitationId: input.invitationId,
     partnerId: input.partnerId,
     sku: input.sku,
@@ -38,11 +48,14 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     createdBy: input.createdBy,
     createdAt: createdAt.toISOString(),
     expiresAt: new Date(createdAt.getTime() + input.expiresInMs).toISOString(),
+    trial: input.trial,
     recorded: false,
+    redemptions: 0,
   };
-  let revision = 0;
+  // Continued runs keep counting revisions from where the stored document is.
+  let revision = input.carried?.revision ?? 0;
   const persist = async () => {
-    const { recorded: _recorded, ...snapshot } = state;
+    const { recorded: _recorded, redemptions: _redemptions, ...snapshot } = state;
     await saveInvitation({ ...snapshot, revision: ++revision });
     upsertSearchAttributes([{ key: LifecycleStage, value: stageOf[state.status] }]);
   };
@@ -72,12 +85,61 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     },
     { validator: (_request) => refuseUnlessActive() },
   );
+  setHandler(
+    acceptInvitationUpdate,
+    async ({ customer, subscriptionId }) => {
+      await condition(() => state.recorded);
+      refuseUnlessActive();
+      const { cloud } = await checkPartnerMayInvite(state.partnerId);
+      const registered = await registerCustomer({ ...customer, cloud, at: isoNow() });
+      const workflowId = onboardingWorkflowId(state.partnerId, registered.customerId);
+      let started = true;
+      try {
+        await startChild(onboardingWorkflow, {
+          workflowId,
+          parentClosePolicy: ParentClosePolicy.ABANDON, // onboarding outlives the invitation
+          typedSearchAttributes: [
+            { key: PartnerId, value: state.partnerId },
+            { key: CustomerId, value: registered.customerId },
+            { key: OfferId, value: state.invitationId },
+            { key: LifecycleStage, value: Stage.TrialActive },
+          ],
+          args: [
+            {
+              partnerId: state.partnerId,
+              customerId: registered.customerId,
+              customer: { name: registered.name, domain: registered.domain, cloud, contactEmail: registered.contactEmail, contactName: registered.contactName },
+              invitationId: state.invitationId,
+              trial: { subscriptionId, sku: state.sku, licenses: state.trial.licenses, lengthMs: state.trial.lengthMs },
+              reminderOffsetsMs: state.trial.reminderOffsetsMs,
+              gracePeriodMs: state.trial.gracePeriodMs,
+            },
+          ],
+        });
+      } catch (err) {
+        // Already onboarding with this partner: the same customer accepting again changes nothing.
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        started = false;
+      }
+      await recordRedemption({ invitationId: state.invitationId, partnerId: state.partnerId, customerId: registered.customerId, onboardingWorkflowId: workflowId, at: isoNow() });
+      state.redemptions++;
+      return { customerId: registered.customerId, created: registered.created, onboardingWorkflowId: workflowId, started, subscriptionId: started ? subscriptionId : undefined };
+    },
+    { validator: (_request) => refuseUnlessActive() },
+  );
 
-  await persist();
-  state.recorded = true;
+  if (!input.carried) {
+    await persist();
+    state.recorded = true;
+  }
 
   const msLeft = Math.max(1, Date.parse(state.expiresAt) - workflowNow().getTime());
-  const ended = await condition(() => state.status !== 'active', msLeft);
+  const ended = await condition(() => state.status !== 'active' || workflowInfo().continueAsNewSuggested, msLeft);
+  if (state.status === 'active' && workflowInfo().continueAsNewSuggested) {
+    // Many acceptances: start a fresh history with the same state.
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof trialInvitationWorkflow>({ ...input, carried: { state, revision } });
+  }
   if (!ended) {
     state.status = 'expired';
     state.expiredAt = isoNow();

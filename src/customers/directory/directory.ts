@@ -185,6 +185,7 @@ export class CustomerDirectory {
     const newSeqs = new Map<number, string>();
     for (const input of inputs) {
       const before = written.get(input.customerId) ?? existing.get(input.customerId);
+      if (before && before.updatedAt.getTime() > input.at.getTime()) continue; // a late, older change
       const { at, ...fields } = input;
       const seq = before?.seq ?? meta.next++;
       const record: PartnerCustomer = {

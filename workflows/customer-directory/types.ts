@@ -1,0 +1,12 @@
+/** A customer as the partner's directory lists it (ISO timestamps: this crosses Temporal). */
+export interface DirectoryEntry {
+  partnerId: string;
+  customerId: string;
+  name: string;
+  domain: string;
+  cloud: string;
+  status: 'trial' | 'active' | 'suspended' | 'removed';
+  stage: string;
+  skus: string[];
+  at: string;
+}

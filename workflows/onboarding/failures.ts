@@ -1,0 +1,6 @@
+/** ApplicationFailure types of onboarding refusals; the API maps each to a problem. */
+export const OnboardingFailure = {
+  CustomerExists: 'CustomerExists',
+  CustomerNotFound: 'CustomerNotFound',
+  CloudMismatch: 'CloudMismatch',
+} as const;

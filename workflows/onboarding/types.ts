@@ -1,0 +1,31 @@
+import type { Stage } from '../stages';
+
+export interface OnboardingInput {
+  partnerId: string;
+  customerId: string;
+  customer: { name: string; domain: string; cloud: string; contactEmail: string; contactName: string };
+  /** Where the customer came from. */
+  invitationId: string;
+  trial: { subscriptionId: string; sku: string; licenses: number; lengthMs: number };
+  /** Reminders this long before the trial ends (e.g. 7 days and 1 day). */
+  reminderOffsetsMs: number[];
+  /** After suspension, how long until the trial subscription is removed. */
+  gracePeriodMs: number;
+}
+
+export interface TimelineEntry {
+  stage: Stage | string;
+  at: string;
+  by: string;
+  detail?: string;
+}
+
+export interface OnboardingState {
+  partnerId: string;
+  customerId: string;
+  stage: Stage;
+  trialEndsAt: string;
+  subscriptionIds: string[];
+  remindersSent: number;
+  timeline: TimelineEntry[];
+}
