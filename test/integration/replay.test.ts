@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { bearer, createPartner } from '../support/partners';
+import { testEnv } from '../support/servers';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { newCustomer } from '../support/world';
+
+/**
+ * Determinism: histories of real runs replayed against today's workflow code.
+ * Histories committed under test/fixtures/histories (binary protobuf, recorded
+ * by an earlier version: RECORD_HISTORIES=1 npx jest test/integration/replay.test.ts)
+ * must keep replaying; a change that breaks them needs patched().
+ */
+const FIXTURES = path.join(__dirname, '../fixtures/histories');
+const History = temporal.api.history.v1.History;
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function replay(histories: Array<{ workflowId: string; history: unknown }>) {
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: testEnv('workflowBundle') } }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return failures;
+}
+
+describe('replaying recorded histories', () => {
+  it('histories of this run replay against the code (every workflow kind)', async () => {
+    const p = await createPartner(stack);
+    const created = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', expiresInSeconds: 6, trial: { lengthSeconds: 2, reminderOffsetsSeconds: [1], gracePeriodSeconds: 1 } }, bearer(p.admin.token));
+    const code = (created.body.url as string).split('/').pop();
+    const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
+    expect(accepted.status).toBe(201);
+    const revokedInv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
+    await stack.http('POST', `/v1/invitations/${revokedInv.body.id}/revoke`, undefined, bearer(p.admin.token));
+
+    const ids = [created.body.workflowId, accepted.body.onboarding.workflowId, revokedInv.body.workflowId];
+    await Promise.all(ids.map((id) => stack.client.workflow.getHandle(id).result()));
+    const directoryId = `customer-directory:${p.id}`;
+    await eventually(async () => (await stack.directory.get(p.id, accepted.body.customer.id))?.status === 'removed', 20_000, 'the directory to catch up');
+    const histories = await Promise.all([...ids, directoryId].map(async (workflowId) => ({ workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() })));
+    expect(histories.every((h) => (h.history.events?.length ?? 0) > 5)).toBe(true);
+    expect(await replay(histories)).toEqual([]);
+
+    if (process.env.RECORD_HISTORIES) {
+      fs.mkdirSync(FIXTURES, { recursive: true });
+      for (const h of histories) {
+        const kind = h.workflowId.split(':')[0];
+        fs.writeFileSync(path.join(FIXTURES, `${kind}${h.workflowId === revokedInv.body.workflowId ? '-revoked' : ''}.pb`), History.encode(h.history).finish());
+      }
+    }
+  }, 60_000);
+
+  it('committed histories of earlier versions still replay', async () => {
+    const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb'));
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const histories = files.map((f) => ({ workflowId: `fixture-${f}`, history: History.decode(fs.readFileSync(path.join(FIXTURES, f))) }));
+    expect(await replay(histories)).toEqual([]);
+  });
+
+  it('a non-deterministic change is caught', async () => {
+    // The onboarding history replayed against a workflow that does something else first.
+    const history = History.decode(fs.readFileSync(path.join(FIXTURES, 'onboarding.pb')));
+    const failures = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../fixtures/changed-workflows') },
+      [{ workflowId: 'changed', history }],
+    )) {
+      if (result.error) failures.push(result.error.name);
+    }
+    expect(failures).toEqual(['DeterminismViolationError']);
+  }, 60_000);
+});
