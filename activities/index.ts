@@ -6,6 +6,8 @@ import { createCustomerDirectoryActivities } from './customer-directory/activiti
 import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
 import { createOnboardingActivities } from './onboarding/activities';
+import { createOfferActivities } from './offers/activities';
+import { createSubscriptionActivities } from './subscriptions/activities';
 
 export interface ActivityDeps {
   models: Models;
@@ -23,6 +25,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvitationActivities(deps),
     ...createOnboardingActivities(deps),
     ...createCustomerDirectoryActivities(deps),
+    ...createOfferActivities(deps),
+    ...createSubscriptionActivities(deps),
     ...createMaintenanceActivities(deps),
   };
 }

@@ -3,4 +3,6 @@
 export { trialInvitationWorkflow } from './invitations/workflow';
 export { onboardingWorkflow } from './onboarding/workflow';
 export { customerDirectoryWorkflow } from './customer-directory/workflow';
+export { offerWorkflow } from './offers/workflow';
+export { subscriptionWorkflow } from './subscriptions/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';

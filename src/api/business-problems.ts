@@ -1,5 +1,7 @@
 import { InvitationFailure } from '../../workflows/invitations/failures';
+import { OfferFailure } from '../../workflows/offers/failures';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
+import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
 import { applicationFailureOf } from '../temporal/failures';
 import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
@@ -11,6 +13,16 @@ const problemByFailureType: Record<string, ProblemSlug> = {
   [OnboardingFailure.CustomerExists]: 'customer-exists',
   [OnboardingFailure.CloudMismatch]: 'cloud-mismatch',
   [OnboardingFailure.CustomerNotFound]: 'not-found',
+  [OnboardingFailure.Ended]: 'customer-not-onboarding',
+  [OfferFailure.NotOpen]: 'offer-not-open',
+  [OfferFailure.OutOfBounds]: 'license-count-out-of-bounds',
+  [OfferFailure.UnknownSku]: 'sku-not-available',
+  [OfferFailure.NotOnboarding]: 'customer-not-onboarding',
+  [SubscriptionFailure.OutOfBounds]: 'license-count-out-of-bounds',
+  [SubscriptionFailure.DecreaseOutsideWindow]: 'license-decrease-not-allowed',
+  [SubscriptionFailure.BelowAssigned]: 'license-count-below-assigned',
+  [SubscriptionFailure.Unchanged]: 'license-count-unchanged',
+  [SubscriptionFailure.Cancelled]: 'subscription-not-active',
 };
 
 /** Translates a workflow's non-retryable ApplicationFailure into its problem. */

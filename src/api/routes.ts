@@ -7,6 +7,7 @@ import { userRoutes } from '../users/routes';
 import { customerSelfRoutes } from '../customer/routes';
 import { linkRoutes } from '../links/routes';
 import { outboxRoutes } from '../outbox/routes';
+import { offerRoutes } from '../offers/routes';
 import type { ApiDeps } from './deps';
 import type { AnyRoute } from './route';
 
@@ -18,6 +19,7 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...catalogRoutes(deps),
     ...customerRoutes(deps),
     ...invitationRoutes(deps),
+    ...offerRoutes(deps),
     ...auditRoutes(deps),
     ...outboxRoutes(deps),
     ...linkRoutes(deps),

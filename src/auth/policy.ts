@@ -19,6 +19,8 @@ export const ACTIONS = {
   'invitations:read': { anyone: true },
   'outbox:read': { anyone: true },
   'invitations:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
+  'offers:read': { anyone: true },
+  'offers:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

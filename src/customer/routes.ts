@@ -4,9 +4,21 @@ import { defineRoute } from '../api/route';
 import type { PartnerDoc } from '../partners/model';
 import type { SubscriptionDoc } from '../subscriptions/model';
 import { subscriptionOut, presentSubscription } from '../subscriptions/present';
+import { subscriptionWorkflowId } from '../../workflows/subscriptions/ids';
+import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
+import { notFound, Problem } from '../api/problem';
+import { newTimeOrderedId } from '../ids';
+import { changeLicensesSchema, createCustomerUserSchema, previewQuery, pricePreviewOut, subscriptionParams } from './schemas';
 
 /** The customer's own view, with its customer token. */
 export function customerSelfRoutes(deps: ApiDeps) {
+  /** One of the customer's paid subscriptions (a trial has no license changes). */
+  const ownSubscription = async (customerId: string, subscriptionId: string) => {
+    const sub = await deps.models.Subscription.findOne({ _id: subscriptionId, customerId }).lean<SubscriptionDoc>();
+    if (!sub) throw notFound(`subscription ${subscriptionId}`);
+    if (sub.status !== 'active') throw new Problem('subscription-not-active', `subscription ${subscriptionId} is ${sub.status}`);
+    return sub;
+  };
   return [
     defineRoute({
       method: 'get',
@@ -39,6 +51,63 @@ export function customerSelfRoutes(deps: ApiDeps) {
       async handler({ principal }) {
         const subs = await deps.models.Subscription.find({ customerId: principal.customer._id }).sort({ _id: 1 }).lean<SubscriptionDoc[]>();
         return { status: 200, body: subs.map(presentSubscription) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/customer/subscriptions/{subscriptionId}/price-preview',
+      operationId: 'previewLicenseChange',
+      summary: 'What changing to this many licenses would cost now (prorated), and whether a decrease is allowed',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: subscriptionParams,
+      query: previewQuery,
+      responses: { 200: { description: 'The preview', schema: pricePreviewOut } },
+      async handler({ principal, params, query }) {
+        await ownSubscription(principal.customer._id, params.subscriptionId);
+        const preview = await deps.temporal.workflow.getHandle(subscriptionWorkflowId(params.subscriptionId)).query(pricePreviewQuery, query.licenses);
+        return { status: 200, body: preview };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customer/subscriptions/{subscriptionId}/licenses',
+      operationId: 'changeLicenses',
+      summary: 'Change the license count of a paid subscription',
+      description: 'Within the catalog’s bounds; down only inside the cancellation window after purchase or renewal, and never below the licenses assigned to users. The partner of record is notified.',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: subscriptionParams,
+      body: changeLicensesSchema,
+      responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
+      problems: ['license-count-out-of-bounds', 'license-decrease-not-allowed', 'license-count-below-assigned', 'license-count-unchanged', 'subscription-not-active'],
+      async handler({ principal, params, body, audit }) {
+        const sub = await ownSubscription(principal.customer._id, params.subscriptionId);
+        await deps.temporal.workflow.getHandle(subscriptionWorkflowId(params.subscriptionId)).executeUpdate(changeLicensesUpdate, { args: [{ licenses: body.licenses, by: 'customer' }] });
+        await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { from: sub.licenses, to: body.licenses } });
+        return { status: 200, body: presentSubscription((await deps.models.Subscription.findById(sub._id).lean<SubscriptionDoc>())!) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customer/users',
+      operationId: 'createCustomerUser',
+      summary: "Add a user to the customer's tenant, with the licenses assigned to it",
+      tag: 'Customers (self)',
+      auth: 'customer',
+      body: createCustomerUserSchema,
+      creates: true,
+      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), email: z.string(), displayName: z.string(), skus: z.array(z.string()) }) } },
+      problems: ['email-taken'],
+      async handler({ principal, body }) {
+        const now = new Date();
+        try {
+          const user = await deps.models.CustomerUser.create({ _id: newTimeOrderedId('cuu', now), customerId: principal.customer._id, email: body.email, emailLower: body.email.toLowerCase(), displayName: body.displayName, assignedSkus: body.skus, createdAt: now, updatedAt: now });
+          return { status: 201, body: { id: user._id, email: user.email, displayName: user.displayName, skus: [...user.assignedSkus] } };
+        } catch (err) {
+          if ((err as { code?: number }).code === 11000) throw new Problem('email-taken', `a user with the e-mail ${body.email} exists in this tenant`);
+          throw err;
+        }
       },
     }),
   ];

@@ -8,6 +8,7 @@ import { invitationSchema, redemptionSchema } from '../invitations/model';
 import { customerTokenSchema } from '../customer/model';
 import { outboxMessageSchema } from '../outbox/model';
 import { subscriptionSchema } from '../subscriptions/model';
+import { offerRecipientSchema, offerSchema } from '../offers/model';
 import { timelineEventSchema } from '../timeline/model';
 import { partnerSchema } from '../partners/model';
 import { userSchema } from '../users/model';
@@ -29,6 +30,8 @@ export function createModels(connection: Connection) {
     Subscription: connection.model('Subscription', subscriptionSchema),
     TimelineEvent: connection.model('TimelineEvent', timelineEventSchema),
     OutboxMessage: connection.model('OutboxMessage', outboxMessageSchema),
+    Offer: connection.model('Offer', offerSchema),
+    OfferRecipient: connection.model('OfferRecipient', offerRecipientSchema),
   };
 }
 

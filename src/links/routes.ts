@@ -1,5 +1,8 @@
-import type { z } from 'zod';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { offerWorkflowId } from '../../workflows/offers/ids';
+import { acceptOfferUpdate, declineOfferUpdate } from '../../workflows/offers/messages';
+import type { OfferDoc } from '../offers/model';
 import { invitationWorkflowId } from '../../workflows/invitations/ids';
 import { acceptInvitationUpdate } from '../../workflows/invitations/messages';
 import type { ApiDeps } from '../api/deps';
@@ -18,11 +21,33 @@ type StoredInvitation = InvitationDoc & { _id: string };
  * with the partner's profile (no token needed), and acceptance.
  */
 export function linkRoutes(deps: ApiDeps) {
-  const findByCode = async (code: string): Promise<StoredInvitation> => {
-    const invitation = await deps.models.Invitation.findOne({ code }).lean<StoredInvitation>();
-    if (!invitation) throw notFound('this link');
-    return invitation;
+  /** The invitation or offer a link's code stands for. */
+  const findByCode = async (code: string): Promise<{ invitation: StoredInvitation; offer?: undefined } | { offer: OfferDoc; invitation?: undefined }> => {
+    const [invitation, offer] = await Promise.all([deps.models.Invitation.findOne({ code }).lean<StoredInvitation>(), deps.models.Offer.findOne({ code }).lean<OfferDoc>()]);
+    if (invitation) return { invitation };
+    if (offer) return { offer };
+    throw notFound('this link');
   };
+  const partnerView = async (partnerId: string) => {
+    const partner = await deps.models.Partner.findById(partnerId).lean();
+    if (!partner) throw notFound('this link');
+    const { name, phone, email, website, address } = partner.profile;
+    return { name, phone, email, website, address: Object.fromEntries(Object.entries(address).filter(([, v]) => v != null)) as Record<string, string> };
+  };
+  /** Runs `act` on this customer's offer workflow; a customer the offer was not sent to gets a 404. */
+  const onOffer = async <T>(offer: OfferDoc, customerId: string, act: (handle: WorkflowHandle) => Promise<T>): Promise<T> => {
+    const handle = deps.temporal.workflow.getHandle(offerWorkflowId(offer._id, customerId));
+    const recipient = await deps.models.OfferRecipient.findById(`${offer._id}|${customerId}`).lean();
+    // Just sent, not stored yet: the workflow itself says whether the offer is for this customer.
+    if (!recipient && !(await handle.describe().then(() => true, () => false))) throw notFound('this offer for this customer');
+    try {
+      return await act(handle);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new Problem('offer-not-open', `this offer is ${recipient?.status ?? 'over'}`, { offerStatus: recipient?.status });
+      throw err;
+    }
+  };
+  const offerStatus = (o: OfferDoc) => (o.revokedAt ? 'revoked' : o.expiresAt.getTime() <= Date.now() ? 'expired' : 'open');
 
   return [
     defineRoute({
@@ -35,18 +60,33 @@ export function linkRoutes(deps: ApiDeps) {
       params: linkParams,
       responses: { 200: { description: 'The offer behind the link', schema: linkViewOut } },
       async handler({ params }) {
-        const invitation = await findByCode(params.code);
-        const [partner, service] = await Promise.all([
-          deps.models.Partner.findById(invitation.partnerId).lean(),
-          deps.models.CatalogService.findById(invitation.sku).lean<CatalogServiceDoc>(),
-        ]);
-        if (!partner || !service) throw notFound('this link');
-        const { name, phone, email, website, address } = partner.profile;
+        const link = await findByCode(params.code);
+        if (link.offer) {
+          const offer = link.offer;
+          const partner = await deps.models.Partner.findById(offer.partnerId).lean();
+          const services = await Promise.all(offer.items.map((i) => deps.models.CatalogService.findById(i.sku).lean<CatalogServiceDoc>()));
+          const view: z.infer<typeof linkViewOut> = {
+            kind: 'purchase-offer',
+            status: offerStatus(offer),
+            expiresAt: offer.expiresAt.toISOString(),
+            partner: await partnerView(offer.partnerId),
+            items: offer.items.map((item, i) => {
+              const s = services[i]!;
+              const prices = s.prices instanceof Map ? Object.fromEntries(s.prices) : (s.prices as Record<string, { amount: number; currency: string }>);
+              const price = prices[partner!.cloud]!;
+              return { sku: s._id, name: s.name, description: s.description, licenses: item.licenses, minLicenses: s.minLicenses, maxLicenses: s.maxLicenses, monthlyPricePerLicense: { amount: price.amount, currency: price.currency } };
+            }),
+          };
+          return { status: 200, body: view };
+        }
+        const invitation = link.invitation;
+        const service = await deps.models.CatalogService.findById(invitation.sku).lean<CatalogServiceDoc>();
+        if (!service) throw notFound('this link');
         const view: z.infer<typeof linkViewOut> = {
           kind: 'trial-invitation',
           status: invitation.status,
           expiresAt: invitation.expiresAt.toISOString(),
-          partner: { name, phone, email, website, address: Object.fromEntries(Object.entries(address).filter(([, v]) => v != null)) as Record<string, string> },
+          partner: await partnerView(invitation.partnerId),
           service: {
             sku: service._id,
             name: service.name,
@@ -71,15 +111,25 @@ export function linkRoutes(deps: ApiDeps) {
       params: linkParams,
       body: acceptLinkSchema,
       responses: { 201: { description: 'Accepted: the onboarding has started (or was already running)', schema: acceptedOut } },
-      problems: ['invitation-not-active', 'customer-exists', 'cloud-mismatch', 'partner-not-authorised'],
+      problems: ['invitation-not-active', 'customer-exists', 'cloud-mismatch', 'partner-not-authorised', 'offer-not-open', 'license-count-out-of-bounds', 'customer-not-onboarding'],
       async handler({ params, body, principal, audit }) {
+        const link = await findByCode(params.code);
+        if (link.offer) {
+          if (!principal) throw new Problem('unauthenticated', 'accepting an offer needs the customer token', {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
+          if (body.customer) throw validationProblem([{ location: 'body', path: 'customer', message: 'not for offers' }]);
+          const result = await onOffer(link.offer, principal.customer._id, (handle) => handle.executeUpdate(acceptOfferUpdate, { args: [{ licenses: body.licenses, by: 'customer' }] }));
+          await audit({ partnerId: link.offer.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'offer.accepted', target: { kind: 'offer', id: link.offer._id }, details: { licenses: result.items } });
+          const c = principal.customer;
+          return { status: 201, body: { customer: { id: c._id, name: c.name, domain: c.domain }, subscriptions: result.subscriptions } };
+        }
+        if (body.licenses) throw validationProblem([{ location: 'body', path: 'licenses', message: 'only for purchase offers' }]);
         if (principal && body.customer) {
           throw validationProblem([{ location: 'body', path: 'customer', message: 'leave it out when accepting with a customer token' }]);
         }
         if (!principal && !body.customer) {
           throw validationProblem([{ location: 'body', path: 'customer', message: 'describe the new customer, or send its customer token' }]);
         }
-        const invitation = await findByCode(params.code);
+        const invitation = link.invitation;
         if (invitation.status !== 'active') {
           throw new Problem('invitation-not-active', `this invitation is ${invitation.status}`, { invitationStatus: invitation.status });
         }
@@ -125,6 +175,24 @@ export function linkRoutes(deps: ApiDeps) {
             token: issued?.token,
           },
         };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/links/{code}/decline',
+      operationId: 'declineLink',
+      summary: 'Decline a purchase offer (with the customer token)',
+      tag: 'Customers (links)',
+      auth: 'customer',
+      params: linkParams,
+      responses: { 200: { description: 'Declined', schema: z.object({ status: z.literal('declined') }) } },
+      problems: ['offer-not-open'],
+      async handler({ params, principal, audit }) {
+        const link = await findByCode(params.code);
+        if (!link.offer) throw notFound('an offer behind this link');
+        await onOffer(link.offer, principal.customer._id, (handle) => handle.executeUpdate(declineOfferUpdate, { args: [{ by: 'customer' }] }));
+        await audit({ partnerId: link.offer.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'offer.declined', target: { kind: 'offer', id: link.offer._id } });
+        return { status: 200, body: { status: 'declined' as const } };
       },
     }),
   ];

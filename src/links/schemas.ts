@@ -11,6 +11,10 @@ const domain = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a domain such as contoso.onmicrosoft.com');
 
 export const acceptLinkSchema = z.strictObject({
+  licenses: z
+    .record(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'must be a SKU'), z.number().int().min(1).max(100_000))
+    .optional()
+    .meta({ description: 'Purchase offers: the license counts the customer wants, by SKU (within the catalog’s bounds); the offer’s otherwise' }),
   customer: z
     .strictObject({
       name: text(200),
@@ -21,17 +25,34 @@ export const acceptLinkSchema = z.strictObject({
     .meta({ description: 'The new customer tenant. Leave out when accepting as an existing customer (with its customer token).' }),
 });
 
-export const linkViewOut = z.object({
-  kind: z.literal('trial-invitation'),
-  status: z.string(),
-  expiresAt: z.string(),
-  partner: z.object({ name: z.string(), phone: z.string(), email: z.string(), website: z.string(), address: z.record(z.string(), z.string()) }),
-  service: z.object({ sku: z.string(), name: z.string(), description: z.string(), trialDays: z.number(), licenses: z.number() }),
-});
+const partnerView = z.object({ name: z.string(), phone: z.string(), email: z.string(), website: z.string(), address: z.record(z.string(), z.string()) });
+
+export const linkViewOut = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('trial-invitation'),
+    status: z.string(),
+    expiresAt: z.string(),
+    partner: partnerView,
+    service: z.object({ sku: z.string(), name: z.string(), description: z.string(), trialDays: z.number(), licenses: z.number() }),
+  }),
+  z.object({
+    kind: z.literal('purchase-offer'),
+    status: z.enum(['open', 'revoked', 'expired']),
+    expiresAt: z.string(),
+    partner: partnerView,
+    items: z.array(
+      z.object({ sku: z.string(), name: z.string(), description: z.string(), licenses: z.number(), minLicenses: z.number(), maxLicenses: z.number(), monthlyPricePerLicense: z.object({ amount: z.number(), currency: z.string() }) }),
+    ),
+  }),
+]);
 
 export const acceptedOut = z.object({
   customer: z.object({ id: z.string(), name: z.string(), domain: z.string() }),
-  onboarding: z.object({ workflowId: z.string(), started: z.boolean() }),
-  subscriptionId: z.string().optional(),
+  onboarding: z.object({ workflowId: z.string(), started: z.boolean() }).optional().meta({ description: 'Trial invitations: the onboarding started' }),
+  subscriptionId: z.string().optional().meta({ description: "Trial invitations: the trial's subscription" }),
+  subscriptions: z
+    .array(z.object({ subscriptionId: z.string(), sku: z.string(), licenses: z.number(), convertedTrial: z.boolean() }))
+    .optional()
+    .meta({ description: 'Purchase offers: what was bought' }),
   token: z.string().optional().meta({ description: "The new customer's token: returned only when this acceptance created the tenant, this once" }),
 });

@@ -3,7 +3,7 @@ import type { ApiDeps } from '../../src/api/deps';
 import type { AnyRoute } from '../../src/api/route';
 import { bearer, operator } from '../support/partners';
 import { startTestStack, type TestStack } from '../support/stack';
-import { buildWorld, requestFor, type World } from '../support/world';
+import { buildWorld, newCustomer, requestFor, type World } from '../support/world';
 
 /**
  * Every route × every role combination × a foreign partner × a partner without
@@ -30,6 +30,8 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
       return ADMINS.includes(m.companyRole);
     case 'createInvitation':
     case 'revokeInvitation':
+    case 'createOffer':
+    case 'revokeOffer':
       return SENDERS.includes(m.customerRole);
     default:
       return true;
@@ -48,7 +50,7 @@ afterAll(async () => {
 
 const call = (route: AnyRoute, headers: Record<string, string>) => {
   const r = requestFor(route, w);
-  return stack.http(r.method, r.path, r.body, headers);
+  return stack.http(r.method, r.query ? `${r.path}?${r.query}` : r.path, r.body, headers);
 };
 
 const partnerRoutes = routes.filter((r) => r.auth === 'partner');
@@ -58,6 +60,7 @@ describe('authorization matrix', () => {
   it('covers every route', () => {
     expect(routes.length).toBeGreaterThanOrEqual(33);
     expect(routes.filter((r) => !['partner', 'operator', 'customer'].includes(r.auth)).map((r) => r.operationId).sort()).toEqual(['acceptLink', 'viewLink']);
+    expect(routes.filter((r) => r.auth === 'customer').length).toBeGreaterThanOrEqual(6);
   });
 
   const guarded = routes.filter((r) => !['public', 'customer-or-public'].includes(r.auth));
@@ -72,8 +75,13 @@ describe('authorization matrix', () => {
       expect((await call(route, bearer(w.a.admin.token))).status).toBe(401);
       expect((await call(route, operator)).status).toBe(401);
       const res = await call(route, bearer(w.customer.token));
-      expect(res.status).toBe(200);
-      expect(res.text).toContain(w.customer.id);
+      expect({ status: res.status < 300 || res.status === 409, type: res.body?.type }).toEqual({ status: true, type: res.status === 409 ? res.body.type : undefined });
+      if (route.method === 'get' && route.operationId !== 'previewLicenseChange') expect(res.text).toContain(w.customer.id);
+      // another customer gets none of it
+      if (route.params) {
+        const other = await stack.http('POST', `/v1/links/${w.linkCode}/accept`, { customer: newCustomer() });
+        expect((await call(route, bearer(other.body.token))).status).toBe(404);
+      }
     },
   );
 

@@ -28,6 +28,10 @@ export interface World {
   customer: { id: string; token: string };
   /** The code of an active invitation of A, for the link routes. */
   linkCode: string;
+  /** An offer of A to that customer (accepted), and the subscription it bought. */
+  offerId: string;
+  offerCode: string;
+  subscriptionId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -60,9 +64,18 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   if (accepted.status !== 201) throw new Error(`accepting failed: ${accepted.text}`);
   // let its onboarding write its first stage, so later counts of documents hold still
   await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId: accepted.body.customer.id })) > 0 && (await stack.models.TimelineEvent.countDocuments({ customerId: accepted.body.customer.id })) > 0, 20_000, 'the onboarding to start');
+  const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(a.admin.token));
+  if (offer.status !== 201) throw new Error(`offering failed: ${offer.text}`);
+  const bought = await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(accepted.body.token));
+  if (bought.status !== 201) throw new Error(`buying failed: ${bought.text}`);
+  const subscriptionId: string = bought.body.subscriptions[0].subscriptionId;
+  await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active' && (await stack.models.TimelineEvent.countDocuments({ stage: 'onboarded', customerId: accepted.body.customer.id })) > 0, 20_000, 'the purchase to settle');
   return {
     a,
     members,
+    offerId: offer.body.id,
+    offerCode: (offer.body.url as string).split('/').pop()!,
+    subscriptionId,
     victim: { ...victim, tokenId: tokens.body[0].id },
     invitationId: invitation.body.id,
     customerId,
@@ -80,7 +93,7 @@ export function newCustomer() {
 }
 
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */
-export function requestFor(route: AnyRoute, w: World): { method: string; path: string; body?: unknown } {
+export function requestFor(route: AnyRoute, w: World): { method: string; path: string; query: string; body?: unknown } {
   const values: Record<string, string> = {
     partnerId: w.a.id,
     authorisation: 'delegated-admin-certified',
@@ -89,7 +102,9 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     sku: 'BUS-STD',
     customerId: w.customerId,
     invitationId: w.invitationId,
-    code: w.linkCode,
+    code: route.operationId === 'declineLink' ? w.offerCode : w.linkCode,
+    offerId: w.offerId,
+    subscriptionId: w.subscriptionId,
   };
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
   const u = randomBytes(4).toString('hex');
@@ -101,8 +116,12 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     issueToken: {},
     createInvitation: { sku: 'BUS-STD' },
     acceptLink: { customer: newCustomer() },
+    createOffer: { customerIds: [w.customer.id], items: [{ sku: 'BUS-STD', licenses: 2 }] },
+    changeLicenses: { licenses: 11 },
+    createCustomerUser: { email: `user-${u}@tenant.example`, displayName: 'Tenant User' },
   };
-  return { method: route.method.toUpperCase(), path, body: bodies[route.operationId] };
+  const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
+  return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };
 }
 
 /** The headers a caller allowed on `route` sends. */

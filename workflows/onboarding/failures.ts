@@ -3,4 +3,5 @@ export const OnboardingFailure = {
   CustomerExists: 'CustomerExists',
   CustomerNotFound: 'CustomerNotFound',
   CloudMismatch: 'CloudMismatch',
+  Ended: 'OnboardingEnded',
 } as const;

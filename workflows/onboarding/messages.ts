@@ -1,5 +1,9 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { PurchaseRequest, PurchaseResult } from '../offers/types';
 import type { OnboardingState } from './types';
 
 /** Where the customer stands, and how it got there. */
 export const onboardingStateQuery = defineQuery<OnboardingState>('state');
+
+/** An offer accepted: the trial converts (same subscription) or subscriptions are created. Idempotent per offer. */
+export const purchaseUpdate = defineUpdate<PurchaseResult, [PurchaseRequest]>('purchase');

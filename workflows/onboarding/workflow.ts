@@ -1,22 +1,38 @@
-import { condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { OnboardingActivities, SubscriptionSnapshot } from '../../activities/onboarding/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { isoNow, workflowNow } from '../clock';
 import type { DirectoryEntry } from '../customer-directory/types';
 import { DAY_MS } from '../durations';
-import { LifecycleStage } from '../search-attributes';
+import type { PurchaseResult } from '../offers/types';
+import { CustomerId, LifecycleStage, PartnerId } from '../search-attributes';
 import { Stage } from '../stages';
-import { onboardingStateQuery } from './messages';
+import { subscriptionWorkflowId } from '../subscriptions/ids';
+import { subscriptionWorkflow } from '../subscriptions/workflow';
+import { OnboardingFailure } from './failures';
+import { onboardingStateQuery, purchaseUpdate } from './messages';
 import type { OnboardingInput, OnboardingState } from './types';
 
 const { recordStage, saveSubscription, publishCustomer, sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
 
 /**
  * One customer's way with one partner, the chain offerflow is named for:
- * trial active → reminders before the trial ends → (purchase) … or trial
- * expired → suspended → removed after the grace period. Every stage is stored
- * (timeline, subscription, the partner's customer directory) and shown to
- * operators as the LifecycleStage search attribute.
+ * trial active → reminders before the trial ends → purchase offer accepted
+ * (the trial converts; a newer offer supersedes an older one) → onboarded; or
+ * trial expired → suspended → removed after the grace period. Every stage is
+ * stored (timeline, subscription, the partner's customer directory) and shown
+ * to operators as the LifecycleStage search attribute.
  */
 export async function onboardingWorkflow(input: OnboardingInput): Promise<OnboardingState> {
   const workflowId = workflowInfo().workflowId;
@@ -31,8 +47,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     remindersSent: 0,
     timeline: [],
   };
-  // Set once a purchase converts the trial (purchase offers plug in here).
-  const conversion = { purchased: false };
+  const skus = new Set([input.trial.sku]);
+  let directoryStatus: DirectoryEntry['status'] = 'trial';
+  const purchases = new Map<string, PurchaseResult>();
   setHandler(onboardingStateQuery, () => state);
 
   const enter = async (stage: Stage, by: string, detail?: string) => {
@@ -42,7 +59,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     await recordStage({ workflowId, n: state.timeline.length, partnerId: input.partnerId, customerId: input.customerId, stage, at, by, detail });
     upsertSearchAttributes([{ key: LifecycleStage, value: stage }]);
   };
-  const subscription: SubscriptionSnapshot = {
+  const trial: SubscriptionSnapshot = {
     subscriptionId: input.trial.subscriptionId,
     customerId: input.customerId,
     partnerId: input.partnerId,
@@ -54,12 +71,14 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     updatedAt: isoNow(),
     revision: 0,
   };
+  let trialConverted = false;
   const saveTrial = async (changes: Partial<SubscriptionSnapshot>) => {
-    Object.assign(subscription, changes, { updatedAt: isoNow(), revision: subscription.revision + 1 });
-    await saveSubscription({ ...subscription });
+    Object.assign(trial, changes, { updatedAt: isoNow(), revision: trial.revision + 1 });
+    await saveSubscription({ ...trial });
   };
-  const publish = (status: DirectoryEntry['status']) =>
-    publishCustomer({
+  const publish = (status: DirectoryEntry['status']) => {
+    directoryStatus = status;
+    return publishCustomer({
       partnerId: input.partnerId,
       customerId: input.customerId,
       name: input.customer.name,
@@ -67,38 +86,115 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       cloud: input.customer.cloud,
       status,
       stage: state.stage,
-      skus: [input.trial.sku],
+      skus: [...skus],
       at: isoNow(),
     });
+  };
   const email = (kind: string, subject: string, text: string) =>
     sendEmail({ key: `${workflowId}:${kind}`, partnerId: input.partnerId, customerId: input.customerId, to: input.customer.contactEmail, subject, text, kind, at: isoNow() });
   const msUntil = (t: number) => Math.max(1, t - workflowNow().getTime());
+  const ended = () => state.stage === Stage.Removed || state.stage === Stage.Cancelled;
+
+  // Buying: the trial of the same SKU converts (same subscription id); other items become new subscriptions.
+  setHandler(
+    purchaseUpdate,
+    async (request) => {
+      const done = purchases.get(request.offerId);
+      if (done) return done;
+      const result: PurchaseResult = { subscriptions: [] };
+      purchases.set(request.offerId, result); // a concurrent repeat waits on the same result below
+      const purchasedAt = isoNow();
+      for (const item of request.items) {
+        const converts = !trialConverted && item.sku === input.trial.sku && trial.status !== 'removed';
+        const subscriptionId = converts ? input.trial.subscriptionId : item.subscriptionId;
+        if (converts) trialConverted = true;
+        try {
+          await startChild(subscriptionWorkflow, {
+            workflowId: subscriptionWorkflowId(subscriptionId),
+            parentClosePolicy: ParentClosePolicy.ABANDON, // a subscription outlives its onboarding
+            typedSearchAttributes: [
+              { key: PartnerId, value: input.partnerId },
+              { key: CustomerId, value: input.customerId },
+              { key: LifecycleStage, value: 'subscription-active' },
+            ],
+            args: [
+              {
+                subscriptionId,
+                customerId: input.customerId,
+                partnerId: input.partnerId,
+                partnerEmail: request.partnerEmail,
+                sku: item.sku,
+                licenses: item.licenses,
+                minLicenses: item.minLicenses,
+                maxLicenses: item.maxLicenses,
+                priceMinor: item.priceMinor,
+                currency: item.currency,
+                purchasedAt,
+                billingPeriodMs: request.billingPeriodMs,
+                cancellationWindowMs: request.cancellationWindowMs,
+                revisionBase: converts ? trial.revision : 0,
+              },
+            ],
+          });
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        }
+        skus.add(item.sku);
+        if (!state.subscriptionIds.includes(subscriptionId)) state.subscriptionIds.push(subscriptionId);
+        result.subscriptions.push({ subscriptionId, sku: item.sku, licenses: item.licenses, convertedTrial: converts });
+      }
+      const summary = result.subscriptions.map((s) => `${s.sku} × ${s.licenses}${s.convertedTrial ? ' (trial converted)' : ''}`).join(', ');
+      await enter(Stage.Purchased, request.by, `offer ${request.offerId}: ${summary}`);
+      await publish('active');
+      await email(`purchased-${request.offerId}`, 'Thank you for your purchase', `Your subscriptions: ${summary}.`);
+      return result;
+    },
+    {
+      validator: (request) => {
+        if (ended() && !purchases.has(request.offerId)) {
+          throw ApplicationFailure.nonRetryable(`the onboarding has ended (${state.stage})`, OnboardingFailure.Ended);
+        }
+      },
+    },
+  );
 
   await saveTrial({});
   await enter(Stage.TrialActive, 'customer', `trial of ${input.trial.sku}, ${input.trial.licenses} licenses, until ${state.trialEndsAt}`);
   await publish('trial');
   await email('trial-started', `Your trial of ${input.trial.sku} has started`, `Your trial of ${input.trial.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`);
 
+  const purchased = () => purchases.size > 0;
   for (const offset of [...input.reminderOffsetsMs].sort((a, b) => b - a)) {
     const at = trialEndsAt - offset;
     if (at <= workflowNow().getTime()) continue;
-    if (await condition(() => conversion.purchased, msUntil(at))) break;
+    if (await condition(purchased, msUntil(at))) break;
     const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
     await email(`trial-reminder-${offset}`, `Your trial of ${input.trial.sku} ends in ${left}`, `Buy ${input.trial.sku} before ${state.trialEndsAt} to keep it.`);
     state.remindersSent++;
   }
-  if (!conversion.purchased && !(await condition(() => conversion.purchased, msUntil(trialEndsAt)))) {
+  if (!(await condition(purchased, msUntil(trialEndsAt)))) {
     await enter(Stage.TrialExpired, 'system');
     await enter(Stage.Suspended, 'system', `removed after ${Math.round(input.gracePeriodMs / 1000)} s unless bought`);
     await saveTrial({ status: 'suspended' });
     await publish('suspended');
     await email('trial-suspended', `Your trial of ${input.trial.sku} has ended`, `The subscription is suspended and will be removed unless bought.`);
-    if (!(await condition(() => conversion.purchased, input.gracePeriodMs))) {
+    if (!(await condition(purchased, input.gracePeriodMs))) {
       await enter(Stage.Removed, 'system');
       await saveTrial({ status: 'removed', licenses: 0 });
       await publish('removed');
+      await condition(allHandlersFinished);
       return state;
     }
   }
+
+  // Bought: the trial's own record is now the subscription workflow's; an unconverted trial is removed.
+  await condition(() => allHandlersFinished() && purchased());
+  if (!trialConverted && trial.status !== 'removed') await saveTrial({ status: 'removed', licenses: 0 });
+  await enter(Stage.Onboarded, 'system');
+  await publish(directoryStatus);
+  // The customer stays with the partner: later offers are bought here too, for as
+  // long as the relationship lasts (a handful of events per purchase).
+  await condition(ended);
+  await condition(allHandlersFinished);
   return state;
 }

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { cursor, id, pageLimit } from '../api/schemas';
+import { sku } from '../catalog/schemas';
+
+const DAY = 86_400;
+
+export const offerParams = z.strictObject({ offerId: id('an offer id') });
+
+export const createOfferSchema = z.strictObject({
+  customerIds: z
+    .array(id('a customer id'))
+    .min(1)
+    .max(50)
+    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a customer')
+    .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link)" }),
+  items: z
+    .array(z.strictObject({ sku, licenses: z.number().int().min(1).max(100_000) }))
+    .min(1)
+    .max(10)
+    .refine((xs) => new Set(xs.map((x) => x.sku)).size === xs.length, 'must not repeat a SKU'),
+  expiresInSeconds: z.number().int().min(1).max(365 * DAY).default(30 * DAY),
+  billing: z
+    .strictObject({
+      periodSeconds: z.number().int().min(1).max(366 * DAY).default(30 * DAY).meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
+      cancellationWindowSeconds: z.number().int().min(0).max(366 * DAY).default(7 * DAY).meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
+    })
+    .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
+});
+
+export const listOffersQuery = z.strictObject({ limit: pageLimit, cursor });
+
+const itemOut = z.object({ sku: z.string(), licenses: z.number().int() });
+
+export const recipientOut = z.object({
+  customerId: z.string(),
+  status: z.enum(['sent', 'accepted', 'declined', 'superseded', 'revoked', 'expired']),
+  items: z.array(itemOut),
+  endedAt: z.string().optional(),
+  endedBy: z.string().optional(),
+  supersededBy: z.string().optional(),
+  subscriptions: z.array(z.object({ subscriptionId: z.string(), sku: z.string(), licenses: z.number().int() })).optional(),
+  workflowId: z.string(),
+});
+
+export const offerOut = z.object({
+  id: z.string(),
+  url: z.string(),
+  items: z.array(itemOut),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  revokedAt: z.string().optional(),
+  recipients: z.array(recipientOut).optional(),
+});

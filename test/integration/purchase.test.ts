@@ -1,0 +1,190 @@
+import { bearer, createPartner, type TestPartner } from '../support/partners';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { newCustomer } from '../support/world';
+
+let stack: TestStack;
+let p: TestPartner;
+beforeAll(async () => {
+  stack = await startTestStack();
+  p = await createPartner(stack);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const partner = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => stack.http(method, path, body, bearer(p.admin.token));
+
+/** A customer of `p` in its trial (of `sku`), with its token. */
+async function trialCustomer(trial: Record<string, unknown> = {}, sku = 'BUS-STD') {
+  const inv = await partner('/v1/invitations', { sku, trial });
+  const code = (inv.body.url as string).split('/').pop();
+  const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
+  expect(accepted.status).toBe(201);
+  await eventually(async () => (await stack.directory.get(p.id, accepted.body.customer.id))?.status === 'trial', 20_000, 'the customer in the directory');
+  return { id: accepted.body.customer.id as string, token: accepted.body.token as string, trialSubscriptionId: accepted.body.subscriptionId as string };
+}
+
+async function offer(customerIds: string[], items: Array<{ sku: string; licenses: number }>, extra: Record<string, unknown> = {}) {
+  const res = await partner('/v1/offers', { customerIds, items, ...extra });
+  expect(res.status).toBe(201);
+  return { id: res.body.id as string, code: (res.body.url as string).split('/').pop()! };
+}
+
+const accept = (code: string, token: string, licenses?: Record<string, number>) => stack.http('POST', `/v1/links/${code}/accept`, licenses ? { licenses } : {}, bearer(token));
+
+describe('purchase offers', () => {
+  it('accepting with changed license counts converts the trial (same subscription) and creates the others; the customer is onboarded', async () => {
+    const c = await trialCustomer();
+    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 10 }, { sku: 'MAIL-P1', licenses: 3 }]);
+    const view = await stack.http('GET', `/v1/links/${o.code}`);
+    expect(view.body).toMatchObject({ kind: 'purchase-offer', status: 'open', items: [{ sku: 'BUS-STD', licenses: 10, minLicenses: 1, maxLicenses: 300, monthlyPricePerLicense: { amount: 1250, currency: 'USD' } }, { sku: 'MAIL-P1', licenses: 3 }] });
+
+    const res = await accept(o.code, c.token, { 'BUS-STD': 12 });
+    expect(res.status).toBe(201);
+    expect(res.body.subscriptions).toEqual([
+      { subscriptionId: c.trialSubscriptionId, sku: 'BUS-STD', licenses: 12, convertedTrial: true },
+      { subscriptionId: expect.stringMatching(/^sub_/), sku: 'MAIL-P1', licenses: 3, convertedTrial: false },
+    ]);
+    const subs = await eventually(async () => {
+      const r = await stack.http('GET', '/v1/customer/subscriptions', undefined, bearer(c.token));
+      return r.body.length === 2 && r.body.every((s: { status: string }) => s.status === 'active') && r.body;
+    }, 20_000, 'both subscriptions active');
+    expect(subs.find((s: { id: string }) => s.id === c.trialSubscriptionId)).toMatchObject({ sku: 'BUS-STD', licenses: 12, status: 'active' });
+
+    const timeline = await eventually(async () => {
+      const r = await partner(`/v1/customers/${c.id}/timeline`);
+      return r.body.some((t: { stage: string }) => t.stage === 'onboarded') && r.body;
+    }, 20_000, 'onboarded');
+    expect(timeline.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'purchased', 'onboarded']);
+    expect(timeline[1]).toMatchObject({ by: 'customer', detail: expect.stringContaining('BUS-STD × 12 (trial converted)') });
+    const listed = await eventually(async () => (await partner(`/v1/customers/${c.id}`)).body.status === 'active' && (await partner(`/v1/customers/${c.id}`)).body, 20_000, 'active in the directory');
+    expect(listed.skus.sort()).toEqual(['BUS-STD', 'MAIL-P1']);
+    const recipients = await partner(`/v1/offers/${o.id}`);
+    expect(recipients.body.recipients).toEqual([expect.objectContaining({ customerId: c.id, status: 'accepted', items: [{ sku: 'BUS-STD', licenses: 12 }, { sku: 'MAIL-P1', licenses: 3 }] })]);
+  }, 60_000);
+
+  it('refuses, with the reason: out-of-bounds counts (the offer stays open), a second acceptance, a superseded, revoked or expired offer, an offer for someone else', async () => {
+    const c = await trialCustomer();
+    const older = await offer([c.id], [{ sku: 'BUS-STD', licenses: 5 }]);
+    const newer = await offer([c.id], [{ sku: 'BUS-STD', licenses: 8 }]);
+    const superseded = await accept(older.code, c.token); // superseded as soon as the newer one was sent
+    expect(superseded.status).toBe(409);
+    expect(superseded.body).toMatchObject({ type: '/problems/offer-not-open', offerStatus: 'superseded' });
+    expect((await partner(`/v1/offers/${older.id}`)).body.recipients[0]).toMatchObject({ status: 'superseded', supersededBy: newer.id, endedBy: `offer ${newer.id}` });
+
+    const tooMany = await accept(newer.code, c.token, { 'BUS-STD': 301 });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.type).toBe('/problems/license-count-out-of-bounds');
+    const notInOffer = await accept(newer.code, c.token, { 'ENT-E5': 3 });
+    expect(notInOffer.status).toBe(422);
+    expect((await accept(newer.code, c.token)).status).toBe(201);
+    const twice = await accept(newer.code, c.token);
+    expect(twice.status).toBe(409);
+    expect(twice.body.offerStatus).toBe('accepted');
+
+    const d = await trialCustomer();
+    const revoked = await offer([d.id], [{ sku: 'BUS-STD', licenses: 5 }]);
+    expect((await partner(`/v1/offers/${revoked.id}/revoke`, {})).body.recipients[0].status).toBe('revoked');
+    expect((await accept(revoked.code, d.token)).body).toMatchObject({ status: 409, offerStatus: 'revoked' });
+    expect((await stack.http('GET', `/v1/links/${revoked.code}`)).body.status).toBe('revoked');
+    // someone else's offer: not found
+    expect((await accept(newer.code, d.token)).status).toBe(404);
+
+    const expiring = await offer([d.id], [{ sku: 'BUS-STD', licenses: 5 }], { expiresInSeconds: 1 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const expired = await accept(expiring.code, d.token);
+    expect(expired.status).toBe(409);
+    expect(expired.body.offerStatus).toBe('expired');
+    expect((await stack.http('GET', `/v1/links/${expiring.code}`)).body.status).toBe('expired');
+    // declined
+    const declinable = await offer([d.id], [{ sku: 'BUS-STD', licenses: 5 }]);
+    await eventually(async () => (await stack.http('POST', `/v1/links/${declinable.code}/decline`, undefined, bearer(d.token))).status === 200, 10_000, 'decline');
+    expect((await accept(declinable.code, d.token)).body.offerStatus).toBe('declined');
+  }, 60_000);
+
+  it('20 simultaneous acceptances by the same customer buy exactly once', async () => {
+    const c = await trialCustomer();
+    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 4 }, { sku: 'STOR-P1', licenses: 2 }]);
+    const results = await Promise.all(Array.from({ length: 20 }, () => accept(o.code, c.token)));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.type === '/problems/offer-not-open')).toBe(true);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(19);
+    const subs = await eventually(async () => {
+      const all = await stack.models.Subscription.find({ customerId: c.id }).lean();
+      return all.filter((s) => s.status === 'active').length === 2 && all;
+    }, 20_000, 'the subscriptions');
+    expect(subs).toHaveLength(2); // the converted trial and one new one: nothing doubled
+  }, 60_000);
+
+  it('an offer to a customer whose trial was removed is refused', async () => {
+    const c = await trialCustomer({ lengthSeconds: 1, reminderOffsetsSeconds: [], gracePeriodSeconds: 1 });
+    await eventually(async () => (await stack.directory.get(p.id, c.id))?.status === 'removed', 20_000, 'the trial removed');
+    const res = await partner('/v1/offers', { customerIds: [c.id], items: [{ sku: 'BUS-STD', licenses: 2 }] });
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe('/problems/customer-not-onboarding');
+  }, 30_000);
+});
+
+describe('license adjustments', () => {
+  it('up and down inside the window, with a prorated preview; the partner of record is told of each change', async () => {
+    const c = await trialCustomer();
+    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 10 }], { billing: { periodSeconds: 30 * 86_400, cancellationWindowSeconds: 7 * 86_400 } });
+    const bought = await accept(o.code, c.token);
+    const subId: string = bought.body.subscriptions[0].subscriptionId;
+    await eventually(async () => (await stack.models.Subscription.findById(subId).lean())?.status === 'active', 20_000, 'active');
+
+    const preview = await stack.http('GET', `/v1/customer/subscriptions/${subId}/price-preview?licenses=15`, undefined, bearer(c.token));
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ currentLicenses: 10, newLicenses: 15, currency: 'USD', decreaseAllowed: true });
+    // 5 licenses × $12.50 for (almost) a whole 30-day period
+    expect(preview.body.proratedAmount).toBeGreaterThan(6200);
+    expect(preview.body.proratedAmount).toBeLessThanOrEqual(6250);
+
+    const up = await stack.http('POST', `/v1/customer/subscriptions/${subId}/licenses`, { licenses: 15 }, bearer(c.token));
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ id: subId, licenses: 15 });
+    const down = await stack.http('POST', `/v1/customer/subscriptions/${subId}/licenses`, { licenses: 12 }, bearer(c.token));
+    expect(down.body.licenses).toBe(12);
+
+    const outbox = await partner(`/v1/outbox?customerId=${c.id}`);
+    const notices = outbox.body.items.filter((m: { kind: string }) => m.kind === 'subscription-changed');
+    expect(notices.map((m: { subject: string }) => m.subject).sort()).toEqual(['Licenses changed: BUS-STD now 12', 'Licenses changed: BUS-STD now 15']);
+    expect(notices.every((m: { to: string }) => m.to.startsWith('hello-'))).toBe(true); // the partner's profile e-mail
+    const timeline = await partner(`/v1/customers/${c.id}/timeline`);
+    expect(timeline.body.filter((t: { stage: string }) => t.stage === 'licenses-adjusted').map((t: { detail: string }) => t.detail)).toEqual([
+      expect.stringContaining('10 → 15 licenses by customer'),
+      expect.stringContaining('15 → 12 licenses by customer'),
+    ]);
+  }, 60_000);
+
+  it('refuses a decrease outside the window or below the assigned licenses, counts out of bounds, no change, and others’ subscriptions', async () => {
+    const c = await trialCustomer();
+    const o = await offer([c.id], [{ sku: 'STOR-P2', licenses: 10 }], { billing: { periodSeconds: 30 * 86_400, cancellationWindowSeconds: 2 } });
+    const bought = await accept(o.code, c.token);
+    const subId: string = bought.body.subscriptions[0].subscriptionId;
+    await eventually(async () => (await stack.models.Subscription.findById(subId).lean())?.status === 'active', 20_000, 'active');
+    const change = (licenses: number, token = c.token) => stack.http('POST', `/v1/customer/subscriptions/${subId}/licenses`, { licenses }, bearer(token));
+
+    for (let i = 0; i < 8; i++) {
+      const u = await stack.http('POST', '/v1/customer/users', { email: `u${i}@tenant.example`, displayName: `User ${i}`, skus: ['STOR-P2'] }, bearer(c.token));
+      expect(u.status).toBe(201);
+    }
+    const below = await change(7);
+    expect(below.status).toBe(409);
+    expect(below.body).toMatchObject({ type: '/problems/license-count-below-assigned', assigned: 8 });
+    expect((await change(4)).body.type).toBe('/problems/license-count-out-of-bounds'); // STOR-P2 takes 5 at least
+    expect((await change(10)).body.type).toBe('/problems/license-count-unchanged');
+    expect((await change(9)).status).toBe(200); // inside the window, above the assigned
+
+    await new Promise((r) => setTimeout(r, 2500));
+    const late = await change(8);
+    expect(late.status).toBe(409);
+    expect(late.body.type).toBe('/problems/license-decrease-not-allowed');
+    expect((await stack.http('GET', `/v1/customer/subscriptions/${subId}/price-preview?licenses=8`, undefined, bearer(c.token))).body.decreaseAllowed).toBe(false);
+    expect((await change(11)).status).toBe(200); // up is always allowed
+
+    const other = await trialCustomer();
+    expect((await change(12, other.token)).status).toBe(404);
+    expect((await stack.models.Subscription.findById(subId).lean())!.licenses).toBe(11);
+  }, 60_000);
+});

@@ -1,0 +1,17 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { AcceptOfferRequest, OfferState, PurchaseResult } from './types';
+
+export const offerStateQuery = defineQuery<OfferState>('state');
+
+/** The customer accepts, possibly changing license counts: refused unless the offer is open for it. */
+export const acceptOfferUpdate = defineUpdate<OfferState & PurchaseResult, [AcceptOfferRequest]>('accept');
+
+export const declineOfferUpdate = defineUpdate<OfferState, [{ by: string }]>('decline');
+
+export const revokeOfferUpdate = defineUpdate<OfferState, [{ by: string }]>('revoke');
+
+/** A newer offer to the same customer replaces this one (refused unless it is open). */
+export const supersedeOfferUpdate = defineUpdate<OfferState, [{ byOfferId: string }]>('supersede');
+
+/** Completes once the offer is stored; used with update-with-start, so creating answers with stored state. */
+export const offerRecordedUpdate = defineUpdate<OfferState>('recorded');

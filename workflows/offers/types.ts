@@ -1,0 +1,60 @@
+export interface OfferItem {
+  sku: string;
+  licenses: number;
+  minLicenses: number;
+  maxLicenses: number;
+  /** Monthly price per license in the partner's cloud, minor units. */
+  priceMinor: number;
+  currency: string;
+  /** Id for the subscription this item creates, unless it converts the trial of the same SKU. */
+  subscriptionId: string;
+}
+
+export interface OfferInput {
+  offerId: string;
+  partnerId: string;
+  partnerEmail: string;
+  customerId: string;
+  customerEmail: string;
+  /** The link the customer opens to see and accept the offer. */
+  url: string;
+  items: OfferItem[];
+  expiresAt: string;
+  billingPeriodMs: number;
+  cancellationWindowMs: number;
+}
+
+export type OfferStatus = 'sent' | 'accepted' | 'declined' | 'superseded' | 'revoked' | 'expired';
+
+export interface OfferState {
+  offerId: string;
+  partnerId: string;
+  customerId: string;
+  status: OfferStatus;
+  items: Array<{ sku: string; licenses: number }>;
+  expiresAt: string;
+  sentAt: string;
+  endedAt?: string;
+  endedBy?: string;
+  supersededBy?: string;
+  subscriptions?: Array<{ subscriptionId: string; sku: string; licenses: number }>;
+}
+
+export interface AcceptOfferRequest {
+  /** The customer's own license counts, by SKU (within the catalog's bounds); the offer's otherwise. */
+  licenses?: Record<string, number>;
+  by: string;
+}
+
+export interface PurchaseRequest {
+  offerId: string;
+  items: Array<OfferItem & { licenses: number }>;
+  partnerEmail: string;
+  billingPeriodMs: number;
+  cancellationWindowMs: number;
+  by: string;
+}
+
+export interface PurchaseResult {
+  subscriptions: Array<{ subscriptionId: string; sku: string; licenses: number; convertedTrial: boolean }>;
+}

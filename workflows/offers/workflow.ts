@@ -1,0 +1,136 @@
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { OfferActivities } from '../../activities/offers/activities';
+import type { OnboardingActivities } from '../../activities/onboarding/activities';
+import { persistenceActivityOptions } from '../activity-options';
+import { isoNow, workflowNow } from '../clock';
+import { LifecycleStage } from '../search-attributes';
+import { OfferFailure } from './failures';
+import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, offerStateQuery, revokeOfferUpdate, supersedeOfferUpdate } from './messages';
+import type { OfferInput, OfferState, OfferStatus, PurchaseResult } from './types';
+
+const { saveOfferRecipient } = proxyActivities<OfferActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+// Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer.
+const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({ ...persistenceActivityOptions, startToCloseTimeout: '2 minutes' });
+
+/**
+ * A purchase offer to one customer: sent → accepted (with the customer's
+ * license counts) | declined | superseded by a newer offer | revoked | expired.
+ * Accepting buys through the customer's onboarding, exactly once.
+ */
+export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
+  const state: OfferState = {
+    offerId: input.offerId,
+    partnerId: input.partnerId,
+    customerId: input.customerId,
+    status: 'sent',
+    items: input.items.map(({ sku, licenses }) => ({ sku, licenses })),
+    expiresAt: input.expiresAt,
+    sentAt: isoNow(),
+  };
+  let revision = 0;
+  const persist = async () => {
+    await saveOfferRecipient({ ...state, revision: ++revision });
+    upsertSearchAttributes([{ key: LifecycleStage, value: `offer-${state.status}` }]);
+  };
+  const end = (status: OfferStatus, by: string) => {
+    state.status = status;
+    state.endedAt = isoNow();
+    state.endedBy = by;
+  };
+  const refuseUnlessOpen = () => {
+    if (state.status !== 'sent') {
+      throw ApplicationFailure.nonRetryable(`this offer is ${state.status}`, OfferFailure.NotOpen, { offerStatus: state.status });
+    }
+  };
+  let recorded = false;
+
+  setHandler(offerStateQuery, () => state);
+  setHandler(offerRecordedUpdate, async () => {
+    await condition(() => recorded);
+    return state;
+  });
+  setHandler(
+    supersedeOfferUpdate,
+    async ({ byOfferId }) => {
+      await condition(() => recorded);
+      refuseUnlessOpen();
+      end('superseded', `offer ${byOfferId}`);
+      state.supersededBy = byOfferId;
+      await persist();
+      return state;
+    },
+    { validator: (_request) => refuseUnlessOpen() },
+  );
+  setHandler(
+    acceptOfferUpdate,
+    async ({ licenses = {} as Record<string, number>, by }) => {
+      await condition(() => recorded);
+      refuseUnlessOpen();
+      state.status = 'accepted'; // at once: a concurrent second acceptance is refused by the validator
+      state.endedAt = isoNow();
+      state.endedBy = by;
+      const items = input.items.map((item) => ({ ...item, licenses: licenses[item.sku] ?? item.licenses }));
+      state.items = items.map(({ sku, licenses: n }) => ({ sku, licenses: n }));
+      let result: PurchaseResult;
+      try {
+        result = await purchaseThroughOnboarding(input.partnerId, input.customerId, {
+          offerId: input.offerId,
+          items,
+          partnerEmail: input.partnerEmail,
+          billingPeriodMs: input.billingPeriodMs,
+          cancellationWindowMs: input.cancellationWindowMs,
+          by,
+        });
+      } catch (err) {
+        // The purchase was refused (e.g. the trial is gone): the offer stays open.
+        state.status = 'sent';
+        state.endedAt = undefined;
+        state.endedBy = undefined;
+        throw err;
+      }
+      state.subscriptions = result.subscriptions.map(({ subscriptionId, sku, licenses: n }) => ({ subscriptionId, sku, licenses: n }));
+      await persist();
+      return { ...state, subscriptions: result.subscriptions };
+    },
+    {
+      validator: ({ licenses = {} as Record<string, number> }) => {
+        refuseUnlessOpen();
+        for (const [sku, n] of Object.entries(licenses) as Array<[string, number]>) {
+          const item = input.items.find((i) => i.sku === sku);
+          if (!item) throw ApplicationFailure.nonRetryable(`${sku} is not in this offer`, OfferFailure.UnknownSku);
+          if (!Number.isInteger(n) || n < item.minLicenses || n > item.maxLicenses) {
+            throw ApplicationFailure.nonRetryable(`${sku} takes ${item.minLicenses} to ${item.maxLicenses} licenses; asked for ${n}`, OfferFailure.OutOfBounds);
+          }
+        }
+      },
+    },
+  );
+  const closeBy = (status: OfferStatus) => async ({ by }: { by: string }) => {
+    await condition(() => recorded);
+    refuseUnlessOpen();
+    end(status, by);
+    await persist();
+    return state;
+  };
+  setHandler(declineOfferUpdate, closeBy('declined'), { validator: (_request) => refuseUnlessOpen() });
+  setHandler(revokeOfferUpdate, closeBy('revoked'), { validator: (_request) => refuseUnlessOpen() });
+
+  await persist();
+  recorded = true;
+  await sendEmail({
+    key: `${workflowInfo().workflowId}:sent`,
+    partnerId: input.partnerId,
+    customerId: input.customerId,
+    to: input.customerEmail,
+    subject: 'An offer from your partner',
+    text: `${state.items.map((i) => `${i.sku} × ${i.licenses}`).join(', ')}. See and accept it at ${input.url} before ${input.expiresAt}.`,
+    kind: 'offer-sent',
+    at: isoNow(),
+  });
+  const msLeft = Math.max(1, Date.parse(input.expiresAt) - workflowNow().getTime());
+  if (!(await condition(() => state.status !== 'sent', msLeft))) end('expired', 'system');
+  await condition(allHandlersFinished);
+  await persist(); // superseded and expired are stored here
+  return state;
+}

@@ -1,0 +1,54 @@
+export interface SubscriptionInput {
+  subscriptionId: string;
+  customerId: string;
+  /** The partner of record, notified of every change. */
+  partnerId: string;
+  partnerEmail: string;
+  sku: string;
+  licenses: number;
+  minLicenses: number;
+  maxLicenses: number;
+  /** Monthly price per license, in minor units. */
+  priceMinor: number;
+  currency: string;
+  purchasedAt: string;
+  /** Durations are data: a billing period (a month by default), and the window after each renewal in which licenses may go down. */
+  billingPeriodMs: number;
+  cancellationWindowMs: number;
+  /** The stored subscription's revision before this workflow took it over (its trial's). */
+  revisionBase: number;
+  /** The state carried over when the workflow continued as new. */
+  carried?: SubscriptionState;
+}
+
+export interface SubscriptionState {
+  subscriptionId: string;
+  customerId: string;
+  partnerId: string;
+  sku: string;
+  status: 'active' | 'cancelled';
+  licenses: number;
+  purchasedAt: string;
+  /** Changes applied so far (each one stored and notified). */
+  changes: number;
+  revision: number;
+}
+
+export interface LicenseChangeRequest {
+  licenses: number;
+  /** 'customer', or the partner user acting under delegated administration. */
+  by: string;
+}
+
+export interface PricePreview {
+  currentLicenses: number;
+  newLicenses: number;
+  /** Prorated to the end of the current billing period; negative is a refund. In minor units. */
+  proratedAmount: number;
+  currency: string;
+  periodStartsAt: string;
+  periodEndsAt: string;
+  /** Whether a decrease is allowed now (inside the cancellation window). */
+  decreaseAllowed: boolean;
+  cancellationWindowEndsAt: string;
+}

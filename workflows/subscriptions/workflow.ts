@@ -1,0 +1,121 @@
+import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { OnboardingActivities } from '../../activities/onboarding/activities';
+import type { SubscriptionActivities } from '../../activities/subscriptions/activities';
+import { persistenceActivityOptions } from '../activity-options';
+import { isoNow, workflowNow } from '../clock';
+import { SubscriptionFailure } from './failures';
+import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from './messages';
+import { currentPeriod, proratedAmount } from './pricing';
+import type { PricePreview, SubscriptionInput, SubscriptionState } from './types';
+
+const { saveSubscription, sendEmail, recordStage } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+const { countAssignedLicenses } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
+
+/**
+ * A paid subscription, as an entity: license changes are validated updates
+ * (within the catalog's bounds; down only inside the cancellation window and
+ * never below the licenses assigned), each stored, added to the customer's
+ * timeline and notified to the partner of record. It renews its history by
+ * continuing as new.
+ */
+export async function subscriptionWorkflow(input: SubscriptionInput): Promise<SubscriptionState> {
+  const workflowId = workflowInfo().workflowId;
+  const state: SubscriptionState = input.carried ?? {
+    subscriptionId: input.subscriptionId,
+    customerId: input.customerId,
+    partnerId: input.partnerId,
+    sku: input.sku,
+    status: 'active',
+    licenses: input.licenses,
+    purchasedAt: input.purchasedAt,
+    changes: 0,
+    revision: input.revisionBase,
+  };
+  const purchasedAt = Date.parse(input.purchasedAt);
+
+  const preview = (licenses: number): PricePreview => {
+    const now = workflowNow().getTime();
+    const period = currentPeriod(purchasedAt, input.billingPeriodMs, now);
+    const windowEnds = period.start + input.cancellationWindowMs;
+    return {
+      currentLicenses: state.licenses,
+      newLicenses: licenses,
+      proratedAmount: proratedAmount(licenses - state.licenses, input.priceMinor, period, now),
+      currency: input.currency,
+      periodStartsAt: new Date(period.start).toISOString(),
+      periodEndsAt: new Date(period.end).toISOString(),
+      decreaseAllowed: now <= windowEnds,
+      cancellationWindowEndsAt: new Date(windowEnds).toISOString(),
+    };
+  };
+  const refuse = (message: string, type: string, details: Record<string, unknown> = {}) => ApplicationFailure.nonRetryable(message, type, details);
+  const check = ({ licenses }: { licenses: number }) => {
+    if (state.status !== 'active') throw refuse(`subscription ${state.subscriptionId} is ${state.status}`, SubscriptionFailure.Cancelled);
+    if (licenses === state.licenses) throw refuse(`subscription ${state.subscriptionId} has ${licenses} licenses already`, SubscriptionFailure.Unchanged);
+    if (licenses < input.minLicenses || licenses > input.maxLicenses) {
+      throw refuse(`${state.sku} takes ${input.minLicenses} to ${input.maxLicenses} licenses; asked for ${licenses}`, SubscriptionFailure.OutOfBounds);
+    }
+    const p = preview(licenses);
+    if (licenses < state.licenses && !p.decreaseAllowed) {
+      throw refuse(`licenses can go down only in the ${Math.round(input.cancellationWindowMs / 86_400_000)} days after purchase or renewal (the window closed at ${p.cancellationWindowEndsAt})`, SubscriptionFailure.DecreaseOutsideWindow, {
+        cancellationWindowEndsAt: p.cancellationWindowEndsAt,
+      });
+    }
+  };
+  const save = () =>
+    saveSubscription({
+      subscriptionId: state.subscriptionId,
+      customerId: state.customerId,
+      partnerId: state.partnerId,
+      sku: state.sku,
+      status: state.status,
+      licenses: state.licenses,
+      purchasedAt: state.purchasedAt,
+      createdAt: state.purchasedAt,
+      updatedAt: isoNow(),
+      revision: ++state.revision,
+    });
+
+  setHandler(subscriptionStateQuery, () => state);
+  setHandler(pricePreviewQuery, (licenses) => preview(licenses));
+  setHandler(
+    changeLicensesUpdate,
+    async (request) => {
+      check(request);
+      if (request.licenses < state.licenses) {
+        const assigned = await countAssignedLicenses(state.customerId, state.sku);
+        if (request.licenses < assigned) {
+          throw refuse(`${assigned} ${state.sku} licenses are assigned to users: unassign some before going down to ${request.licenses}`, SubscriptionFailure.BelowAssigned, { assigned });
+        }
+        check(request); // the count may have changed while the activity ran
+      }
+      const before = state.licenses;
+      const amount = preview(request.licenses).proratedAmount;
+      state.licenses = request.licenses;
+      const n = ++state.changes;
+      await save();
+      const detail = `${state.sku}: ${before} → ${state.licenses} licenses by ${request.by} (prorated ${amount} ${input.currency} minor units)`;
+      await recordStage({ workflowId, n, partnerId: state.partnerId, customerId: state.customerId, stage: 'licenses-adjusted', at: isoNow(), by: request.by, detail });
+      await sendEmail({
+        key: `${workflowId}:change:${n}`,
+        partnerId: state.partnerId,
+        customerId: state.customerId,
+        to: input.partnerEmail,
+        subject: `Licenses changed: ${state.sku} now ${state.licenses}`,
+        text: detail,
+        kind: 'subscription-changed',
+        at: isoNow(),
+      });
+      return state;
+    },
+    { validator: check },
+  );
+
+  if (!input.carried) await save();
+  await condition(() => state.status !== 'active' || workflowInfo().continueAsNewSuggested);
+  if (state.status === 'active') {
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof subscriptionWorkflow>({ ...input, carried: state });
+  }
+  return state;
+}
