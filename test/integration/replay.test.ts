@@ -44,6 +44,19 @@ describe('replaying recorded histories', () => {
 
     const ids = [created.body.workflowId, accepted.body.onboarding.workflowId, revokedInv.body.workflowId];
     await Promise.all(ids.map((id) => stack.client.workflow.getHandle(id).result()));
+
+    // A purchase: an offer accepted, then a license change on the subscription it bought.
+    const longTrial = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
+    const buyer = await stack.http('POST', `/v1/links/${(longTrial.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    const offer = await stack.http('POST', '/v1/offers', { customerIds: [buyer.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 5 }] }, bearer(p.admin.token));
+    const bought = await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(buyer.body.token));
+    expect(bought.status).toBe(201);
+    const subscriptionId = bought.body.subscriptions[0].subscriptionId;
+    await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
+    expect((await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/licenses`, { licenses: 7 }, bearer(buyer.body.token))).status).toBe(200);
+    const offerWorkflowId = `offer:${offer.body.id}:${buyer.body.customer.id}`;
+    await stack.client.workflow.getHandle(offerWorkflowId).result();
+    ids.push(offerWorkflowId, `subscription:${subscriptionId}`);
     const directoryId = `customer-directory:${p.id}`;
     await eventually(async () => (await stack.directory.get(p.id, accepted.body.customer.id))?.status === 'removed', 20_000, 'the directory to catch up');
     const histories = await Promise.all([...ids, directoryId].map(async (workflowId) => ({ workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() })));
@@ -61,7 +74,7 @@ describe('replaying recorded histories', () => {
 
   it('committed histories of earlier versions still replay', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb'));
-    expect(files.length).toBeGreaterThanOrEqual(4);
+    expect(files.length).toBeGreaterThanOrEqual(6);
     const histories = files.map((f) => ({ workflowId: `fixture-${f}`, history: History.decode(fs.readFileSync(path.join(FIXTURES, f))) }));
     expect(await replay(histories)).toEqual([]);
   });
