@@ -8,6 +8,7 @@ import { createMaintenanceActivities } from './maintenance/activities';
 import { createOnboardingActivities } from './onboarding/activities';
 import { createOfferActivities } from './offers/activities';
 import { createSubscriptionActivities } from './subscriptions/activities';
+import { createDelegatedAdminActivities } from './delegated-admin/activities';
 
 export interface ActivityDeps {
   models: Models;
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomerDirectoryActivities(deps),
     ...createOfferActivities(deps),
     ...createSubscriptionActivities(deps),
+    ...createDelegatedAdminActivities(deps),
     ...createMaintenanceActivities(deps),
   };
 }

@@ -5,4 +5,5 @@ export { onboardingWorkflow } from './onboarding/workflow';
 export { customerDirectoryWorkflow } from './customer-directory/workflow';
 export { offerWorkflow } from './offers/workflow';
 export { subscriptionWorkflow } from './subscriptions/workflow';
+export { delegatedAdminWorkflow } from './delegated-admin/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';

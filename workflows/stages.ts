@@ -8,6 +8,7 @@ export const Stage = {
   Suspended: 'suspended',
   Removed: 'removed',
   Purchased: 'purchased',
+  AwaitingDelegatedAdmin: 'awaiting-delegated-admin',
   Onboarded: 'onboarded',
   Cancelled: 'cancelled',
 } as const;

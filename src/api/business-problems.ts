@@ -2,6 +2,7 @@ import { InvitationFailure } from '../../workflows/invitations/failures';
 import { OfferFailure } from '../../workflows/offers/failures';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
+import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures';
 import { applicationFailureOf } from '../temporal/failures';
 import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
@@ -23,6 +24,8 @@ const problemByFailureType: Record<string, ProblemSlug> = {
   [SubscriptionFailure.BelowAssigned]: 'license-count-below-assigned',
   [SubscriptionFailure.Unchanged]: 'license-count-unchanged',
   [SubscriptionFailure.Cancelled]: 'subscription-not-active',
+  [DelegatedAdminFailure.NotPending]: 'relationship-not-pending',
+  [DelegatedAdminFailure.NotActive]: 'relationship-ended',
 };
 
 /** Translates a workflow's non-retryable ApplicationFailure into its problem. */

@@ -8,6 +8,8 @@ import { customerSelfRoutes } from '../customer/routes';
 import { linkRoutes } from '../links/routes';
 import { outboxRoutes } from '../outbox/routes';
 import { offerRoutes } from '../offers/routes';
+import { delegatedAdminRoutes } from '../delegated-admin/routes';
+import { partnerSubscriptionRoutes } from '../subscriptions/routes';
 import type { ApiDeps } from './deps';
 import type { AnyRoute } from './route';
 
@@ -20,6 +22,8 @@ export function allRoutes(deps: ApiDeps): AnyRoute[] {
     ...customerRoutes(deps),
     ...invitationRoutes(deps),
     ...offerRoutes(deps),
+    ...partnerSubscriptionRoutes(deps),
+    ...delegatedAdminRoutes(deps),
     ...auditRoutes(deps),
     ...outboxRoutes(deps),
     ...linkRoutes(deps),

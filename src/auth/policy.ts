@@ -21,6 +21,9 @@ export const ACTIONS = {
   'invitations:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
   'offers:read': { anyone: true },
   'offers:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
+  'delegated-admin:request': { authorisation: 'delegated-admin-certified', customerRoles: ['full', 'limited'] },
+  /** Acting inside a customer as its global admin; also needs an active relationship with it. */
+  'customers:administer': { customerRoles: ['full'] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

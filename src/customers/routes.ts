@@ -7,6 +7,7 @@ import { page } from '../api/schemas';
 import type { PartnerCustomer } from './directory/model';
 import { customerOut, customerParams, customerQuery, timelineEventOut } from './schemas';
 import type { TimelineEventDoc } from '../timeline/model';
+import { requirePartnersCustomer } from './known';
 
 export function presentCustomer(c: PartnerCustomer): z.infer<typeof customerOut> {
   return {
@@ -61,8 +62,8 @@ export function customerRoutes(deps: ApiDeps) {
       params: customerParams,
       responses: { 200: { description: 'The stages, oldest first', schema: timelineEventOut.array() } },
       async handler({ principal, params }) {
+        await requirePartnersCustomer(deps, principal.partner._id, params.customerId);
         const events = await deps.models.TimelineEvent.find({ partnerId: principal.partner._id, customerId: params.customerId }).sort({ at: 1, _id: 1 }).lean<TimelineEventDoc[]>();
-        if (events.length === 0 && !(await deps.directory.get(principal.partner._id, params.customerId))) throw notFound(`customer ${params.customerId}`);
         return {
           status: 200,
           body: events.map((e) => ({ stage: e.stage, at: e.at.toISOString(), by: e.by, detail: e.detail ?? undefined, workflowId: e.workflowId })),

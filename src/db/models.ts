@@ -9,6 +9,7 @@ import { customerTokenSchema } from '../customer/model';
 import { outboxMessageSchema } from '../outbox/model';
 import { subscriptionSchema } from '../subscriptions/model';
 import { offerRecipientSchema, offerSchema } from '../offers/model';
+import { relationshipSchema } from '../delegated-admin/model';
 import { timelineEventSchema } from '../timeline/model';
 import { partnerSchema } from '../partners/model';
 import { userSchema } from '../users/model';
@@ -32,6 +33,7 @@ export function createModels(connection: Connection) {
     OutboxMessage: connection.model('OutboxMessage', outboxMessageSchema),
     Offer: connection.model('Offer', offerSchema),
     OfferRecipient: connection.model('OfferRecipient', offerRecipientSchema),
+    Relationship: connection.model('Relationship', relationshipSchema),
   };
 }
 

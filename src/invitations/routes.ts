@@ -11,7 +11,8 @@ import { withinMs } from '../async';
 import type { ApiDeps } from '../api/deps';
 import { pageById } from '../api/pagination';
 import { notFound, Problem } from '../api/problem';
-import { defineRoute } from '../api/route';
+import { authorize, defineRoute } from '../api/route';
+import { toOption } from '../delegated-admin/schemas';
 import { page } from '../api/schemas';
 import { findService } from '../catalog/routes';
 import type { Cloud } from '../partners/model';
@@ -81,6 +82,7 @@ export function invitationRoutes(deps: ApiDeps) {
           reminderOffsetsMs: body.trial.reminderOffsetsSeconds?.map((s) => s * 1000) ?? DEFAULT_REMINDER_OFFSETS_MS,
           gracePeriodMs: body.trial.gracePeriodSeconds !== undefined ? body.trial.gracePeriodSeconds * 1000 : DEFAULT_GRACE_PERIOD_MS,
         };
+        if (body.delegatedAdmin) authorize(principal, 'delegated-admin:request');
         const invitationId = newTimeOrderedId('inv');
         const workflowId = invitationWorkflowId(invitationId);
         const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
@@ -88,7 +90,18 @@ export function invitationRoutes(deps: ApiDeps) {
             workflowId,
             taskQueue: deps.taskQueue,
             workflowIdConflictPolicy: 'FAIL',
-            args: [{ invitationId, partnerId: partner._id, sku: body.sku, code: newLinkCode(), expiresInMs: body.expiresInSeconds * 1000, createdBy: principal.user._id, trial }],
+            args: [
+              {
+                invitationId,
+                partnerId: partner._id,
+                sku: body.sku,
+                code: newLinkCode(),
+                expiresInMs: body.expiresInSeconds * 1000,
+                createdBy: principal.user._id,
+                trial,
+                delegatedAdmin: body.delegatedAdmin ? { ...toOption(body.delegatedAdmin), partnerEmail: partner.profile.email } : undefined,
+              },
+            ],
             typedSearchAttributes: [
               { key: PartnerId, value: partner._id },
               { key: OfferId, value: invitationId },

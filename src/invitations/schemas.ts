@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cursor, id, pageLimit } from '../api/schemas';
 import { sku } from '../catalog/schemas';
 import { INVITATION_STATUSES } from './model';
+import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
 const DAY = 86_400;
 
@@ -29,6 +30,7 @@ export const createInvitationSchema = z.strictObject({
     })
     .default({})
     .meta({ description: 'Durations are data: each customer who accepts gets this trial' }),
+  delegatedAdmin: delegatedAdminOptionSchema.optional(),
 });
 
 export const listInvitationsQuery = z.strictObject({ limit: pageLimit, cursor, status: z.enum(INVITATION_STATUSES).optional() });

@@ -117,7 +117,8 @@ export function linkRoutes(deps: ApiDeps) {
         if (link.offer) {
           if (!principal) throw new Problem('unauthenticated', 'accepting an offer needs the customer token', {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
           if (body.customer) throw validationProblem([{ location: 'body', path: 'customer', message: 'not for offers' }]);
-          const result = await onOffer(link.offer, principal.customer._id, (handle) => handle.executeUpdate(acceptOfferUpdate, { args: [{ licenses: body.licenses, by: 'customer' }] }));
+          const delegatedAdmin = { agreed: body.acceptDelegatedAdmin, relationshipId: newTimeOrderedId('rel') };
+          const result = await onOffer(link.offer, principal.customer._id, (handle) => handle.executeUpdate(acceptOfferUpdate, { args: [{ licenses: body.licenses, delegatedAdmin, by: 'customer' }] }));
           await audit({ partnerId: link.offer.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'offer.accepted', target: { kind: 'offer', id: link.offer._id }, details: { licenses: result.items } });
           const c = principal.customer;
           return { status: 201, body: { customer: { id: c._id, name: c.name, domain: c.domain }, subscriptions: result.subscriptions } };
@@ -154,7 +155,7 @@ export function linkRoutes(deps: ApiDeps) {
         try {
           result = await deps.temporal.workflow
             .getHandle(invitationWorkflowId(invitation._id))
-            .executeUpdate(acceptInvitationUpdate, { args: [{ customer, subscriptionId }] });
+            .executeUpdate(acceptInvitationUpdate, { args: [{ customer, subscriptionId, delegatedAdmin: { agreed: body.acceptDelegatedAdmin, relationshipId: newTimeOrderedId('rel') } }] });
         } catch (err) {
           if (issued) await deps.models.CustomerToken.deleteOne({ _id: issued.tokenId });
           if (err instanceof WorkflowNotFoundError) throw new Problem('invitation-not-active', 'this invitation has ended');

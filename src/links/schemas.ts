@@ -11,6 +11,7 @@ const domain = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a domain such as contoso.onmicrosoft.com');
 
 export const acceptLinkSchema = z.strictObject({
+  acceptDelegatedAdmin: z.boolean().default(false).meta({ description: 'When the link offers delegated administration: grant it now (otherwise it waits for approval)' }),
   licenses: z
     .record(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'must be a SKU'), z.number().int().min(1).max(100_000))
     .optional()

@@ -10,7 +10,8 @@ import { applicationFailureOf } from '../temporal/failures';
 import type { ApiDeps } from '../api/deps';
 import { pageById } from '../api/pagination';
 import { notFound, Problem } from '../api/problem';
-import { defineRoute } from '../api/route';
+import { authorize, defineRoute } from '../api/route';
+import { toOption } from '../delegated-admin/schemas';
 import { page } from '../api/schemas';
 import { findService } from '../catalog/routes';
 import type { Cloud } from '../partners/model';
@@ -63,6 +64,7 @@ export function offerRoutes(deps: ApiDeps) {
       problems: ['sku-not-available', 'license-count-out-of-bounds', 'customer-not-onboarding'],
       async handler({ principal, body, audit }) {
         const partner = principal.partner;
+        if (body.delegatedAdmin) authorize(principal, 'delegated-admin:request');
         const items = [];
         for (const item of body.items) {
           const service = await findService(deps, item.sku, partner.cloud as Cloud);
@@ -122,6 +124,7 @@ export function offerRoutes(deps: ApiDeps) {
                 expiresAt: offer.expiresAt.toISOString(),
                 billingPeriodMs: offer.billingPeriodMs,
                 cancellationWindowMs: offer.cancellationWindowMs,
+                delegatedAdmin: body.delegatedAdmin ? toOption(body.delegatedAdmin) : undefined,
               },
             ],
           });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cursor, id, pageLimit } from '../api/schemas';
 import { sku } from '../catalog/schemas';
+import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
 const DAY = 86_400;
 
@@ -25,6 +26,7 @@ export const createOfferSchema = z.strictObject({
       cancellationWindowSeconds: z.number().int().min(0).max(366 * DAY).default(7 * DAY).meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
     })
     .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
+  delegatedAdmin: delegatedAdminOptionSchema.optional(),
 });
 
 export const listOffersQuery = z.strictObject({ limit: pageLimit, cursor });

@@ -32,6 +32,8 @@ export interface World {
   offerId: string;
   offerCode: string;
   subscriptionId: string;
+  /** A delegated-admin request of A to that customer. */
+  relationshipId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -70,9 +72,13 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   if (bought.status !== 201) throw new Error(`buying failed: ${bought.text}`);
   const subscriptionId: string = bought.body.subscriptions[0].subscriptionId;
   await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active' && (await stack.models.TimelineEvent.countDocuments({ stage: 'onboarded', customerId: accepted.body.customer.id })) > 0, 20_000, 'the purchase to settle');
+  const relationship = await stack.http('POST', `/v1/customers/${accepted.body.customer.id}/delegated-admin`, {}, bearer(a.admin.token));
+  if (relationship.status !== 201) throw new Error(`asking for delegated administration failed: ${relationship.text}`);
+  await eventually(async () => (await stack.models.TimelineEvent.countDocuments({ stage: 'delegated-admin-approval-pending', customerId: accepted.body.customer.id })) > 0 && (await stack.models.OutboxMessage.countDocuments({ kind: 'delegated-admin-requested', customerId: accepted.body.customer.id })) === 2, 20_000, 'the request to settle');
   return {
     a,
     members,
+    relationshipId: relationship.body.id,
     offerId: offer.body.id,
     offerCode: (offer.body.url as string).split('/').pop()!,
     subscriptionId,
@@ -94,9 +100,9 @@ export function newCustomer() {
 
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */
 export function requestFor(route: AnyRoute, w: World): { method: string; path: string; query: string; body?: unknown } {
-  const values: Record<string, string> = {
+  const values: Record<string, string | undefined> = {
     partnerId: w.a.id,
-    authorisation: 'delegated-admin-certified',
+    authorisation: 'authorised-service-provider', // the matrix withdraws it: one no route needs yet
     userId: w.victim.id,
     tokenId: w.victim.tokenId,
     sku: 'BUS-STD',
@@ -105,7 +111,10 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     code: route.operationId === 'declineLink' ? w.offerCode : w.linkCode,
     offerId: w.offerId,
     subscriptionId: w.subscriptionId,
+    relationshipId: w.relationshipId,
   };
+  // routes that act in a customer the partner really onboarded
+  if (['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId)) values.customerId = w.customer.id;
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
   const u = randomBytes(4).toString('hex');
   const bodies: Record<string, unknown> = {
@@ -119,6 +128,8 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     createOffer: { customerIds: [w.customer.id], items: [{ sku: 'BUS-STD', licenses: 2 }] },
     changeLicenses: { licenses: 11 },
     createCustomerUser: { email: `user-${u}@tenant.example`, displayName: 'Tenant User' },
+    requestDelegatedAdmin: {},
+    changeLicensesAsPartner: { licenses: 12 },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };

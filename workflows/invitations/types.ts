@@ -1,3 +1,5 @@
+import type { DelegatedAdminOption } from '../delegated-admin/types';
+
 export type InvitationStatus = 'active' | 'revoked' | 'expired';
 
 /** What the API hands the invitation workflow when it starts it. */
@@ -10,6 +12,8 @@ export interface TrialInvitationInput {
   /** How long the invitation stays open (from the request; 30 days by default). */
   expiresInMs: number;
   createdBy: string;
+  /** Delegated administration offered with the trial (the customer may agree while accepting). */
+  delegatedAdmin?: DelegatedAdminOption & { partnerEmail: string };
   /** The trial each accepting customer gets (durations are data: from the catalog or the request). */
   trial: { lengthMs: number; licenses: number; reminderOffsetsMs: number[]; gracePeriodMs: number };
   /** The state carried over when the workflow continued as new. */
@@ -47,6 +51,8 @@ export interface AcceptInvitationRequest {
     | { mode: 'existing'; customerId: string };
   /** Id for the trial subscription, should this acceptance start one. */
   subscriptionId: string;
+  /** For an invitation with delegated administration: the customer's answer, and the relationship's id. */
+  delegatedAdmin?: { agreed: boolean; relationshipId: string };
 }
 
 export interface AcceptInvitationResult {

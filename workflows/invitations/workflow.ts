@@ -87,7 +87,7 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
   );
   setHandler(
     acceptInvitationUpdate,
-    async ({ customer, subscriptionId }) => {
+    async ({ customer, subscriptionId, delegatedAdmin }) => {
       await condition(() => state.recorded);
       refuseUnlessActive();
       const { cloud } = await checkPartnerMayInvite(state.partnerId);
@@ -113,6 +113,8 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
               trial: { subscriptionId, sku: state.sku, licenses: state.trial.licenses, lengthMs: state.trial.lengthMs },
               reminderOffsetsMs: state.trial.reminderOffsetsMs,
               gracePeriodMs: state.trial.gracePeriodMs,
+              delegatedAdmin:
+                input.delegatedAdmin && delegatedAdmin ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed } : undefined,
             },
           ],
         });

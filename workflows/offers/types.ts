@@ -10,6 +10,8 @@ export interface OfferItem {
   subscriptionId: string;
 }
 
+import type { DelegatedAdminChoice, DelegatedAdminOption } from '../delegated-admin/types';
+
 export interface OfferInput {
   offerId: string;
   partnerId: string;
@@ -22,6 +24,8 @@ export interface OfferInput {
   expiresAt: string;
   billingPeriodMs: number;
   cancellationWindowMs: number;
+  /** The offer asks for delegated administration too. */
+  delegatedAdmin?: DelegatedAdminOption;
 }
 
 export type OfferStatus = 'sent' | 'accepted' | 'declined' | 'superseded' | 'revoked' | 'expired';
@@ -43,6 +47,8 @@ export interface OfferState {
 export interface AcceptOfferRequest {
   /** The customer's own license counts, by SKU (within the catalog's bounds); the offer's otherwise. */
   licenses?: Record<string, number>;
+  /** For an offer with delegated administration: whether the customer grants it now, and the relationship's id. */
+  delegatedAdmin?: { agreed: boolean; relationshipId: string };
   by: string;
 }
 
@@ -52,6 +58,7 @@ export interface PurchaseRequest {
   partnerEmail: string;
   billingPeriodMs: number;
   cancellationWindowMs: number;
+  delegatedAdmin?: DelegatedAdminChoice;
   by: string;
 }
 

@@ -64,7 +64,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   );
   setHandler(
     acceptOfferUpdate,
-    async ({ licenses = {} as Record<string, number>, by }) => {
+    async ({ licenses = {} as Record<string, number>, delegatedAdmin, by }) => {
       await condition(() => recorded);
       refuseUnlessOpen();
       state.status = 'accepted'; // at once: a concurrent second acceptance is refused by the validator
@@ -80,6 +80,10 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
           partnerEmail: input.partnerEmail,
           billingPeriodMs: input.billingPeriodMs,
           cancellationWindowMs: input.cancellationWindowMs,
+          delegatedAdmin:
+            input.delegatedAdmin && delegatedAdmin
+              ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed, partnerEmail: input.partnerEmail }
+              : undefined,
           by,
         });
       } catch (err) {

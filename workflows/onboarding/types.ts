@@ -1,3 +1,4 @@
+import type { DelegatedAdminChoice } from '../delegated-admin/types';
 import type { Stage } from '../stages';
 
 export interface OnboardingInput {
@@ -11,6 +12,8 @@ export interface OnboardingInput {
   reminderOffsetsMs: number[];
   /** After suspension, how long until the trial subscription is removed. */
   gracePeriodMs: number;
+  /** The invitation offered delegated administration. */
+  delegatedAdmin?: DelegatedAdminChoice;
 }
 
 export interface TimelineEntry {
@@ -28,4 +31,6 @@ export interface OnboardingState {
   subscriptionIds: string[];
   remindersSent: number;
   timeline: TimelineEntry[];
+  /** A delegated-admin relationship asked for with the trial or an offer; onboarded waits until it is settled. */
+  delegatedAdmin?: { relationshipId: string; status: 'pending' | 'active' | 'not-granted' };
 }

@@ -22,6 +22,10 @@ import { subscriptionWorkflowId } from '../subscriptions/ids';
 import { subscriptionWorkflow } from '../subscriptions/workflow';
 import { OnboardingFailure } from './failures';
 import { onboardingStateQuery, purchaseUpdate } from './messages';
+import { delegatedAdminWorkflowId } from '../delegated-admin/ids';
+import { delegatedAdminSettledSignal } from '../delegated-admin/messages';
+import type { DelegatedAdminChoice } from '../delegated-admin/types';
+import { delegatedAdminWorkflow } from '../delegated-admin/workflow';
 import type { OnboardingInput, OnboardingState } from './types';
 
 const { recordStage, saveSubscription, publishCustomer, sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
@@ -95,6 +99,44 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const msUntil = (t: number) => Math.max(1, t - workflowNow().getTime());
   const ended = () => state.stage === Stage.Removed || state.stage === Stage.Cancelled;
 
+  // Delegated administration asked for with the trial or an offer: the relationship is a workflow of
+  // its own (it outlives this one); onboarded waits until the customer has settled it.
+  setHandler(delegatedAdminSettledSignal, ({ relationshipId, active }) => {
+    if (state.delegatedAdmin?.relationshipId === relationshipId) state.delegatedAdmin.status = active ? 'active' : 'not-granted';
+  });
+  const askDelegatedAdmin = async (choice: DelegatedAdminChoice, by: string) => {
+    if (state.delegatedAdmin && state.delegatedAdmin.status !== 'not-granted') return; // one at a time
+    state.delegatedAdmin = { relationshipId: choice.relationshipId, status: choice.agreed ? 'active' : 'pending' };
+    await startChild(delegatedAdminWorkflow, {
+      workflowId: delegatedAdminWorkflowId(choice.relationshipId),
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: PartnerId, value: input.partnerId },
+        { key: CustomerId, value: input.customerId },
+        { key: LifecycleStage, value: choice.agreed ? 'delegated-admin-active' : 'delegated-admin-approval-pending' },
+      ],
+      args: [
+        {
+          relationshipId: choice.relationshipId,
+          partnerId: input.partnerId,
+          partnerEmail: choice.partnerEmail,
+          customerId: input.customerId,
+          customerEmail: input.customer.contactEmail,
+          durationMs: choice.durationMs,
+          autoExtend: choice.autoExtend,
+          extensionMs: choice.extensionMs,
+          approvalTimeoutMs: choice.approvalTimeoutMs,
+          noticeMs: choice.noticeMs,
+          acceptedAtStart: choice.agreed,
+          onboardingWorkflowId: workflowId,
+          requestedBy: by,
+        },
+      ],
+    }).catch((err) => {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    });
+  };
+
   // Buying: the trial of the same SKU converts (same subscription id); other items become new subscriptions.
   setHandler(
     purchaseUpdate,
@@ -143,6 +185,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         if (!state.subscriptionIds.includes(subscriptionId)) state.subscriptionIds.push(subscriptionId);
         result.subscriptions.push({ subscriptionId, sku: item.sku, licenses: item.licenses, convertedTrial: converts });
       }
+      if (request.delegatedAdmin) await askDelegatedAdmin(request.delegatedAdmin, request.by);
       const summary = result.subscriptions.map((s) => `${s.sku} × ${s.licenses}${s.convertedTrial ? ' (trial converted)' : ''}`).join(', ');
       await enter(Stage.Purchased, request.by, `offer ${request.offerId}: ${summary}`);
       await publish('active');
@@ -160,6 +203,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
 
   await saveTrial({});
   await enter(Stage.TrialActive, 'customer', `trial of ${input.trial.sku}, ${input.trial.licenses} licenses, until ${state.trialEndsAt}`);
+  if (input.delegatedAdmin) await askDelegatedAdmin(input.delegatedAdmin, 'customer');
   await publish('trial');
   await email('trial-started', `Your trial of ${input.trial.sku} has started`, `Your trial of ${input.trial.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`);
 
@@ -189,6 +233,10 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
 
   // Bought: the trial's own record is now the subscription workflow's; an unconverted trial is removed.
   await condition(() => allHandlersFinished() && purchased());
+  if (state.delegatedAdmin?.status === 'pending') {
+    await enter(Stage.AwaitingDelegatedAdmin, 'system', `relationship ${state.delegatedAdmin.relationshipId}`);
+    await condition(() => state.delegatedAdmin!.status !== 'pending');
+  }
   if (!trialConverted && trial.status !== 'removed') await saveTrial({ status: 'removed', licenses: 0 });
   await enter(Stage.Onboarded, 'system');
   await publish(directoryStatus);

@@ -1,0 +1,109 @@
+import { addUser, bearer, createPartner, type TestPartner } from '../support/partners';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { newCustomer } from '../support/world';
+
+let stack: TestStack;
+let p: TestPartner;
+beforeAll(async () => {
+  stack = await startTestStack();
+  p = await createPartner(stack);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const asPartner = () => bearer(p.admin.token);
+
+/** A customer of `partner` that bought BUS-STD (so there is a subscription to administer). */
+async function customerOf(partner: TestPartner, invitationExtra: Record<string, unknown> = {}, acceptExtra: Record<string, unknown> = {}) {
+  const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', ...invitationExtra }, bearer(partner.admin.token));
+  expect(inv.status).toBe(201);
+  const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer(), ...acceptExtra });
+  expect(accepted.status).toBe(201);
+  const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(partner.admin.token));
+  await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(accepted.body.token));
+  await eventually(async () => (await stack.models.Subscription.findById(accepted.body.subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
+  return { id: accepted.body.customer.id as string, token: accepted.body.token as string, subscriptionId: accepted.body.subscriptionId as string };
+}
+
+const request = (customerId: string, body: Record<string, unknown> = {}, partner = p) => stack.http('POST', `/v1/customers/${customerId}/delegated-admin`, body, bearer(partner.admin.token));
+const relationship = async (id: string) => (await stack.models.Relationship.findById(id).lean())!;
+const adjust = (customerId: string, subscriptionId: string, licenses: number, token = p.admin.token) =>
+  stack.http('POST', `/v1/customers/${customerId}/subscriptions/${subscriptionId}/licenses`, { licenses }, bearer(token));
+
+describe('delegated administration', () => {
+  it('nothing is granted before acceptance; the customer may decline; a declined request can be asked again', async () => {
+    const c = await customerOf(p);
+    const asked = await request(c.id);
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ status: 'approval-pending', partnerId: p.id, customerId: c.id, workflowId: `delegated-admin:${asked.body.id}` });
+    expect((await adjust(c.id, c.subscriptionId, 11)).body.type).toBe('/problems/delegated-admin-required');
+    expect((await request(c.id)).status).toBe(409); // one open request at a time
+
+    const declined = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/decline`, undefined, bearer(c.token));
+    expect(declined.body.status).toBe('declined');
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token))).body.type).toBe('/problems/relationship-not-pending');
+    expect((await request(c.id)).status).toBe(201);
+  }, 60_000);
+
+  it('a request neither accepted nor declined lapses', async () => {
+    const c = await customerOf(p);
+    const asked = await request(c.id, { approvalTimeoutSeconds: 1 });
+    await eventually(async () => (await relationship(asked.body.id)).status === 'lapsed', 10_000, 'the request to lapse');
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token))).status).toBe(409);
+  }, 60_000);
+
+  it('active → expiring (notice to both) → expired, and the partner’s access ends with it', async () => {
+    const c = await customerOf(p);
+    const asked = await request(c.id, { durationSeconds: 3, noticeSeconds: 1 });
+    const active = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token));
+    expect(active.body).toMatchObject({ status: 'active', endsAt: expect.any(String) });
+    expect((await adjust(c.id, c.subscriptionId, 11)).status).toBe(200); // granted: full role acts in the customer
+    await eventually(async () => (await relationship(asked.body.id)).status === 'expiring', 10_000, 'expiring');
+    await eventually(async () => (await relationship(asked.body.id)).status === 'expired', 10_000, 'expired');
+    expect((await adjust(c.id, c.subscriptionId, 12)).body.type).toBe('/problems/delegated-admin-required');
+    const mails = await stack.models.OutboxMessage.find({ customerId: c.id, kind: 'delegated-admin-expiring' }).lean();
+    expect(mails.map((m) => m.to).sort()).toHaveLength(2); // partner and customer
+  }, 60_000);
+
+  it('extends itself when asked to, and the customer can end it at any time', async () => {
+    const c = await customerOf(p);
+    const asked = await request(c.id, { durationSeconds: 2, noticeSeconds: 1, autoExtend: true, extensionSeconds: 60 });
+    await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token));
+    const extended = await eventually(async () => {
+      const r = await relationship(asked.body.id);
+      return r.extensions === 1 && r.status === 'active' && r;
+    }, 10_000, 'the extension');
+    expect(Date.parse(extended.endsAt!) - Date.parse(extended.acceptedAt!)).toBeGreaterThanOrEqual(62_000);
+    const ended = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token));
+    expect(ended.body).toMatchObject({ status: 'terminated', endedBy: 'customer' });
+    expect((await adjust(c.id, c.subscriptionId, 11)).body.type).toBe('/problems/delegated-admin-required');
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token))).body.type).toBe('/problems/relationship-ended');
+  }, 60_000);
+
+  it('agreed together with a trial: active from the start', async () => {
+    const c = await customerOf(p, { delegatedAdmin: { durationDays: 30 } }, { acceptDelegatedAdmin: true });
+    const rs = await stack.http('GET', `/v1/customers/${c.id}/delegated-admin`, undefined, asPartner());
+    expect(rs.body).toEqual([expect.objectContaining({ status: 'active' })]);
+    expect((await adjust(c.id, c.subscriptionId, 11)).status).toBe(200);
+  }, 60_000);
+
+  it('refuses, with the reason: a partner not certified, a limited role, another customer’s relationship', async () => {
+    const uncertified = await createPartner(stack, { authorisations: ['subscription-advisor'] });
+    const c = await customerOf(uncertified);
+    const refused = await request(c.id, {}, uncertified);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ type: '/problems/authorisation-required', detail: expect.stringContaining('delegated-admin certified') });
+    expect((await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', delegatedAdmin: {} }, bearer(uncertified.admin.token))).status).toBe(403);
+    expect((await stack.http('POST', '/v1/offers', { customerIds: [c.id], items: [{ sku: 'BUS-STD', licenses: 2 }], delegatedAdmin: {} }, bearer(uncertified.admin.token))).status).toBe(403);
+
+    const d = await customerOf(p, { delegatedAdmin: {} }, { acceptDelegatedAdmin: true });
+    const limited = await addUser(stack, p, { customerRole: 'limited' });
+    const byLimited = await adjust(d.id, d.subscriptionId, 11, limited.token);
+    expect(byLimited.status).toBe(403);
+    expect(byLimited.body.type).toBe('/problems/role-required');
+
+    const mine = (await stack.http('GET', '/v1/customer/delegated-admin', undefined, bearer(d.token))).body[0].id;
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${mine}/terminate`, undefined, bearer(c.token))).status).toBe(404);
+  }, 60_000);
+});

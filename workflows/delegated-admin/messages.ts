@@ -1,0 +1,18 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RelationshipState } from './types';
+
+export const relationshipStateQuery = defineQuery<RelationshipState>('state');
+
+/** Completes once the relationship is stored; used with update-with-start. */
+export const relationshipRecordedUpdate = defineUpdate<RelationshipState>('recorded');
+
+/** The customer grants the request (refused unless it is pending). */
+export const acceptRelationshipUpdate = defineUpdate<RelationshipState, [{ by: string }]>('accept');
+
+export const declineRelationshipUpdate = defineUpdate<RelationshipState, [{ by: string }]>('decline');
+
+/** The customer ends it, at any time (refused once it has ended). */
+export const terminateRelationshipUpdate = defineUpdate<RelationshipState, [{ by: string }]>('terminate');
+
+/** Told to the onboarding once the relationship it waits for is settled (active, or ended without being). */
+export const delegatedAdminSettledSignal = defineSignal<[{ relationshipId: string; active: boolean }]>('delegatedAdminSettled');

@@ -1,0 +1,170 @@
+import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { DelegatedAdminActivities } from '../../activities/delegated-admin/activities';
+import type { OnboardingActivities } from '../../activities/onboarding/activities';
+import { persistenceActivityOptions } from '../activity-options';
+import { isoNow, workflowNow } from '../clock';
+import { LifecycleStage } from '../search-attributes';
+import { DelegatedAdminFailure } from './failures';
+import {
+  acceptRelationshipUpdate,
+  declineRelationshipUpdate,
+  delegatedAdminSettledSignal,
+  relationshipRecordedUpdate,
+  relationshipStateQuery,
+  terminateRelationshipUpdate,
+} from './messages';
+import type { DelegatedAdminInput, RelationshipState, RelationshipStatus } from './types';
+
+const { saveRelationship } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
+const { recordStage, sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+
+const ENDED: RelationshipStatus[] = ['expired', 'terminated', 'declined', 'lapsed'];
+
+/**
+ * A delegated-admin relationship, as the market leader names its states:
+ * approval pending (lapses if neither accepted nor declined) → active →
+ * expiring (notice sent) → expired, extended by a set period when asked to, or
+ * terminated by the customer at any time. Nothing is granted before acceptance;
+ * the partner's access lasts exactly while it is active or expiring.
+ */
+export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promise<RelationshipState> {
+  const workflowId = workflowInfo().workflowId;
+  const state: RelationshipState = {
+    relationshipId: input.relationshipId,
+    partnerId: input.partnerId,
+    customerId: input.customerId,
+    status: input.acceptedAtStart ? 'active' : 'approval-pending',
+    requestedAt: isoNow(),
+    extensions: 0,
+    autoExtend: input.autoExtend,
+    durationMs: input.durationMs,
+  };
+  let revision = 0;
+  let step = 0;
+  const ended = () => ENDED.includes(state.status);
+  const persist = async () => {
+    await saveRelationship({ ...state, revision: ++revision });
+    upsertSearchAttributes([{ key: LifecycleStage, value: `delegated-admin-${state.status}` }]);
+  };
+  const stage = (by: string, detail?: string) =>
+    recordStage({ workflowId, n: ++step, partnerId: input.partnerId, customerId: input.customerId, stage: `delegated-admin-${state.status}`, at: isoNow(), by, detail });
+  const notify = (kind: string, subject: string, text: string) =>
+    Promise.all(
+      [input.partnerEmail, input.customerEmail].map((to, i) =>
+        sendEmail({ key: `${workflowId}:${kind}:${state.extensions}:${i}`, partnerId: input.partnerId, customerId: input.customerId, to, subject, text, kind: `delegated-admin-${kind}`, at: isoNow() }),
+      ),
+    );
+  const settle = async (active: boolean) => {
+    if (!input.onboardingWorkflowId) return;
+    await getExternalWorkflowHandle(input.onboardingWorkflowId)
+      .signal(delegatedAdminSettledSignal, { relationshipId: input.relationshipId, active })
+      .catch(() => undefined); // the onboarding has ended: nobody waits
+  };
+  const activate = () => {
+    state.status = 'active';
+    state.acceptedAt = isoNow();
+    state.endsAt = new Date(workflowNow().getTime() + input.durationMs).toISOString();
+  };
+  const end = (status: RelationshipStatus, by: string) => {
+    state.status = status;
+    state.endedAt = isoNow();
+    state.endedBy = by;
+  };
+  const refuse = (message: string, type: string) => ApplicationFailure.nonRetryable(message, type, { relationshipStatus: state.status });
+  const requirePending = () => {
+    if (state.status !== 'approval-pending') throw refuse(`the relationship is ${state.status}, not pending approval`, DelegatedAdminFailure.NotPending);
+  };
+  let recorded = false;
+
+  setHandler(relationshipStateQuery, () => state);
+  setHandler(relationshipRecordedUpdate, async () => {
+    await condition(() => recorded);
+    return state;
+  });
+  setHandler(
+    acceptRelationshipUpdate,
+    async ({ by }) => {
+      await condition(() => recorded);
+      requirePending();
+      activate();
+      await persist();
+      await stage(by, `until ${state.endsAt}`);
+      await notify('active', 'Delegated administration is active', `Your partner may now administer your tenant until ${state.endsAt}.`);
+      await settle(true);
+      return state;
+    },
+    { validator: (_r) => requirePending() },
+  );
+  setHandler(
+    declineRelationshipUpdate,
+    async ({ by }) => {
+      await condition(() => recorded);
+      requirePending();
+      end('declined', by);
+      await persist();
+      await stage(by);
+      await settle(false);
+      return state;
+    },
+    { validator: (_r) => requirePending() },
+  );
+  const requireOpen = () => {
+    if (ended()) throw refuse(`the relationship has ended (${state.status})`, DelegatedAdminFailure.NotActive);
+  };
+  setHandler(
+    terminateRelationshipUpdate,
+    async ({ by }) => {
+      await condition(() => recorded);
+      requireOpen();
+      const wasPending = state.status === 'approval-pending';
+      end('terminated', by);
+      await persist();
+      await stage(by);
+      await notify('terminated', 'Delegated administration has ended', 'The customer ended the relationship: the partner can no longer act in its tenant.');
+      if (wasPending) await settle(false);
+      return state;
+    },
+    { validator: (_r) => requireOpen() },
+  );
+
+  const msUntil = (iso: string) => Math.max(1, Date.parse(iso) - workflowNow().getTime());
+  if (state.status === 'active') activate();
+  await persist();
+  recorded = true;
+  await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
+  if (state.status === 'approval-pending') {
+    await notify('requested', 'Your partner asks for delegated administration', 'Accept or decline it in your customer portal.');
+    if (!(await condition(() => state.status !== 'approval-pending', input.approvalTimeoutMs))) {
+      end('lapsed', 'system');
+      await persist();
+      await stage('system', 'neither accepted nor declined in time');
+      await settle(false);
+    }
+  } else {
+    await settle(true);
+  }
+
+  while (!ended()) {
+    // wait for the notice, then for the end; the customer may terminate at any point
+    if (await condition(ended, msUntil(new Date(Date.parse(state.endsAt!) - input.noticeMs).toISOString()))) break;
+    state.status = 'expiring';
+    await persist();
+    await stage('system', `ends at ${state.endsAt}${state.autoExtend ? ', then extends' : ''}`);
+    await notify('expiring', 'Delegated administration ends soon', `It ends at ${state.endsAt}${state.autoExtend ? ' and will be extended' : ''}.`);
+    if (await condition(ended, msUntil(state.endsAt!))) break;
+    if (state.autoExtend) {
+      state.status = 'active';
+      state.extensions++;
+      state.endsAt = new Date(Date.parse(state.endsAt!) + input.extensionMs).toISOString();
+      await persist();
+      await stage('system', `extended until ${state.endsAt}`);
+      continue;
+    }
+    end('expired', 'system');
+    await persist();
+    await stage('system');
+    await notify('expired', 'Delegated administration has expired', 'The partner can no longer act in the tenant.');
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
