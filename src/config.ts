@@ -25,6 +25,8 @@ const envSchema = z.object({
   OFFERFLOW_CACHE_DIR: optionalString,
   PUBLIC_URL: optionalString,
   OFFERFLOW_OPERATOR_TOKEN: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
+  SMTP_URL: optionalString,
+  SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -54,6 +56,8 @@ export interface Config {
   /** The platform operator's token (npm start generates one under the data directory when unset). */
   operatorToken?: string;
   rateLimit: { perMinute: number; burst: number };
+  /** Outgoing mail; without it the outbox only records. */
+  smtp?: { url: string; from: string };
 }
 
 export class ConfigError extends Error {}
@@ -81,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     operatorToken: e.OFFERFLOW_OPERATOR_TOKEN,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
   };
 }
 

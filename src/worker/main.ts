@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { CustomerDirectory } from '../customers/directory/directory';
+import { smtpMailer } from '../outbox/smtp';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireConnections } from '../config';
 import { openMongo } from '../db/connection';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
       directory: new CustomerDirectory(mongo.connection),
       temporal: new Client({ connection: clientConnection, namespace: config.temporalNamespace }),
       taskQueue: config.taskQueue,
+      mailer: config.smtp ? smtpMailer(config.smtp.url, config.smtp.from) : undefined,
     },
   });
   stop = (signal: string) => {

@@ -12,6 +12,7 @@ import { waitFor } from '../../src/async';
 import { openMongo, type MongoHandle } from '../../src/db/connection';
 import { createModels, type Models } from '../../src/db/models';
 import { createLogger } from '../../src/logger';
+import type { Mailer } from '../../src/outbox/mailer';
 import { openTemporal, type TemporalHandle } from '../../src/temporal/client';
 import { installSdkLogger } from '../../src/worker/runtime';
 import { createWorker } from '../../src/worker/worker';
@@ -45,6 +46,8 @@ export interface StackOptions {
   /** Another MongoDB/FerretDB than the run's (URI ending in '/'); not awaited, not dropped. */
   mongodbUri?: string;
   temporalAddress?: string;
+  /** Sends the outbox's e-mail (default: none, the outbox only records). */
+  mailer?: Mailer;
   /** Where the worker's activities write, when not where the API reads (outage tests). */
   workerMongodbUri?: string;
   updateWaitMs?: number;
@@ -88,7 +91,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { models: workerModels, directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection), temporal: temporal.client, taskQueue },
+      deps: { models: workerModels, directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection), temporal: temporal.client, taskQueue, mailer: opts.mailer },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
     workerRun = worker.run();
