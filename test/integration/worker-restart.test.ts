@@ -1,0 +1,70 @@
+import path from 'node:path';
+import { ManagedChild } from '../../src/local/child';
+import { bearer, createPartner } from '../support/partners';
+import { testEnv } from '../support/servers';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { newCustomer } from '../support/world';
+
+/**
+ * The worker is a process of its own here (as in production): killed outright in
+ * the middle of a flow and started again, the flow finishes, nothing duplicated.
+ */
+let stack: TestStack;
+const workers: ManagedChild[] = [];
+beforeAll(async () => {
+  stack = await startTestStack({ worker: false });
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop(1000)));
+  await stack?.stop();
+});
+
+function startWorker(): ManagedChild {
+  const worker = new ManagedChild('worker', process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/worker/main.ts')], {
+    env: {
+      ...process.env,
+      MONGODB_URI: `${testEnv('mongodbUri')}${stack.dbName}`,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      LOG_LEVEL: 'warn',
+    },
+    output: { kind: 'ignore' },
+  });
+  workers.push(worker);
+  return worker;
+}
+
+it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicated', async () => {
+  const first = startWorker();
+  const p = await createPartner(stack);
+  const inv = await eventually(async () => {
+    const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 8, reminderOffsetsSeconds: [5, 3], gracePeriodSeconds: 2 } }, bearer(p.admin.token));
+    return r.status === 201 && r;
+  }, 60_000, 'the worker to take work');
+  const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+  expect(accepted.status).toBe(201);
+  const customerId: string = accepted.body.customer.id;
+
+  // in the middle of the trial: after the first reminder, before the second
+  await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId, kind: 'trial-reminder-5000' })) === 1, 20_000, 'the first reminder');
+  first.process.kill('SIGKILL');
+  await first.exited;
+
+  startWorker();
+  const final = await stack.client.workflow.getHandle(accepted.body.onboarding.workflowId).result();
+  expect(final.timeline.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
+
+  const kinds = (await stack.models.OutboxMessage.find({ customerId }).lean()).map((m) => m.kind).sort();
+  expect(kinds).toEqual(['trial-reminder-3000', 'trial-reminder-5000', 'trial-started', 'trial-suspended']);
+  const stages = (await stack.models.TimelineEvent.find({ customerId }).sort({ at: 1 }).lean()).map((e) => e.stage);
+  expect(stages).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
+  expect(await stack.models.Subscription.countDocuments({ customerId })).toBe(1);
+  expect(await stack.models.Customer.countDocuments({ _id: customerId })).toBe(1);
+  expect(await stack.models.Redemption.countDocuments({ customerId })).toBe(1);
+  const listed = await eventually(async () => {
+    const c = await stack.directory.get(p.id, customerId);
+    return c?.status === 'removed' && c;
+  }, 20_000, 'the directory');
+  expect(listed.seq).toBe(0); // one entry, the partner's first customer
+  expect(await stack.directory.count(p.id)).toBe(1);
+}, 120_000);
