@@ -5,12 +5,17 @@
 import { benchApiOverhead, reportApiOverhead } from './api-overhead';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
+import { benchWorkerMemory, reportWorkerMemory } from './worker-memory';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   /** search [customers=100000] [samples=300] [--naive] */
   async search(args) {
     const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
     console.log(reportSearch(await benchSearch(numbers[0] ?? 100_000, numbers[1] ?? 300, args.includes('--naive'))));
+  },
+  /** memory [flows=10000] */
+  async memory(args) {
+    console.log(reportWorkerMemory(await benchWorkerMemory(Number(args[0] ?? 10_000))));
   },
   /** api [seconds=10] */
   async api(args) {

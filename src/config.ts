@@ -25,6 +25,7 @@ const envSchema = z.object({
   OFFERFLOW_CACHE_DIR: optionalString,
   PUBLIC_URL: optionalString,
   OFFERFLOW_OPERATOR_TOKEN: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   SMTP_URL: optionalString,
   SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -56,6 +57,8 @@ export interface Config {
   /** The platform operator's token (npm start generates one under the data directory when unset). */
   operatorToken?: string;
   rateLimit: { perMinute: number; burst: number };
+  /** Workflows the worker keeps in memory between tasks; the rest are replayed when they wake (most wait for days). */
+  maxCachedWorkflows: number;
   /** Outgoing mail; without it the outbox only records. */
   smtp?: { url: string; from: string };
 }
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     operatorToken: e.OFFERFLOW_OPERATOR_TOKEN,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }
 

@@ -8,6 +8,7 @@ import { createModels } from '../db/models';
 import { createLogger } from '../logger';
 import { waitFor } from '../async';
 import { installSdkLogger } from './runtime';
+import { bundleWorkflowsApart } from './bundle';
 import { ensureSchedules } from './schedules';
 import { createWorker } from './worker';
 
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   );
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const worker = await createWorker({
+    workflowBundle: { codePath: await bundleWorkflowsApart() },
+    options: { maxCachedWorkflows: config.maxCachedWorkflows },
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,

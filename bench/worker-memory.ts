@@ -1,0 +1,101 @@
+/**
+ * Worker resident memory with many open onboarding flows: `flows` onboardings
+ * started (each in a long trial, waiting on its timers), the worker in a process
+ * of its own, its RSS read from /proc once every flow has recorded its first stage.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { mapLimit } from '../src/async';
+import { loadConfig } from '../src/config';
+import { ManagedChild } from '../src/local/child';
+import { serverBinaries } from '../src/local/binaries';
+import { freePort } from '../src/local/ports';
+import { startTemporalDevServer } from '../src/local/temporal';
+import { onboardingWorkflow } from '../workflows';
+import { onboardingWorkflowId } from '../workflows/onboarding/ids';
+import { benchFerretDB, benchPartner, connect, root } from './support';
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+
+export async function benchWorkerMemory(flows: number): Promise<{ flows: number; startSeconds: number; settleSeconds: number; idleRssMb: number; rssMb: number; peakRssMb: number }> {
+  const f = await benchFerretDB();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-temporal-'));
+  const temporal = await startTemporalDevServer({
+    bin: serverBinaries(loadConfig().cacheDir).temporal,
+    host: '127.0.0.1',
+    port: await freePort(),
+    namespace: 'default',
+    dbFile: path.join(dir, 'temporal.db'),
+    output: { kind: 'ignore' },
+  });
+  let worker: ManagedChild | undefined;
+  try {
+    const uri = `${f.uri}bench`;
+    const { connection: mongo, models } = await connect(uri);
+    const { partnerId } = await benchPartner(models);
+    // the compiled build, as in production (tsx would add its own memory)
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+    worker = new ManagedChild('worker', process.execPath, [path.join(root, 'dist/src/worker/main.js')], {
+      env: { ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' },
+      output: { kind: 'ignore' },
+    });
+    const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+    await new Promise((r) => setTimeout(r, 5000)); // the worker bundles its workflows
+    const idleRssMb = rssMb(worker.pid!);
+    let peakRssMb = idleRssMb;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, rssMb(worker!.pid!))), 500);
+
+    const t0 = performance.now();
+    await mapLimit(
+      Array.from({ length: flows }, (_, i) => i),
+      50,
+      async (i) => {
+        const customerId = `cus_bench_${i}`;
+        await client.workflow.start(onboardingWorkflow, {
+          workflowId: onboardingWorkflowId(partnerId, customerId),
+          taskQueue: 'offerflow',
+          args: [
+            {
+              partnerId,
+              customerId,
+              customer: { name: `Bench Customer ${i}`, domain: `bench${i}.example`, cloud: 'global', contactEmail: `c${i}@bench.example`, contactName: 'C' },
+              invitationId: 'inv_bench',
+              trial: { subscriptionId: `sub_bench_${i}`, sku: 'BUS-STD', licenses: 25, lengthMs: 30 * 86_400_000 },
+              reminderOffsetsMs: [7 * 86_400_000, 86_400_000],
+              gracePeriodMs: 30 * 86_400_000,
+            },
+          ],
+        });
+      },
+    );
+    const startSeconds = (performance.now() - t0) / 1000;
+    for (;;) {
+      const settled = await models.OutboxMessage.countDocuments({ kind: 'trial-started' });
+      if (settled >= flows) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    const settleSeconds = (performance.now() - t0) / 1000;
+    await new Promise((r) => setTimeout(r, 5000)); // let the worker go quiet
+    const rss = rssMb(worker.pid!);
+    clearInterval(sampler);
+    await client.connection.close();
+    await mongo.close();
+    return { flows, startSeconds, settleSeconds, idleRssMb, rssMb: rss, peakRssMb };
+  } finally {
+    await worker?.stop();
+    await temporal.child.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    await f.stop();
+  }
+}
+
+export function reportWorkerMemory(r: Awaited<ReturnType<typeof benchWorkerMemory>>): string {
+  return [
+    `worker memory with ${r.flows.toLocaleString('en')} open onboarding flows (worker in its own process):`,
+    `  started in ${r.startSeconds.toFixed(0)} s, all in their trial after ${r.settleSeconds.toFixed(0)} s`,
+    `  RSS: idle ${r.idleRssMb.toFixed(0)} MB, with the flows open ${r.rssMb.toFixed(0)} MB, peak ${r.peakRssMb.toFixed(0)} MB`,
+  ].join('\n');
+}
