@@ -5,6 +5,7 @@
 import { benchApiOverhead, reportApiOverhead } from './api-overhead';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
+import { benchThroughput, reportThroughput } from './throughput';
 import { benchWorkerMemory, reportWorkerMemory } from './worker-memory';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
@@ -16,6 +17,10 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   /** memory [flows=10000] */
   async memory(args) {
     console.log(reportWorkerMemory(await benchWorkerMemory(Number(args[0] ?? 10_000))));
+  },
+  /** throughput [chains=200] [inFlight=50] */
+  async throughput(args) {
+    console.log(reportThroughput(await benchThroughput(Number(args[0] ?? 200), Number(args[1] ?? 50))));
   },
   /** api [seconds=10] */
   async api(args) {

@@ -14,13 +14,29 @@ import { ManagedChild } from '../src/local/child';
 import { serverBinaries } from '../src/local/binaries';
 import { freePort } from '../src/local/ports';
 import { startTemporalDevServer } from '../src/local/temporal';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { onboardingWorkflow } from '../workflows';
 import { onboardingWorkflowId } from '../workflows/onboarding/ids';
 import { benchFerretDB, benchPartner, connect, root } from './support';
 
+/** Resident memory by what is mapped (anonymous memory, the node binary, native addons…), largest first. */
+export function rssByMapping(pid: number): { name: string; mb: number }[] {
+  const by = new Map<string, number>();
+  let name = '';
+  for (const line of fs.readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) name = header[1] ? path.basename(header[1]) : '[anonymous]';
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) by.set(name, (by.get(name) ?? 0) + Number(rss[1]) / 1024);
+  }
+  return [...by].map(([n, mb]) => ({ name: n, mb })).sort((a, b) => b.mb - a.mb);
+}
+
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 60_000);
+
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-export async function benchWorkerMemory(flows: number): Promise<{ flows: number; startSeconds: number; settleSeconds: number; idleRssMb: number; rssMb: number; peakRssMb: number }> {
+export async function benchWorkerMemory(flows: number): Promise<{ flows: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
   const f = await benchFerretDB();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-temporal-'));
   const temporal = await startTemporalDevServer({
@@ -38,8 +54,9 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     const { partnerId } = await benchPartner(models);
     // the compiled build, as in production (tsx would add its own memory)
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
-    worker = new ManagedChild('worker', process.execPath, [path.join(root, 'dist/src/worker/main.js')], {
-      env: { ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' },
+    // started as npm start and docker-compose start it
+    worker = new ManagedChild('worker', process.execPath, [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], {
+      env: { ...WORKER_ENV, ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' },
       output: { kind: 'ignore' },
     });
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
@@ -78,12 +95,16 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
       await new Promise((r) => setTimeout(r, 2000));
     }
     const settleSeconds = (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 5000)); // let the worker go quiet
+    // The flows now sleep (their trials last 30 days): give the worker a minute to go quiet and
+    // V8 to hand back what the start-up burst used, then read what the open flows hold.
+    const afterBurstRssMb = rssMb(worker.pid!);
+    await new Promise((r) => setTimeout(r, QUIET_MS));
     const rss = rssMb(worker.pid!);
+    const mappings = rssByMapping(worker.pid!).slice(0, 4);
     clearInterval(sampler);
     await client.connection.close();
     await mongo.close();
-    return { flows, startSeconds, settleSeconds, idleRssMb, rssMb: rss, peakRssMb };
+    return { flows, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
   } finally {
     await worker?.stop();
     await temporal.child.stop();
@@ -94,8 +115,10 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
 
 export function reportWorkerMemory(r: Awaited<ReturnType<typeof benchWorkerMemory>>): string {
   return [
-    `worker memory with ${r.flows.toLocaleString('en')} open onboarding flows (worker in its own process):`,
+    `worker memory with ${r.flows.toLocaleString('en')} open onboarding flows (worker in its own process, ${r.maxCachedWorkflows} workflows cached):`,
     `  started in ${r.startSeconds.toFixed(0)} s, all in their trial after ${r.settleSeconds.toFixed(0)} s`,
-    `  RSS: idle ${r.idleRssMb.toFixed(0)} MB, with the flows open ${r.rssMb.toFixed(0)} MB, peak ${r.peakRssMb.toFixed(0)} MB`,
+    `  RSS: idle ${r.idleRssMb.toFixed(0)} MB; peak while starting them ${r.peakRssMb.toFixed(0)} MB, right after ${r.afterBurstRssMb.toFixed(0)} MB;`,
+    `       with the flows open, after ${QUIET_MS / 1000} s quiet: ${r.rssMb.toFixed(0)} MB`,
+    `  of which ${r.mappings.map((m) => `${m.name} ${m.mb.toFixed(0)} MB`).join(', ')}`,
   ].join('\n');
 }

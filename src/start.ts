@@ -5,6 +5,7 @@ import { ManagedChild, type ChildExit } from './local/child';
 import { waitFor } from './async';
 import { assertPortFree, PortInUseError } from './local/ports';
 import { startLocalServers, type LocalServers } from './local/stack';
+import { WORKER_ENV, WORKER_NODE_ARGS } from './worker/process-tuning';
 
 /**
  * `npm start`: the whole service on this machine. Starts FerretDB and the
@@ -76,8 +77,9 @@ async function main(): Promise<void> {
 function spawnEntry(name: 'worker' | 'api', env: NodeJS.ProcessEnv): ManagedChild {
   const fromSource = path.extname(__filename) === '.ts';
   const entry = path.join(__dirname, name, `main${fromSource ? '.ts' : '.js'}`);
-  const args = fromSource ? ['--import', 'tsx', entry] : [entry];
-  return new ManagedChild(name, process.execPath, args, { env, output: { kind: 'console' }, detached: true, ipc: true });
+  const tuning = name === 'worker' ? WORKER_NODE_ARGS : [];
+  const args = [...tuning, ...(fromSource ? ['--import', 'tsx', entry] : [entry])];
+  return new ManagedChild(name, process.execPath, args, { env: name === 'worker' ? { ...WORKER_ENV, ...env } : env, output: { kind: 'console' }, detached: true, ipc: true });
 }
 
 async function healthy(url: string): Promise<void> {

@@ -15,6 +15,7 @@ const problemByFailureType: Record<string, ProblemSlug> = {
   [OnboardingFailure.CloudMismatch]: 'cloud-mismatch',
   [OnboardingFailure.CustomerNotFound]: 'not-found',
   [OnboardingFailure.Ended]: 'customer-not-onboarding',
+  [OnboardingFailure.AlreadyPurchased]: 'trial-not-cancellable',
   [OfferFailure.NotOpen]: 'offer-not-open',
   [OfferFailure.OutOfBounds]: 'license-count-out-of-bounds',
   [OfferFailure.UnknownSku]: 'sku-not-available',

@@ -25,6 +25,8 @@ export const PROBLEM_TYPES = {
   'cloud-mismatch': { status: 409, title: 'Other cloud', description: "The customer belongs to another cloud than the partner's; nothing crosses clouds." },
   'partner-not-authorised': { status: 409, title: 'Partner no longer authorised', description: 'The partner lost the authorisation this link needs since it sent it.' },
   'offer-not-open': { status: 409, title: 'Offer not open', description: 'The offer was accepted, declined, superseded by a newer one, revoked, or has expired (`offerStatus` says which).' },
+  'invitation-already-accepted': { status: 409, title: 'Invitation already accepted', description: 'This customer accepted the invitation already; its trial is cancelled from its subscriptions instead.' },
+  'trial-not-cancellable': { status: 409, title: 'Not a running trial', description: 'Only a trial (running or suspended) can be cancelled: a bought subscription changes through its license count.' },
   'customer-not-onboarding': { status: 409, title: 'Customer not onboarding', description: 'The customer has no running onboarding with this partner (its trial was removed): it cannot buy through it.' },
   'license-decrease-not-allowed': { status: 409, title: 'Decrease not allowed now', description: 'Licenses can go down only inside the cancellation window after purchase or renewal.' },
   'license-count-below-assigned': { status: 409, title: 'Below assigned licenses', description: 'The new count is below the licenses assigned to users: unassign some first.' },

@@ -6,6 +6,8 @@ import type { SubscriptionDoc } from '../subscriptions/model';
 import { subscriptionOut, presentSubscription } from '../subscriptions/present';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/ids';
 import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
+import { onboardingWorkflowId } from '../../workflows/onboarding/ids';
+import { cancelTrialUpdate } from '../../workflows/onboarding/messages';
 import { notFound, Problem } from '../api/problem';
 import { newTimeOrderedId } from '../ids';
 import { changeLicensesSchema, createCustomerUserSchema, previewQuery, pricePreviewOut, subscriptionParams } from './schemas';
@@ -85,6 +87,26 @@ export function customerSelfRoutes(deps: ApiDeps) {
         const sub = await ownSubscription(principal.customer._id, params.subscriptionId);
         await deps.temporal.workflow.getHandle(subscriptionWorkflowId(params.subscriptionId)).executeUpdate(changeLicensesUpdate, { args: [{ licenses: body.licenses, by: 'customer' }] });
         await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { from: sub.licenses, to: body.licenses } });
+        return { status: 200, body: presentSubscription((await deps.models.Subscription.findById(sub._id).lean<SubscriptionDoc>())!) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customer/subscriptions/{subscriptionId}/cancel-trial',
+      operationId: 'cancelTrial',
+      summary: 'End a trial (running or suspended) before buying it',
+      description: "The trial is removed and the customer's onboarding with that partner ends as cancelled.",
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: subscriptionParams,
+      responses: { 200: { description: 'The trial, removed', schema: subscriptionOut } },
+      problems: ['trial-not-cancellable', 'customer-not-onboarding'],
+      async handler({ principal, params, audit }) {
+        const sub = await deps.models.Subscription.findOne({ _id: params.subscriptionId, customerId: principal.customer._id }).lean<SubscriptionDoc>();
+        if (!sub) throw notFound(`subscription ${params.subscriptionId}`);
+        if (sub.status !== 'trial' && sub.status !== 'suspended') throw new Problem('trial-not-cancellable', `subscription ${sub._id} is ${sub.status}, not a trial`);
+        await deps.temporal.workflow.getHandle(onboardingWorkflowId(sub.partnerId, sub.customerId)).executeUpdate(cancelTrialUpdate, { args: [{ by: 'customer' }] });
+        await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'trial.cancelled', target: { kind: 'subscription', id: sub._id } });
         return { status: 200, body: presentSubscription((await deps.models.Subscription.findById(sub._id).lean<SubscriptionDoc>())!) };
       },
     }),

@@ -29,6 +29,8 @@ export const invitationSchema = new Schema(
       required: true,
     },
     workflowId: { type: String, required: true },
+    /** Visitors who declined it through its link. */
+    declines: { type: Number, default: 0, min: 0 },
     /** Monotonic per invitation: a snapshot is written only over an older one. */
     revision: { type: Number, required: true, min: 1 },
   },

@@ -39,6 +39,7 @@ export function invitationRoutes(deps: ApiDeps) {
       revokedAt: iso(s.revokedAt),
       revokedBy: s.revokedBy ?? undefined,
       expiredAt: iso(s.expiredAt),
+      declines: s.declines ?? 0,
       workflowId: invitationWorkflowId(id),
     };
   };

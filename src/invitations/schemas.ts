@@ -47,6 +47,7 @@ export const invitationOut = z.object({
   revokedAt: z.string().optional(),
   revokedBy: z.string().optional(),
   expiredAt: z.string().optional(),
+  declines: z.number().int().meta({ description: 'Visitors who declined it through its link' }),
   workflowId: z.string(),
 });
 

@@ -4,7 +4,7 @@ import { offerWorkflowId } from '../../workflows/offers/ids';
 import { acceptOfferUpdate, declineOfferUpdate } from '../../workflows/offers/messages';
 import type { OfferDoc } from '../offers/model';
 import { invitationWorkflowId } from '../../workflows/invitations/ids';
-import { acceptInvitationUpdate } from '../../workflows/invitations/messages';
+import { acceptInvitationUpdate, declineInvitationUpdate } from '../../workflows/invitations/messages';
 import type { ApiDeps } from '../api/deps';
 import { notFound, Problem, validationProblem } from '../api/problem';
 import { defineRoute } from '../api/route';
@@ -102,7 +102,7 @@ export function linkRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/v1/links/{code}/accept',
       operationId: 'acceptLink',
-      summary: 'Accept a trial invitation: a new customer (tenant created, token returned once) or an existing one (its token)',
+      summary: 'Accept a trial invitation (a new customer: tenant created, token returned once; or an existing one with its token) or a purchase offer (with the customer token)',
       description:
         'Without a token, `customer` describes the new tenant; the answer carries its customer token, shown this once. ' +
         'With a customer token, the acceptance is for that customer. Either way the trial starts and the partner becomes the advisor.',
@@ -182,15 +182,34 @@ export function linkRoutes(deps: ApiDeps) {
       method: 'post',
       path: '/v1/links/{code}/decline',
       operationId: 'declineLink',
-      summary: 'Decline a purchase offer (with the customer token)',
+      summary: 'Decline a trial invitation (anyone with the link) or a purchase offer (with the customer token)',
       tag: 'Customers (links)',
-      auth: 'customer',
+      auth: 'customer-or-public',
       params: linkParams,
       responses: { 200: { description: 'Declined', schema: z.object({ status: z.literal('declined') }) } },
-      problems: ['offer-not-open'],
+      problems: ['offer-not-open', 'invitation-not-active', 'invitation-already-accepted'],
       async handler({ params, principal, audit }) {
         const link = await findByCode(params.code);
-        if (!link.offer) throw notFound('an offer behind this link');
+        if (link.invitation) {
+          const { invitation } = link;
+          const customerId = principal?.customer._id;
+          if (customerId && (await deps.models.Redemption.exists({ _id: `${invitation._id}|${customerId}` }))) {
+            throw new Problem('invitation-already-accepted', `customer ${customerId} accepted this invitation already`);
+          }
+          if (invitation.status !== 'active') {
+            throw new Problem('invitation-not-active', `this invitation is ${invitation.status}`, { invitationStatus: invitation.status });
+          }
+          const by = customerId ?? 'anonymous';
+          try {
+            await deps.temporal.workflow.getHandle(invitationWorkflowId(invitation._id)).executeUpdate(declineInvitationUpdate, { args: [{ by }] });
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) throw new Problem('invitation-not-active', 'this invitation has ended');
+            throw err;
+          }
+          await audit({ partnerId: invitation.partnerId, actor: { kind: 'customer', id: by }, action: 'invitation.declined', target: { kind: 'invitation', id: invitation._id } });
+          return { status: 200, body: { status: 'declined' as const } };
+        }
+        if (!principal) throw new Problem('unauthenticated', 'declining an offer needs the customer token', {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
         await onOffer(link.offer, principal.customer._id, (handle) => handle.executeUpdate(declineOfferUpdate, { args: [{ by: 'customer' }] }));
         await audit({ partnerId: link.offer.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'offer.declined', target: { kind: 'offer', id: link.offer._id } });
         return { status: 200, body: { status: 'declined' as const } };

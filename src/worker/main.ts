@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   );
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const worker = await createWorker({
-    workflowBundle: { codePath: await bundleWorkflowsApart() },
+    workflowBundle: await bundleWorkflowsApart(),
     options: { maxCachedWorkflows: config.maxCachedWorkflows },
     connection,
     namespace: config.temporalNamespace,

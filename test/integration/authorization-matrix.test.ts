@@ -62,7 +62,7 @@ const operatorRoutes = routes.filter((r) => r.auth === 'operator');
 describe('authorization matrix', () => {
   it('covers every route', () => {
     expect(routes.length).toBeGreaterThanOrEqual(33);
-    expect(routes.filter((r) => !['partner', 'operator', 'customer'].includes(r.auth)).map((r) => r.operationId).sort()).toEqual(['acceptLink', 'viewLink']);
+    expect(routes.filter((r) => !['partner', 'operator', 'customer'].includes(r.auth)).map((r) => r.operationId).sort()).toEqual(['acceptLink', 'declineLink', 'viewLink']);
     expect(routes.filter((r) => r.auth === 'customer').length).toBeGreaterThanOrEqual(6);
   });
 
@@ -92,6 +92,11 @@ describe('authorization matrix', () => {
     expect((await stack.http('GET', `/v1/links/${w.linkCode}`)).status).toBe(200);
     const asPartner = await stack.http('POST', `/v1/links/${w.linkCode}/accept`, {}, bearer(w.a.admin.token));
     expect(asPartner.status).toBe(401);
+    expect((await stack.http('POST', `/v1/links/${w.offerCode}/decline`, undefined, bearer(w.a.admin.token))).status).toBe(401);
+    // an offer is declined by the customer it was sent to, with its token
+    expect((await stack.http('POST', `/v1/links/${w.offerCode}/decline`)).status).toBe(401);
+    const stranger = await stack.http('POST', `/v1/links/${w.linkCode}/accept`, { customer: newCustomer() });
+    expect((await stack.http('POST', `/v1/links/${w.offerCode}/decline`, undefined, bearer(stranger.body.token))).status).toBe(404);
   });
 
   it.each(operatorRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s: only the operator', async (_name, route) => {

@@ -140,3 +140,52 @@ describe('a customer accepts a trial invitation', () => {
     expect(invitationState.body.status).toBe('RUNNING');
   }, 60_000);
 });
+
+describe('declining and cancelling', () => {
+  it('anyone with the link may decline an invitation: counted on it, refused once accepted or ended', async () => {
+    const inv = await invite(p);
+    expect(await stack.http('POST', `/v1/links/${inv.code}/decline`)).toMatchObject({ status: 200, body: { status: 'declined' } });
+    const other = await stack.http('POST', `/v1/links/${(await invite(p)).code}/accept`, { customer: newCustomer() });
+    expect(await stack.http('POST', `/v1/links/${inv.code}/decline`, undefined, bearer(other.body.token))).toMatchObject({ status: 200 });
+    const read = await stack.http('GET', `/v1/invitations/${inv.id}`, undefined, bearer(p.admin.token));
+    expect(read.body).toMatchObject({ status: 'active', declines: 2 });
+    const audit = await stack.models.AuditEvent.find({ action: 'invitation.declined', 'target.id': inv.id }).lean();
+    expect(audit.map((a) => a.actor.id).sort()).toEqual(['anonymous', other.body.customer.id].sort());
+
+    // the declining customer may still change its mind; once accepted, it cannot decline
+    expect((await stack.http('POST', `/v1/links/${inv.code}/accept`, {}, bearer(other.body.token))).status).toBe(201);
+    const late = await stack.http('POST', `/v1/links/${inv.code}/decline`, undefined, bearer(other.body.token));
+    expect(late).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/invitation-already-accepted$/) } });
+
+    await stack.http('POST', `/v1/invitations/${inv.id}/revoke`, undefined, bearer(p.admin.token));
+    const revoked = await stack.http('POST', `/v1/links/${inv.code}/decline`);
+    expect(revoked).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/invitation-not-active$/) } });
+    expect((await stack.http('GET', `/v1/invitations/${inv.id}`, undefined, bearer(p.admin.token))).body.declines).toBe(2);
+  });
+
+  it('a customer cancels its trial: removed, the onboarding ends as cancelled, nothing can be bought through it', async () => {
+    const accepted = await stack.http('POST', `/v1/links/${(await invite(p)).code}/accept`, { customer: newCustomer() });
+    const asCustomer = bearer(accepted.body.token);
+    const subscriptionId: string = accepted.body.subscriptionId;
+    await eventually(async () => (await stack.http('GET', '/v1/customer/subscriptions', undefined, asCustomer)).body.length === 1, 10_000, 'the trial');
+    const sentBefore = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(p.admin.token));
+    expect(sentBefore.status).toBe(201);
+
+    const cancelled = await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/cancel-trial`, undefined, asCustomer);
+    expect(cancelled).toMatchObject({ status: 200, body: { id: subscriptionId, status: 'removed', licenses: 0 } });
+    const final = await stack.client.workflow.getHandle(accepted.body.onboarding.workflowId).result();
+    expect(final.timeline.map((t: { stage: string; by: string }) => `${t.stage} by ${t.by}`)).toEqual(['trial-active by customer', 'cancelled by customer']);
+    const timeline = await stack.http('GET', `/v1/customers/${accepted.body.customer.id}/timeline`, undefined, bearer(p.admin.token));
+    expect(timeline.body.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'cancelled']);
+
+    const again = await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/cancel-trial`, undefined, asCustomer);
+    expect(again).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/trial-not-cancellable$/) } });
+    const bought = await stack.http('POST', `/v1/links/${(sentBefore.body.url as string).split('/').pop()}/accept`, {}, asCustomer);
+    expect(bought).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/customer-not-onboarding$/) } });
+    const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(p.admin.token));
+    expect(offer).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/customer-not-onboarding$/) } });
+    // another customer's trial is a 404
+    const stranger = await stack.http('POST', `/v1/links/${(await invite(p)).code}/accept`, { customer: newCustomer() });
+    expect((await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/cancel-trial`, undefined, bearer(stranger.body.token))).status).toBe(404);
+  });
+});

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ENV_VARS } from '../../src/config';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../../src/worker/process-tuning';
 import { SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 
 // No Docker engine runs where the tests run, so this checks what can be checked
@@ -46,19 +47,30 @@ describe('docker-compose.yml', () => {
     expect(temporalPort).toBe('7233');
     expect(dependsOn(name)).toEqual(expect.arrayContaining([mongoHost, 'temporal-search-attributes']));
     expect(services[name].depends_on['temporal-search-attributes'].condition).toBe('service_completed_successfully');
-    // every variable set is one offerflow reads
-    expect(Object.keys(env).filter((k) => !(ENV_VARS as string[]).includes(k))).toEqual([]);
+    // every variable set is one offerflow reads (or, for the worker, its process tuning)
+    const tuning = name === 'worker' ? Object.keys(WORKER_ENV) : [];
+    expect(Object.keys(env).filter((k) => !(ENV_VARS as string[]).includes(k) && !tuning.includes(k))).toEqual([]);
   });
 
   it('runs entry points that the build produces', () => {
     for (const name of ['worker', 'api']) {
-      const [, script] = services[name].command as string[];
+      const script = (services[name].command as string[]).at(-1)!;
       const source = script!.replace(/^dist\//, '').replace(/\.js$/, '.ts');
       expect(fs.existsSync(path.join(root, source))).toBe(true);
     }
     const build = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.build.json'), 'utf8'));
     expect(build.include).toEqual(expect.arrayContaining(['src', 'workflows', 'activities']));
     expect(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toMatch(/npm run build/);
+  });
+
+  it('starts the worker tuned as npm start does (src/worker/process-tuning.ts)', () => {
+    const command = services.worker.command as string[];
+    expect(command.slice(1, -1)).toEqual(WORKER_NODE_ARGS);
+    expect(envOf('worker')).toMatchObject(WORKER_ENV);
+    // and so does `npm run worker`
+    const script: string = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.worker;
+    for (const arg of WORKER_NODE_ARGS) expect(script).toContain(` ${arg} `);
+    for (const [k, v] of Object.entries(WORKER_ENV)) expect(script).toContain(`${k}=\${${k}:-${v}}`);
   });
 
   it('the API listens on all interfaces inside its container and publishes its port', () => {

@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AcceptInvitationRequest, AcceptInvitationResult, InvitationState, RevokeInvitationRequest } from './types';
+import type { AcceptInvitationRequest, AcceptInvitationResult, DeclineInvitationRequest, InvitationState, RevokeInvitationRequest } from './types';
 
 /** The invitation's current state. */
 export const invitationStateQuery = defineQuery<InvitationState>('state');
@@ -9,6 +9,9 @@ export const invitationRecordedUpdate = defineUpdate<InvitationState>('recorded'
 
 /** Revokes an active invitation (refused with InvitationNotActive otherwise). */
 export const revokeInvitationUpdate = defineUpdate<InvitationState, [RevokeInvitationRequest]>('revoke');
+
+/** Someone who opened the link says no (counted; refused unless the invitation is active). */
+export const declineInvitationUpdate = defineUpdate<InvitationState, [DeclineInvitationRequest]>('decline');
 
 /** A customer accepts: the tenant is registered and its onboarding started (refused unless the invitation is active). */
 export const acceptInvitationUpdate = defineUpdate<AcceptInvitationResult, [AcceptInvitationRequest]>('accept');

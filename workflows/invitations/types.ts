@@ -38,6 +38,13 @@ export interface InvitationState {
   recorded: boolean;
   /** Customers who accepted it so far (the list itself is stored: invitation_redemptions). */
   redemptions: number;
+  /** Visitors who declined it (absent in invitations started before declining existed). */
+  declines?: number;
+}
+
+/** `by`: the customer's id when a customer token came with the decline, else 'anonymous'. */
+export interface DeclineInvitationRequest {
+  by: string;
 }
 
 export interface RevokeInvitationRequest {

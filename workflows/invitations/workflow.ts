@@ -20,7 +20,7 @@ import { onboardingWorkflow } from '../onboarding/workflow';
 import { CustomerId, LifecycleStage, OfferId, PartnerId } from '../search-attributes';
 import { Stage } from '../stages';
 import { InvitationFailure } from './failures';
-import { acceptInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
+import { acceptInvitationUpdate, declineInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
 import type { InvitationState, InvitationStatus, TrialInvitationInput } from './types';
 
 const { saveInvitation, checkPartnerMayInvite, recordRedemption } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
@@ -80,6 +80,17 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
       state.status = 'revoked';
       state.revokedAt = isoNow();
       state.revokedBy = by;
+      await persist();
+      return state;
+    },
+    { validator: (_request) => refuseUnlessActive() },
+  );
+  setHandler(
+    declineInvitationUpdate,
+    async () => {
+      await condition(() => state.recorded);
+      refuseUnlessActive();
+      state.declines = (state.declines ?? 0) + 1;
       await persist();
       return state;
     },

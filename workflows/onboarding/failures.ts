@@ -4,4 +4,5 @@ export const OnboardingFailure = {
   CustomerNotFound: 'CustomerNotFound',
   CloudMismatch: 'CloudMismatch',
   Ended: 'OnboardingEnded',
+  AlreadyPurchased: 'TrialAlreadyPurchased',
 } as const;

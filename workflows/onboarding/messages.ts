@@ -1,9 +1,12 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PurchaseRequest, PurchaseResult } from '../offers/types';
-import type { OnboardingState } from './types';
+import type { CancelTrialRequest, OnboardingState } from './types';
 
 /** Where the customer stands, and how it got there. */
 export const onboardingStateQuery = defineQuery<OnboardingState>('state');
+
+/** The customer ends its trial before buying: the onboarding ends as cancelled and the trial is removed. */
+export const cancelTrialUpdate = defineUpdate<OnboardingState, [CancelTrialRequest]>('cancelTrial');
 
 /** An offer accepted: the trial converts (same subscription) or subscriptions are created. Idempotent per offer. */
 export const purchaseUpdate = defineUpdate<PurchaseResult, [PurchaseRequest]>('purchase');

@@ -34,3 +34,7 @@ export interface OnboardingState {
   /** A delegated-admin relationship asked for with the trial or an offer; onboarded waits until it is settled. */
   delegatedAdmin?: { relationshipId: string; status: 'pending' | 'active' | 'not-granted' };
 }
+
+export interface CancelTrialRequest {
+  by: string;
+}

@@ -21,12 +21,12 @@ import { Stage } from '../stages';
 import { subscriptionWorkflowId } from '../subscriptions/ids';
 import { subscriptionWorkflow } from '../subscriptions/workflow';
 import { OnboardingFailure } from './failures';
-import { onboardingStateQuery, purchaseUpdate } from './messages';
+import { cancelTrialUpdate, onboardingStateQuery, purchaseUpdate } from './messages';
 import { delegatedAdminWorkflowId } from '../delegated-admin/ids';
 import { delegatedAdminSettledSignal } from '../delegated-admin/messages';
 import type { DelegatedAdminChoice } from '../delegated-admin/types';
 import { delegatedAdminWorkflow } from '../delegated-admin/workflow';
-import type { OnboardingInput, OnboardingState } from './types';
+import type { CancelTrialRequest, OnboardingInput, OnboardingState } from './types';
 
 const { recordStage, saveSubscription, publishCustomer, sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
 
@@ -194,12 +194,38 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     },
     {
       validator: (request) => {
-        if (ended() && !purchases.has(request.offerId)) {
+        if ((ended() || cancelRequest) && !purchases.has(request.offerId)) {
           throw ApplicationFailure.nonRetryable(`the onboarding has ended (${state.stage})`, OnboardingFailure.Ended);
         }
       },
     },
   );
+
+  // The customer may end its trial (running or suspended) until it buys; the main flow does it at its next wait.
+  let cancelRequest: CancelTrialRequest | undefined;
+  let cancelStored = false;
+  setHandler(
+    cancelTrialUpdate,
+    async (request) => {
+      cancelRequest ??= request;
+      await condition(() => cancelStored);
+      return state;
+    },
+    {
+      validator: (_request) => {
+        if (purchases.size > 0) throw ApplicationFailure.nonRetryable('the trial was bought already', OnboardingFailure.AlreadyPurchased);
+        if (ended()) throw ApplicationFailure.nonRetryable(`the onboarding has ended (${state.stage})`, OnboardingFailure.Ended);
+      },
+    },
+  );
+  const cancelTrial = async (request: CancelTrialRequest): Promise<OnboardingState> => {
+    await enter(Stage.Cancelled, request.by, `trial of ${input.trial.sku} cancelled`);
+    await saveTrial({ status: 'removed', licenses: 0 });
+    await publish('removed');
+    cancelStored = true;
+    await condition(allHandlersFinished);
+    return state;
+  };
 
   await saveTrial({});
   await enter(Stage.TrialActive, 'customer', `trial of ${input.trial.sku}, ${input.trial.licenses} licenses, until ${state.trialEndsAt}`);
@@ -208,21 +234,22 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   await email('trial-started', `Your trial of ${input.trial.sku} has started`, `Your trial of ${input.trial.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`);
 
   const purchased = () => purchases.size > 0;
+  const settled = () => purchased() || cancelRequest !== undefined;
   for (const offset of [...input.reminderOffsetsMs].sort((a, b) => b - a)) {
     const at = trialEndsAt - offset;
     if (at <= workflowNow().getTime()) continue;
-    if (await condition(purchased, msUntil(at))) break;
+    if (await condition(settled, msUntil(at))) break;
     const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
     await email(`trial-reminder-${offset}`, `Your trial of ${input.trial.sku} ends in ${left}`, `Buy ${input.trial.sku} before ${state.trialEndsAt} to keep it.`);
     state.remindersSent++;
   }
-  if (!(await condition(purchased, msUntil(trialEndsAt)))) {
+  if (!(await condition(settled, msUntil(trialEndsAt)))) {
     await enter(Stage.TrialExpired, 'system');
     await enter(Stage.Suspended, 'system', `removed after ${Math.round(input.gracePeriodMs / 1000)} s unless bought`);
     await saveTrial({ status: 'suspended' });
     await publish('suspended');
     await email('trial-suspended', `Your trial of ${input.trial.sku} has ended`, `The subscription is suspended and will be removed unless bought.`);
-    if (!(await condition(purchased, input.gracePeriodMs))) {
+    if (!(await condition(settled, input.gracePeriodMs))) {
       await enter(Stage.Removed, 'system');
       await saveTrial({ status: 'removed', licenses: 0 });
       await publish('removed');
@@ -230,6 +257,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       return state;
     }
   }
+
+  if (cancelRequest && !purchased()) return cancelTrial(cancelRequest);
 
   // Bought: the trial's own record is now the subscription workflow's; an unconverted trial is removed.
   await condition(() => allHandlersFinished() && purchased());

@@ -1,0 +1,254 @@
+/**
+ * Whole onboarding chains per second through the API with `inFlight` customers
+ * at a time, against a bare baseline that makes the same Temporal calls.
+ *
+ * offerflow: the API and the worker as their own compiled processes (as in
+ * production) on a Temporal dev server and a FerretDB of the benchmark's own.
+ * A chain is: create an invitation → the customer accepts it (tenant, token,
+ * trial) → an offer asking for delegated administration → the customer accepts
+ * it with other license counts → the customer adjusts licenses → reads and
+ * accepts delegated administration → the onboarding reaches `onboarded`
+ * (seen in the timeline). Durations are the catalog's defaults (a 30-day trial),
+ * so timers are set but none fires during the run.
+ *
+ * baseline: after offerflow's run, every history on the server is read and the
+ * workflow starts, updates, signals and activity calls are counted per chain.
+ * A worker of its own (same process layout, same workflow cache) then runs
+ * chains that make exactly those numbers of calls, with empty activities.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { mapLimit, waitFor } from '../src/async';
+import { loadConfig } from '../src/config';
+import { ManagedChild } from '../src/local/child';
+import { serverBinaries } from '../src/local/binaries';
+import { freePort } from '../src/local/ports';
+import { startTemporalDevServer } from '../src/local/temporal';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
+import { baselineChainWorkflow, baselineDoneSignal, baselineSignal, baselineStepUpdate } from './baseline/workflows';
+import { benchFerretDB, benchPartner, connect, root } from './support';
+
+export interface TemporalWork {
+  starts: number;
+  updates: number;
+  signals: number;
+  activities: number;
+  workflowTasks: number;
+}
+
+export interface ThroughputResult {
+  chains: number;
+  inFlight: number;
+  offerflow: { seconds: number; perSecond: number };
+  baseline: { seconds: number; perSecond: number };
+  perChain: TemporalWork;
+  baselinePerChain: TemporalWork;
+  httpCallsPerChain: number;
+}
+
+const HTTP_CALLS_PER_CHAIN = 7;
+
+export async function benchThroughput(chains: number, inFlight: number): Promise<ThroughputResult> {
+  const f = await benchFerretDB();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-throughput-'));
+  const temporal = await startTemporalDevServer({
+    bin: serverBinaries(loadConfig().cacheDir).temporal,
+    host: '127.0.0.1',
+    port: await freePort(),
+    namespace: 'default',
+    dbFile: path.join(dir, 'temporal.db'),
+    output: { kind: 'ignore' },
+  });
+  const children: ManagedChild[] = [];
+  const child = (name: string, args: string[], env: Record<string, string>) => {
+    const c = new ManagedChild(name, process.execPath, args, { env: { ...process.env, ...env }, output: { kind: 'file', path: path.join(dir, `${name}.log`) } });
+    children.push(c);
+    return c;
+  };
+  const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
+  try {
+    const uri = `${f.uri}bench`;
+    const { connection: mongo, models } = await connect(uri);
+    const { token } = await benchPartner(models);
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+    const port = await freePort();
+    const env = { MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '100000000' };
+    const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], { ...WORKER_ENV, ...env });
+    const api = child('api', [path.join(root, 'dist/src/api/main.js')], env);
+    const base = `http://127.0.0.1:${port}`;
+    await waitFor('the API', async () => {
+      const res = await fetch(`${base}/healthz`);
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+    }, 60_000, 200);
+
+    const chain = chainThroughApi(base, token);
+    const onboarded = new OnboardedWatcher(models);
+    const runChains = async (n: number, label: string) => {
+      const t0 = performance.now();
+      await mapLimit(Array.from({ length: n }, (_, i) => `${label}-${i}`), inFlight, async (name) => onboarded.wait(await chain(name)));
+      return (performance.now() - t0) / 1000;
+    };
+    await runChains(Math.min(inFlight, chains), 'warm-up');
+    const seconds = await runChains(chains, 'run');
+    onboarded.stop();
+    const perChain = divide(await countTemporalWork(client), Math.min(inFlight, chains) + chains);
+    await api.stop();
+    await worker.stop();
+    await mongo.close();
+
+    const baselineWorker = child('baseline-worker', [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'bench/baseline/worker.ts')], { ...WORKER_ENV, ...env });
+    await waitFor('the baseline worker', async () => {
+      if (!fs.readFileSync(path.join(dir, 'baseline-worker.log'), 'utf8').includes('baseline worker running')) throw new Error('not yet');
+    }, 120_000, 200);
+    const plan = baselinePlan(perChain);
+    const runBaseline = async (n: number, label: string) => {
+      const t0 = performance.now();
+      await mapLimit(Array.from({ length: n }, (_, i) => `baseline-${label}-${i}`), inFlight, (id) => baselineChain(client, id, plan));
+      return (performance.now() - t0) / 1000;
+    };
+    await runBaseline(Math.min(inFlight, chains), 'warm-up');
+    const baselineSeconds = await runBaseline(chains, 'run');
+    const baselinePerChain = await countTemporalWork(client, (id) => id === 'baseline-run-0' || id.startsWith('baseline-run-0:'));
+    await baselineWorker.stop();
+    return {
+      chains,
+      inFlight,
+      offerflow: { seconds, perSecond: chains / seconds },
+      baseline: { seconds: baselineSeconds, perSecond: chains / baselineSeconds },
+      perChain,
+      baselinePerChain,
+      httpCallsPerChain: HTTP_CALLS_PER_CHAIN,
+    };
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    await client.connection.close();
+    await temporal.child.stop();
+    await f.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One customer's whole chain through the API; resolves to the customer's id once the last call answered. */
+function chainThroughApi(base: string, partnerToken: string) {
+  const call = async (method: string, route: string, body: unknown, token: string | undefined, expected: number) => {
+    const res = await fetch(`${base}${route}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status !== expected) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
+    return JSON.parse(text);
+  };
+  const codeOf = (url: string) => url.split('/').pop()!;
+  return async (name: string): Promise<string> => {
+    const u = `${name}-${Math.random().toString(36).slice(2, 8)}`;
+    const invitation = await call('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { licenses: 5 } }, partnerToken, 201);
+    const accepted = await call('POST', `/v1/links/${codeOf(invitation.url)}/accept`, { customer: { name: `Throughput ${u}`, domain: `${u}.throughput.example`, contact: { name: 'Tess', email: `tess@${u}.throughput.example` } } }, undefined, 201);
+    const customerToken: string = accepted.token;
+    const offer = await call('POST', '/v1/offers', { customerIds: [accepted.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } }, partnerToken, 201);
+    await call('POST', `/v1/links/${codeOf(offer.url)}/accept`, { licenses: { 'BUS-STD': 14 } }, customerToken, 201);
+    await call('POST', `/v1/customer/subscriptions/${accepted.subscriptionId}/licenses`, { licenses: 16 }, customerToken, 200);
+    const [relationship] = await call('GET', '/v1/customer/delegated-admin', undefined, customerToken, 200);
+    await call('POST', `/v1/customer/delegated-admin/${relationship.id}/accept`, undefined, customerToken, 200);
+    return accepted.customer.id;
+  };
+}
+
+/** Resolves each waiting customer once its timeline shows `onboarded` (one query for all of them, every 100 ms). */
+class OnboardedWatcher {
+  private waiting = new Map<string, () => void>();
+  private timer: NodeJS.Timeout;
+  constructor(models: Awaited<ReturnType<typeof connect>>['models']) {
+    let busy = false;
+    this.timer = setInterval(async () => {
+      if (busy || this.waiting.size === 0) return;
+      busy = true;
+      try {
+        const done = await models.TimelineEvent.find({ stage: 'onboarded', customerId: { $in: [...this.waiting.keys()] } }, { customerId: 1 }).lean();
+        for (const { customerId } of done) {
+          this.waiting.get(customerId)?.();
+          this.waiting.delete(customerId);
+        }
+      } finally {
+        busy = false;
+      }
+    }, 100);
+  }
+  wait(customerId: string): Promise<void> {
+    return new Promise((resolve) => this.waiting.set(customerId, resolve));
+  }
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+/** Counts what the workflow histories on the server hold (every one, or those whose id is picked). */
+async function countTemporalWork(client: Client, pick: (workflowId: string) => boolean = () => true): Promise<TemporalWork> {
+  const total: TemporalWork = { starts: 0, updates: 0, signals: 0, activities: 0, workflowTasks: 0 };
+  const executions: { workflowId: string; runId: string }[] = [];
+  for await (const e of client.workflow.list()) if (pick(e.workflowId)) executions.push(e);
+  await mapLimit(executions, 16, async ({ workflowId, runId }) => {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    for (const e of history.events ?? []) {
+      if (e.workflowExecutionStartedEventAttributes) total.starts++;
+      else if (e.workflowExecutionUpdateAcceptedEventAttributes) total.updates++;
+      else if (e.workflowExecutionSignaledEventAttributes) total.signals++;
+      else if (e.activityTaskScheduledEventAttributes) total.activities++;
+      else if (e.workflowTaskCompletedEventAttributes) total.workflowTasks++;
+    }
+  });
+  return total;
+}
+
+const divide = (w: TemporalWork, n: number): TemporalWork =>
+  Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v / n])) as unknown as TemporalWork;
+
+interface BaselinePlan {
+  firstActivities: number;
+  steps: { activities: number; children: number }[];
+  signals: number;
+}
+
+/** Spreads a chain's starts, updates, signals and activities (rounded to whole calls) over the baseline's steps. */
+function baselinePlan(w: TemporalWork): BaselinePlan {
+  const updates = Math.max(1, Math.round(w.updates));
+  const activities = Math.round(w.activities);
+  const children = Math.max(0, Math.round(w.starts) - 1);
+  const share = (total: number, i: number, parts: number) => Math.floor((total * (i + 1)) / parts) - Math.floor((total * i) / parts);
+  const firstActivities = share(activities, 0, updates + 1);
+  return {
+    firstActivities,
+    steps: Array.from({ length: updates }, (_, i) => ({ activities: share(activities, i + 1, updates + 1), children: share(children, i, updates) })),
+    signals: Math.max(1, Math.round(w.signals)),
+  };
+}
+
+/** One baseline chain: a start, then its updates in turn with its signals between them; the last signal ends it. */
+async function baselineChain(client: Client, id: string, plan: BaselinePlan): Promise<void> {
+  const handle = await client.workflow.start(baselineChainWorkflow, { workflowId: id, taskQueue: 'baseline', args: [plan.firstActivities] });
+  let signalsLeft = plan.signals;
+  for (const [i, step] of plan.steps.entries()) {
+    await handle.executeUpdate(baselineStepUpdate, { args: [step] });
+    const signalsNow = Math.floor((plan.signals * (i + 1)) / plan.steps.length) - Math.floor((plan.signals * i) / plan.steps.length);
+    for (let s = 0; s < signalsNow && signalsLeft > 1; s++, signalsLeft--) await handle.signal(baselineSignal);
+  }
+  await handle.signal(baselineDoneSignal);
+  await handle.result();
+}
+
+export function reportThroughput(r: ThroughputResult): string {
+  const work = (w: TemporalWork) =>
+    `${w.starts.toFixed(1)} workflow starts, ${w.updates.toFixed(1)} updates, ${w.signals.toFixed(1)} signals, ${w.activities.toFixed(1)} activities, ${w.workflowTasks.toFixed(1)} workflow tasks`;
+  return [
+    `onboarding chains, ${r.inFlight} customers in flight, ${r.chains} chains after a warm-up (same Temporal dev server and FerretDB):`,
+    `  offerflow through the API: ${r.offerflow.perSecond.toFixed(2)} chains/s (${r.offerflow.seconds.toFixed(1)} s; ${r.httpCallsPerChain} HTTP calls a chain)`,
+    `    per chain: ${work(r.perChain)}`,
+    `  bare baseline:             ${r.baseline.perSecond.toFixed(2)} chains/s (${r.baseline.seconds.toFixed(1)} s)`,
+    `    per chain: ${work(r.baselinePerChain)}`,
+    `  ratio offerflow / baseline: ${(r.offerflow.perSecond / r.baseline.perSecond).toFixed(2)}`,
+  ].join('\n');
+}
