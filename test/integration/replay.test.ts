@@ -10,7 +10,8 @@ import { newCustomer } from '../support/world';
 /**
  * Determinism: histories of real runs replayed against today's workflow code.
  * Histories committed under test/fixtures/histories (binary protobuf, recorded
- * by an earlier version: RECORD_HISTORIES=1 npx jest test/integration/replay.test.ts)
+ * by an earlier version: RECORD_HISTORIES=1 npx jest test/integration/replay.test.ts adds
+ * the kinds not there yet, RECORD_HISTORIES=overwrite replaces them all)
  * must keep replaying; a change that breaks them needs patched().
  */
 const FIXTURES = path.join(__dirname, '../fixtures/histories');
@@ -57,6 +58,25 @@ describe('replaying recorded histories', () => {
     const offerWorkflowId = `offer:${offer.body.id}:${buyer.body.customer.id}`;
     await stack.client.workflow.getHandle(offerWorkflowId).result();
     ids.push(offerWorkflowId, `subscription:${subscriptionId}`);
+
+    // Delegated administration asked alone, accepted, expired after its (short) duration.
+    const asked = await stack.http('POST', `/v1/customers/${buyer.body.customer.id}/delegated-admin`, { durationSeconds: 2, noticeSeconds: 1 }, bearer(p.admin.token));
+    expect(asked.status).toBe(201);
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(buyer.body.token))).status).toBe(200);
+    const relationshipWorkflowId = `delegated-admin:${asked.body.id}`;
+    await stack.client.workflow.getHandle(relationshipWorkflowId).result();
+    // A trial cancelled by its customer; an invitation declined.
+    const quitter = await stack.http('POST', `/v1/links/${(longTrial.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    await eventually(async () => (await stack.models.Subscription.findById(quitter.body.subscriptionId).lean())?.status === 'trial', 20_000, 'the trial');
+    expect((await stack.http('POST', `/v1/customer/subscriptions/${quitter.body.subscriptionId}/cancel-trial`, undefined, bearer(quitter.body.token))).status).toBe(200);
+    await stack.client.workflow.getHandle(quitter.body.onboarding.workflowId).result();
+    expect((await stack.http('POST', `/v1/links/${(longTrial.body.url as string).split('/').pop()}/decline`)).status).toBe(200);
+    ids.push(relationshipWorkflowId, quitter.body.onboarding.workflowId, longTrial.body.workflowId);
+    const fixtureName: Record<string, string> = {
+      [revokedInv.body.workflowId]: 'invitation-revoked',
+      [quitter.body.onboarding.workflowId]: 'onboarding-cancelled',
+      [longTrial.body.workflowId]: 'invitation-declined',
+    };
     const directoryId = `customer-directory:${p.id}`;
     await eventually(async () => (await stack.directory.get(p.id, accepted.body.customer.id))?.status === 'removed', 20_000, 'the directory to catch up');
     const histories = await Promise.all([...ids, directoryId].map(async (workflowId) => ({ workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() })));
@@ -65,16 +85,17 @@ describe('replaying recorded histories', () => {
 
     if (process.env.RECORD_HISTORIES) {
       fs.mkdirSync(FIXTURES, { recursive: true });
+      // Histories recorded by earlier versions stay as they are: they are the point.
       for (const h of histories) {
-        const kind = h.workflowId.split(':')[0];
-        fs.writeFileSync(path.join(FIXTURES, `${kind}${h.workflowId === revokedInv.body.workflowId ? '-revoked' : ''}.pb`), History.encode(h.history).finish());
+        const file = path.join(FIXTURES, `${fixtureName[h.workflowId] ?? h.workflowId.split(':')[0]}.pb`);
+        if (!fs.existsSync(file) || process.env.RECORD_HISTORIES === 'overwrite') fs.writeFileSync(file, History.encode(h.history).finish());
       }
     }
   }, 60_000);
 
   it('committed histories of earlier versions still replay', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb'));
-    expect(files.length).toBeGreaterThanOrEqual(6);
+    expect(files.length).toBeGreaterThanOrEqual(9);
     const histories = files.map((f) => ({ workflowId: `fixture-${f}`, history: History.decode(fs.readFileSync(path.join(FIXTURES, f))) }));
     expect(await replay(histories)).toEqual([]);
   });
