@@ -4,8 +4,7 @@ import { defineRoute } from '../api/route';
 import type { PartnerDoc } from '../partners/model';
 import type { SubscriptionDoc } from '../subscriptions/model';
 import { subscriptionOut, presentSubscription } from '../subscriptions/present';
-import { subscriptionWorkflowId } from '../../workflows/subscriptions/ids';
-import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
+import { changeLicenses, previewLicenses } from '../subscriptions/workflow-calls';
 import { onboardingWorkflowId } from '../../workflows/onboarding/ids';
 import { cancelTrialUpdate } from '../../workflows/onboarding/messages';
 import { notFound, Problem } from '../api/problem';
@@ -14,11 +13,9 @@ import { changeLicensesSchema, createCustomerUserSchema, previewQuery, pricePrev
 
 /** The customer's own view, with its customer token. */
 export function customerSelfRoutes(deps: ApiDeps) {
-  /** One of the customer's paid subscriptions (a trial has no license changes). */
   const ownSubscription = async (customerId: string, subscriptionId: string) => {
     const sub = await deps.models.Subscription.findOne({ _id: subscriptionId, customerId }).lean<SubscriptionDoc>();
     if (!sub) throw notFound(`subscription ${subscriptionId}`);
-    if (sub.status !== 'active') throw new Problem('subscription-not-active', `subscription ${subscriptionId} is ${sub.status}`);
     return sub;
   };
   return [
@@ -65,10 +62,10 @@ export function customerSelfRoutes(deps: ApiDeps) {
       params: subscriptionParams,
       query: previewQuery,
       responses: { 200: { description: 'The preview', schema: pricePreviewOut } },
+      problems: ['subscription-not-active'],
       async handler({ principal, params, query }) {
-        await ownSubscription(principal.customer._id, params.subscriptionId);
-        const preview = await deps.temporal.workflow.getHandle(subscriptionWorkflowId(params.subscriptionId)).query(pricePreviewQuery, query.licenses);
-        return { status: 200, body: preview };
+        const sub = await ownSubscription(principal.customer._id, params.subscriptionId);
+        return { status: 200, body: await previewLicenses(deps, sub, query.licenses) };
       },
     }),
     defineRoute({
@@ -85,9 +82,9 @@ export function customerSelfRoutes(deps: ApiDeps) {
       problems: ['license-count-out-of-bounds', 'license-decrease-not-allowed', 'license-count-below-assigned', 'license-count-unchanged', 'subscription-not-active'],
       async handler({ principal, params, body, audit }) {
         const sub = await ownSubscription(principal.customer._id, params.subscriptionId);
-        await deps.temporal.workflow.getHandle(subscriptionWorkflowId(params.subscriptionId)).executeUpdate(changeLicensesUpdate, { args: [{ licenses: body.licenses, by: 'customer' }] });
-        await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { from: sub.licenses, to: body.licenses } });
-        return { status: 200, body: presentSubscription((await deps.models.Subscription.findById(sub._id).lean<SubscriptionDoc>())!) };
+        const { from, stored } = await changeLicenses(deps, sub, body.licenses, 'customer');
+        await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { from, to: body.licenses } });
+        return { status: 200, body: presentSubscription(stored) };
       },
     }),
     defineRoute({

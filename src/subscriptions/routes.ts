@@ -1,6 +1,4 @@
 
-import { subscriptionWorkflowId } from '../../workflows/subscriptions/ids';
-import { changeLicensesUpdate } from '../../workflows/subscriptions/messages';
 import type { ApiDeps } from '../api/deps';
 import { notFound, Problem } from '../api/problem';
 import { defineRoute } from '../api/route';
@@ -11,6 +9,7 @@ import { GRANTING_STATUSES } from '../delegated-admin/model';
 import { requirePartnersCustomer } from '../customers/known';
 import type { SubscriptionDoc } from './model';
 import { presentSubscription, subscriptionOut } from './present';
+import { changeLicenses } from './workflow-calls';
 
 /** A partner's view of its customers' subscriptions, and license changes under delegated administration. */
 export function partnerSubscriptionRoutes(deps: ApiDeps) {
@@ -49,10 +48,9 @@ export function partnerSubscriptionRoutes(deps: ApiDeps) {
         if (!sub) throw notFound(`subscription ${params.subscriptionId}`);
         const granted = await deps.models.Relationship.exists({ partnerId: principal.partner._id, customerId: params.customerId, status: { $in: [...GRANTING_STATUSES] } });
         if (!granted) throw new Problem('delegated-admin-required', `acting in customer ${params.customerId} needs an active delegated-admin relationship with it`);
-        if (sub.status !== 'active') throw new Problem('subscription-not-active', `subscription ${sub._id} is ${sub.status}`);
-        await deps.temporal.workflow.getHandle(subscriptionWorkflowId(sub._id)).executeUpdate(changeLicensesUpdate, { args: [{ licenses: body.licenses, by: `partner user ${principal.user._id}` }] });
-        await audit({ action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { customerId: params.customerId, from: sub.licenses, to: body.licenses } });
-        return { status: 200, body: presentSubscription((await deps.models.Subscription.findById(sub._id).lean<SubscriptionDoc>())!) };
+        const { from, stored } = await changeLicenses(deps, sub, body.licenses, `partner user ${principal.user._id}`);
+        await audit({ action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { customerId: params.customerId, from, to: body.licenses } });
+        return { status: 200, body: presentSubscription(stored) };
       },
     }),
   ];

@@ -31,6 +31,8 @@ export interface SubscriptionState {
   purchasedAt: string;
   /** Changes applied so far (each one stored and notified). */
   changes: number;
+  /** The last change applied (absent before the first). */
+  lastChange?: { from: number; to: number; proratedAmount: number; by: string };
   revision: number;
 }
 

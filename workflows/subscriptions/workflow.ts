@@ -92,6 +92,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       const before = state.licenses;
       const amount = preview(request.licenses).proratedAmount;
       state.licenses = request.licenses;
+      state.lastChange = { from: before, to: request.licenses, proratedAmount: amount, by: request.by };
       const n = ++state.changes;
       await save();
       const detail = `${state.sku}: ${before} → ${state.licenses} licenses by ${request.by} (prorated ${amount} ${input.currency} minor units)`;
