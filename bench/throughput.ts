@@ -150,10 +150,10 @@ function chainThroughApi(base: string, partnerToken: string) {
     const accepted = await call('POST', `/v1/links/${codeOf(invitation.url)}/accept`, { customer: { name: `Throughput ${u}`, domain: `${u}.throughput.example`, contact: { name: 'Tess', email: `tess@${u}.throughput.example` } } }, undefined, 201);
     const customerToken: string = accepted.token;
     const offer = await call('POST', '/v1/offers', { customerIds: [accepted.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } }, partnerToken, 201);
-    await call('POST', `/v1/links/${codeOf(offer.url)}/accept`, { licenses: { 'BUS-STD': 14 } }, customerToken, 201);
+    const bought = await call('POST', `/v1/links/${codeOf(offer.url)}/accept`, { licenses: { 'BUS-STD': 14 } }, customerToken, 201);
     await call('POST', `/v1/customer/subscriptions/${accepted.subscriptionId}/licenses`, { licenses: 16 }, customerToken, 200);
-    const [relationship] = await call('GET', '/v1/customer/delegated-admin', undefined, customerToken, 200);
-    await call('POST', `/v1/customer/delegated-admin/${relationship.id}/accept`, undefined, customerToken, 200);
+    await call('GET', '/v1/customer/delegated-admin', undefined, customerToken, 200);
+    await call('POST', `/v1/customer/delegated-admin/${bought.delegatedAdmin.relationshipId}/accept`, undefined, customerToken, 200);
     return accepted.customer.id;
   };
 }

@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { delegatedAdminWorkflow } from '../../workflows';
 import { delegatedAdminWorkflowId } from '../../workflows/delegated-admin/ids';
-import { acceptRelationshipUpdate, declineRelationshipUpdate, relationshipRecordedUpdate, terminateRelationshipUpdate } from '../../workflows/delegated-admin/messages';
+import { acceptRelationshipUpdate, declineRelationshipUpdate, relationshipRecordedUpdate, relationshipStateQuery, terminateRelationshipUpdate } from '../../workflows/delegated-admin/messages';
 import { CustomerId, LifecycleStage, PartnerId } from '../../workflows/search-attributes';
 import type { ApiDeps } from '../api/deps';
 import { notFound, Problem } from '../api/problem';
@@ -17,10 +17,15 @@ const OPEN = ['approval-pending', 'active', 'expiring'] as const;
 
 /** Delegated administration: partners ask (certified ones only), customers accept, decline or end it. */
 export function delegatedAdminRoutes(deps: ApiDeps) {
-  const customersRelationship = async (customerId: string, relationshipId: string) => {
+  const customersRelationship = async (customerId: string, relationshipId: string): Promise<RelationshipDoc> => {
     const r = await deps.models.Relationship.findOne({ _id: relationshipId, customerId }).lean<RelationshipDoc>();
-    if (!r) throw notFound(`relationship ${relationshipId}`);
-    return r;
+    if (r) return r;
+    // Asked a moment ago (with an offer or a trial): its workflow holds it before its record is stored.
+    const handle = deps.temporal.workflow.getHandle(delegatedAdminWorkflowId(relationshipId));
+    const state = await handle.query(relationshipStateQuery).catch(() => undefined);
+    if (state?.customerId !== customerId) throw notFound(`relationship ${relationshipId}`);
+    await handle.executeUpdate(relationshipRecordedUpdate);
+    return (await deps.models.Relationship.findOne({ _id: relationshipId, customerId }).lean<RelationshipDoc>())!;
   };
   const customerAction = (verb: 'accept' | 'decline' | 'terminate', done: string, update: typeof acceptRelationshipUpdate, summary: string) =>
     defineRoute({

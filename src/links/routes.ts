@@ -121,7 +121,7 @@ export function linkRoutes(deps: ApiDeps) {
           const result = await onOffer(link.offer, principal.customer._id, (handle) => handle.executeUpdate(acceptOfferUpdate, { args: [{ licenses: body.licenses, delegatedAdmin, by: 'customer' }] }));
           await audit({ partnerId: link.offer.partnerId, actor: { kind: 'customer', id: principal.customer._id }, action: 'offer.accepted', target: { kind: 'offer', id: link.offer._id }, details: { licenses: result.items } });
           const c = principal.customer;
-          return { status: 201, body: { customer: { id: c._id, name: c.name, domain: c.domain }, subscriptions: result.subscriptions } };
+          return { status: 201, body: { customer: { id: c._id, name: c.name, domain: c.domain }, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin } };
         }
         if (body.licenses) throw validationProblem([{ location: 'body', path: 'licenses', message: 'only for purchase offers' }]);
         if (principal && body.customer) {

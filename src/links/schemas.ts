@@ -56,4 +56,8 @@ export const acceptedOut = z.object({
     .optional()
     .meta({ description: 'Purchase offers: what was bought' }),
   token: z.string().optional().meta({ description: "The new customer's token: returned only when this acceptance created the tenant, this once" }),
+  delegatedAdmin: z
+    .object({ relationshipId: z.string(), status: z.enum(['active', 'approval-pending']) })
+    .optional()
+    .meta({ description: 'Purchase offers asking for delegated administration: the relationship (accept it at /v1/customer/delegated-admin/{relationshipId}/accept when pending)' }),
 });

@@ -81,6 +81,20 @@ describe('delegated administration', () => {
     expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token))).body.type).toBe('/problems/relationship-ended');
   }, 60_000);
 
+  it('asked with an offer: the purchase answers with the relationship, which the customer may accept at once', async () => {
+    const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, asPartner());
+    const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 30 } }, asPartner());
+    const bought = await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(accepted.body.token));
+    expect(bought.body.delegatedAdmin).toEqual({ relationshipId: expect.stringMatching(/^rel_/), status: 'approval-pending' });
+    const { relationshipId } = bought.body.delegatedAdmin;
+    // another customer cannot, even before the relationship's record is stored
+    const stranger = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${relationshipId}/accept`, undefined, bearer(stranger.body.token))).status).toBe(404);
+    const granted = await stack.http('POST', `/v1/customer/delegated-admin/${relationshipId}/accept`, undefined, bearer(accepted.body.token));
+    expect(granted).toMatchObject({ status: 200, body: { id: relationshipId, status: 'active', customerId: accepted.body.customer.id } });
+  });
+
   it('agreed together with a trial: active from the start', async () => {
     const c = await customerOf(p, { delegatedAdmin: { durationDays: 30 } }, { acceptDelegatedAdmin: true });
     const rs = await stack.http('GET', `/v1/customers/${c.id}/delegated-admin`, undefined, asPartner());

@@ -47,6 +47,7 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   const bought = await stack.http('POST', `/v1/links/${offerCode}/accept`, { licenses: { 'BUS-STD': 14 } }, asCustomer);
   expect(bought.status).toBe(201);
   expect(bought.body.subscriptions).toEqual([{ subscriptionId: accepted.body.subscriptionId, sku: 'BUS-STD', licenses: 14, convertedTrial: true }]);
+  expect(bought.body.delegatedAdmin).toEqual({ relationshipId: expect.stringMatching(/^rel_/), status: 'approval-pending' });
 
   // 6. the customer adjusts its licenses at once (the subscription's workflow knows it is bought before its record does)
   const adjusted = await stack.http('POST', `/v1/customer/subscriptions/${accepted.body.subscriptionId}/licenses`, { licenses: 16 }, asCustomer);

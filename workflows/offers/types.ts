@@ -64,4 +64,6 @@ export interface PurchaseRequest {
 
 export interface PurchaseResult {
   subscriptions: Array<{ subscriptionId: string; sku: string; licenses: number; convertedTrial: boolean }>;
+  /** When the offer asked for delegated administration: the relationship that stands for it (a new one, or the one already pending or active). */
+  delegatedAdmin?: { relationshipId: string; status: 'active' | 'approval-pending' };
 }

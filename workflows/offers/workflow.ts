@@ -95,7 +95,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       }
       state.subscriptions = result.subscriptions.map(({ subscriptionId, sku, licenses: n }) => ({ subscriptionId, sku, licenses: n }));
       await persist();
-      return { ...state, subscriptions: result.subscriptions };
+      return { ...state, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin };
     },
     {
       validator: ({ licenses = {} as Record<string, number> }) => {

@@ -185,7 +185,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         if (!state.subscriptionIds.includes(subscriptionId)) state.subscriptionIds.push(subscriptionId);
         result.subscriptions.push({ subscriptionId, sku: item.sku, licenses: item.licenses, convertedTrial: converts });
       }
-      if (request.delegatedAdmin) await askDelegatedAdmin(request.delegatedAdmin, request.by);
+      if (request.delegatedAdmin) {
+        await askDelegatedAdmin(request.delegatedAdmin, request.by);
+        const asked = state.delegatedAdmin!;
+        result.delegatedAdmin = { relationshipId: asked.relationshipId, status: asked.status === 'active' ? 'active' : 'approval-pending' };
+      }
       const summary = result.subscriptions.map((s) => `${s.sku} × ${s.licenses}${s.convertedTrial ? ' (trial converted)' : ''}`).join(', ');
       await enter(Stage.Purchased, request.by, `offer ${request.offerId}: ${summary}`);
       await publish('active');
