@@ -1,4 +1,4 @@
-import { applyToSorted, decodeDirectory, decodeSeqs, encodeDirectory, encodeSeqs, intersectDescending, PAGE_SPAN, pageOf } from '../../src/customers/directory/postings';
+import { applyToSorted, decodeDirectory, directoryCountStale, decodeSeqs, encodeDirectory, encodeSeqs, intersectDescending, PAGE_SPAN, pageOf } from '../../src/customers/directory/postings';
 import { grams, matches, normalize, queryGrams, termsOf } from '../../src/customers/directory/terms';
 
 describe('posting lists', () => {
@@ -54,5 +54,17 @@ describe('terms', () => {
     expect(matches(c, { q: 'solar northwind' })).toBe(false); // pieces present, not in this order
     expect(matches(c, { q: 'wind', status: 'trial' })).toBe(false);
     expect(matches(c, { sku: 'ENT-E3', status: 'active' })).toBe(true);
+  });
+});
+
+describe('directory counts', () => {
+  it('are rewritten when a page comes or goes, or its count drifts by more than an eighth (at least 8)', () => {
+    expect(directoryCountStale(undefined, 3)).toBe(true); // a new page, or one stored before counts were kept
+    expect(directoryCountStale(5, 0)).toBe(true); // the page goes
+    expect(directoryCountStale(5, 13)).toBe(false);
+    expect(directoryCountStale(5, 14)).toBe(true);
+    expect(directoryCountStale(1000, 1125)).toBe(false);
+    expect(directoryCountStale(1000, 1126)).toBe(true);
+    expect(directoryCountStale(1000, 874)).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { ShardedCollection } from '../../db/sharded';
 import { CUSTOMER_STATUSES, type IndexDoc, type PartnerCustomer } from './model';
-import { applyToSorted, decodeDirectory, decodeSeqs, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
+import { applyToSorted, decodeDirectory, decodeSeqs, directoryCountStale, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
 import { matches, normalize, queryGrams, skuTerm, statusTerm, termsOf, textTerm } from './terms';
 
 /** Customers of neighbouring sequence numbers are stored together, this many to a document. */
@@ -206,21 +206,25 @@ export class CustomerDirectory {
 
     const touched = new Set([...adds.keys(), ...removes.keys()]);
     const pageKeys = [...touched].flatMap((t) => [...new Set([...(adds.get(t)?.keys() ?? []), ...(removes.get(t)?.keys() ?? [])])].map((p) => [t, p] as const));
-    const [dirs, pages] = await Promise.all([
-      this.index.getMany([...touched].map((t) => ids.directory(partnerId, t))),
-      this.index.getMany(pageKeys.map(([t, p]) => ids.page(partnerId, t, p))),
-    ]);
+    const pages = await this.index.getMany(pageKeys.map(([t, p]) => ids.page(partnerId, t, p)));
+    const lists = pageKeys.map(([term, page]) => {
+      const stored = pages.get(ids.page(partnerId, term, page));
+      const list = applyToSorted(decodeSeqs(stored?.v), adds.get(term)?.get(page) ?? [], removes.get(term)?.get(page) ?? []);
+      return { term, page, stored, list, stale: directoryCountStale(stored?.d, list.length) };
+    });
+    // Only the directories whose counts moved enough (or whose pages come or go) are read and rewritten.
+    const dirs = await this.index.getMany([...new Set(lists.filter((l) => l.stale).map((l) => ids.directory(partnerId, l.term)))]);
 
     const docs: IndexDoc[] = [];
     const fresh: IndexDoc[] = [];
     const deletions: string[] = [];
     const put = (doc: IndexDoc, existed: boolean) => (existed ? docs : fresh).push(doc);
     const directories = new Map<string, Map<number, number>>();
-    for (const [term, page] of pageKeys) {
+    for (const { term, page, stored, list, stale } of lists) {
       const pageId = ids.page(partnerId, term, page);
-      const list = applyToSorted(decodeSeqs(pages.get(pageId)?.v), adds.get(term)?.get(page) ?? [], removes.get(term)?.get(page) ?? []);
-      if (list.length > 0) put({ _id: pageId, v: encodeSeqs(list) }, pages.has(pageId));
-      else if (pages.has(pageId)) deletions.push(pageId);
+      if (list.length > 0) put({ _id: pageId, v: encodeSeqs(list), d: stale ? list.length : stored!.d! }, !!stored);
+      else if (stored) deletions.push(pageId);
+      if (!stale) continue;
       const dir = directories.get(term) ?? decodeDirectory(dirs.get(ids.directory(partnerId, term))?.v);
       if (list.length > 0) dir.set(page, list.length);
       else dir.delete(page);

@@ -24,4 +24,6 @@ export interface PartnerCustomer {
 export interface IndexDoc {
   _id: string;
   v: string;
+  /** Posting pages: the count their term's directory holds for them (see directoryCountStale). */
+  d?: number;
 }
