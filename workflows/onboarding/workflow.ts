@@ -54,6 +54,9 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const skus = new Set([input.trial.sku]);
   let directoryStatus: DirectoryEntry['status'] = 'trial';
   const purchases = new Map<string, PurchaseResult>();
+  // Declared before any handler: a replay hands buffered updates to their validators inside setHandler.
+  let cancelRequest: CancelTrialRequest | undefined;
+  let cancelStored = false;
   setHandler(onboardingStateQuery, () => state);
 
   const enter = async (stage: Stage, by: string, detail?: string) => {
@@ -206,8 +209,6 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   );
 
   // The customer may end its trial (running or suspended) until it buys; the main flow does it at its next wait.
-  let cancelRequest: CancelTrialRequest | undefined;
-  let cancelStored = false;
   setHandler(
     cancelTrialUpdate,
     async (request) => {
