@@ -40,6 +40,7 @@ export const PROBLEM_TYPES = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Bodies are sent as application/json.' },
   'rate-limited': { status: 429, title: 'Too many requests', description: 'The caller sent more requests than allowed; wait for the seconds in Retry-After.' },
   internal: { status: 500, title: 'Internal error', description: 'An unexpected error; it was logged with the request id.' },
+  busy: { status: 503, title: 'Busy', description: 'Temporal is working through many requests on the same object (for example many customers accepting one invitation at once); retry after the seconds in Retry-After.' },
   'dependency-unavailable': { status: 503, title: 'Service unavailable', description: 'MongoDB or Temporal is unavailable; retry shortly. /healthz says which.' },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 

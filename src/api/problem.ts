@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../logger';
 import { isMongoUnavailable } from '../db/connection';
-import { isTemporalUnavailable } from '../temporal/client';
+import { isTemporalBusy, isTemporalUnavailable } from '../temporal/client';
 import { PROBLEM_TYPES, type ProblemSlug } from './problem-types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -97,5 +97,6 @@ function toProblem(err: unknown): Problem | undefined {
   }
   if (isMongoUnavailable(err)) return dependencyUnavailable('MongoDB');
   if (isTemporalUnavailable(err)) return dependencyUnavailable('Temporal');
+  if (isTemporalBusy(err)) return new Problem('busy', 'too many requests are working on the same thing right now; try again in a few seconds', {}, { 'Retry-After': '5' });
   return undefined;
 }
