@@ -2,6 +2,7 @@
  * `npm run bench [-- <name> [args]]`: offerflow's benchmarks. Numbers are for
  * comparing within one run on one machine (2 shared cores are noisy).
  */
+import { ManagedChild } from '../src/local/child';
 import { benchApiOverhead, reportApiOverhead } from './api-overhead';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
@@ -31,6 +32,13 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
     console.log(`npm start → /healthz 200 (servers built): ${seconds.map((s) => `${s.toFixed(2)} s`).join(', ')} (run 1 on an empty data directory)`);
   },
 };
+
+// Stopped by a signal: stop the servers and processes the benchmark started (they run detached).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all([...ManagedChild.running].map((c) => c.stop(2000))).finally(() => process.exit(130));
+  });
+}
 
 async function main() {
   const [name, ...args] = process.argv.slice(2);

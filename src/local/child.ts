@@ -13,6 +13,8 @@ export type OutputSink = { kind: 'console' } | { kind: 'file'; path: string } | 
 
 /** A long-running child process (a server, the worker, the API) that we own and must stop. */
 export class ManagedChild {
+  /** Every child still running, so that a process stopped by a signal can stop them too. */
+  static readonly running = new Set<ManagedChild>();
   readonly process: ChildProcess;
   readonly exited: Promise<ChildExit>;
   private stopping = false;
@@ -34,6 +36,8 @@ export class ManagedChild {
       });
     });
     pipeOutput(this.process, name, output);
+    ManagedChild.running.add(this);
+    void this.exited.then(() => ManagedChild.running.delete(this));
   }
 
   get pid(): number | undefined {
