@@ -71,6 +71,8 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     // only measure how the workflow cache thrashes).
     const settledCount = () => models.OutboxMessage.countDocuments({ kind: 'trial-started' });
     let settled = 0;
+    let counting: Promise<void> | undefined; // one count at a time, shared by every waiting starter
+    const recount = () => (counting ??= settledCount().then((n) => void (settled = Math.max(settled, n))).finally(() => (counting = undefined)));
     const t0 = performance.now();
     await mapLimit(
       Array.from({ length: flows }, (_, i) => i),
@@ -78,7 +80,7 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
       async (i) => {
         while (i - settled > AHEAD) {
           await new Promise((r) => setTimeout(r, 500));
-          settled = Math.max(settled, await settledCount());
+          await recount();
         }
         const customerId = `cus_bench_${i}`;
         await client.workflow.start(onboardingWorkflow, {
