@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { ManagedChild } from '../src/local/child';
 import { serverBinaries } from '../src/local/binaries';
 import { startFerretDB, type RunningFerretDB } from '../src/local/ferretdb';
 import { freePort } from '../src/local/ports';
+import { startTemporalDevServer } from '../src/local/temporal';
 import { createModels, type Models } from '../src/db/models';
 import { createPartner } from '../src/partners/service';
 import { seedCatalog } from '../src/catalog/seed';
@@ -27,6 +29,33 @@ export async function benchFerretDB(): Promise<RunningFerretDB & { dir: string; 
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A Temporal dev server of the benchmark's own (SQLite in a temporary directory, which `stop` removes). */
+export async function benchTemporal(): Promise<{ address: string; pid: number | undefined; dir: string; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-temporal-'));
+  const t = await startTemporalDevServer({
+    bin: serverBinaries(loadConfig().cacheDir).temporal,
+    host: '127.0.0.1',
+    port: await freePort(),
+    namespace: 'default',
+    dbFile: path.join(dir, 'temporal.db'),
+    output: { kind: 'ignore' },
+  });
+  return {
+    address: t.address,
+    pid: t.child.pid,
+    dir,
+    async stop() {
+      await t.child.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Compiles to dist/, so that the worker and the API run as in production (tsx would add its own memory and CPU). */
+export function buildDist(): void {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
 }
 
 export async function connect(uri: string): Promise<{ connection: mongoose.Connection; models: Models }> {

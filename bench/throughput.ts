@@ -17,19 +17,14 @@
  * chains that make exactly those numbers of calls, with empty activities.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { mapLimit, waitFor } from '../src/async';
-import { loadConfig } from '../src/config';
 import { ManagedChild } from '../src/local/child';
-import { serverBinaries } from '../src/local/binaries';
 import { freePort } from '../src/local/ports';
-import { startTemporalDevServer } from '../src/local/temporal';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { baselineChainWorkflow, baselineDoneSignal, baselineSignal, baselineStepUpdate } from './baseline/workflows';
-import { benchFerretDB, benchPartner, connect, root } from './support';
+import { benchFerretDB, benchPartner, benchTemporal, buildDist, connect, root } from './support';
 
 export interface TemporalWork {
   starts: number;
@@ -72,15 +67,8 @@ async function cpuDuring<T>(pids: Record<string, number | undefined>, run: () =>
 
 export async function benchThroughput(chains: number, inFlight: number): Promise<ThroughputResult> {
   const f = await benchFerretDB();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-throughput-'));
-  const temporal = await startTemporalDevServer({
-    bin: serverBinaries(loadConfig().cacheDir).temporal,
-    host: '127.0.0.1',
-    port: await freePort(),
-    namespace: 'default',
-    dbFile: path.join(dir, 'temporal.db'),
-    output: { kind: 'ignore' },
-  });
+  const temporal = await benchTemporal();
+  const dir = temporal.dir; // the processes' logs go beside its database
   const children: ManagedChild[] = [];
   const child = (name: string, args: string[], env: Record<string, string>) => {
     const c = new ManagedChild(name, process.execPath, args, { env: { ...process.env, ...env }, output: { kind: 'file', path: path.join(dir, `${name}.log`) } });
@@ -92,7 +80,7 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
     const uri = `${f.uri}bench`;
     const { connection: mongo, models } = await connect(uri);
     const { token } = await benchPartner(models);
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+    buildDist();
     const port = await freePort();
     const env = { MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '100000000' };
     const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], { ...WORKER_ENV, ...env });
@@ -113,7 +101,7 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
     };
     await runChains(Math.min(inFlight, chains), 'warm-up');
     const { result: seconds, cpu: offerflowCpu } = await cpuDuring(
-      { temporal: temporal.child.pid, ferretdb: f.child.pid, worker: worker.pid, api: api.pid },
+      { temporal: temporal.pid, ferretdb: f.child.pid, worker: worker.pid, api: api.pid },
       () => runChains(chains, 'run'),
     );
     const perChain = divide(await countTemporalWork(client), Math.min(inFlight, chains) + chains);
@@ -132,7 +120,7 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
       return (performance.now() - t0) / 1000;
     };
     await runBaseline(Math.min(inFlight, chains), 'warm-up');
-    const { result: baselineSeconds, cpu: baselineCpu } = await cpuDuring({ temporal: temporal.child.pid, worker: baselineWorker.pid }, () => runBaseline(chains, 'run'));
+    const { result: baselineSeconds, cpu: baselineCpu } = await cpuDuring({ temporal: temporal.pid, worker: baselineWorker.pid }, () => runBaseline(chains, 'run'));
     const baselinePerChain = await countTemporalWork(client, (id) => id === 'baseline-run-0' || id.startsWith('baseline-run-0:'));
     await baselineWorker.stop();
     return {
@@ -147,9 +135,8 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
   } finally {
     for (const c of children.reverse()) await c.stop();
     await client.connection.close();
-    await temporal.child.stop();
+    await temporal.stop();
     await f.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

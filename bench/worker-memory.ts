@@ -3,21 +3,16 @@
  * started (each in a long trial, waiting on its timers), the worker in a process
  * of its own, its RSS read from /proc once every flow has recorded its first stage.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { mapLimit } from '../src/async';
 import { loadConfig } from '../src/config';
 import { ManagedChild } from '../src/local/child';
-import { serverBinaries } from '../src/local/binaries';
-import { freePort } from '../src/local/ports';
-import { startTemporalDevServer } from '../src/local/temporal';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { onboardingWorkflow } from '../workflows';
 import { onboardingWorkflowId } from '../workflows/onboarding/ids';
-import { benchFerretDB, benchPartner, connect, root } from './support';
+import { benchFerretDB, benchPartner, benchTemporal, buildDist, connect, root } from './support';
 
 /** Resident memory by what is mapped (anonymous memory, the node binary, native addons…), largest first. */
 export function rssByMapping(pid: number): { name: string; mb: number }[] {
@@ -39,22 +34,14 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`
 
 export async function benchWorkerMemory(flows: number): Promise<{ flows: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
   const f = await benchFerretDB();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-temporal-'));
-  const temporal = await startTemporalDevServer({
-    bin: serverBinaries(loadConfig().cacheDir).temporal,
-    host: '127.0.0.1',
-    port: await freePort(),
-    namespace: 'default',
-    dbFile: path.join(dir, 'temporal.db'),
-    output: { kind: 'ignore' },
-  });
+  const temporal = await benchTemporal();
   let worker: ManagedChild | undefined;
   try {
     const uri = `${f.uri}bench`;
     const { connection: mongo, models } = await connect(uri);
     const { partnerId } = await benchPartner(models);
     // the compiled build, as in production (tsx would add its own memory)
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root });
+    buildDist();
     // started as npm start and docker-compose start it
     worker = new ManagedChild('worker', process.execPath, [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], {
       env: { ...WORKER_ENV, ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' },
@@ -115,8 +102,7 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     return { flows, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
   } finally {
     await worker?.stop();
-    await temporal.child.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await temporal.stop();
     await f.stop();
   }
 }
