@@ -18,6 +18,8 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Sends e-mail when SMTP_URL is set; otherwise the outbox only records. */
   mailer?: Mailer;
+  /** Gathering time of each partner's directory writer before it writes (0 or unset: none). */
+  directoryRefreshMs?: number;
 }
 
 /** Every activity the worker registers, built from its dependencies. */

@@ -42,6 +42,8 @@ export interface ThroughputResult {
   perChain: TemporalWork;
   baselinePerChain: TemporalWork;
   httpCallsPerChain: number;
+  /** Database commands per chain sent by each process, by command and collection. */
+  commandsPerChain: Record<string, Record<string, number>>;
 }
 
 const HTTP_CALLS_PER_CHAIN = 7;
@@ -83,8 +85,9 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
     buildDist();
     const port = await freePort();
     const env = { MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '100000000' };
-    const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], { ...WORKER_ENV, ...env });
-    const api = child('api', [path.join(root, 'dist/src/api/main.js')], env);
+    const statsFile = (name: string) => path.join(dir, `${name}-commands.json`);
+    const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], { ...WORKER_ENV, ...env, MONGO_COMMAND_STATS: statsFile('worker') });
+    const api = child('api', [path.join(root, 'dist/src/api/main.js')], { ...env, MONGO_COMMAND_STATS: statsFile('api') });
     const base = `http://127.0.0.1:${port}`;
     await waitFor('the API', async () => {
       const res = await fetch(`${base}/healthz`);
@@ -100,6 +103,8 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
       return (performance.now() - t0) / 1000;
     };
     await runChains(Math.min(inFlight, chains), 'warm-up');
+    await new Promise((r) => setTimeout(r, 1500)); // the processes write their counts every second
+    const commandsBefore = { worker: readCounts(statsFile('worker')), api: readCounts(statsFile('api')) };
     const { result: seconds, cpu: offerflowCpu } = await cpuDuring(
       { temporal: temporal.pid, ferretdb: f.child.pid, worker: worker.pid, api: api.pid },
       () => runChains(chains, 'run'),
@@ -107,6 +112,10 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
     const perChain = divide(await countTemporalWork(client), Math.min(inFlight, chains) + chains);
     await api.stop();
     await worker.stop();
+    const commandsPerChain = {
+      worker: perChainOfCounts(commandsBefore.worker, readCounts(statsFile('worker')), chains),
+      api: perChainOfCounts(commandsBefore.api, readCounts(statsFile('api')), chains),
+    };
     await mongo.close();
 
     const baselineWorker = child('baseline-worker', [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'bench/baseline/worker.ts')], { ...WORKER_ENV, ...env });
@@ -131,6 +140,7 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
       perChain,
       baselinePerChain,
       httpCallsPerChain: HTTP_CALLS_PER_CHAIN,
+      commandsPerChain,
     };
   } finally {
     for (const c of children.reverse()) await c.stop();
@@ -201,6 +211,17 @@ async function countTemporalWork(client: Client, pick: (workflowId: string) => b
   return total;
 }
 
+const readCounts = (file: string): Record<string, number> => (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {});
+
+function perChainOfCounts(before: Record<string, number>, after: Record<string, number>, chains: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(after)) {
+    const d = (v - (before[k] ?? 0)) / chains;
+    if (d > 0) out[k] = d;
+  }
+  return out;
+}
+
 const perChainOf = (cpu: Record<string, number>, chains: number) => Object.fromEntries(Object.entries(cpu).map(([k, s]) => [k, (s * 1000) / chains]));
 
 const divide = (w: TemporalWork, n: number): TemporalWork =>
@@ -242,12 +263,22 @@ async function baselineChain(client: Client, id: string, plan: BaselinePlan): Pr
 export function reportThroughput(r: ThroughputResult): string {
   const work = (w: TemporalWork) =>
     `${w.starts.toFixed(1)} workflow starts, ${w.updates.toFixed(1)} updates, ${w.signals.toFixed(1)} signals, ${w.activities.toFixed(1)} activities, ${w.workflowTasks.toFixed(1)} workflow tasks`;
+  const commands = (c: Record<string, number>) => {
+    const total = Object.values(c).reduce((a, b) => a + b, 0);
+    // Sharded collections (name_00 … name_ff) are summed as name_*.
+    const grouped: Record<string, number> = {};
+    for (const [k, n] of Object.entries(c)) grouped[k.replace(/_[0-9a-f]{2,3}$/, '_*')] = (grouped[k.replace(/_[0-9a-f]{2,3}$/, '_*')] ?? 0) + n;
+    const top = Object.entries(grouped)
+      .filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toFixed(1)}`).join(', ');
+    return `${total.toFixed(1)} (${top})`;
+  };
   const cpu = (c: Record<string, number>) => Object.entries(c).map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(', ');
   return [
     `onboarding chains, ${r.inFlight} customers in flight, ${r.chains} chains after a warm-up (same Temporal dev server and FerretDB):`,
     `  offerflow through the API: ${r.offerflow.perSecond.toFixed(2)} chains/s (${r.offerflow.seconds.toFixed(1)} s; ${r.httpCallsPerChain} HTTP calls a chain)`,
     `    per chain: ${work(r.perChain)}`,
     `    CPU ms per chain: ${cpu(r.offerflow.cpuPerChain)}`,
+    ...Object.entries(r.commandsPerChain).map(([name, c]) => `    database commands per chain from the ${name}: ${commands(c)}`),
     `  bare baseline:             ${r.baseline.perSecond.toFixed(2)} chains/s (${r.baseline.seconds.toFixed(1)} s)`,
     `    per chain: ${work(r.baselinePerChain)}`,
     `    CPU ms per chain: ${cpu(r.baseline.cpuPerChain)}`,

@@ -15,6 +15,8 @@ export interface OnboardingActivityDeps {
   temporal: Client;
   taskQueue: string;
   mailer?: Mailer;
+  /** Gathering time of a partner's directory writer (see customerDirectoryWorkflow); 0 or unset: none. */
+  directoryRefreshMs?: number;
 }
 
 export interface SubscriptionSnapshot {
@@ -128,7 +130,7 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
       await deps.temporal.workflow.signalWithStart(customerDirectoryWorkflow, {
         workflowId: customerDirectoryWorkflowId(entry.partnerId),
         taskQueue: deps.taskQueue,
-        args: [entry.partnerId],
+        args: [entry.partnerId, [], { refreshMs: deps.directoryRefreshMs ?? 0 }],
         signal: customerChangedSignal,
         signalArgs: [entry],
       });

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { withinMs } from '../async';
 import type { Logger } from '../logger';
+import { countCommands } from './command-stats';
 
 export interface MongoHandle {
   connection: mongoose.Connection;
@@ -21,6 +22,8 @@ export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTi
   // automatic init would then fail once and stay failed, so indexes are built below.
   connection.set('autoIndex', false);
   connection.set('autoCreate', false);
+  const statsFile = process.env.MONGO_COMMAND_STATS;
+  if (statsFile) countCommands(connection, statsFile);
   let closed = false;
   const ready = (async () => {
     for (let attempt = 1; !closed; attempt++) {
@@ -35,6 +38,7 @@ export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTi
           maxPoolSize: opts.maxPoolSize ?? 16,
           // FerretDB (and a single mongod) have no retryable-writes sessions.
           retryWrites: false,
+          monitorCommands: Boolean(statsFile),
         });
         await Promise.all(Object.values(connection.models).map((m) => m.createIndexes()));
         if (attempt > 1) logger.info({ attempt }, 'connected to MongoDB');

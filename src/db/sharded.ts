@@ -19,7 +19,7 @@ export class ShardedCollection<T extends { _id: string }> {
 
   constructor(
     private readonly connection: Connection,
-    private readonly name: string,
+    readonly name: string,
     readonly shards = 256,
   ) {
     this.collections = new Array(shards);

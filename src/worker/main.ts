@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       temporal: new Client({ connection: clientConnection, namespace: config.temporalNamespace }),
       taskQueue: config.taskQueue,
       mailer: config.smtp ? smtpMailer(config.smtp.url, config.smtp.from) : undefined,
+      directoryRefreshMs: config.directoryRefreshMs,
     },
   });
   stop = (signal: string) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fakeCustomer, prng, type FakeCustomer } from '../../bench/fake-customers';
+import { CustomerDirectory } from '../../src/customers/directory/directory';
 import { matches } from '../../src/customers/directory/terms';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -142,5 +143,22 @@ describe('customer search', () => {
       const res = await stack.http('GET', `/v1/customers?${qs}`, undefined, bearer(p.admin.token));
       expect({ qs, status: res.status }).toEqual({ qs, status: 400 });
     }
+  });
+  it('stays whole when writers take turns (two workers, or one restarted): a writer never trusts its copy of pages another wrote since', async () => {
+    const a = stack.directory; // holds its copy of what it wrote while seeding
+    const b = new CustomerDirectory(stack.connection);
+    const entry = (customerId: string, name: string, status: 'trial' | 'active' | 'suspended') => ({ partnerId: p.id, customerId, name, domain: `${customerId}.turns.example`, cloud: 'global', status, stage: status, skus: ['BUS-STD'], at: new Date() });
+    const id = (n: number) => `cus_turns_${n}_${randomBytes(3).toString('hex')}`;
+    const [x, y, z] = [id(1), id(2), id(3)];
+    await a.apply(p.id, [entry(x, 'Kestrel Turns One', 'trial')]);
+    await b.apply(p.id, [entry(y, 'Kestrel Turns Two', 'active'), entry(x, 'Kestrel Turns One', 'suspended')]);
+    await a.apply(p.id, [entry(z, 'Kestrel Turns Three', 'trial')]); // its copy of the "kes" pages predates b's write
+    expect(await all({ q: 'kestrel turns' })).toEqual([z, y, x]);
+    expect(await all({ q: 'kestrel turns', status: 'suspended' })).toEqual([x]);
+    expect(await all({ q: 'kestrel turns', status: 'trial' })).toEqual([z]);
+    await b.apply(p.id, [entry(z, 'Kestrel Turns Three', 'active')]);
+    await a.apply(p.id, [entry(y, 'Kestrel Turns Two', 'suspended')]);
+    expect(await all({ q: 'kestrel turns', status: 'suspended' })).toEqual([y, x]);
+    expect(await all({ q: 'kestrel turns', status: 'active' })).toEqual([z]);
   });
 });

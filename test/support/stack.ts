@@ -51,6 +51,8 @@ export interface StackOptions {
   /** Where the worker's activities write, when not where the API reads (outage tests). */
   workerMongodbUri?: string;
   updateWaitMs?: number;
+  /** The directory writers' gathering time (default 200 ms: the production path, quickly). */
+  directoryRefreshMs?: number;
   rateLimit?: { perMinute: number; burst: number };
 }
 
@@ -91,7 +93,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { models: workerModels, directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection), temporal: temporal.client, taskQueue, mailer: opts.mailer },
+      deps: { models: workerModels, directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection), temporal: temporal.client, taskQueue, mailer: opts.mailer, directoryRefreshMs: opts.directoryRefreshMs ?? 200 },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
     workerRun = worker.run();

@@ -10,3 +10,8 @@ export interface DirectoryEntry {
   skus: string[];
   at: string;
 }
+
+export interface DirectoryOptions {
+  /** How long changes are gathered before they are written (0: at once). Fixed when the writer starts. */
+  refreshMs?: number;
+}

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { ShardedCollection } from '../../db/sharded';
 import { CUSTOMER_STATUSES, type IndexDoc, type PartnerCustomer } from './model';
 import { applyToSorted, decodeDirectory, decodeSeqs, directoryCountStale, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
 import { matches, normalize, queryGrams, skuTerm, statusTerm, termsOf, textTerm } from './terms';
+import { WriterCache } from './writer-cache';
 
 /** Customers of neighbouring sequence numbers are stored together, this many to a document. */
 const BLOCK = 32;
@@ -56,6 +58,8 @@ export class CustomerDirectory {
   readonly index: ShardedCollection<IndexDoc>;
   /** customer id → sequence number, apart so the index collections stay small. */
   readonly seqs: ShardedCollection<IndexDoc>;
+  /** The writer's own copy of what it wrote last (see WriterCache); searches always read the database. */
+  private readonly cache = new WriterCache();
 
   constructor(connection: Connection) {
     this.records = new ShardedCollection(connection, 'partner_customers');
@@ -147,9 +151,9 @@ export class CustomerDirectory {
   }
 
   /** The records at these sequence numbers (reading each block once). */
-  private async recordsAt(partnerId: string, seqs: number[]): Promise<Map<number, PartnerCustomer>> {
+  private async recordsAt(partnerId: string, seqs: number[], read = (blockIds: string[]) => this.records.getMany(blockIds)): Promise<Map<number, PartnerCustomer>> {
     const wanted = new Set(seqs);
-    const blocks = await this.records.getMany([...new Set(seqs.map(blockOf))].map((b) => ids.block(partnerId, b)));
+    const blocks = await read([...new Set(seqs.map(blockOf))].map((b) => ids.block(partnerId, b)));
     const found = new Map<number, PartnerCustomer>();
     for (const doc of blocks.values()) {
       for (const stored of JSON.parse(doc.v) as Array<StoredRecord | null>) {
@@ -166,11 +170,22 @@ export class CustomerDirectory {
    */
   async apply(partnerId: string, inputs: PartnerCustomerInput[]): Promise<PartnerCustomer[]> {
     if (inputs.length === 0) return [];
-    const metaDoc = await this.index.get(ids.meta(partnerId));
-    const meta = metaOf(metaDoc);
-    const seqDocs = await this.seqs.getMany(inputs.map((i) => ids.seqOf(partnerId, i.customerId)));
+    const meta = metaOf(await this.index.get(ids.meta(partnerId)));
+    this.cache.begin(partnerId, meta.generation);
+    try {
+      return await this.applyBatch(partnerId, meta, inputs);
+    } catch (err) {
+      this.cache.forget(partnerId); // part of the batch may be written: read everything again next time
+      throw err;
+    }
+  }
+
+  private async applyBatch(partnerId: string, meta: Meta, inputs: PartnerCustomerInput[]): Promise<PartnerCustomer[]> {
+    const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
+    const seqDocs = await read(this.seqs, inputs.map((i) => ids.seqOf(partnerId, i.customerId)));
     const existing = new Map<string, PartnerCustomer>();
-    for (const r of (await this.recordsAt(partnerId, [...seqDocs.values()].map((d) => Number(d.v)))).values()) existing.set(r.customerId, r);
+    const records = await this.recordsAt(partnerId, [...seqDocs.values()].map((d) => Number(d.v)), (blockIds) => read(this.records, blockIds));
+    for (const r of records.values()) existing.set(r.customerId, r);
     const adds = new Map<string, Map<number, number[]>>(); // term → page → seqs
     const removes = new Map<string, Map<number, number[]>>();
     const note = (into: typeof adds, term: string, seq: number) => {
@@ -206,14 +221,14 @@ export class CustomerDirectory {
 
     const touched = new Set([...adds.keys(), ...removes.keys()]);
     const pageKeys = [...touched].flatMap((t) => [...new Set([...(adds.get(t)?.keys() ?? []), ...(removes.get(t)?.keys() ?? [])])].map((p) => [t, p] as const));
-    const pages = await this.index.getMany(pageKeys.map(([t, p]) => ids.page(partnerId, t, p)));
+    const pages = await read(this.index, pageKeys.map(([t, p]) => ids.page(partnerId, t, p)));
     const lists = pageKeys.map(([term, page]) => {
       const stored = pages.get(ids.page(partnerId, term, page));
       const list = applyToSorted(decodeSeqs(stored?.v), adds.get(term)?.get(page) ?? [], removes.get(term)?.get(page) ?? []);
       return { term, page, stored, list, stale: directoryCountStale(stored?.d, list.length) };
     });
     // Only the directories whose counts moved enough (or whose pages come or go) are read and rewritten.
-    const dirs = await this.index.getMany([...new Set(lists.filter((l) => l.stale).map((l) => ids.directory(partnerId, l.term)))]);
+    const dirs = await read(this.index, lists.filter((l) => l.stale).map((l) => ids.directory(partnerId, l.term)));
 
     const docs: IndexDoc[] = [];
     const fresh: IndexDoc[] = [];
@@ -237,9 +252,10 @@ export class CustomerDirectory {
     }
 
     await this.index.write(docs, deletions, fresh);
-    await this.seqs.write([], [], [...newSeqs].map(([seq, customerId]) => ({ _id: ids.seqOf(partnerId, customerId), v: String(seq) })));
+    const seqs = [...newSeqs].map(([seq, customerId]) => ({ _id: ids.seqOf(partnerId, customerId), v: String(seq) }));
+    await this.seqs.write([], [], seqs);
     const blockIds = [...new Set([...written.values()].map((r) => blockOf(r.seq)))].map((b) => ids.block(partnerId, b));
-    const blocks = await this.records.getMany(blockIds);
+    const blocks = await read(this.records, blockIds);
     const slots = new Map(blockIds.map((id) => [id, blocks.has(id) ? (JSON.parse(blocks.get(id)!.v) as Array<StoredRecord | null>) : new Array<StoredRecord | null>(BLOCK).fill(null)]));
     for (const r of written.values()) {
       const { _id, ...stored } = r;
@@ -251,7 +267,14 @@ export class CustomerDirectory {
       [],
       blockDocs.filter((d) => !blocks.has(d._id)),
     );
-    await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify(meta) }]);
+    // Written last: it assigns the sequence numbers, and names the batch that wrote last.
+    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ next: meta.next, generation: randomUUID() } satisfies Meta) };
+    await this.index.write([metaDoc]);
+    this.cache.commit(partnerId, JSON.parse(metaDoc.v).generation, [
+      { collection: this.index, written: [...docs, ...fresh, metaDoc], deleted: deletions },
+      { collection: this.seqs, written: seqs },
+      { collection: this.records, written: blockDocs },
+    ]);
     return [...written.values()];
   }
 }
@@ -268,6 +291,12 @@ function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
   return { ...r, _id: `${partnerId}|${r.seq.toString(36)}`, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) };
 }
 
-function metaOf(doc: IndexDoc | null): { next: number } {
-  return doc?.v ? (JSON.parse(doc.v) as { next: number }) : { next: 0 };
+/** A partner's directory state: the next sequence number, and which batch wrote last. */
+interface Meta {
+  next: number;
+  generation?: string;
+}
+
+function metaOf(doc: IndexDoc | null): Meta {
+  return doc?.v ? (JSON.parse(doc.v) as Meta) : { next: 0 };
 }
