@@ -20,7 +20,7 @@ export const root = path.resolve(__dirname, '..');
 export async function benchFerretDB(): Promise<RunningFerretDB & { dir: string; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-'));
   const bins = serverBinaries(loadConfig().cacheDir);
-  const f = await startFerretDB({ bin: bins.ferretdb, host: '127.0.0.1', port: await freePort(), dataDir: dir, output: { kind: 'ignore' } });
+  const f = await startFerretDB({ bin: bins.ferretdb, host: '127.0.0.1', port: await freePort(), dataDir: dir, output: { kind: 'ignore' }, debugAddr: process.env.BENCH_FERRETDB_DEBUG_ADDR });
   return {
     ...f,
     dir,

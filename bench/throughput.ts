@@ -267,7 +267,7 @@ export function reportThroughput(r: ThroughputResult): string {
     const total = Object.values(c).reduce((a, b) => a + b, 0);
     // Sharded collections (name_00 … name_ff) are summed as name_*.
     const grouped: Record<string, number> = {};
-    for (const [k, n] of Object.entries(c)) grouped[k.replace(/_[0-9a-f]{2,3}$/, '_*')] = (grouped[k.replace(/_[0-9a-f]{2,3}$/, '_*')] ?? 0) + n;
+    for (const [k, n] of Object.entries(c)) grouped[k.replace(/_[0-9a-f]{2,3}(?=\(|$)/, '_*')] = (grouped[k.replace(/_[0-9a-f]{2,3}(?=\(|$)/, '_*')] ?? 0) + n;
     const top = Object.entries(grouped)
       .filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toFixed(1)}`).join(', ');
     return `${total.toFixed(1)} (${top})`;

@@ -90,6 +90,16 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
         return view(c, false);
       }
       const at = new Date(input.at);
+      const domain = input.domain!.toLowerCase();
+      try {
+        await models.CustomerDomain.create({ _id: domain, customerId: input.customerId });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        const holder = await models.CustomerDomain.findById(domain).lean();
+        if (holder?.customerId !== input.customerId) {
+          throw ApplicationFailure.nonRetryable(`a customer with the domain ${input.domain} already exists`, OnboardingFailure.CustomerExists, { domain: input.domain });
+        }
+      }
       try {
         await models.Customer.create({
           _id: input.customerId,
@@ -104,6 +114,9 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
         if ((err as { code?: number }).code !== 11000) throw err;
         const mine = await models.Customer.findById(input.customerId).lean();
         if (!mine) {
+          // Held by a customer made before domains were registered: the register now names it.
+          const holder = await models.Customer.findOne({ domain }, { _id: 1 }).lean();
+          if (holder) await models.CustomerDomain.updateOne({ _id: domain }, { $set: { customerId: holder._id } });
           throw ApplicationFailure.nonRetryable(`a customer with the domain ${input.domain} already exists`, OnboardingFailure.CustomerExists, { domain: input.domain });
         }
       }

@@ -10,11 +10,12 @@ import { cancelTrialUpdate } from '../../workflows/onboarding/messages';
 import { notFound, Problem } from '../api/problem';
 import { newTimeOrderedId } from '../ids';
 import { changeLicensesSchema, createCustomerUserSchema, previewQuery, pricePreviewOut, subscriptionParams } from './schemas';
+import { findOwned } from '../db/owned';
 
 /** The customer's own view, with its customer token. */
 export function customerSelfRoutes(deps: ApiDeps) {
   const ownSubscription = async (customerId: string, subscriptionId: string) => {
-    const sub = await deps.models.Subscription.findOne({ _id: subscriptionId, customerId }).lean<SubscriptionDoc>();
+    const sub = await findOwned<SubscriptionDoc>(deps.models.Subscription, subscriptionId, { customerId });
     if (!sub) throw notFound(`subscription ${subscriptionId}`);
     return sub;
   };
@@ -99,7 +100,7 @@ export function customerSelfRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The trial, removed', schema: subscriptionOut } },
       problems: ['trial-not-cancellable', 'customer-not-onboarding'],
       async handler({ principal, params, audit }) {
-        const sub = await deps.models.Subscription.findOne({ _id: params.subscriptionId, customerId: principal.customer._id }).lean<SubscriptionDoc>();
+        const sub = await findOwned<SubscriptionDoc>(deps.models.Subscription, params.subscriptionId, { customerId: principal.customer._id });
         if (!sub) throw notFound(`subscription ${params.subscriptionId}`);
         if (sub.status !== 'trial' && sub.status !== 'suspended') throw new Problem('trial-not-cancellable', `subscription ${sub._id} is ${sub.status}, not a trial`);
         await deps.temporal.workflow.getHandle(onboardingWorkflowId(sub.partnerId, sub.customerId)).executeUpdate(cancelTrialUpdate, { args: [{ by: 'customer' }] });

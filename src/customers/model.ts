@@ -28,6 +28,20 @@ customerSchema.index({ domain: 1 }, { unique: true });
 
 export type CustomerDoc = InferSchemaType<typeof customerSchema> & { _id: string };
 
+/**
+ * Which customer holds a domain, keyed by the (lower-case) domain: whether a domain
+ * is taken is then a lookup by `_id` (FerretDB reads the whole customers collection
+ * to answer `{domain}`). Written before the customer; customers made before it
+ * exists are still guarded by the unique index on customers.domain.
+ */
+export const customerDomainSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    customerId: { type: String, required: true },
+  },
+  { collection: 'customer_domains', versionKey: false, strict: 'throw' },
+);
+
 /** A user inside a customer tenant (whose password a partner may reset later). */
 export const customerUserSchema = new Schema(
   {

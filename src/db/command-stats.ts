@@ -17,7 +17,9 @@ export function countCommands(connection: mongoose.Connection, file: string): vo
     const client = connection.getClient();
     client.on('commandStarted', (e) => {
       const collection = typeof e.command[e.commandName] === 'string' ? `.${e.command[e.commandName]}` : '';
-      const key = `${e.commandName}${collection}`;
+      // Which fields a query selects by: anything but _id makes FerretDB read the whole collection.
+      const filter = e.command.filter ?? e.command.updates?.[0]?.q ?? e.command.deletes?.[0]?.q;
+      const key = `${e.commandName}${collection}${filter ? `(${Object.keys(filter).join(',')})` : ''}`;
       counts[key] = (counts[key] ?? 0) + 1;
       dirty = true;
     });

@@ -3,12 +3,13 @@ import { idempotencyKeySchema } from '../api/idempotency-model';
 import { auditEventSchema } from '../audit/model';
 import { apiTokenSchema } from '../auth/model';
 import { catalogServiceSchema } from '../catalog/model';
-import { customerSchema, customerUserSchema } from '../customers/model';
+import { customerDomainSchema, customerSchema, customerUserSchema } from '../customers/model';
 import { invitationSchema, redemptionSchema } from '../invitations/model';
 import { customerTokenSchema } from '../customer/model';
 import { outboxMessageSchema } from '../outbox/model';
 import { subscriptionSchema } from '../subscriptions/model';
 import { offerRecipientSchema, offerSchema } from '../offers/model';
+import { linkCodeSchema } from '../links/model';
 import { relationshipSchema } from '../delegated-admin/model';
 import { timelineEventSchema } from '../timeline/model';
 import { partnerSchema } from '../partners/model';
@@ -22,6 +23,7 @@ export function createModels(connection: Connection) {
     ApiToken: connection.model('ApiToken', apiTokenSchema),
     CatalogService: connection.model('CatalogService', catalogServiceSchema),
     Customer: connection.model('Customer', customerSchema),
+    CustomerDomain: connection.model('CustomerDomain', customerDomainSchema),
     CustomerUser: connection.model('CustomerUser', customerUserSchema),
     AuditEvent: connection.model('AuditEvent', auditEventSchema),
     IdempotencyKey: connection.model('IdempotencyKey', idempotencyKeySchema),
@@ -34,6 +36,7 @@ export function createModels(connection: Connection) {
     Offer: connection.model('Offer', offerSchema),
     OfferRecipient: connection.model('OfferRecipient', offerRecipientSchema),
     Relationship: connection.model('Relationship', relationshipSchema),
+    LinkCode: connection.model('LinkCode', linkCodeSchema),
   };
 }
 

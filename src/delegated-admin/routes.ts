@@ -12,20 +12,21 @@ import { newTimeOrderedId } from '../ids';
 import type { RelationshipDoc } from './model';
 import { presentRelationship } from './present';
 import { delegatedAdminOptionSchema, relationshipOut, relationshipParams, toOption } from './schemas';
+import { findOwned } from '../db/owned';
 
 const OPEN = ['approval-pending', 'active', 'expiring'] as const;
 
 /** Delegated administration: partners ask (certified ones only), customers accept, decline or end it. */
 export function delegatedAdminRoutes(deps: ApiDeps) {
   const customersRelationship = async (customerId: string, relationshipId: string): Promise<RelationshipDoc> => {
-    const r = await deps.models.Relationship.findOne({ _id: relationshipId, customerId }).lean<RelationshipDoc>();
+    const r = await findOwned<RelationshipDoc>(deps.models.Relationship, relationshipId, { customerId });
     if (r) return r;
     // Asked a moment ago (with an offer or a trial): its workflow holds it before its record is stored.
     const handle = deps.temporal.workflow.getHandle(delegatedAdminWorkflowId(relationshipId));
     const state = await handle.query(relationshipStateQuery).catch(() => undefined);
     if (state?.customerId !== customerId) throw notFound(`relationship ${relationshipId}`);
     await handle.executeUpdate(relationshipRecordedUpdate);
-    return (await deps.models.Relationship.findOne({ _id: relationshipId, customerId }).lean<RelationshipDoc>())!;
+    return (await findOwned<RelationshipDoc>(deps.models.Relationship, relationshipId, { customerId }))!;
   };
   const customerAction = (verb: 'accept' | 'decline' | 'terminate', done: string, update: typeof acceptRelationshipUpdate, summary: string) =>
     defineRoute({

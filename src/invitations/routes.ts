@@ -20,6 +20,8 @@ import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { InvitationDoc, RedemptionDoc } from './model';
 import { cursor, pageLimit } from '../api/schemas';
 import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut, redemptionOut } from './schemas';
+import { findOwned } from '../db/owned';
+import { registerLinkCode } from '../links/register';
 
 type StoredInvitation = InvitationDoc & { _id: string };
 
@@ -44,7 +46,7 @@ export function invitationRoutes(deps: ApiDeps) {
     };
   };
   const findStored = async (partnerId: string, invitationId: string): Promise<StoredInvitation> => {
-    const doc = await deps.models.Invitation.findOne({ _id: invitationId, partnerId }).lean<StoredInvitation>();
+    const doc = await findOwned<StoredInvitation>(deps.models.Invitation, invitationId, { partnerId });
     if (!doc) throw notFound(`invitation ${invitationId}`);
     return doc;
   };
@@ -86,6 +88,8 @@ export function invitationRoutes(deps: ApiDeps) {
         if (body.delegatedAdmin) authorize(principal, 'delegated-admin:request');
         const invitationId = newTimeOrderedId('inv');
         const workflowId = invitationWorkflowId(invitationId);
+        const code = newLinkCode();
+        await registerLinkCode(deps.models, code, 'invitation', invitationId);
         const recorded = deps.temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
           startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {
             workflowId,
@@ -96,7 +100,7 @@ export function invitationRoutes(deps: ApiDeps) {
                 invitationId,
                 partnerId: partner._id,
                 sku: body.sku,
-                code: newLinkCode(),
+                code,
                 expiresInMs: body.expiresInSeconds * 1000,
                 createdBy: principal.user._id,
                 trial,

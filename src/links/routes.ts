@@ -12,6 +12,7 @@ import { issueCustomerToken } from '../auth/tokens';
 import type { CatalogServiceDoc } from '../catalog/model';
 import { newTimeOrderedId } from '../ids';
 import type { InvitationDoc } from '../invitations/model';
+import { registerLinkCode } from './register';
 import { acceptedOut, acceptLinkSchema, linkParams, linkViewOut } from './schemas';
 
 type StoredInvitation = InvitationDoc & { _id: string };
@@ -23,9 +24,21 @@ type StoredInvitation = InvitationDoc & { _id: string };
 export function linkRoutes(deps: ApiDeps) {
   /** The invitation or offer a link's code stands for. */
   const findByCode = async (code: string): Promise<{ invitation: StoredInvitation; offer?: undefined } | { offer: OfferDoc; invitation?: undefined }> => {
-    const [invitation, offer] = await Promise.all([deps.models.Invitation.findOne({ code }).lean<StoredInvitation>(), deps.models.Offer.findOne({ code }).lean<OfferDoc>()]);
-    if (invitation) return { invitation };
-    if (offer) return { offer };
+    const link = await deps.models.LinkCode.findById(code).lean();
+    if (link?.kind === 'invitation') {
+      const invitation = await deps.models.Invitation.findById(link.targetId).lean<StoredInvitation>();
+      if (invitation) return { invitation };
+    } else if (link?.kind === 'offer') {
+      const offer = await deps.models.Offer.findById(link.targetId).lean<OfferDoc>();
+      if (offer) return { offer };
+    } else {
+      // A link made before codes were registered: found by its code (registered now).
+      const [invitation, offer] = await Promise.all([deps.models.Invitation.findOne({ code }).lean<StoredInvitation>(), deps.models.Offer.findOne({ code }).lean<OfferDoc>()]);
+      const found = invitation ? { kind: 'invitation' as const, targetId: invitation._id } : offer ? { kind: 'offer' as const, targetId: offer._id } : undefined;
+      if (found) await registerLinkCode(deps.models, code, found.kind, found.targetId);
+      if (invitation) return { invitation };
+      if (offer) return { offer };
+    }
     throw notFound('this link');
   };
   const partnerView = async (partnerId: string) => {
@@ -141,7 +154,7 @@ export function linkRoutes(deps: ApiDeps) {
           customer = { mode: 'existing' as const, customerId: principal.customer._id };
         } else {
           const wanted = body.customer!;
-          if (await deps.models.Customer.exists({ domain: wanted.domain })) {
+          if (await deps.models.CustomerDomain.exists({ _id: wanted.domain.toLowerCase() })) {
             throw new Problem('customer-exists', `a customer with the domain ${wanted.domain} exists already: accept with its customer token`);
           }
           const customerId = newTimeOrderedId('cus');

@@ -12,6 +12,8 @@ export interface FerretDBOptions {
   dataDir: string;
   output: OutputSink;
   readyTimeoutMs?: number;
+  /** host:port for FerretDB's metrics and pprof listener (default: none). */
+  debugAddr?: string;
 }
 
 export interface RunningFerretDB {
@@ -31,7 +33,7 @@ export async function startFerretDB(opts: FerretDBOptions): Promise<RunningFerre
       `--sqlite-url=file:${dir}/`,
       `--state-dir=${dir}`,
       `--listen-addr=${opts.host}:${opts.port}`,
-      '--debug-addr=-', // no metrics/pprof listener (it would take a fixed port)
+      `--debug-addr=${opts.debugAddr ?? '-'}`, // by default no metrics/pprof listener (it would take a fixed port)
       '--telemetry=disable',
       '--log-level=error', // at warn it logs every command it does not know (e.g. endSessions)
     ],

@@ -18,6 +18,8 @@ import type { Cloud } from '../partners/model';
 import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { OfferDoc, OfferRecipientDoc } from './model';
 import { createOfferSchema, listOffersQuery, offerOut, offerParams } from './schemas';
+import { findOwned } from '../db/owned';
+import { registerLinkCode } from '../links/register';
 
 export function offerRoutes(deps: ApiDeps) {
   const linkOf = (code: string) => `${deps.publicUrl}/o/${code}`;
@@ -41,7 +43,7 @@ export function offerRoutes(deps: ApiDeps) {
     })),
   });
   const findOffer = async (partnerId: string, offerId: string) => {
-    const offer = await deps.models.Offer.findOne({ _id: offerId, partnerId }).lean<OfferDoc>();
+    const offer = await findOwned<OfferDoc>(deps.models.Offer, offerId, { partnerId });
     if (!offer) throw notFound(`offer ${offerId}`);
     return offer;
   };
@@ -100,6 +102,7 @@ export function offerRoutes(deps: ApiDeps) {
             cancellationWindowMs: body.billing.cancellationWindowSeconds * 1000,
           })
         ).toObject() as OfferDoc;
+        await registerLinkCode(deps.models, offer.code, 'offer', offer._id);
         for (const c of customers) {
           const workflowId = offerWorkflowId(offer._id, c.customerId);
           const start = new WithStartWorkflowOperation(offerWorkflow, {

@@ -10,6 +10,7 @@ import { requirePartnersCustomer } from '../customers/known';
 import type { SubscriptionDoc } from './model';
 import { presentSubscription, subscriptionOut } from './present';
 import { changeLicenses } from './workflow-calls';
+import { findOwned } from '../db/owned';
 
 /** A partner's view of its customers' subscriptions, and license changes under delegated administration. */
 export function partnerSubscriptionRoutes(deps: ApiDeps) {
@@ -44,7 +45,7 @@ export function partnerSubscriptionRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
       problems: ['delegated-admin-required', 'license-count-out-of-bounds', 'license-decrease-not-allowed', 'license-count-below-assigned', 'license-count-unchanged', 'subscription-not-active'],
       async handler({ principal, params, body, audit }) {
-        const sub = await deps.models.Subscription.findOne({ _id: params.subscriptionId, customerId: params.customerId, partnerId: principal.partner._id }).lean<SubscriptionDoc>();
+        const sub = await findOwned<SubscriptionDoc>(deps.models.Subscription, params.subscriptionId, { customerId: params.customerId, partnerId: principal.partner._id });
         if (!sub) throw notFound(`subscription ${params.subscriptionId}`);
         const granted = await deps.models.Relationship.exists({ partnerId: principal.partner._id, customerId: params.customerId, status: { $in: [...GRANTING_STATUSES] } });
         if (!granted) throw new Problem('delegated-admin-required', `acting in customer ${params.customerId} needs an active delegated-admin relationship with it`);

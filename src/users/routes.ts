@@ -13,6 +13,7 @@ import type { UserDoc } from './model';
 import { presentToken, presentUser } from './present';
 import { createUserSchema, issuedTokenOut, issueTokenSchema, patchUserSchema, tokenOut, tokenParams, userOut, userParams } from './schemas';
 import { changeUser, createUser, findUser, issueTokenFor } from './service';
+import { findOwned } from '../db/owned';
 
 /** Managing someone else's tokens takes users:manage; one's own, only tokens:own. */
 const authorizeFor = (principal: PartnerPrincipal, userId: string, othersAction: Action) => {
@@ -179,7 +180,7 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 204: { description: 'Revoked (also when it already was)' } },
       async handler({ principal, params, audit }) {
         authorizeFor(principal, params.userId, 'users:manage');
-        const token = await deps.models.ApiToken.findOne({ _id: params.tokenId, partnerId: principal.partner._id, userId: params.userId }).lean<ApiTokenDoc>();
+        const token = await findOwned<ApiTokenDoc>(deps.models.ApiToken, params.tokenId, { partnerId: principal.partner._id, userId: params.userId });
         if (!token) throw notFound(`token ${params.tokenId}`);
         if (!token.revokedAt) {
           await deps.models.ApiToken.updateOne({ _id: token._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });

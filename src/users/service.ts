@@ -5,6 +5,7 @@ import { Problem, notFound } from '../api/problem';
 import { issueToken } from '../auth/tokens';
 import { newTimeOrderedId } from '../ids';
 import type { CompanyRole, CustomerRole, UserDoc } from './model';
+import { findOwned } from '../db/owned';
 
 export interface NewUser {
   email: string;
@@ -36,7 +37,7 @@ export async function createUser(models: Models, partnerId: string, input: NewUs
 }
 
 export async function findUser(models: Models, partnerId: string, userId: string): Promise<UserDoc> {
-  const user = await models.User.findOne({ _id: userId, partnerId }).lean<UserDoc>();
+  const user = await findOwned<UserDoc>(models.User, userId, { partnerId });
   if (!user) throw notFound(`user ${userId}`);
   return user;
 }

@@ -56,6 +56,19 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     expect(wf.body).toMatchObject({ workflowId: inv.workflowId, status: 'RUNNING', state: inv });
   });
 
+  it("registers the link's code, and still opens a link made before codes were registered", async () => {
+    const { body: inv } = await create(a, { sku: 'BUS-STD' });
+    const code = inv.url.split('/').pop();
+    expect(await stack.models.LinkCode.findById(code).lean()).toMatchObject({ kind: 'invitation', targetId: inv.id });
+    await stack.models.LinkCode.deleteOne({ _id: code }); // as if made by an older version
+    const opened = await stack.http('GET', `/v1/links/${code}`);
+    expect(opened.status).toBe(200);
+    expect(opened.body).toMatchObject({ kind: 'trial-invitation' });
+    expect(opened.body.partner.name).toBeTruthy();
+    expect(await stack.models.LinkCode.findById(code).lean()).toMatchObject({ kind: 'invitation', targetId: inv.id });
+    expect((await stack.http('GET', `/v1/links/${'x'.repeat(32)}`)).status).toBe(404);
+  });
+
   it('sets the operators search attributes on the workflow', async () => {
     const { body: inv } = await create(b, { sku: 'BUS-STD' });
     const description = await stack.client.workflow.getHandle(inv.workflowId).describe();

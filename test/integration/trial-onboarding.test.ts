@@ -100,6 +100,12 @@ describe('a customer accepts a trial invitation', () => {
     const taken = await stack.http('POST', `/v1/links/${inv.code}/accept`, { customer: { ...c, name: 'Impostor' } });
     expect(taken.status).toBe(409);
     expect(taken.body.type).toBe('/problems/customer-exists');
+    // a customer made before domains were registered is still refused, by the unique index on customers.domain
+    expect(made.status).toBe(201);
+    await stack.models.CustomerDomain.deleteOne({ _id: c.domain.toLowerCase() });
+    const legacy = await stack.http('POST', `/v1/links/${inv.code}/accept`, { customer: { ...c, name: 'Impostor' } });
+    expect({ status: legacy.status, type: legacy.body.type }).toEqual({ status: 409, type: '/problems/customer-exists' });
+    expect(await stack.models.CustomerDomain.findById(c.domain.toLowerCase()).lean()).toMatchObject({ customerId: made.body.customer.id });
 
     await stack.http('POST', `/v1/invitations/${inv.id}/revoke`, undefined, bearer(p.admin.token));
     const revoked = await stack.http('POST', `/v1/links/${inv.code}/accept`, { customer: newCustomer() });

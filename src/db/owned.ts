@@ -1,0 +1,16 @@
+import type { Model } from 'mongoose';
+
+/**
+ * The document with this `_id` if it belongs to `owner` (every field equal: the
+ * caller's partner, customer, …), else null.
+ *
+ * Selected by `_id` alone and checked here: FerretDB answers exactly `{_id: x}`
+ * inside SQLite, but any further field makes it read and decode the whole
+ * collection. On MongoDB both are one index lookup.
+ */
+export async function findOwned<T extends object>(model: Model<any>, id: string, owner: Record<string, string>): Promise<(T & { _id: string }) | null> {
+  const doc = await model.findById(id).lean<T & { _id: string }>();
+  if (!doc) return null;
+  for (const [field, value] of Object.entries(owner)) if ((doc as Record<string, unknown>)[field] !== value) return null;
+  return doc;
+}

@@ -1,0 +1,35 @@
+import { saveSnapshot } from '../../activities/snapshot';
+import { startTestStack, type TestStack } from '../support/stack';
+
+/** Workflows' snapshots of records are written in revision order, whatever the retries. */
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ worker: false });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const snapshot = (revision: number, licenses: number) => ({
+  customerId: 'cus_snap',
+  partnerId: 'prt_snap',
+  sku: 'BUS-STD',
+  status: 'active' as const,
+  licenses,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: new Date(Date.UTC(2026, 0, 1, 0, revision)).toISOString(),
+  revision,
+});
+
+it('writes a newer revision, and drops a repeated or older one', async () => {
+  const Sub = stack.models.Subscription;
+  expect(await saveSnapshot(Sub, 'sub_snap', snapshot(1, 5))).toBe(true);
+  expect(await saveSnapshot(Sub, 'sub_snap', snapshot(1, 5))).toBe(false); // the same activity again
+  expect(await saveSnapshot(Sub, 'sub_snap', snapshot(3, 9))).toBe(true);
+  expect(await saveSnapshot(Sub, 'sub_snap', snapshot(2, 7))).toBe(false); // a late retry of an older one
+  const stored = await Sub.findById('sub_snap').lean();
+  expect(stored).toMatchObject({ revision: 3, licenses: 9, status: 'active' });
+  expect(stored!.updatedAt).toEqual(new Date(Date.UTC(2026, 0, 1, 0, 3)));
+  await expect(saveSnapshot(Sub, 'sub_bad', { ...snapshot(1, 5), status: 'lost' as never })).rejects.toThrow(/status/);
+  expect(await Sub.findById('sub_bad').lean()).toBeNull();
+});
