@@ -53,3 +53,39 @@ it('writes the changes of one refresh interval in one batch, the last change of 
   expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
   await handle.terminate('test over');
 });
+
+it('renews itself once its history passes the bound it was given, losing no change', async () => {
+  const partnerId = 'prt_renew';
+  const send = (e: DirectoryEntry) =>
+    stack.client.workflow.signalWithStart(customerDirectoryWorkflow, {
+      workflowId: customerDirectoryWorkflowId(partnerId),
+      taskQueue: stack.taskQueue,
+      args: [partnerId, [], { maxHistoryEvents: 40 }],
+      signal: customerChangedSignal,
+      signalArgs: [e],
+    });
+  const first = await send(entry(partnerId, 1, 'trial'));
+  const firstRunId = first.signaledRunId;
+  for (let n = 2; n <= 30; n++) {
+    await send(entry(partnerId, n, 'trial'));
+    await new Promise((r) => setTimeout(r, 20)); // changes arriving one by one: a batch each
+  }
+  await waitFor('every customer listed', async () => {
+    const count = await stack.directory.count(partnerId);
+    if (count !== 30) throw new Error(`${count} listed`);
+  }, 20_000, 100);
+  const now = await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).describe();
+  expect(now.runId).not.toBe(firstRunId); // continued as new at least once
+  const runs: string[] = [];
+  const lengths: number[] = [];
+  for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) runs.push(w.runId);
+  for (const runId of runs) {
+    const events = (await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId), runId).fetchHistory()).events ?? [];
+    lengths.push(events.length);
+  }
+  expect(lengths.length).toBeGreaterThanOrEqual(2);
+  // one run would hold about 300 events (a batch each); a renewed run holds the bound, the signals that came
+  // while it worked, and its last batch
+  expect(Math.max(...lengths)).toBeLessThan(150);
+  await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
+});

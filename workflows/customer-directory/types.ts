@@ -14,4 +14,6 @@ export interface DirectoryEntry {
 export interface DirectoryOptions {
   /** How long changes are gathered before they are written (0: at once). Fixed when the writer starts. */
   refreshMs?: number;
+  /** Continues as new once its history holds more events than this (default 1000). */
+  maxHistoryEvents?: number;
 }

@@ -7,6 +7,12 @@ import type { DirectoryEntry, DirectoryOptions } from './types';
 const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
 
 const BATCH = 500;
+/**
+ * Renewed well before the server suggests it (thousands of events): every change
+ * is a signal in its history, and a worker that evicted this workflow from its
+ * cache replays the whole history (each customer's entry) to take it back.
+ */
+const DEFAULT_MAX_HISTORY_EVENTS = 1000;
 
 /**
  * The one writer of a partner's customer directory (the index behind customer
@@ -21,6 +27,7 @@ const BATCH = 500;
 export async function customerDirectoryWorkflow(partnerId: string, carried: DirectoryEntry[] = [], options: DirectoryOptions = {}): Promise<void> {
   const pending: DirectoryEntry[] = [...carried];
   const refreshMs = options.refreshMs ?? 0;
+  const maxHistoryEvents = options.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   setHandler(customerChangedSignal, (entry) => {
     pending.push(entry);
   });
@@ -35,7 +42,7 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
       const latest = new Map(batch.map((e) => [e.customerId, e]));
       await applyToDirectory(partnerId, [...latest.values()]);
     }
-    if (workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().continueAsNewSuggested || (workflowInfo().historyLength > maxHistoryEvents && patched('directory-short-history'))) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof customerDirectoryWorkflow>(partnerId, pending, options);
     }
