@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { mapLimit } from '../src/async';
 import { loadConfig } from '../src/config';
+import { CustomerDirectory } from '../src/customers/directory/directory';
 import { ManagedChild } from '../src/local/child';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { onboardingWorkflow } from '../workflows';
@@ -89,6 +90,9 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     );
     const startSeconds = (performance.now() - t0) / 1000;
     while ((await settledCount()) < flows) await new Promise((r) => setTimeout(r, 2000));
+    // ...and the partner's directory writer has listed every customer (it works through its backlog after the last start)
+    const directory = new CustomerDirectory(mongo);
+    while ((await directory.count(partnerId)) < flows) await new Promise((r) => setTimeout(r, 2000));
     const settleSeconds = (performance.now() - t0) / 1000;
     // The flows now sleep (their trials last 30 days): give the worker a minute to go quiet and
     // V8 to hand back what the start-up burst used, then read what the open flows hold.
@@ -110,7 +114,7 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
 export function reportWorkerMemory(r: Awaited<ReturnType<typeof benchWorkerMemory>>): string {
   return [
     `worker memory with ${r.flows.toLocaleString('en')} open onboarding flows (worker in its own process, ${r.maxCachedWorkflows} workflows cached):`,
-    `  started in ${r.startSeconds.toFixed(0)} s (at most ${AHEAD} at a time on their way in), all in their trial after ${r.settleSeconds.toFixed(0)} s`,
+    `  started in ${r.startSeconds.toFixed(0)} s (at most ${AHEAD} at a time on their way in), all in their trial and listed after ${r.settleSeconds.toFixed(0)} s`,
     `  RSS: idle ${r.idleRssMb.toFixed(0)} MB; peak while starting them ${r.peakRssMb.toFixed(0)} MB, right after ${r.afterBurstRssMb.toFixed(0)} MB;`,
     `       with the flows open, after ${QUIET_MS / 1000} s quiet: ${r.rssMb.toFixed(0)} MB`,
     `  of which ${r.mappings.map((m) => `${m.name} ${m.mb.toFixed(0)} MB`).join(', ')}`,

@@ -6,7 +6,8 @@ import type { DirectoryEntry, DirectoryOptions } from './types';
 
 const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
 
-const BATCH = 500;
+/** Changes written at most in one batch (a batch of new customers reads and writes a page per term). */
+const BATCH = 200;
 /**
  * Renewed well before the server suggests it (thousands of events): every change
  * is a signal in its history, and a worker that evicted this workflow from its

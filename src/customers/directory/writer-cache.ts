@@ -24,7 +24,7 @@ export class WriterCache {
   private chars = 0;
   private batches = 0;
 
-  constructor(private readonly maxChars = 2_000_000) {}
+  constructor(private readonly maxChars = 1_000_000) {}
 
   /** Starts a batch for a partner whose meta document carries `generation` (undefined: never written by a cache holder). */
   begin(partnerId: string, generation: string | undefined): void {
