@@ -4,6 +4,7 @@
  * of its own, its RSS read from /proc once every flow has recorded its first stage.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { mapLimit } from '../src/async';
@@ -29,11 +30,15 @@ export function rssByMapping(pid: number): { name: string; mb: number }[] {
 }
 
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 60_000);
+/** How long the directory may take to list every customer after the last flow settled (then the report says how many). */
+const LISTING_WAIT_MS = 10 * 60_000;
+/** The worker's own log, kept after the run. */
+const WORKER_LOG = path.join(os.tmpdir(), 'offerflow-bench-memory-worker.log');
 const AHEAD = 200;
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-export async function benchWorkerMemory(flows: number): Promise<{ flows: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
+export async function benchWorkerMemory(flows: number): Promise<{ flows: number; listed: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
   const f = await benchFerretDB();
   const temporal = await benchTemporal();
   let worker: ManagedChild | undefined;
@@ -46,7 +51,7 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     // started as npm start and docker-compose start it
     worker = new ManagedChild('worker', process.execPath, [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], {
       env: { ...WORKER_ENV, ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' },
-      output: { kind: 'ignore' },
+      output: { kind: 'file', path: WORKER_LOG },
     });
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
     await new Promise((r) => setTimeout(r, 5000)); // the worker bundles its workflows
@@ -92,7 +97,9 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     while ((await settledCount()) < flows) await new Promise((r) => setTimeout(r, 2000));
     // ...and the partner's directory writer has listed every customer (it works through its backlog after the last start)
     const directory = new CustomerDirectory(mongo);
-    while ((await directory.count(partnerId)) < flows) await new Promise((r) => setTimeout(r, 2000));
+    const listedBy = performance.now() + LISTING_WAIT_MS;
+    let listed = await directory.count(partnerId);
+    for (; listed < flows && performance.now() < listedBy; listed = await directory.count(partnerId)) await new Promise((r) => setTimeout(r, 2000));
     const settleSeconds = (performance.now() - t0) / 1000;
     // The flows now sleep (their trials last 30 days): give the worker a minute to go quiet and
     // V8 to hand back what the start-up burst used, then read what the open flows hold.
@@ -103,7 +110,7 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     clearInterval(sampler);
     await client.connection.close();
     await mongo.close();
-    return { flows, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
+    return { flows, listed, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
   } finally {
     await worker?.stop();
     await temporal.stop();
@@ -114,7 +121,8 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
 export function reportWorkerMemory(r: Awaited<ReturnType<typeof benchWorkerMemory>>): string {
   return [
     `worker memory with ${r.flows.toLocaleString('en')} open onboarding flows (worker in its own process, ${r.maxCachedWorkflows} workflows cached):`,
-    `  started in ${r.startSeconds.toFixed(0)} s (at most ${AHEAD} at a time on their way in), all in their trial and listed after ${r.settleSeconds.toFixed(0)} s`,
+    `  started in ${r.startSeconds.toFixed(0)} s (at most ${AHEAD} at a time on their way in), all in their trial and ${r.listed.toLocaleString('en')} listed in the directory after ${r.settleSeconds.toFixed(0)} s`,
+    ...(r.listed < r.flows ? [`  NOT ALL LISTED: the directory writer fell behind (worker log: ${WORKER_LOG})`] : []),
     `  RSS: idle ${r.idleRssMb.toFixed(0)} MB; peak while starting them ${r.peakRssMb.toFixed(0)} MB, right after ${r.afterBurstRssMb.toFixed(0)} MB;`,
     `       with the flows open, after ${QUIET_MS / 1000} s quiet: ${r.rssMb.toFixed(0)} MB`,
     `  of which ${r.mappings.map((m) => `${m.name} ${m.mb.toFixed(0)} MB`).join(', ')}`,

@@ -1,3 +1,4 @@
+import { defaultPayloadConverter } from '@temporalio/common';
 import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
 import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/ids';
 import { customerChangedSignal } from '../../workflows/customer-directory/messages';
@@ -89,3 +90,29 @@ it('renews itself once its history passes the bound it was given, losing no chan
   expect(Math.max(...lengths)).toBeLessThan(150);
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 });
+
+it('writes a backlog down to one batch before it renews, so that what it carries stays small', async () => {
+  const partnerId = 'prt_backlog';
+  const send = (n: number) =>
+    stack.client.workflow.signalWithStart(customerDirectoryWorkflow, {
+      workflowId: customerDirectoryWorkflowId(partnerId),
+      taskQueue: stack.taskQueue,
+      args: [partnerId, [], { maxHistoryEvents: 20 }],
+      signal: customerChangedSignal,
+      signalArgs: [entry(partnerId, n, 'trial')],
+    });
+  for (let n = 0; n < 900; n += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => send(n + k)));
+  await waitFor('every customer listed', async () => {
+    const count = await stack.directory.count(partnerId);
+    if (count !== 900) throw new Error(`${count} listed`);
+  }, 60_000, 200);
+  const carried: number[] = [];
+  for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) {
+    const started = (await stack.client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events![0]!;
+    const args = started.workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) => defaultPayloadConverter.fromPayload(p as never)) as [string, DirectoryEntry[]];
+    carried.push(args[1].length);
+  }
+  expect(carried.length).toBeGreaterThan(1);
+  expect(Math.max(...carried)).toBeLessThanOrEqual(200);
+  await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
+}, 90_000);

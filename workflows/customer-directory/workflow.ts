@@ -43,7 +43,11 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
       const latest = new Map(batch.map((e) => [e.customerId, e]));
       await applyToDirectory(partnerId, [...latest.values()]);
     }
-    if (workflowInfo().continueAsNewSuggested || (workflowInfo().historyLength > maxHistoryEvents && patched('directory-short-history'))) {
+    const renew = workflowInfo().continueAsNewSuggested || (workflowInfo().historyLength > maxHistoryEvents && patched('directory-short-history'));
+    // What is still pending is carried into the next run as its input, which the server caps
+    // (2 MB): a backlog is written down to one batch first.
+    if (renew && pending.length > BATCH && patched('directory-short-history')) continue;
+    if (renew) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof customerDirectoryWorkflow>(partnerId, pending, options);
     }
