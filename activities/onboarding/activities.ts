@@ -8,6 +8,7 @@ import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/
 import { customerChangedSignal } from '../../workflows/customer-directory/messages';
 import type { DirectoryEntry } from '../../workflows/customer-directory/types';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
+import { createLimiter } from '../../src/async';
 import { saveSnapshot } from '../snapshot';
 
 export interface OnboardingActivityDeps {
@@ -57,8 +58,17 @@ export interface Email {
   at: string;
 }
 
+/**
+ * Signals in flight at once from one worker to the directory writers. Temporal serialises
+ * the requests to one workflow: a hundred activities signalling the same partner's writer
+ * at once make it refuse them as busy (RESOURCE_EXHAUSTED) and starve the writer's own
+ * workflow tasks, so it never gets to write.
+ */
+const DIRECTORY_SIGNALS_IN_FLIGHT = 4;
+
 export function createOnboardingActivities(deps: OnboardingActivityDeps) {
   const { models } = deps;
+  const toDirectory = createLimiter(DIRECTORY_SIGNALS_IN_FLIGHT);
   return {
     /**
      * The customer tenant an acceptance is for: a new one (refused if its domain
@@ -140,13 +150,13 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
 
     /** Hands a customer change to the partner's directory writer (starting it if needed). */
     async publishCustomer(entry: DirectoryEntry): Promise<void> {
-      await deps.temporal.workflow.signalWithStart(customerDirectoryWorkflow, {
+      await toDirectory(() => deps.temporal.workflow.signalWithStart(customerDirectoryWorkflow, {
         workflowId: customerDirectoryWorkflowId(entry.partnerId),
         taskQueue: deps.taskQueue,
         args: [entry.partnerId, [], { refreshMs: deps.directoryRefreshMs ?? 0 }],
         signal: customerChangedSignal,
         signalArgs: [entry],
-      });
+      }));
     },
 
     /** Records an e-mail in the outbox and, when SMTP is configured, sends it — once, whatever the retries. */

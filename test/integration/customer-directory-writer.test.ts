@@ -1,4 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
+import { createOnboardingActivities } from '../../activities/onboarding/activities';
 import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
 import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/ids';
 import { customerChangedSignal } from '../../workflows/customer-directory/messages';
@@ -116,3 +117,18 @@ it('writes a backlog down to one batch before it renews, so that what it carries
   expect(Math.max(...carried)).toBeLessThanOrEqual(200);
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 }, 90_000);
+
+it('lists every change of a burst from a hundred onboardings at once (each worker sends the writer a few signals at a time)', async () => {
+  const partnerId = 'prt_herd';
+  const { publishCustomer } = createOnboardingActivities({ models: stack.workerModels, temporal: stack.client, taskQueue: stack.taskQueue, directoryRefreshMs: 200 });
+  // as a worker's hundred activity slots would, one change after another
+  let n = 0;
+  await Promise.all(Array.from({ length: 100 }, async () => {
+    for (let k = 0; k < 12; k++) await publishCustomer(entry(partnerId, n++, 'trial'));
+  }));
+  await waitFor('every customer listed', async () => {
+    const count = await stack.directory.count(partnerId);
+    if (count !== 1200) throw new Error(`${count} listed`);
+  }, 60_000, 200);
+  await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
+}, 120_000);
