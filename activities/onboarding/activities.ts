@@ -3,12 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { Models } from '../../src/db/models';
 import type { Cloud } from '../../src/partners/model';
 import type { Mailer } from '../../src/outbox/mailer';
-import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
-import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/ids';
-import { customerChangedSignal } from '../../workflows/customer-directory/messages';
 import type { DirectoryEntry } from '../../workflows/customer-directory/types';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
-import { createLimiter } from '../../src/async';
+import { DirectorySignaller } from '../customer-directory/signaller';
 import { saveSnapshot } from '../snapshot';
 
 export interface OnboardingActivityDeps {
@@ -58,17 +55,10 @@ export interface Email {
   at: string;
 }
 
-/**
- * Signals in flight at once from one worker to the directory writers. Temporal serialises
- * the requests to one workflow: a hundred activities signalling the same partner's writer
- * at once make it refuse them as busy (RESOURCE_EXHAUSTED) and starve the writer's own
- * workflow tasks, so it never gets to write.
- */
-const DIRECTORY_SIGNALS_IN_FLIGHT = 4;
 
 export function createOnboardingActivities(deps: OnboardingActivityDeps) {
   const { models } = deps;
-  const toDirectory = createLimiter(DIRECTORY_SIGNALS_IN_FLIGHT);
+  const directory = new DirectorySignaller(deps.temporal, deps.taskQueue, deps.directoryRefreshMs ?? 0);
   return {
     /**
      * The customer tenant an acceptance is for: a new one (refused if its domain
@@ -150,13 +140,7 @@ export function createOnboardingActivities(deps: OnboardingActivityDeps) {
 
     /** Hands a customer change to the partner's directory writer (starting it if needed). */
     async publishCustomer(entry: DirectoryEntry): Promise<void> {
-      await toDirectory(() => deps.temporal.workflow.signalWithStart(customerDirectoryWorkflow, {
-        workflowId: customerDirectoryWorkflowId(entry.partnerId),
-        taskQueue: deps.taskQueue,
-        args: [entry.partnerId, [], { refreshMs: deps.directoryRefreshMs ?? 0 }],
-        signal: customerChangedSignal,
-        signalArgs: [entry],
-      }));
+      await directory.send(entry);
     },
 
     /** Records an e-mail in the outbox and, when SMTP is configured, sends it — once, whatever the retries. */

@@ -118,7 +118,7 @@ it('writes a backlog down to one batch before it renews, so that what it carries
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 }, 90_000);
 
-it('lists every change of a burst from a hundred onboardings at once (each worker sends the writer a few signals at a time)', async () => {
+it('lists every change of a burst from a hundred onboardings at once, which reach the writer in a few signals', async () => {
   const partnerId = 'prt_herd';
   const { publishCustomer } = createOnboardingActivities({ models: stack.workerModels, temporal: stack.client, taskQueue: stack.taskQueue, directoryRefreshMs: 200 });
   // as a worker's hundred activity slots would, one change after another
@@ -130,5 +130,13 @@ it('lists every change of a burst from a hundred onboardings at once (each worke
     const count = await stack.directory.count(partnerId);
     if (count !== 1200) throw new Error(`${count} listed`);
   }, 60_000, 200);
+  // one signal per partner on its way at a time: the changes travel together
+  let signals = 0;
+  for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) {
+    const events = (await stack.client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events ?? [];
+    signals += events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  }
+  expect(signals).toBeGreaterThan(0);
+  expect(signals).toBeLessThan(300);
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 }, 120_000);

@@ -3,3 +3,6 @@ import type { DirectoryEntry } from './types';
 
 /** A customer of the partner was added or changed. */
 export const customerChangedSignal = defineSignal<[DirectoryEntry]>('customerChanged');
+
+/** Customers of the partner were added or changed (in order): what one worker gathered while its last signal was on its way. */
+export const customersChangedSignal = defineSignal<[DirectoryEntry[]]>('customersChanged');

@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CustomerDirectoryActivities } from '../../activities/customer-directory/activities';
 import { persistenceActivityOptions } from '../activity-options';
-import { customerChangedSignal } from './messages';
+import { customerChangedSignal, customersChangedSignal } from './messages';
 import type { DirectoryEntry, DirectoryOptions } from './types';
 
 const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
@@ -31,6 +31,9 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
   const maxHistoryEvents = options.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   setHandler(customerChangedSignal, (entry) => {
     pending.push(entry);
+  });
+  setHandler(customersChangedSignal, (entries) => {
+    pending.push(...entries);
   });
   for (;;) {
     await condition(() => pending.length > 0 || workflowInfo().continueAsNewSuggested);
