@@ -3,7 +3,7 @@ import { createOnboardingActivities } from '../../activities/onboarding/activiti
 import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
 import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/ids';
 import { customerChangedSignal } from '../../workflows/customer-directory/messages';
-import type { DirectoryEntry } from '../../workflows/customer-directory/types';
+import type { DirectoryEntry, DirectoryOptions } from '../../workflows/customer-directory/types';
 import { waitFor } from '../../src/async';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -28,16 +28,19 @@ const entry = (partnerId: string, n: number, status: DirectoryEntry['status']): 
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString(),
 });
 
+/** One change, signalled to the partner's writer (started with these options if it is not running). */
+const signal = (partnerId: string, options: DirectoryOptions, e: DirectoryEntry) =>
+  stack.client.workflow.signalWithStart(customerDirectoryWorkflow, {
+    workflowId: customerDirectoryWorkflowId(partnerId),
+    taskQueue: stack.taskQueue,
+    args: [partnerId, [], options],
+    signal: customerChangedSignal,
+    signalArgs: [e],
+  });
+
 it('writes the changes of one refresh interval in one batch, the last change of each customer winning', async () => {
   const partnerId = 'prt_gather';
-  const start = (e: DirectoryEntry) =>
-    stack.client.workflow.signalWithStart(customerDirectoryWorkflow, {
-      workflowId: customerDirectoryWorkflowId(partnerId),
-      taskQueue: stack.taskQueue,
-      args: [partnerId, [], { refreshMs: 3000 }],
-      signal: customerChangedSignal,
-      signalArgs: [e],
-    });
+  const start = (e: DirectoryEntry) => signal(partnerId, { refreshMs: 3000 }, e);
   const handle = await start(entry(partnerId, 1, 'trial'));
   await start(entry(partnerId, 2, 'trial'));
   await start(entry(partnerId, 1, 'active'));
@@ -58,14 +61,7 @@ it('writes the changes of one refresh interval in one batch, the last change of 
 
 it('renews itself once its history passes the bound it was given, losing no change', async () => {
   const partnerId = 'prt_renew';
-  const send = (e: DirectoryEntry) =>
-    stack.client.workflow.signalWithStart(customerDirectoryWorkflow, {
-      workflowId: customerDirectoryWorkflowId(partnerId),
-      taskQueue: stack.taskQueue,
-      args: [partnerId, [], { maxHistoryEvents: 40 }],
-      signal: customerChangedSignal,
-      signalArgs: [e],
-    });
+  const send = (e: DirectoryEntry) => signal(partnerId, { maxHistoryEvents: 40 }, e);
   const first = await send(entry(partnerId, 1, 'trial'));
   const firstRunId = first.signaledRunId;
   for (let n = 2; n <= 30; n++) {
@@ -94,14 +90,7 @@ it('renews itself once its history passes the bound it was given, losing no chan
 
 it('writes a backlog down to one batch before it renews, so that what it carries stays small', async () => {
   const partnerId = 'prt_backlog';
-  const send = (n: number) =>
-    stack.client.workflow.signalWithStart(customerDirectoryWorkflow, {
-      workflowId: customerDirectoryWorkflowId(partnerId),
-      taskQueue: stack.taskQueue,
-      args: [partnerId, [], { maxHistoryEvents: 20 }],
-      signal: customerChangedSignal,
-      signalArgs: [entry(partnerId, n, 'trial')],
-    });
+  const send = (n: number) => signal(partnerId, { maxHistoryEvents: 20 }, entry(partnerId, n, 'trial'));
   for (let n = 0; n < 900; n += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => send(n + k)));
   await waitFor('every customer listed', async () => {
     const count = await stack.directory.count(partnerId);

@@ -268,9 +268,10 @@ export class CustomerDirectory {
       blockDocs.filter((d) => !blocks.has(d._id)),
     );
     // Written last: it assigns the sequence numbers, and names the batch that wrote last.
-    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ next: meta.next, generation: randomUUID() } satisfies Meta) };
+    const generation = randomUUID();
+    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ next: meta.next, generation } satisfies Meta) };
     await this.index.write([metaDoc]);
-    this.cache.commit(partnerId, JSON.parse(metaDoc.v).generation, [
+    this.cache.commit(partnerId, generation, [
       { collection: this.index, written: [...docs, ...fresh, metaDoc], deleted: deletions },
       { collection: this.seqs, written: seqs },
       { collection: this.records, written: blockDocs },
