@@ -38,7 +38,7 @@ const AHEAD = 200;
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-export async function benchWorkerMemory(flows: number): Promise<{ flows: number; listed: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
+export async function benchWorkerMemory(flows: number): Promise<{ flows: number; listed: number; mostBehind: number; listedAfterLastStartSeconds: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
   const f = await benchFerretDB();
   const temporal = await benchTemporal();
   let worker: ManagedChild | undefined;
@@ -66,6 +66,12 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     let settled = 0;
     let counting: Promise<void> | undefined; // one count at a time, shared by every waiting starter
     const recount = () => (counting ??= settledCount().then((n) => void (settled = Math.max(settled, n))).finally(() => (counting = undefined)));
+    // How far the directory falls behind the onboardings while they pour in
+    const directory = new CustomerDirectory(mongo);
+    let mostBehind = 0;
+    const lagSampler = setInterval(() => {
+      void Promise.all([settledCount(), directory.count(partnerId)]).then(([s, l]) => (mostBehind = Math.max(mostBehind, s - l)), () => undefined);
+    }, 5000);
     const t0 = performance.now();
     await mapLimit(
       Array.from({ length: flows }, (_, i) => i),
@@ -94,13 +100,14 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
       },
     );
     const startSeconds = (performance.now() - t0) / 1000;
+    clearInterval(lagSampler);
     while ((await settledCount()) < flows) await new Promise((r) => setTimeout(r, 2000));
     // ...and the partner's directory writer has listed every customer (it works through its backlog after the last start)
-    const directory = new CustomerDirectory(mongo);
     const listedBy = performance.now() + LISTING_WAIT_MS;
     let listed = await directory.count(partnerId);
     for (; listed < flows && performance.now() < listedBy; listed = await directory.count(partnerId)) await new Promise((r) => setTimeout(r, 2000));
     const settleSeconds = (performance.now() - t0) / 1000;
+    const listedAfterLastStartSeconds = settleSeconds - startSeconds;
     // The flows now sleep (their trials last 30 days): give the worker a minute to go quiet and
     // V8 to hand back what the start-up burst used, then read what the open flows hold.
     const afterBurstRssMb = rssMb(worker.pid!);
@@ -110,7 +117,7 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     clearInterval(sampler);
     await client.connection.close();
     await mongo.close();
-    return { flows, listed, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
+    return { flows, listed, mostBehind, listedAfterLastStartSeconds, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
   } finally {
     await worker?.stop();
     await temporal.stop();
@@ -122,6 +129,7 @@ export function reportWorkerMemory(r: Awaited<ReturnType<typeof benchWorkerMemor
   return [
     `worker memory with ${r.flows.toLocaleString('en')} open onboarding flows (worker in its own process, ${r.maxCachedWorkflows} workflows cached):`,
     `  started in ${r.startSeconds.toFixed(0)} s (at most ${AHEAD} at a time on their way in), all in their trial and ${r.listed.toLocaleString('en')} listed in the directory after ${r.settleSeconds.toFixed(0)} s`,
+    `  the directory: at most ${r.mostBehind.toLocaleString('en')} customers in their trial and not yet listed while the flows started (sampled every 5 s); everyone listed ${r.listedAfterLastStartSeconds.toFixed(0)} s after the last start`,
     ...(r.listed < r.flows ? [`  NOT ALL LISTED: the directory writer fell behind (worker log: ${WORKER_LOG})`] : []),
     `  RSS: idle ${r.idleRssMb.toFixed(0)} MB; peak while starting them ${r.peakRssMb.toFixed(0)} MB, right after ${r.afterBurstRssMb.toFixed(0)} MB;`,
     `       with the flows open, after ${QUIET_MS / 1000} s quiet: ${r.rssMb.toFixed(0)} MB`,

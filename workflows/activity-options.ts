@@ -1,4 +1,4 @@
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * Retry policy for activities that write to MongoDB: they are idempotent, so a
@@ -11,4 +11,14 @@ export const persistenceActivityOptions: ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
   },
+};
+
+/**
+ * For a write done as a local activity (in the worker that runs the workflow task, with
+ * no activity task for the server to dispatch): the same retries, the short ones in the
+ * worker, longer backoffs as timers.
+ */
+export const localPersistenceActivityOptions: LocalActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: persistenceActivityOptions.retry,
 };

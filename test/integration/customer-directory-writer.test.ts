@@ -54,7 +54,9 @@ it('writes the changes of one refresh interval in one batch, the last change of 
     ['cus_gather_1', 'active'],
   ]);
   const events = (await handle.fetchHistory()).events ?? [];
-  expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(1);
+  // written by a local activity: no activity task that a busy server could leave unstarted
+  expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
   expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
   await handle.terminate('test over');
 });
@@ -88,9 +90,9 @@ it('renews itself once its history passes the bound it was given, losing no chan
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 });
 
-it('writes a backlog down to one batch before it renews, so that what it carries stays small', async () => {
+it('writes a backlog down to what it may carry before it renews, so that its next input stays small', async () => {
   const partnerId = 'prt_backlog';
-  const send = (n: number) => signal(partnerId, { maxHistoryEvents: 20 }, entry(partnerId, n, 'trial'));
+  const send = (n: number) => signal(partnerId, { maxHistoryEvents: 20, maxCarried: 200 }, entry(partnerId, n, 'trial'));
   for (let n = 0; n < 900; n += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => send(n + k)));
   await waitFor('every customer listed', async () => {
     const count = await stack.directory.count(partnerId);

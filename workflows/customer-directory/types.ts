@@ -16,4 +16,6 @@ export interface DirectoryOptions {
   refreshMs?: number;
   /** Continues as new once its history holds more events than this (default 1000). */
   maxHistoryEvents?: number;
+  /** Changes it may carry into its next run; a larger backlog is written down first (default 1000). */
+  maxCarried?: number;
 }
