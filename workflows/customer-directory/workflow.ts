@@ -3,6 +3,7 @@ import type { CustomerDirectoryActivities } from '../../activities/customer-dire
 import { localPersistenceActivityOptions, persistenceActivityOptions } from '../activity-options';
 import { workflowNow } from '../clock';
 import { customerChangedSignal, customersChangedSignal } from './messages';
+import { gatheringMs } from './pacing';
 import type { DirectoryEntry, DirectoryOptions } from './types';
 
 const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
@@ -42,6 +43,7 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
   const refreshMs = options.refreshMs ?? 0;
   const maxHistoryEvents = options.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const maxCarried = options.maxCarried ?? DEFAULT_MAX_CARRIED;
+  let lastWriteMs = 0; // how long the last batch took to write (from the activity's result: deterministic)
   setHandler(customerChangedSignal, (entry) => {
     pending.push(entry);
   });
@@ -53,16 +55,17 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
     if (pending.length > 0 && refreshMs > 0 && patched('directory-refresh-interval')) {
       // Workflow time moves on with every signal: under a steady stream of them the batch
       // goes when it is due, even if the server is late to fire the timer (it too needs the lock).
-      const due = workflowNow().getTime() + refreshMs;
       const dueByClock = patched('directory-local-writes');
-      await condition(() => pending.length >= BATCH || workflowInfo().continueAsNewSuggested || (dueByClock && workflowNow().getTime() >= due), refreshMs);
+      const waitMs = dueByClock && patched('directory-paced-refresh') ? gatheringMs(refreshMs, lastWriteMs) : refreshMs;
+      const due = workflowNow().getTime() + waitMs;
+      await condition(() => pending.length >= BATCH || workflowInfo().continueAsNewSuggested || (dueByClock && workflowNow().getTime() >= due), waitMs);
     }
     if (pending.length > 0) {
       const batch = pending.splice(0, BATCH);
       // The last change of each customer wins; signals arrive in order.
       const latest = new Map(batch.map((e) => [e.customerId, e]));
       const entries = [...latest.values()];
-      if (patched('directory-local-writes')) await applyToDirectoryLocally(partnerId, entries);
+      if (patched('directory-local-writes')) lastWriteMs = (await applyToDirectoryLocally(partnerId, entries))?.ms ?? 0;
       else await applyToDirectory(partnerId, entries);
     }
     const renew = workflowInfo().continueAsNewSuggested || (workflowInfo().historyLength > maxHistoryEvents && patched('directory-short-history'));
