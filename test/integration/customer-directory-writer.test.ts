@@ -53,9 +53,15 @@ it('writes the changes of one refresh interval in one batch, the last change of 
     ['cus_gather_2', 'trial'],
     ['cus_gather_1', 'active'],
   ]);
+  // Written by a local activity: no activity task that a busy server could leave unstarted. Its
+  // marker is recorded when the workflow task that ran it completes, just after the write.
+  const markers = (events: Awaited<ReturnType<typeof handle.fetchHistory>>['events']) =>
+    (events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  await waitFor('the batch recorded', async () => {
+    if (markers((await handle.fetchHistory()).events).length === 0) throw new Error('no marker yet');
+  }, 10_000, 100);
   const events = (await handle.fetchHistory()).events ?? [];
-  // written by a local activity: no activity task that a busy server could leave unstarted
-  expect(events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toHaveLength(1);
+  expect(markers(events)).toHaveLength(1);
   expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
   expect(events.filter((e) => e.timerStartedEventAttributes)).toHaveLength(1);
   await handle.terminate('test over');
