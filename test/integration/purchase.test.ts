@@ -15,12 +15,12 @@ afterAll(async () => {
 const partner = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => stack.http(method, path, body, bearer(p.admin.token));
 
 /** A customer of `p` in its trial (of `sku`), with its token. */
-async function trialCustomer(trial: Record<string, unknown> = {}, sku = 'BUS-STD') {
+async function trialCustomer(trial: Record<string, unknown> = {}, sku = 'BUS-STD', listedAs: (status: string | undefined) => boolean = (s) => s === 'trial') {
   const inv = await partner('/v1/invitations', { sku, trial });
   const code = (inv.body.url as string).split('/').pop();
   const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
   expect(accepted.status).toBe(201);
-  await eventually(async () => (await stack.directory.get(p.id, accepted.body.customer.id))?.status === 'trial', 20_000, 'the customer in the directory');
+  await eventually(async () => listedAs((await stack.directory.get(p.id, accepted.body.customer.id))?.status), 20_000, 'the customer in the directory');
   return { id: accepted.body.customer.id as string, token: accepted.body.token as string, trialSubscriptionId: accepted.body.subscriptionId as string };
 }
 
@@ -117,7 +117,8 @@ describe('purchase offers', () => {
   }, 60_000);
 
   it('an offer to a customer whose trial was removed is refused', async () => {
-    const c = await trialCustomer({ lengthSeconds: 1, reminderOffsetsSeconds: [], gracePeriodSeconds: 1 });
+    // a two-second trial: the directory may list the customer first as suspended or removed (the writer's batch keeps the last change)
+    const c = await trialCustomer({ lengthSeconds: 1, reminderOffsetsSeconds: [], gracePeriodSeconds: 1 }, 'BUS-STD', (s) => s !== undefined);
     await eventually(async () => (await stack.directory.get(p.id, c.id))?.status === 'removed', 20_000, 'the trial removed');
     const res = await partner('/v1/offers', { customerIds: [c.id], items: [{ sku: 'BUS-STD', licenses: 2 }] });
     expect(res.status).toBe(409);
