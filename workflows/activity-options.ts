@@ -19,6 +19,6 @@ export const persistenceActivityOptions: ActivityOptions = {
  * worker, longer backoffs as timers.
  */
 export const localPersistenceActivityOptions: LocalActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: persistenceActivityOptions.startToCloseTimeout,
   retry: persistenceActivityOptions.retry,
 };

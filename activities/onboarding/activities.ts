@@ -55,7 +55,6 @@ export interface Email {
   at: string;
 }
 
-
 export function createOnboardingActivities(deps: OnboardingActivityDeps) {
   const { models } = deps;
   const directory = new DirectorySignaller(deps.temporal, deps.taskQueue, deps.directoryRefreshMs ?? 0);

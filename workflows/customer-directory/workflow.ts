@@ -72,8 +72,8 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
     // What is still pending is carried into the next run as its input, which the server caps
     // (2 MB): a larger backlog is written down first. (Down to one batch at first: under a
     // steady inflow the backlog seldom got that small, and the history grew past 2,500 events.)
-    const carried = patched('directory-carry-limit') ? maxCarried : BATCH;
-    if (renew && pending.length > carried && patched('directory-short-history')) continue;
+    const carryLimit = patched('directory-carry-limit') ? maxCarried : BATCH;
+    if (renew && pending.length > carryLimit && patched('directory-short-history')) continue;
     if (renew) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof customerDirectoryWorkflow>(partnerId, pending, options);
