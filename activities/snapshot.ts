@@ -13,9 +13,21 @@ import type { Model } from 'mongoose';
  * each record has one writer (its workflow), which schedules a newer revision
  * only once the older one's activity has completed.
  *
+ * A first revision is inserted without the check (one command, and an insert uses
+ * the `_id` index where a lookup scans); only if the document exists already (a
+ * retry, or a record written before its workflow) does it go the long way.
+ *
  * Returns true when this call wrote, false when a same-or-newer revision was there.
  */
 export async function saveSnapshot<T extends { revision: number }>(model: Model<any>, id: string, snapshot: T): Promise<boolean> {
+  if (snapshot.revision === 1) {
+    try {
+      await model.create({ ...snapshot, _id: id });
+      return true;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
   const stored = await model.findById(id, { revision: 1 }).lean<{ revision?: number }>();
   if (stored && (stored.revision ?? 0) >= snapshot.revision) return false;
   await model.updateOne({ _id: id }, { $set: snapshot }, { upsert: true, runValidators: true });

@@ -30,6 +30,10 @@ it('writes a newer revision, and drops a repeated or older one', async () => {
   const stored = await Sub.findById('sub_snap').lean();
   expect(stored).toMatchObject({ revision: 3, licenses: 9, status: 'active' });
   expect(stored!.updatedAt).toEqual(new Date(Date.UTC(2026, 0, 1, 0, 3)));
+  // A first revision of a record stored before its workflow wrote (no revision yet) still replaces it.
+  await Sub.collection.insertOne({ _id: 'sub_pre' as never, customerId: 'cus_snap', partnerId: 'prt_snap', sku: 'BUS-STD', status: 'trial', licenses: 1 });
+  expect(await saveSnapshot(Sub, 'sub_pre', snapshot(1, 4))).toBe(true);
+  expect(await Sub.findById('sub_pre').lean()).toMatchObject({ revision: 1, licenses: 4, status: 'active' });
   await expect(saveSnapshot(Sub, 'sub_bad', { ...snapshot(1, 5), status: 'lost' as never })).rejects.toThrow(/status/);
   expect(await Sub.findById('sub_bad').lean()).toBeNull();
 });
