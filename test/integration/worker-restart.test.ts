@@ -38,24 +38,29 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   const first = startWorker();
   const p = await createPartner(stack);
   const inv = await eventually(async () => {
-    const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 8, reminderOffsetsSeconds: [5, 3], gracePeriodSeconds: 2 } }, bearer(p.admin.token));
+    const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 20, reminderOffsetsSeconds: [14, 8], gracePeriodSeconds: 2 } }, bearer(p.admin.token));
     return r.status === 201 && r;
   }, 60_000, 'the worker to take work');
   const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
   expect(accepted.status).toBe(201);
   const customerId: string = accepted.body.customer.id;
 
-  // in the middle of the trial: after the first reminder, before the second
-  await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId, kind: 'trial-reminder-5000' })) === 1, 20_000, 'the first reminder');
+  // in the middle of the trial, before the first reminder, and down until the second one's moment has passed
+  await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId, kind: 'trial-started' })) === 1, 20_000, 'the trial to start');
   first.process.kill('SIGKILL');
   await first.exited;
+  expect(await stack.models.OutboxMessage.countDocuments({ customerId, kind: /^trial-reminder/ })).toBe(0);
+  const trialEndsAt = (await stack.models.Subscription.findOne({ customerId }).lean())!.trialEndsAt!;
+  const secondDue = new Date(trialEndsAt).getTime() - 8000;
+  await new Promise((r) => setTimeout(r, Math.max(0, secondDue - Date.now()) + 500));
 
   startWorker();
   const final = await stack.client.workflow.getHandle(accepted.body.onboarding.workflowId).result();
   expect(final.timeline.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
 
   const kinds = (await stack.models.OutboxMessage.find({ customerId }).lean()).map((m) => m.kind).sort();
-  expect(kinds).toEqual(['trial-reminder-3000', 'trial-reminder-5000', 'trial-started', 'trial-suspended']);
+  // both reminders were missed while the trial still ran: the later one alone is sent, late; each message once
+  expect(kinds).toEqual(['trial-reminder-8000', 'trial-started', 'trial-suspended']);
   const stages = (await stack.models.TimelineEvent.find({ customerId }).sort({ at: 1 }).lean()).map((e) => e.stage);
   expect(stages).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
   expect(await stack.models.Subscription.countDocuments({ customerId })).toBe(1);

@@ -3,6 +3,7 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -240,10 +241,21 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
 
   const purchased = () => purchases.size > 0;
   const settled = () => purchased() || cancelRequest !== undefined;
-  for (const offset of [...input.reminderOffsetsMs].sort((a, b) => b - a)) {
+  // Reminders due before the trial began (a trial shorter than the offset) are never sent. One whose
+  // moment passed while no worker ran this flow (an outage) is sent late while the trial lasts, but
+  // when a later reminder is due as well only that one is sent.
+  const reminders = [...input.reminderOffsetsMs].sort((a, b) => b - a).filter((offset) => trialEndsAt - offset > started);
+  for (const [i, offset] of reminders.entries()) {
     const at = trialEndsAt - offset;
-    if (at <= workflowNow().getTime()) continue;
-    if (await condition(settled, msUntil(at))) break;
+    const late = at <= workflowNow().getTime();
+    if (!late && (await condition(settled, msUntil(at)))) break;
+    const now = workflowNow().getTime();
+    const laterDue = i + 1 < reminders.length && trialEndsAt - reminders[i + 1]! <= now;
+    if (late || laterDue) {
+      // Flows from before this change skipped a passed reminder and sent every due one.
+      const catchUp = patched('late-trial-reminders');
+      if (catchUp ? laterDue || now >= trialEndsAt || settled() : late) continue;
+    }
     const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
     await email(`trial-reminder-${offset}`, `Your trial of ${input.trial.sku} ends in ${left}`, `Buy ${input.trial.sku} before ${state.trialEndsAt} to keep it.`);
     state.remindersSent++;
