@@ -38,6 +38,11 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     args.push('--db-filename', opts.dbFile);
   }
   for (const key of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+  // The CLI turns the server's search-attribute cache off (attributes added at run time are then
+  // seen at once), so every search attribute a workflow sets reads the namespace and the cluster
+  // metadata from SQLite: about 150 reads per onboarding chain on the server's one database
+  // connection. Ours are all registered above, before the server starts, so the cache is safe.
+  args.push('--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false');
 
   // The CLI reads ~/.config/temporalio; keep a user's profile out of our server.
   const child = new ManagedChild('temporal', opts.bin, [...args, '--disable-config-file', '--disable-config-env'], {
