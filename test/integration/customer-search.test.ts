@@ -161,4 +161,34 @@ describe('customer search', () => {
     expect(await all({ q: 'kestrel turns', status: 'suspended' })).toEqual([y, x]);
     expect(await all({ q: 'kestrel turns', status: 'active' })).toEqual([z]);
   });
+  it("reads no page of a term the partner never had, and reads them all for a directory from before its vocabulary", async () => {
+    const [fresh, legacy] = await Promise.all([createPartner(stack), createPartner(stack)]);
+    const entry = (partnerId: string, customerId: string, name: string) => ({ partnerId, customerId, name, domain: `${customerId}.vocab.example`, cloud: 'global', status: 'trial' as const, stage: 'trial', skus: ['BUS-STD'], at: new Date() });
+    const pageReads = async (partnerId: string, apply: (d: CustomerDirectory) => Promise<unknown>) => {
+      const d = new CustomerDirectory(stack.connection); // no copy of earlier batches: every read is visible
+      const read: string[] = [];
+      const get = d.index.get.bind(d.index);
+      d.index.get = (id: string) => (read.push(id), get(id));
+      await apply(d);
+      return read.filter((id) => id.startsWith(`p|${partnerId}|g:`) || id.startsWith(`t|${partnerId}|g:`));
+    };
+    for (const partner of [fresh, legacy]) await stack.directory.apply(partner.id, [entry(partner.id, 'cus_vocab_1', 'Harrier Mills')]);
+    // A directory written before the vocabulary existed has none.
+    await new CustomerDirectory(stack.connection).index.write([], [`v|${legacy.id}`]);
+
+    // "Osprey" shares no piece with "Harrier Mills"; "mil" is the only piece the partner had.
+    const freshReads = await pageReads(fresh.id, (d) => d.apply(fresh.id, [entry(fresh.id, 'cus_vocab_2', 'Osprey Mills')]));
+    expect(freshReads.filter((id) => id.includes('|g:osp|'))).toEqual([]);
+    expect(freshReads.some((id) => id.includes('|g:mil|'))).toBe(true);
+    const legacyReads = await pageReads(legacy.id, (d) => d.apply(legacy.id, [entry(legacy.id, 'cus_vocab_2', 'Osprey Mills')]));
+    expect(legacyReads.some((id) => id.includes('|g:osp|'))).toBe(true);
+
+    for (const partner of [fresh, legacy]) {
+      for (const q of ['mills', 'osprey', 'harrier', 'vocab']) {
+        const found = await stack.directory.search(partner.id, { q }, 10);
+        const expected = { mills: ['cus_vocab_2', 'cus_vocab_1'], osprey: ['cus_vocab_2'], harrier: ['cus_vocab_1'], vocab: ['cus_vocab_2', 'cus_vocab_1'] }[q];
+        expect({ q, found: found.items.map((c) => c.customerId) }).toEqual({ q, found: expected });
+      }
+    }
+  });
 });

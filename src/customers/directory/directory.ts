@@ -35,6 +35,7 @@ const ids = {
   block: (p: string, block: number) => `${p}|${block.toString(36)}`,
   seqOf: (p: string, customerId: string) => `x|${p}|${customerId}`,
   meta: (p: string) => `m|${p}`,
+  vocabulary: (p: string) => `v|${p}`,
   directory: (p: string, term: string) => `t|${p}|${term}`,
   page: (p: string, term: string, page: number) => `p|${p}|${term}|${page.toString(36)}`,
 };
@@ -170,17 +171,18 @@ export class CustomerDirectory {
    */
   async apply(partnerId: string, inputs: PartnerCustomerInput[]): Promise<PartnerCustomer[]> {
     if (inputs.length === 0) return [];
-    const meta = metaOf(await this.index.get(ids.meta(partnerId)));
+    const metaDoc = await this.index.get(ids.meta(partnerId));
+    const meta = metaOf(metaDoc);
     this.cache.begin(partnerId, meta.generation);
     try {
-      return await this.applyBatch(partnerId, meta, inputs);
+      return await this.applyBatch(partnerId, meta, inputs, metaDoc === null);
     } catch (err) {
       this.cache.forget(partnerId); // part of the batch may be written: read everything again next time
       throw err;
     }
   }
 
-  private async applyBatch(partnerId: string, meta: Meta, inputs: PartnerCustomerInput[]): Promise<PartnerCustomer[]> {
+  private async applyBatch(partnerId: string, meta: Meta, inputs: PartnerCustomerInput[], firstBatch: boolean): Promise<PartnerCustomer[]> {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
     const seqDocs = await read(this.seqs, inputs.map((i) => ids.seqOf(partnerId, i.customerId)));
     const existing = new Map<string, PartnerCustomer>();
@@ -221,14 +223,21 @@ export class CustomerDirectory {
 
     const touched = new Set([...adds.keys(), ...removes.keys()]);
     const pageKeys = [...touched].flatMap((t) => [...new Set([...(adds.get(t)?.keys() ?? []), ...(removes.get(t)?.keys() ?? [])])].map((p) => [t, p] as const));
-    const pages = await read(this.index, pageKeys.map(([t, p]) => ids.page(partnerId, t, p)));
+    // A term the partner never had has neither pages nor a directory: nothing to read (most of
+    // a new customer's pieces of name and domain, at first). Unknown for directories from before
+    // the vocabulary existed, whose pages are all read.
+    const vocabularyId = ids.vocabulary(partnerId);
+    const vocabularyDoc = (await read(this.index, [vocabularyId])).get(vocabularyId);
+    const vocabulary = vocabularyDoc ? decodeVocabulary(vocabularyDoc) : firstBatch ? new Set<string>() : undefined;
+    const listed = (term: string) => vocabulary === undefined || vocabulary.has(term);
+    const pages = await read(this.index, pageKeys.filter(([t]) => listed(t)).map(([t, p]) => ids.page(partnerId, t, p)));
     const lists = pageKeys.map(([term, page]) => {
       const stored = pages.get(ids.page(partnerId, term, page));
       const list = applyToSorted(decodeSeqs(stored?.v), adds.get(term)?.get(page) ?? [], removes.get(term)?.get(page) ?? []);
       return { term, page, stored, list, stale: directoryCountStale(stored?.d, list.length) };
     });
     // Only the directories whose counts moved enough (or whose pages come or go) are read and rewritten.
-    const dirs = await read(this.index, lists.filter((l) => l.stale).map((l) => ids.directory(partnerId, l.term)));
+    const dirs = await read(this.index, lists.filter((l) => l.stale && listed(l.term)).map((l) => ids.directory(partnerId, l.term)));
 
     const docs: IndexDoc[] = [];
     const fresh: IndexDoc[] = [];
@@ -251,6 +260,10 @@ export class CustomerDirectory {
       else if (dirs.has(dirId)) deletions.push(dirId);
     }
 
+    const newTerms = vocabulary ? [...adds.keys()].filter((t) => !vocabulary.has(t)) : [];
+    const vocabularyWritten = newTerms.length > 0 ? [{ _id: vocabularyId, v: JSON.stringify([...vocabulary!, ...newTerms]) }] : [];
+    // Before the pages it names: it must never lack a term that has one (it may hold terms that have none).
+    await this.index.write(vocabularyWritten);
     await this.index.write(docs, deletions, fresh);
     const seqs = [...newSeqs].map(([seq, customerId]) => ({ _id: ids.seqOf(partnerId, customerId), v: String(seq) }));
     await this.seqs.write([], [], seqs);
@@ -272,7 +285,7 @@ export class CustomerDirectory {
     const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ next: meta.next, generation } satisfies Meta) };
     await this.index.write([metaDoc]);
     this.cache.commit(partnerId, generation, [
-      { collection: this.index, written: [...docs, ...fresh, metaDoc], deleted: deletions },
+      { collection: this.index, written: [...vocabularyWritten, ...docs, ...fresh, metaDoc], deleted: deletions },
       { collection: this.seqs, written: seqs },
       { collection: this.records, written: blockDocs },
     ]);
@@ -296,6 +309,14 @@ function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
 interface Meta {
   next: number;
   generation?: string;
+}
+
+/** Every term a partner's index has ever had (decoded once per document: the writer's copy is reused). */
+const vocabularies = new WeakMap<IndexDoc, Set<string>>();
+function decodeVocabulary(doc: IndexDoc): Set<string> {
+  let terms = vocabularies.get(doc);
+  if (!terms) vocabularies.set(doc, (terms = new Set(JSON.parse(doc.v) as string[])));
+  return terms;
 }
 
 function metaOf(doc: IndexDoc | null): Meta {
