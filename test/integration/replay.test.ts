@@ -11,7 +11,8 @@ import { newCustomer } from '../support/world';
  * Determinism: histories of real runs replayed against today's workflow code.
  * Histories committed under test/fixtures/histories (binary protobuf, recorded
  * by an earlier version: RECORD_HISTORIES=1 npx jest test/integration/replay.test.ts adds
- * the kinds not there yet, RECORD_HISTORIES=overwrite replaces them all)
+ * the kinds not there yet, RECORD_HISTORIES=overwrite replaces them all; worker-restart.test.ts
+ * records the onboarding with a late reminder the same way)
  * must keep replaying; a change that breaks them needs patched().
  */
 const FIXTURES = path.join(__dirname, '../fixtures/histories');
@@ -97,7 +98,7 @@ describe('replaying recorded histories', () => {
 
   it('committed histories of earlier versions still replay', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb'));
-    expect(files.length).toBeGreaterThanOrEqual(11);
+    expect(files.length).toBeGreaterThanOrEqual(12);
     const histories = files.map((f) => ({ workflowId: `fixture-${f}`, history: History.decode(fs.readFileSync(path.join(FIXTURES, f))) }));
     expect(await replay(histories)).toEqual([]);
   });

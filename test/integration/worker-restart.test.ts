@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { ManagedChild } from '../../src/local/child';
 import { bearer, createPartner } from '../support/partners';
 import { testEnv } from '../support/servers';
@@ -55,7 +57,13 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   await new Promise((r) => setTimeout(r, Math.max(0, secondDue - Date.now()) + 500));
 
   startWorker();
-  const final = await stack.client.workflow.getHandle(accepted.body.onboarding.workflowId).result();
+  const handle = stack.client.workflow.getHandle(accepted.body.onboarding.workflowId);
+  const final = await handle.result();
+  // A history with a late reminder (patch 'late-trial-reminders'), replayed by test/integration/replay.test.ts.
+  const fixture = path.join(__dirname, '../fixtures/histories/onboarding-late-reminder.pb');
+  if (process.env.RECORD_HISTORIES && (!fs.existsSync(fixture) || process.env.RECORD_HISTORIES === 'overwrite')) {
+    fs.writeFileSync(fixture, temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+  }
   expect(final.timeline.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
 
   const kinds = (await stack.models.OutboxMessage.find({ customerId }).lean()).map((m) => m.kind).sort();
