@@ -184,7 +184,8 @@ export class CustomerDirectory {
 
   private async applyBatch(partnerId: string, meta: Meta, inputs: PartnerCustomerInput[], firstBatch: boolean): Promise<PartnerCustomer[]> {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
-    const seqDocs = await read(this.seqs, inputs.map((i) => ids.seqOf(partnerId, i.customerId)));
+    const vocabularyId = ids.vocabulary(partnerId);
+    const [seqDocs, vocabularyDocs] = await Promise.all([read(this.seqs, inputs.map((i) => ids.seqOf(partnerId, i.customerId))), read(this.index, [vocabularyId])]);
     const existing = new Map<string, PartnerCustomer>();
     const records = await this.recordsAt(partnerId, [...seqDocs.values()].map((d) => Number(d.v)), (blockIds) => read(this.records, blockIds));
     for (const r of records.values()) existing.set(r.customerId, r);
@@ -226,8 +227,7 @@ export class CustomerDirectory {
     // A term the partner never had has neither pages nor a directory: nothing to read (most of
     // a new customer's pieces of name and domain, at first). Unknown for directories from before
     // the vocabulary existed, whose pages are all read.
-    const vocabularyId = ids.vocabulary(partnerId);
-    const vocabularyDoc = (await read(this.index, [vocabularyId])).get(vocabularyId);
+    const vocabularyDoc = vocabularyDocs.get(vocabularyId);
     const vocabulary = vocabularyDoc ? decodeVocabulary(vocabularyDoc) : firstBatch ? new Set<string>() : undefined;
     const listed = (term: string) => vocabulary === undefined || vocabulary.has(term);
     const pages = await read(this.index, pageKeys.filter(([t]) => listed(t)).map(([t, p]) => ids.page(partnerId, t, p)));
@@ -260,8 +260,8 @@ export class CustomerDirectory {
       else if (dirs.has(dirId)) deletions.push(dirId);
     }
 
-    const newTerms = vocabulary ? [...adds.keys()].filter((t) => !vocabulary.has(t)) : [];
-    const vocabularyWritten = newTerms.length > 0 ? [{ _id: vocabularyId, v: JSON.stringify([...vocabulary!, ...newTerms]) }] : [];
+    const newTerms = [...adds.keys()].filter((t) => vocabulary && !vocabulary.has(t));
+    const vocabularyWritten = vocabulary && newTerms.length > 0 ? [{ _id: vocabularyId, v: JSON.stringify([...vocabulary, ...newTerms]) }] : [];
     // Before the pages it names: it must never lack a term that has one (it may hold terms that have none).
     await this.index.write(vocabularyWritten);
     await this.index.write(docs, deletions, fresh);
