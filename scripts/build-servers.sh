@@ -36,12 +36,23 @@ install_ferretdb() { # <dir> <tmp>
   (cd "$2/FerretDB" && go build -v -trimpath -o "$1/ferretdb" ./cmd/ferretdb 2>&1 | progress ferretdb; exit "${PIPESTATUS[0]}")
 }
 
+# Prints the first line of `<exe> --version` and fails as it does. The whole output is
+# read first and cut in bash: piped into `head -n 1`, the binary could be killed by
+# SIGPIPE once head has its line and exits (FerretDB prints six), which pipefail then
+# reports as a binary that does not run.
+version_of() { # <exe>
+  local out rc=0
+  out=$("$1" --version 2>&1) || rc=$?
+  printf '%s\n' "${out%%$'\n'*}"
+  return "$rc"
+}
+
 # build <name> <version> <binary> <installer>
 build() {
   local name=$1 version=$2 bin=$3 installer=$4
   local dir="$CACHE_DIR/$name-$version"
   local exe="$dir/$bin"
-  if [ -x "$exe" ] && "$exe" --version >/dev/null 2>&1; then
+  if [ -x "$exe" ] && version_of "$exe" >/dev/null; then
     log "$name $version: cached at $exe"
     return 0
   fi
@@ -56,7 +67,7 @@ build() {
   rm -rf "$tmp"
   [ -x "$exe" ] || die "$name $version: the build finished but $exe is missing."
   local v
-  v=$("$exe" --version 2>&1 | head -n 1) || { rm -f "$exe"; die "$name $version: built binary $exe does not run ('--version' failed: $v)."; }
+  v=$(version_of "$exe") || { rm -f "$exe"; die "$name $version: built binary $exe does not run ('--version' failed: $v)."; }
   log "$name $version: built in $((SECONDS - start))s -> $exe ($v)"
 }
 
