@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config';
-import { OPERATOR_TOKEN_FILE } from './auth/operator-token';
+import { OPERATOR_TOKEN_FILE, readOperatorTokenFile } from './auth/operator-token';
 
 /**
  * `npm run cli -- <command>`: the platform operator's chores over the API.
@@ -103,11 +102,9 @@ async function main(argv: string[]): Promise<number> {
 
 function readTokenFile(dataDir: string): string {
   const file = path.join(dataDir, OPERATOR_TOKEN_FILE);
-  try {
-    return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    throw new Error(`no operator token: set OFFERFLOW_OPERATOR_TOKEN, or start the embedded default once (npm start writes ${file})`);
-  }
+  const token = readOperatorTokenFile(file);
+  if (!token) throw new Error(`no operator token: set OFFERFLOW_OPERATOR_TOKEN, or start the embedded default once (npm start writes ${file})`);
+  return token;
 }
 
 main(process.argv.slice(2)).then(

@@ -86,16 +86,18 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-start-'));
+  // not there yet, as .data/ in a new checkout
+  const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-start-')), '.data');
   let env: Record<string, string | undefined>;
   let invitationId: string;
   let adminToken: string;
   beforeAll(async () => {
     env = { ...(await ports()), ...embedded, OFFERFLOW_DATA_DIR: dataDir };
   });
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => fs.rmSync(path.dirname(dataDir), { recursive: true, force: true }));
 
   it('starts FerretDB, Temporal (with its UI), the worker and the API, and Ctrl-C stops every one of them', async () => {
+    expect(fs.existsSync(dataDir)).toBe(false);
     const s = npmStart(env);
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);
