@@ -42,6 +42,26 @@ const workflowDeterminism = {
   ],
 };
 
+// Routes speak HTTP and call a service (src/<domain>/service.ts); the Temporal client,
+// the workflows and the records are the services' business.
+const routeLayering = {
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      paths: ['@temporalio/client', '@temporalio/common', 'mongoose', 'mongodb'].map((name) => ({ name, message: 'Routes call a service; only services use the Temporal client and the database.' })),
+      patterns: [
+        { group: ['**/workflows', '**/workflows/**'], message: 'Routes call a service; only services start, signal, update or query workflows.' },
+        { group: ['**/model', '**/models', '**/db/*', '**/temporal/*'], message: 'Routes call a service; only services read and write records.' },
+      ],
+    },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "MemberExpression[property.name='models']", message: 'Routes call a service; only services read and write records.' },
+    { selector: "MemberExpression[property.name='temporal']", message: 'Routes call a service; only services use the Temporal client.' },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'scratch/'] },
   js.configs.recommended,
@@ -58,6 +78,10 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: workflowDeterminism,
+  },
+  {
+    files: ['src/**/routes.ts'],
+    rules: routeLayering,
   },
   {
     // The one place workflow code reads the clock (deterministic inside the sandbox).

@@ -3,17 +3,19 @@ import type { CustomerDirectory } from '../src/customers/directory/directory';
 import type { Models } from '../src/db/models';
 import type { Mailer } from '../src/outbox/mailer';
 import { createCustomerDirectoryActivities } from './customer-directory/activities';
+import { createCustomerActivities } from './customers/activities';
+import { createDelegatedAdminActivities } from './delegated-admin/activities';
 import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
-import { createOnboardingActivities } from './onboarding/activities';
 import { createOfferActivities } from './offers/activities';
+import { createOutboxActivities } from './outbox/activities';
 import { createSubscriptionActivities } from './subscriptions/activities';
-import { createDelegatedAdminActivities } from './delegated-admin/activities';
+import { createTimelineActivities } from './timeline/activities';
 
 export interface ActivityDeps {
   models: Models;
   directory: CustomerDirectory;
-  /** For activities that signal other workflows (the partner's directory writer). */
+  /** For activities that signal or update other workflows (the directory writer, the onboarding). */
   temporal: Client;
   taskQueue: string;
   /** Sends e-mail when SMTP_URL is set; otherwise the outbox only records. */
@@ -25,13 +27,15 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createInvitationActivities(deps),
-    ...createOnboardingActivities(deps),
+    ...createCustomerActivities(deps),
     ...createCustomerDirectoryActivities(deps),
-    ...createOfferActivities(deps),
-    ...createSubscriptionActivities(deps),
     ...createDelegatedAdminActivities(deps),
+    ...createInvitationActivities(deps),
     ...createMaintenanceActivities(deps),
+    ...createOfferActivities(deps),
+    ...createOutboxActivities(deps),
+    ...createSubscriptionActivities(deps),
+    ...createTimelineActivities(deps),
   };
 }
 

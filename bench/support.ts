@@ -10,7 +10,7 @@ import { startFerretDB, type RunningFerretDB } from '../src/local/ferretdb';
 import { freePort } from '../src/local/ports';
 import { startTemporalDevServer } from '../src/local/temporal';
 import { createModels, type Models } from '../src/db/models';
-import { createPartner } from '../src/partners/service';
+import { createPartnerService } from '../src/partners/service';
 import { seedCatalog } from '../src/catalog/seed';
 import { waitFor } from '../src/async';
 
@@ -68,12 +68,12 @@ export async function connect(uri: string): Promise<{ connection: mongoose.Conne
 
 /** A partner (global, every authorisation) and its global admin's token, written straight to the database. */
 export async function benchPartner(models: Models) {
-  const { partner, token } = await createPartner(models, {
+  const { partner, token } = await createPartnerService({ models }).create({
     cloud: 'global',
     profile: { name: 'Bench Partners', phone: '+1 425 555 0100', email: 'bench@example.com', website: 'https://bench.example', address: { line1: '1 Main', city: 'Redmond', postalCode: '98052', country: 'US' } },
     authorisations: ['subscription-advisor', 'delegated-admin-certified', 'authorised-service-provider'],
     admin: { email: 'admin@bench.example', displayName: 'Bench Admin' },
-  });
+  }, async () => undefined); // no audit log for the bench's own partner
   return { partnerId: partner._id, token: token.token };
 }
 

@@ -13,7 +13,7 @@ import { CustomerDirectory } from '../src/customers/directory/directory';
 import { ManagedChild } from '../src/local/child';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { onboardingWorkflow } from '../workflows';
-import { onboardingWorkflowId } from '../workflows/onboarding/ids';
+import { onboardingWorkflowId } from '../workflows/onboarding/start';
 import { benchFerretDB, benchPartner, benchTemporal, buildDist, connect, root } from './support';
 
 /** Resident memory by what is mapped (anonymous memory, the node binary, native addons…), largest first. */

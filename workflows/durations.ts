@@ -1,5 +1,6 @@
 /** Durations are data: these defaults apply only where the catalog, offer or request gives none. */
-export const DAY_MS = 86_400_000;
+export const DAY_S = 86_400;
+export const DAY_MS = DAY_S * 1000;
 
 export const DEFAULT_REMINDER_OFFSETS_MS = [7 * DAY_MS, 1 * DAY_MS];
 export const DEFAULT_GRACE_PERIOD_MS = 30 * DAY_MS;

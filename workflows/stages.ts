@@ -1,4 +1,7 @@
-/** Values of the LifecycleStage search attribute, one per stage an operator may filter by. */
+/**
+ * Values of the LifecycleStage search attribute (and of the customer timeline's
+ * stages): every one an operator may filter by, named once here.
+ */
 export const Stage = {
   InvitationActive: 'invitation-active',
   InvitationRevoked: 'invitation-revoked',
@@ -11,6 +14,21 @@ export const Stage = {
   AwaitingDelegatedAdmin: 'awaiting-delegated-admin',
   Onboarded: 'onboarded',
   Cancelled: 'cancelled',
+  OfferSent: 'offer-sent',
+  OfferAccepted: 'offer-accepted',
+  OfferDeclined: 'offer-declined',
+  OfferSuperseded: 'offer-superseded',
+  OfferRevoked: 'offer-revoked',
+  OfferExpired: 'offer-expired',
+  SubscriptionActive: 'subscription-active',
+  LicensesAdjusted: 'licenses-adjusted',
+  DelegatedAdminApprovalPending: 'delegated-admin-approval-pending',
+  DelegatedAdminActive: 'delegated-admin-active',
+  DelegatedAdminExpiring: 'delegated-admin-expiring',
+  DelegatedAdminExpired: 'delegated-admin-expired',
+  DelegatedAdminTerminated: 'delegated-admin-terminated',
+  DelegatedAdminDeclined: 'delegated-admin-declined',
+  DelegatedAdminLapsed: 'delegated-admin-lapsed',
 } as const;
 
 export type Stage = (typeof Stage)[keyof typeof Stage];

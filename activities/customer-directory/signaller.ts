@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
-import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/ids';
+import { customerDirectoryStart } from '../../workflows/customer-directory/start';
 import { customersChangedSignal } from '../../workflows/customer-directory/messages';
 import type { DirectoryEntry } from '../../workflows/customer-directory/types';
 
@@ -47,9 +47,8 @@ export class DirectorySignaller {
       const batch = queue.splice(0, MAX_ENTRIES_PER_SIGNAL);
       try {
         await this.temporal.workflow.signalWithStart(customerDirectoryWorkflow, {
-          workflowId: customerDirectoryWorkflowId(partnerId),
+          ...customerDirectoryStart(partnerId, { refreshMs: this.refreshMs }),
           taskQueue: this.taskQueue,
-          args: [partnerId, [], { refreshMs: this.refreshMs }],
           signal: customersChangedSignal,
           signalArgs: [batch.map((w) => w.entry)],
         });

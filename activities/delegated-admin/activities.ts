@@ -1,11 +1,10 @@
 import type { Models } from '../../src/db/models';
 import type { RelationshipState } from '../../workflows/delegated-admin/types';
-import { saveSnapshot } from '../snapshot';
+import { saveSnapshot } from '../records';
 
 export function createDelegatedAdminActivities({ models }: { models: Models }) {
   return {
-    async saveRelationship(snapshot: RelationshipState & { revision: number }): Promise<void> {
-      const { relationshipId, ...fields } = snapshot;
+    async saveRelationship({ relationshipId, ...fields }: RelationshipState & { revision: number }): Promise<void> {
       await saveSnapshot(models.Relationship, relationshipId, fields);
     },
   };

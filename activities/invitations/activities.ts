@@ -1,22 +1,27 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Models } from '../../src/db/models';
-import type { InvitationState } from '../../workflows/invitations/types';
 import { InvitationFailure } from '../../workflows/invitations/failures';
-import { invitationWorkflowId } from '../../workflows/invitations/ids';
-import { saveSnapshot } from '../snapshot';
+import { invitationWorkflowId } from '../../workflows/invitations/start';
+import type { InvitationState } from '../../workflows/invitations/types';
+import { insertRecordOnce, saveSnapshot } from '../records';
 
 export interface InvitationSnapshot extends Omit<InvitationState, 'recorded' | 'redemptions'> {
   revision: number;
 }
 
+export interface Redemption {
+  invitationId: string;
+  partnerId: string;
+  customerId: string;
+  onboardingWorkflowId: string;
+  at: string;
+}
+
 export function createInvitationActivities({ models }: { models: Models }) {
   return {
     /** Stores the invitation as the workflow now holds it (idempotent, ordered by revision). */
-    async saveInvitation(snapshot: InvitationSnapshot): Promise<void> {
-      await saveSnapshot(models.Invitation, snapshot.invitationId, {
-        ...withoutId(snapshot),
-        workflowId: invitationWorkflowId(snapshot.invitationId),
-      });
+    async saveInvitation({ invitationId, ...fields }: InvitationSnapshot): Promise<void> {
+      await saveSnapshot(models.Invitation, invitationId, { ...fields, workflowId: invitationWorkflowId(invitationId) });
     },
 
     /** The partner's cloud, if it may still send trial invitations (it may have lost the authorisation since). */
@@ -28,18 +33,10 @@ export function createInvitationActivities({ models }: { models: Models }) {
       return { cloud: partner.cloud };
     },
 
-    async recordRedemption(r: { invitationId: string; partnerId: string; customerId: string; onboardingWorkflowId: string; at: string }): Promise<void> {
-      try {
-        await models.Redemption.create({ _id: `${r.invitationId}|${r.customerId}`, ...r, at: new Date(r.at) });
-      } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
-      }
+    async recordRedemption(r: Redemption): Promise<void> {
+      await insertRecordOnce(models.Redemption, { _id: `${r.invitationId}|${r.customerId}`, ...r, at: new Date(r.at) });
     },
   };
-}
-
-function withoutId({ invitationId: _id, ...rest }: InvitationSnapshot) {
-  return rest;
 }
 
 export type InvitationActivities = ReturnType<typeof createInvitationActivities>;

@@ -2,12 +2,13 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models } from '../../src/db/models';
 import { OfferFailure } from '../../workflows/offers/failures';
-import type { OfferState, PurchaseRequest, PurchaseResult } from '../../workflows/offers/types';
-import { onboardingWorkflowId } from '../../workflows/onboarding/ids';
-import { purchaseUpdate } from '../../workflows/onboarding/messages';
-import { saveSnapshot } from '../snapshot';
+import type { OfferSent, OfferState, PurchaseRequest, PurchaseResult } from '../../workflows/offers/types';
+import { offerSentUpdate, purchaseUpdate } from '../../workflows/onboarding/messages';
+import { onboardingWorkflowId } from '../../workflows/onboarding/start';
+import { saveSnapshot } from '../records';
 
 export function createOfferActivities(deps: { models: Models; temporal: Client }) {
+  const onboarding = (partnerId: string, customerId: string) => deps.temporal.workflow.getHandle(onboardingWorkflowId(partnerId, customerId));
   return {
     /** Stores one customer's view of an offer (idempotent, ordered by revision). */
     async saveOfferRecipient(snapshot: OfferState & { revision: number }): Promise<void> {
@@ -17,13 +18,32 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
     /** Asks the customer's onboarding to buy (it converts the trial or creates subscriptions; idempotent per offer). */
     async purchaseThroughOnboarding(partnerId: string, customerId: string, request: PurchaseRequest): Promise<PurchaseResult> {
       try {
-        return await deps.temporal.workflow.getHandle(onboardingWorkflowId(partnerId, customerId)).executeUpdate(purchaseUpdate, { args: [request] });
+        return await onboarding(partnerId, customerId).executeUpdate(purchaseUpdate, { args: [request] });
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           throw ApplicationFailure.nonRetryable('the customer is not onboarding with this partner (its trial was removed, or it never had one)', OfferFailure.NotOnboarding);
         }
         throw err;
       }
+    },
+
+    /**
+     * Tells the customer's onboarding that this offer is open, so that it supersedes
+     * the customer's older open offer (idempotent per offer). A customer that is not
+     * onboarding any more has nothing to supersede.
+     */
+    async announceOfferToOnboarding(offer: OfferSent): Promise<void> {
+      try {
+        await onboarding(offer.partnerId, offer.customerId).executeUpdate(offerSentUpdate, { args: [offer] });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+    },
+
+    /** The customer's offers from the partner still open, as stored (those sent before onboardings kept track of them). */
+    async findOpenOffers(partnerId: string, customerId: string): Promise<OfferSent[]> {
+      const open = await deps.models.OfferRecipient.find({ partnerId, customerId, status: 'sent' }, { offerId: 1, sentAt: 1 }).lean();
+      return open.map((r) => ({ offerId: r.offerId, partnerId, customerId, sentAt: r.sentAt }));
     },
   };
 }

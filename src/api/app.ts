@@ -1,16 +1,17 @@
 import express, { type Express } from 'express';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Connection as TemporalConnection } from '@temporalio/client';
-import { businessProblem } from './business-problems';
 import type { ApiDeps } from './deps';
 import { docsRouter } from './docs';
 import { healthRouter } from './health';
 import { BODY_LIMIT_BYTES } from './limits';
 import { buildOpenApi } from './openapi';
-import { Problem, problemHandler } from './problem';
+import { Problem } from './problem';
+import { problemHandler } from './problem-handler';
 import { requestLog } from './request-log';
 import { expressPath, mountRoutes } from './route';
 import { allRoutes } from './routes';
+import { createServices } from '../services';
 
 export interface AppDeps extends ApiDeps {
   mongoConnection: MongoConnection;
@@ -24,7 +25,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   app.use(healthRouter({ mongo: deps.mongoConnection, temporal: deps.temporalConnection }));
 
-  const routes = allRoutes(deps);
+  const routes = allRoutes(createServices(deps));
   app.use(docsRouter(() => buildOpenApi(routes, '1')));
 
   app.use((req, _res, next) => {
@@ -52,6 +53,6 @@ export function createApp(deps: AppDeps): Express {
     }
     next(new Problem('not-found', `no route for ${req.method} ${req.path}`));
   });
-  app.use(problemHandler(deps.logger, businessProblem));
+  app.use(problemHandler(deps.logger));
   return app;
 }

@@ -1,21 +1,16 @@
-import type { Client } from '@temporalio/client';
-import type { CustomerDirectory } from '../customers/directory/directory';
 import type { Models } from '../db/models';
 import type { Logger } from '../logger';
+import type { ServiceDeps } from '../services';
 import type { RateLimiter } from './rate-limit';
 
-/** What every route module is built from. */
-export interface ApiDeps {
+/** What the route framework needs around every handler: authentication, rate limit, audit, idempotency. */
+export interface RouteDeps {
   models: Models;
-  directory: CustomerDirectory;
-  temporal: Client;
-  taskQueue: string;
-  /** Base of customer-facing links, e.g. https://offers.example.com */
-  publicUrl: string;
   logger: Logger;
-  /** How long a request waits for a workflow to confirm (e.g. the record stored) before answering 202. */
-  updateWaitMs: number;
   rateLimiter: RateLimiter;
   /** SHA-256 (hex) of the operator token; operator routes answer 401 without it. */
   operatorTokenHash?: string;
 }
+
+/** What the API is built from: the route framework's needs and the services'. */
+export interface ApiDeps extends RouteDeps, ServiceDeps {}

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Request } from 'express';
 import type { Models } from '../db/models';
+import { isDuplicateKey } from '../db/duplicate-key';
 import { Problem, validationProblem } from './problem';
-import type { Reply } from './route';
+import type { Reply } from './reply';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 /** An in-progress claim older than this belongs to a request that died; it may be taken over. */
@@ -31,7 +32,7 @@ export async function withIdempotency(models: Models, req: Request, caller: stri
       await models.IdempotencyKey.create({ _id: id, fingerprint, state: 'in-progress', createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) });
       break;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000 || attempt > 2) throw err;
+      if (!isDuplicateKey(err) || attempt > 2) throw err;
     }
     const seen = await models.IdempotencyKey.findById(id).lean();
     if (!seen) continue; // released meanwhile: claim again

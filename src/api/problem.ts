@@ -1,8 +1,5 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import type { Logger } from '../logger';
-import { isMongoUnavailable } from '../db/connection';
-import { isTemporalBusy, isTemporalUnavailable } from '../temporal/client';
 import { PROBLEM_TYPES, type ProblemSlug } from './problem-types';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -43,8 +40,6 @@ export class Problem extends Error {
   }
 }
 
-export const notFound = (what: string) => new Problem('not-found', `${what} was not found`);
-
 export const dependencyUnavailable = (dependency: 'MongoDB' | 'Temporal', extra: Record<string, unknown> = {}) =>
   new Problem('dependency-unavailable', `${dependency} is unavailable; try again shortly`, extra);
 
@@ -66,37 +61,4 @@ export function zodFieldErrors(error: ZodError, location: FieldError['location']
 
 export function sendProblem(res: Parameters<RequestHandler>[1], problem: Problem, instance?: string): void {
   res.set(problem.headers).status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toJSON(instance)));
-}
-
-/** Turns anything thrown by a route into a problem response; unknown errors are a logged 500. */
-export function problemHandler(logger: Logger, translate: (err: unknown) => Problem | undefined = () => undefined): ErrorRequestHandler {
-  return (err, req, res, next) => {
-    if (res.headersSent) return next(err);
-    const problem = toProblem(err) ?? translate(err);
-    if (problem) {
-      if (problem.status >= 500) logger.warn({ err: (err as Error)?.message, path: req.path }, problem.detail);
-      return sendProblem(res, problem, req.originalUrl);
-    }
-    logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
-    sendProblem(res, new Problem('internal', `an unexpected error occurred; it was logged with request id ${String(req.id ?? 'unknown')}`), req.originalUrl);
-  };
-}
-
-function toProblem(err: unknown): Problem | undefined {
-  if (err instanceof Problem) return err;
-  const e = err as { type?: string; status?: number; message?: string; limit?: number };
-  // body-parser's errors carry a `type`
-  if (e?.type === 'entity.parse.failed') {
-    return new Problem('malformed-body', `the body is not valid JSON: ${e.message}`);
-  }
-  if (e?.type === 'entity.too.large') {
-    return new Problem('body-too-large', `the body exceeds the limit of ${e.limit} bytes`);
-  }
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
-    return new Problem('unsupported-media-type', e.message ?? 'unsupported encoding');
-  }
-  if (isMongoUnavailable(err)) return dependencyUnavailable('MongoDB');
-  if (isTemporalUnavailable(err)) return dependencyUnavailable('Temporal');
-  if (isTemporalBusy(err)) return new Problem('busy', 'too many requests are working on the same thing right now; try again in a few seconds', {}, { 'Retry-After': '5' });
-  return undefined;
 }

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import { authenticateCustomer, authenticateCustomerIfAny, authenticateOperator, authenticatePartnerUser } from '../auth/authenticate';
 import { actorOf, type CustomerPrincipal, type PartnerPrincipal, type Principal } from '../auth/principal';
-import { decide, type Action } from '../auth/policy';
-import { recordAudit, type AuditEntry } from '../audit/record';
-import type { ApiDeps } from './deps';
+import { requirePermission, type Action } from '../auth/policy';
+import { recordAudit, type Audit, type AuditEntry } from '../audit/record';
+import type { RouteDeps } from './deps';
 import { withIdempotency } from './idempotency';
 import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
+import type { Reply } from './reply';
 import { parse } from './validate';
 
 /** public: nobody needed; customer-or-public: a customer token if sent (e.g. accepting a link). */
@@ -24,12 +25,6 @@ type PrincipalFor<A extends Auth> = A extends 'partner'
         ? CustomerPrincipal | undefined
         : undefined;
 
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
 export interface RouteContext<P, Q, B, A extends Auth> {
   params: P;
   query: Q;
@@ -37,8 +32,8 @@ export interface RouteContext<P, Q, B, A extends Auth> {
   principal: PrincipalFor<A>;
   requestId: string;
   log: Logger;
-  /** Records a change in the audit log (actor, partner and request filled in unless given). */
-  audit(entry: Omit<AuditEntry, 'actor' | 'requestId' | 'partnerId'> & { partnerId?: string; actor?: AuditEntry['actor'] }): Promise<void>;
+  /** Records a change in the audit log (actor, partner and request filled in unless given); handed to the service that makes it. */
+  audit: Audit;
 }
 
 const empty = z.strictObject({});
@@ -78,12 +73,12 @@ export type AnyRoute = RouteDef<any, any, any, any>;
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Mounts routes: authentication, rate limit, policy, validation, idempotency, then the handler. */
-export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): void {
+export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps): void {
   for (const route of routes) {
     router[route.method](expressPath(route.path), async (req: Request, res: Response) => {
       const principal = await authenticate(route, req, deps);
       deps.rateLimiter.take(principal ? principalKey(principal) : `ip:${req.ip}`);
-      if (route.permission && principal?.kind === 'partner-user') authorize(principal, route.permission);
+      if (route.permission && principal?.kind === 'partner-user') requirePermission(principal, route.permission);
       const params = parse(route.params ?? empty, req.params, 'path');
       const query = parse(route.query ?? empty, req.query, 'query');
       let body: unknown;
@@ -119,13 +114,7 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: ApiDeps): 
   }
 }
 
-/** Throws the policy's 403 unless the partner user may do `action`. */
-export function authorize(principal: PartnerPrincipal, action: Action): void {
-  const decision = decide(principal.partner, principal.user, action);
-  if (!decision.allowed) throw new Problem(decision.slug, decision.detail);
-}
-
-function authenticate(route: AnyRoute, req: Request, deps: ApiDeps): Promise<Principal | undefined> {
+function authenticate(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
   switch (route.auth as Auth) {
     case 'public':
       return Promise.resolve(undefined);

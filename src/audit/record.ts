@@ -1,14 +1,21 @@
 import { newTimeOrderedId } from '../ids';
 import type { Models } from '../db/models';
+import type { AuditActor, AuditTarget } from './model';
 
 export interface AuditEntry {
   partnerId?: string;
-  actor: { kind: 'operator' | 'partner-user' | 'customer' | 'system'; id: string };
+  actor: AuditActor;
   action: string;
-  target: { kind: string; id: string };
+  target: AuditTarget;
   requestId?: string;
   details?: Record<string, unknown>;
 }
+
+/**
+ * Records one change in the audit log. The API hands each service one bound to
+ * the request (actor, partner and request id filled in unless the entry names them).
+ */
+export type Audit = (entry: Omit<AuditEntry, 'actor' | 'requestId' | 'partnerId'> & { partnerId?: string; actor?: AuditActor }) => Promise<void>;
 
 /** Appends one change to the audit log. */
 export async function recordAudit(models: Models, entry: AuditEntry, at = new Date()): Promise<void> {

@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import { defineRoute } from '../api/route';
-import { pageById } from '../api/pagination';
-import type { ApiDeps } from '../api/deps';
 import { cursor, page, pageLimit } from '../api/schemas';
-import type { AuditEventDoc } from './model';
+import type { Services } from '../services';
+import { auditEventOut, presentAuditEvent } from './present';
 
-const auditEventOut = z.object({
-  id: z.string(),
-  at: z.string(),
-  actor: z.object({ kind: z.string(), id: z.string() }),
-  action: z.string(),
-  target: z.object({ kind: z.string(), id: z.string() }),
-  requestId: z.string().optional(),
-  details: z.record(z.string(), z.unknown()),
-});
-
-export function auditRoutes(deps: ApiDeps) {
+export function auditRoutes({ audit }: Services) {
   return [
     defineRoute({
       method: 'get',
@@ -33,18 +22,8 @@ export function auditRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'A page of events', schema: page(auditEventOut) } },
       problems: ['invalid-cursor'],
       async handler({ principal, query }) {
-        const filter = { partnerId: principal.partner._id, ...(query.action ? { action: query.action } : {}) };
-        const page = await pageById<AuditEventDoc>(deps.models.AuditEvent, filter, { ...query, scope: filter, order: 'newest-first' });
-        const items = page.items.map((e) => ({
-          id: e._id,
-          at: e.at.toISOString(),
-          actor: { kind: e.actor.kind, id: e.actor.id },
-          action: e.action,
-          target: { kind: e.target.kind, id: e.target.id },
-          requestId: e.requestId ?? undefined,
-          details: JSON.parse(e.details ?? '{}') as Record<string, unknown>,
-        }));
-        return { status: 200, body: { items, nextCursor: page.nextCursor } };
+        const found = await audit.list(principal.partner._id, { action: query.action }, query);
+        return { status: 200, body: { items: found.items.map(presentAuditEvent), nextCursor: found.nextCursor } };
       },
     }),
   ];

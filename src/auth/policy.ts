@@ -1,3 +1,4 @@
+import { DomainError } from '../errors';
 import { AUTHORISATION_NAMES, type Authorisation, type PartnerDoc } from '../partners/model';
 import type { CompanyRole, CustomerRole, UserDoc } from '../users/model';
 
@@ -56,3 +57,12 @@ export function decide(partner: PartnerDoc, user: UserDoc, action: Action): Deci
   }
   return { allowed: true };
 }
+
+/** Throws the policy's refusal (a domain error: role or authorisation required) unless the partner user may do `action`. */
+export function requirePermission(principal: { partner: PartnerDoc; user: UserDoc }, action: Action): void {
+  const decision = decide(principal.partner, principal.user, action);
+  if (!decision.allowed) throw new DomainError(decision.slug, decision.detail);
+}
+
+/** The actions the user may take, for GET /v1/me. */
+export const permissionsOf = (partner: PartnerDoc, user: UserDoc): Action[] => (Object.keys(ACTIONS) as Action[]).filter((a) => decide(partner, user, a).allowed);

@@ -1,17 +1,30 @@
-import { Schema, type InferSchemaType } from 'mongoose';
-import { CLOUDS } from '../partners/model';
+import { partSchema, recordSchema } from '../db/record';
+import { CLOUDS, type Cloud } from '../partners/model';
 
-const contactSchema = new Schema(
-  {
-    name: { type: String, required: true },
-    email: { type: String, required: true },
-    phone: { type: String },
-  },
-  { _id: false },
-);
+export interface CustomerContact {
+  name: string;
+  email: string;
+  phone?: string;
+}
 
 /** A customer tenant. Its domain is unique (lower-case): one tenant per domain. */
-export const customerSchema = new Schema(
+export interface CustomerDoc {
+  _id: string;
+  name: string;
+  domain: string;
+  cloud: Cloud;
+  contacts: CustomerContact[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const contactSchema = partSchema<CustomerContact>({
+  name: { type: String, required: true },
+  email: { type: String, required: true },
+  phone: { type: String },
+});
+
+export const customerSchema = recordSchema<CustomerDoc>(
   {
     _id: { type: String, required: true },
     name: { type: String, required: true },
@@ -21,12 +34,10 @@ export const customerSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
-  { collection: 'customers', versionKey: false, strict: 'throw' },
+  { collection: 'customers' },
 );
 
 customerSchema.index({ domain: 1 }, { unique: true });
-
-export type CustomerDoc = InferSchemaType<typeof customerSchema> & { _id: string };
 
 /**
  * Which customer holds a domain, keyed by the (lower-case) domain: whether a domain
@@ -34,31 +45,15 @@ export type CustomerDoc = InferSchemaType<typeof customerSchema> & { _id: string
  * to answer `{domain}`). Written before the customer; customers made before it
  * exists are still guarded by the unique index on customers.domain.
  */
-export const customerDomainSchema = new Schema(
+export interface CustomerDomainDoc {
+  _id: string;
+  customerId: string;
+}
+
+export const customerDomainSchema = recordSchema<CustomerDomainDoc>(
   {
     _id: { type: String, required: true },
     customerId: { type: String, required: true },
   },
-  { collection: 'customer_domains', versionKey: false, strict: 'throw' },
+  { collection: 'customer_domains' },
 );
-
-/** A user inside a customer tenant (whose password a partner may reset later). */
-export const customerUserSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    customerId: { type: String, required: true },
-    email: { type: String, required: true },
-    emailLower: { type: String, required: true },
-    displayName: { type: String, required: true },
-    /** Licenses assigned to this user, by SKU. */
-    assignedSkus: { type: [String], default: [] },
-    mustChangePassword: { type: Boolean, default: false },
-    createdAt: { type: Date, required: true },
-    updatedAt: { type: Date, required: true },
-  },
-  { collection: 'customer_users', versionKey: false, strict: 'throw' },
-);
-
-customerUserSchema.index({ customerId: 1, emailLower: 1 }, { unique: true });
-
-export type CustomerUserDoc = InferSchemaType<typeof customerUserSchema> & { _id: string };

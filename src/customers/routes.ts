@@ -1,29 +1,11 @@
-import type { z } from 'zod';
 import { defineRoute } from '../api/route';
-import { decodeCursor, encodeCursor } from '../api/cursor';
-import type { ApiDeps } from '../api/deps';
-import { notFound } from '../api/problem';
 import { page } from '../api/schemas';
-import type { PartnerCustomer } from './directory/model';
+import type { Services } from '../services';
+import { presentCustomer, presentTimelineEvent } from './present';
 import { customerOut, customerParams, customerQuery, timelineEventOut } from './schemas';
-import type { TimelineEventDoc } from '../timeline/model';
-import { requirePartnersCustomer } from './known';
 
-export function presentCustomer(c: PartnerCustomer): z.infer<typeof customerOut> {
-  return {
-    id: c.customerId,
-    name: c.name,
-    domain: c.domain,
-    cloud: c.cloud,
-    status: c.status,
-    stage: c.stage,
-    skus: c.skus,
-    createdAt: c.createdAt.toISOString(),
-    updatedAt: c.updatedAt.toISOString(),
-  };
-}
-
-export function customerRoutes(deps: ApiDeps) {
+/** The partner's customers: list and search, one customer, its timeline. */
+export function customerRoutes({ customers, onboarding }: Services) {
   return [
     defineRoute({
       method: 'get',
@@ -41,14 +23,8 @@ export function customerRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'A page of customers', schema: page(customerOut) } },
       problems: ['invalid-cursor'],
       async handler({ principal, query }) {
-        const filter = { q: query.q, status: query.status, sku: query.sku };
-        const scope = { partner: principal.partner._id, ...filter };
-        const before = decodeCursor<number>(query.cursor, scope, 'number');
-        const result = await deps.directory.search(principal.partner._id, filter, query.limit, before);
-        return {
-          status: 200,
-          body: { items: result.items.map(presentCustomer), nextCursor: result.next === undefined ? undefined : encodeCursor(result.next, scope) },
-        };
+        const found = await customers.search(principal.partner._id, { q: query.q, status: query.status, sku: query.sku }, query);
+        return { status: 200, body: { items: found.items.map(presentCustomer), nextCursor: found.nextCursor } };
       },
     }),
     defineRoute({
@@ -62,12 +38,8 @@ export function customerRoutes(deps: ApiDeps) {
       params: customerParams,
       responses: { 200: { description: 'The stages, oldest first', schema: timelineEventOut.array() } },
       async handler({ principal, params }) {
-        await requirePartnersCustomer(deps, principal.partner._id, params.customerId);
-        const events = await deps.models.TimelineEvent.find({ partnerId: principal.partner._id, customerId: params.customerId }).sort({ at: 1, _id: 1 }).lean<TimelineEventDoc[]>();
-        return {
-          status: 200,
-          body: events.map((e) => ({ stage: e.stage, at: e.at.toISOString(), by: e.by, detail: e.detail ?? undefined, workflowId: e.workflowId })),
-        };
+        await customers.requireCustomerOf(principal.partner._id, params.customerId);
+        return { status: 200, body: (await onboarding.timeline(principal.partner._id, params.customerId)).map(presentTimelineEvent) };
       },
     }),
     defineRoute({
@@ -81,9 +53,7 @@ export function customerRoutes(deps: ApiDeps) {
       params: customerParams,
       responses: { 200: { description: 'The customer', schema: customerOut } },
       async handler({ principal, params }) {
-        const c = await deps.directory.get(principal.partner._id, params.customerId);
-        if (!c) throw notFound(`customer ${params.customerId}`);
-        return { status: 200, body: presentCustomer(c) };
+        return { status: 200, body: presentCustomer(await customers.get(principal.partner._id, params.customerId)) };
       },
     }),
   ];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
 
 const LEASE_MS = 15_000;
 
@@ -20,7 +21,7 @@ export async function withLock<T>(connection: Connection, key: string, fn: () =>
       await locks.insertOne({ _id: key, owner, until: new Date(Date.now() + LEASE_MS) });
       break;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
       const held = await locks.findOne({ _id: key });
       if (held && held.until.getTime() < Date.now()) {
         await locks.deleteOne({ _id: key, owner: held.owner });

@@ -8,8 +8,8 @@ import type { Model } from 'mongoose';
  * inside SQLite, but any further field makes it read and decode the whole
  * collection. On MongoDB both are one index lookup.
  */
-export async function findOwned<T extends object>(model: Model<any>, id: string, owner: Record<string, string>): Promise<(T & { _id: string }) | null> {
-  const doc = await model.findById(id).lean<T & { _id: string }>();
+export async function findOwned<T extends { _id: string }>(model: Model<T>, id: string, owner: Partial<Record<keyof T, string>>): Promise<T | null> {
+  const doc = (await model.findById(id).lean()) as T | null;
   if (!doc) return null;
   for (const [field, value] of Object.entries(owner)) if ((doc as Record<string, unknown>)[field] !== value) return null;
   return doc;

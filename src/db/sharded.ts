@@ -1,5 +1,6 @@
 import type { Connection, mongo } from 'mongoose';
 import { mapLimit } from '../async';
+import { isDuplicateKey } from './duplicate-key';
 
 type Document = mongo.Document;
 type Collection<T extends Document> = mongo.Collection<T>;
@@ -81,7 +82,7 @@ export class ShardedCollection<T extends { _id: string }> {
       try {
         await this.collectionFor(group[0]!._id).insertMany(group as never[], { ordered: false });
       } catch (err) {
-        const dupes = new Set(((err as { writeErrors?: Array<{ code: number; index: number }> }).writeErrors ?? []).filter((e) => e.code === 11000).map((e) => e.index));
+        const dupes = new Set(((err as { writeErrors?: Array<{ code: number; index: number }> }).writeErrors ?? []).filter(isDuplicateKey).map((e) => e.index));
         if (dupes.size === 0) throw err;
         group.forEach((d, i) => dupes.has(i) && clashes.push(d));
       }

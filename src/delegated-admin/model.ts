@@ -1,9 +1,13 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { recordSchema } from '../db/record';
+import { RELATIONSHIP_STATUSES, type RelationshipState } from '../../workflows/delegated-admin/types';
 
-export const RELATIONSHIP_STATUSES = ['approval-pending', 'active', 'expiring', 'expired', 'terminated', 'declined', 'lapsed'] as const;
+/** A delegated-admin relationship between a partner and a customer (its workflow's state); written by its workflow. */
+export interface RelationshipDoc extends Omit<RelationshipState, 'relationshipId'> {
+  _id: string;
+  revision: number;
+}
 
-/** A delegated-admin relationship between a partner and a customer; written by its workflow. */
-export const relationshipSchema = new Schema(
+export const relationshipSchema = recordSchema<RelationshipDoc>(
   {
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
@@ -19,14 +23,9 @@ export const relationshipSchema = new Schema(
     durationMs: { type: Number, required: true },
     revision: { type: Number, required: true, min: 1 },
   },
-  { collection: 'delegated_admin_relationships', versionKey: false, strict: 'throw' },
+  { collection: 'delegated_admin_relationships' },
 );
 
 // "is there an active relationship between this partner and this customer?" (every partner action in a customer)
 relationshipSchema.index({ partnerId: 1, customerId: 1, status: 1 });
 relationshipSchema.index({ customerId: 1, _id: 1 });
-
-export type RelationshipDoc = InferSchemaType<typeof relationshipSchema> & { _id: string };
-
-/** Statuses in which the partner's users may act in the customer. */
-export const GRANTING_STATUSES = ['active', 'expiring'] as const;

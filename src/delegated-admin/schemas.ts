@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { DelegatedAdminOption } from '../../workflows/delegated-admin/types';
+import { DAY_S as DAY } from '../../workflows/durations';
+import { RELATIONSHIP_STATUSES } from '../../workflows/delegated-admin/types';
 import { id } from '../api/schemas';
-import { RELATIONSHIP_STATUSES } from './model';
-
-const DAY = 86_400;
 
 /**
  * Delegated administration asked for (with a trial, an offer, or on its own).
@@ -19,16 +17,6 @@ export const delegatedAdminOptionSchema = z
     extensionSeconds: z.number().int().min(1).max(730 * DAY).default(180 * DAY),
   })
   .meta({ description: 'Ask for delegated administration (delegated-admin certified partners only)' });
-
-export function toOption(o: z.output<typeof delegatedAdminOptionSchema>): DelegatedAdminOption {
-  return {
-    durationMs: (o.durationSeconds ?? o.durationDays * DAY) * 1000,
-    autoExtend: o.autoExtend,
-    extensionMs: o.extensionSeconds * 1000,
-    approvalTimeoutMs: o.approvalTimeoutSeconds * 1000,
-    noticeMs: o.noticeSeconds * 1000,
-  };
-}
 
 export const relationshipParams = z.strictObject({ relationshipId: id('a relationship id') });
 

@@ -1,9 +1,30 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { partSchema, recordSchema } from '../db/record';
+import { INVITATION_STATUSES, type InvitationStatus, type TrialInvitationInput } from '../../workflows/invitations/types';
 
-export const INVITATION_STATUSES = ['active', 'revoked', 'expired'] as const;
+export type InvitationTrial = TrialInvitationInput['trial'];
 
 /** A trial invitation as stored; written only by the invitation workflow's activities. */
-export const invitationSchema = new Schema(
+export interface InvitationDoc {
+  _id: string;
+  partnerId: string;
+  sku: string;
+  code: string;
+  status: InvitationStatus;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt?: Date;
+  revokedBy?: string;
+  expiredAt?: Date;
+  trial: InvitationTrial;
+  workflowId: string;
+  /** Visitors who declined it through its link (absent in invitations stored before declining existed). */
+  declines?: number;
+  /** Monotonic per invitation: a snapshot is written only over an older one. */
+  revision: number;
+}
+
+export const invitationSchema = recordSchema<InvitationDoc>(
   {
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
@@ -17,24 +38,19 @@ export const invitationSchema = new Schema(
     revokedBy: { type: String },
     expiredAt: { type: Date },
     trial: {
-      type: new Schema(
-        {
-          lengthMs: { type: Number, required: true, min: 1 },
-          licenses: { type: Number, required: true, min: 1 },
-          reminderOffsetsMs: { type: [Number], default: [] },
-          gracePeriodMs: { type: Number, required: true, min: 1 },
-        },
-        { _id: false },
-      ),
+      type: partSchema<InvitationTrial>({
+        lengthMs: { type: Number, required: true, min: 1 },
+        licenses: { type: Number, required: true, min: 1 },
+        reminderOffsetsMs: { type: [Number], default: [] },
+        gracePeriodMs: { type: Number, required: true, min: 1 },
+      }),
       required: true,
     },
     workflowId: { type: String, required: true },
-    /** Visitors who declined it through its link. */
     declines: { type: Number, default: 0, min: 0 },
-    /** Monotonic per invitation: a snapshot is written only over an older one. */
     revision: { type: Number, required: true, min: 1 },
   },
-  { collection: 'invitations', versionKey: false, strict: 'throw' },
+  { collection: 'invitations' },
 );
 
 // The customer's link looks an invitation up by its code.
@@ -43,12 +59,19 @@ invitationSchema.index({ code: 1 }, { unique: true });
 invitationSchema.index({ partnerId: 1, _id: -1 });
 invitationSchema.index({ partnerId: 1, status: 1, _id: -1 });
 
-export type InvitationDoc = InferSchemaType<typeof invitationSchema>;
-
 /** A customer who accepted an invitation; the partner follows each. */
-export const redemptionSchema = new Schema(
+export interface RedemptionDoc {
+  /** `<invitationId>|<customerId>` */
+  _id: string;
+  invitationId: string;
+  partnerId: string;
+  customerId: string;
+  onboardingWorkflowId: string;
+  at: Date;
+}
+
+export const redemptionSchema = recordSchema<RedemptionDoc>(
   {
-    /** `<invitationId>|<customerId>` */
     _id: { type: String, required: true },
     invitationId: { type: String, required: true },
     partnerId: { type: String, required: true },
@@ -56,9 +79,7 @@ export const redemptionSchema = new Schema(
     onboardingWorkflowId: { type: String, required: true },
     at: { type: Date, required: true },
   },
-  { collection: 'invitation_redemptions', versionKey: false, strict: 'throw' },
+  { collection: 'invitation_redemptions' },
 );
 
 redemptionSchema.index({ invitationId: 1, at: 1 });
-
-export type RedemptionDoc = InferSchemaType<typeof redemptionSchema> & { _id: string };

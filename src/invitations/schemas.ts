@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { DAY_S as DAY } from '../../workflows/durations';
 import { cursor, id, pageLimit } from '../api/schemas';
 import { sku } from '../catalog/schemas';
-import { INVITATION_STATUSES } from './model';
+import { INVITATION_STATUSES } from '../../workflows/invitations/types';
 import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
-const DAY = 86_400;
 
 export const invitationParams = z.strictObject({ invitationId: id('an invitation id') });
 

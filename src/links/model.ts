@@ -1,18 +1,26 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { recordSchema } from '../db/record';
+
+export const LINK_KINDS = ['invitation', 'offer'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
 
 /**
  * What a link's code stands for, keyed by the code itself, so that opening a
  * link is a lookup by `_id` (FerretDB reads a whole collection for any other
  * field). Written when the invitation or offer is made.
  */
-export const linkCodeSchema = new Schema(
+export interface LinkCodeDoc {
+  _id: string;
+  kind: LinkKind;
+  targetId: string;
+  createdAt: Date;
+}
+
+export const linkCodeSchema = recordSchema<LinkCodeDoc>(
   {
     _id: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['invitation', 'offer'] },
+    kind: { type: String, required: true, enum: LINK_KINDS },
     targetId: { type: String, required: true },
     createdAt: { type: Date, required: true },
   },
-  { collection: 'link_codes', versionKey: false, strict: 'throw' },
+  { collection: 'link_codes' },
 );
-
-export type LinkCodeDoc = InferSchemaType<typeof linkCodeSchema> & { _id: string };

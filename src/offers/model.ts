@@ -1,17 +1,34 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { partSchema, recordSchema } from '../db/record';
+import { OFFER_STATUSES, type OfferState } from '../../workflows/offers/types';
 
-const itemSchema = new Schema(
-  { sku: { type: String, required: true }, licenses: { type: Number, required: true, min: 1 } },
-  { _id: false },
-);
+export interface OfferLine {
+  sku: string;
+  licenses: number;
+}
+
+const lineSchema = partSchema<OfferLine>({ sku: { type: String, required: true }, licenses: { type: Number, required: true, min: 1 } });
 
 /** A purchase offer as the partner made it (its definition; each customer's status is in offer_recipients). */
-export const offerSchema = new Schema(
+export interface OfferDoc {
+  _id: string;
+  partnerId: string;
+  code: string;
+  items: OfferLine[];
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  billingPeriodMs: number;
+  cancellationWindowMs: number;
+  revokedAt?: Date;
+  revokedBy?: string;
+}
+
+export const offerSchema = recordSchema<OfferDoc>(
   {
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
     code: { type: String, required: true },
-    items: { type: [itemSchema], required: true },
+    items: { type: [lineSchema], required: true },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
@@ -20,40 +37,49 @@ export const offerSchema = new Schema(
     revokedAt: { type: Date },
     revokedBy: { type: String },
   },
-  { collection: 'offers', versionKey: false, strict: 'throw' },
+  { collection: 'offers' },
 );
 
 offerSchema.index({ code: 1 }, { unique: true });
 offerSchema.index({ partnerId: 1, _id: -1 });
 
-export type OfferDoc = InferSchemaType<typeof offerSchema> & { _id: string };
+type BoughtSubscription = NonNullable<OfferState['subscriptions']>[number];
 
-/** One customer's view of an offer; written by that customer's offer workflow. */
-export const offerRecipientSchema = new Schema(
+/** One customer's view of an offer (its offer workflow's state); written by that workflow. */
+export interface OfferRecipientDoc extends OfferState {
+  /** `<offerId>|<customerId>` */
+  _id: string;
+  revision: number;
+}
+
+export const offerRecipientSchema = recordSchema<OfferRecipientDoc>(
   {
-    /** `<offerId>|<customerId>` */
     _id: { type: String, required: true },
     offerId: { type: String, required: true },
     partnerId: { type: String, required: true },
     customerId: { type: String, required: true },
-    status: { type: String, required: true, enum: ['sent', 'accepted', 'declined', 'superseded', 'revoked', 'expired'] },
-    items: { type: [itemSchema], required: true },
+    status: { type: String, required: true, enum: OFFER_STATUSES },
+    items: { type: [lineSchema], required: true },
     expiresAt: { type: String, required: true },
     sentAt: { type: String, required: true },
     endedAt: { type: String },
     endedBy: { type: String },
     supersededBy: { type: String },
     subscriptions: {
-      type: [new Schema({ subscriptionId: String, sku: String, licenses: Number }, { _id: false })],
+      type: [
+        partSchema<BoughtSubscription>({
+          subscriptionId: { type: String, required: true },
+          sku: { type: String, required: true },
+          licenses: { type: Number, required: true },
+        }),
+      ],
       default: undefined,
     },
     revision: { type: Number, required: true, min: 1 },
   },
-  { collection: 'offer_recipients', versionKey: false, strict: 'throw' },
+  { collection: 'offer_recipients' },
 );
 
 offerRecipientSchema.index({ offerId: 1, _id: 1 });
-// a customer's open offers from a partner, to supersede
+// a customer's open offers from a partner (those sent before onboardings kept track of them)
 offerRecipientSchema.index({ partnerId: 1, customerId: 1, status: 1 });
-
-export type OfferRecipientDoc = InferSchemaType<typeof offerRecipientSchema> & { _id: string };

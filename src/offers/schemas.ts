@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { DAY_S as DAY } from '../../workflows/durations';
 import { cursor, id, pageLimit } from '../api/schemas';
 import { sku } from '../catalog/schemas';
 import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
-const DAY = 86_400;
 
 export const offerParams = z.strictObject({ offerId: id('an offer id') });
 

@@ -1,10 +1,26 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { recordSchema } from '../db/record';
+
+export const OUTBOX_STATUSES = ['recorded', 'sent'] as const;
 
 /**
  * Every e-mail offerflow sends, recorded before it is sent. The id is the
  * sender's deterministic key, so a retried activity records (and sends) it once.
  */
-export const outboxMessageSchema = new Schema(
+export interface OutboxMessageDoc {
+  _id: string;
+  partnerId: string;
+  customerId?: string;
+  to: string;
+  subject: string;
+  text: string;
+  kind: string;
+  createdAt: Date;
+  /** recorded: kept only (no SMTP_URL); sent: handed to the SMTP server. */
+  status: (typeof OUTBOX_STATUSES)[number];
+  sentAt?: Date;
+}
+
+export const outboxMessageSchema = recordSchema<OutboxMessageDoc>(
   {
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
@@ -14,13 +30,10 @@ export const outboxMessageSchema = new Schema(
     text: { type: String, required: true },
     kind: { type: String, required: true },
     createdAt: { type: Date, required: true },
-    /** recorded: kept only (no SMTP_URL); sent: handed to the SMTP server. */
-    status: { type: String, required: true, enum: ['recorded', 'sent'] },
+    status: { type: String, required: true, enum: OUTBOX_STATUSES },
     sentAt: { type: Date },
   },
-  { collection: 'outbox', versionKey: false, strict: 'throw' },
+  { collection: 'outbox' },
 );
 
 outboxMessageSchema.index({ partnerId: 1, _id: -1 });
-
-export type OutboxMessageDoc = InferSchemaType<typeof outboxMessageSchema> & { _id: string };

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { recordSchema, partSchema } from '../db/record';
 
 export const CLOUDS = ['global', 'sovereign'] as const;
 export type Cloud = (typeof CLOUDS)[number];
@@ -13,32 +13,52 @@ export const AUTHORISATION_NAMES: Record<Authorisation, string> = {
   'authorised-service-provider': 'authorised service provider',
 };
 
-const addressSchema = new Schema(
-  {
-    line1: { type: String, required: true },
-    line2: { type: String },
-    city: { type: String, required: true },
-    region: { type: String },
-    postalCode: { type: String, required: true },
-    /** ISO 3166-1 alpha-2 */
-    country: { type: String, required: true, match: /^[A-Z]{2}$/ },
-  },
-  { _id: false },
-);
+export interface PostalAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2 */
+  country: string;
+}
 
 /** The company profile customers see wherever the partner is shown to them. */
-const profileSchema = new Schema(
-  {
-    name: { type: String, required: true },
-    phone: { type: String, required: true },
-    email: { type: String, required: true },
-    website: { type: String, required: true },
-    address: { type: addressSchema, required: true },
-  },
-  { _id: false },
-);
+export interface CompanyProfile {
+  name: string;
+  phone: string;
+  email: string;
+  website: string;
+  address: PostalAddress;
+}
 
-export const partnerSchema = new Schema(
+export interface PartnerDoc {
+  _id: string;
+  cloud: Cloud;
+  profile: CompanyProfile;
+  authorisations: Authorisation[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const addressSchema = partSchema<PostalAddress>({
+  line1: { type: String, required: true },
+  line2: { type: String },
+  city: { type: String, required: true },
+  region: { type: String },
+  postalCode: { type: String, required: true },
+  country: { type: String, required: true, match: /^[A-Z]{2}$/ },
+});
+
+const profileSchema = partSchema<CompanyProfile>({
+  name: { type: String, required: true },
+  phone: { type: String, required: true },
+  email: { type: String, required: true },
+  website: { type: String, required: true },
+  address: { type: addressSchema, required: true },
+});
+
+export const partnerSchema = recordSchema<PartnerDoc>(
   {
     _id: { type: String, required: true },
     cloud: { type: String, required: true, enum: CLOUDS },
@@ -47,7 +67,5 @@ export const partnerSchema = new Schema(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
-  { collection: 'partners', versionKey: false, strict: 'throw' },
+  { collection: 'partners' },
 );
-
-export type PartnerDoc = InferSchemaType<typeof partnerSchema> & { _id: string };

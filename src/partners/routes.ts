@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import { defineRoute } from '../api/route';
-import { pageById } from '../api/pagination';
-import type { ApiDeps } from '../api/deps';
 import { cursor, page, pageLimit } from '../api/schemas';
+import type { Services } from '../services';
 import { presentToken, presentUser } from '../users/present';
 import { issuedTokenOut, userOut } from '../users/schemas';
 import { presentPartner } from './present';
 import { authorisationParams, createPartnerSchema, partnerOut, partnerParams, profilePatchSchema } from './schemas';
-import { createPartner, findPartner, setAuthorisation, updateProfile } from './service';
-import type { PartnerDoc } from './model';
 
 /** The platform operator's routes (operator token) and a partner's own profile. */
-export function partnerRoutes(deps: ApiDeps) {
-  const connection = () => deps.models.Partner.db;
+export function partnerRoutes({ partners }: Services) {
   return [
     defineRoute({
       method: 'post',
@@ -32,8 +28,7 @@ export function partnerRoutes(deps: ApiDeps) {
       },
       problems: ['email-taken'],
       async handler({ body, audit }) {
-        const { partner, admin, token } = await createPartner(deps.models, body);
-        await audit({ partnerId: partner._id, action: 'partner.created', target: { kind: 'partner', id: partner._id }, details: { cloud: partner.cloud, authorisations: partner.authorisations, admin: admin.email } });
+        const { partner, admin, token } = await partners.create(body, audit);
         return {
           status: 201,
           headers: { Location: `/v1/operator/partners/${partner._id}` },
@@ -51,8 +46,8 @@ export function partnerRoutes(deps: ApiDeps) {
       query: z.strictObject({ limit: pageLimit, cursor }),
       responses: { 200: { description: 'A page of partners', schema: page(partnerOut) } },
       async handler({ query }) {
-        const { items, nextCursor } = await pageById<PartnerDoc>(deps.models.Partner, {}, { ...query, scope: 'partners', order: 'oldest-first' });
-        return { status: 200, body: { items: items.map(presentPartner), nextCursor } };
+        const found = await partners.list(query);
+        return { status: 200, body: { items: found.items.map(presentPartner), nextCursor: found.nextCursor } };
       },
     }),
     defineRoute({
@@ -65,7 +60,7 @@ export function partnerRoutes(deps: ApiDeps) {
       params: partnerParams,
       responses: { 200: { description: 'The partner', schema: partnerOut } },
       async handler({ params }) {
-        return { status: 200, body: presentPartner(await findPartner(deps.models, params.partnerId)) };
+        return { status: 200, body: presentPartner(await partners.find(params.partnerId)) };
       },
     }),
     ...(['put', 'delete'] as const).map((method) =>
@@ -79,12 +74,7 @@ export function partnerRoutes(deps: ApiDeps) {
         params: authorisationParams,
         responses: { 200: { description: 'The partner after the change', schema: partnerOut } },
         async handler({ params, audit }) {
-          const granted = method === 'put';
-          const { after, changed } = await setAuthorisation(connection(), deps.models, params.partnerId, params.authorisation, granted);
-          if (changed) {
-            await audit({ partnerId: params.partnerId, action: granted ? 'partner.authorisation-granted' : 'partner.authorisation-withdrawn', target: { kind: 'partner', id: params.partnerId }, details: { authorisation: params.authorisation } });
-          }
-          return { status: 200, body: presentPartner(after) };
+          return { status: 200, body: presentPartner(await partners.setAuthorisation(params.partnerId, params.authorisation, method === 'put', audit)) };
         },
       }),
     ),
@@ -112,10 +102,7 @@ export function partnerRoutes(deps: ApiDeps) {
       body: profilePatchSchema,
       responses: { 200: { description: 'The partner after the change', schema: partnerOut } },
       async handler({ principal, body, audit }) {
-        const { before, after } = await updateProfile(connection(), deps.models, principal.partner._id, body);
-        const changed = Object.keys(body).filter((k) => JSON.stringify((before.profile as Record<string, unknown>)[k]) !== JSON.stringify((body as Record<string, unknown>)[k]));
-        await audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: principal.partner._id }, details: { fields: changed } });
-        return { status: 200, body: presentPartner(after) };
+        return { status: 200, body: presentPartner(await partners.updateProfile(principal.partner._id, body, audit)) };
       },
     }),
   ];

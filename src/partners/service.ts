@@ -1,58 +1,87 @@
-import type { Connection } from 'mongoose';
 import type { z } from 'zod';
-import type { Models } from '../db/models';
+import type { Audit } from '../audit/record';
 import { withLock } from '../db/lock';
-import { notFound } from '../api/problem';
+import { pageById, type PageRequest } from '../db/pagination';
+import { notFound } from '../errors';
 import { newTimeOrderedId } from '../ids';
+import type { ServiceDeps } from '../services';
 import { createUser, issueTokenFor } from '../users/service';
-import type { Authorisation, PartnerDoc } from './model';
+import type { Authorisation, CompanyProfile, PartnerDoc } from './model';
 import type { createPartnerSchema } from './schemas';
 
-/** Creates a partner with its first global admin and that admin's first token (shown once). */
-export async function createPartner(models: Models, input: z.output<typeof createPartnerSchema>, now = new Date()) {
-  const partnerId = newTimeOrderedId('ptn');
-  const partner = (
-    await models.Partner.create({ _id: partnerId, cloud: input.cloud, profile: input.profile, authorisations: input.authorisations, createdAt: now, updatedAt: now })
-  ).toObject() as PartnerDoc;
-  try {
-    const admin = await createUser(models, partnerId, { ...input.admin, companyRole: 'global-admin', customerRole: 'full' }, now);
-    const token = await issueTokenFor(models, admin, { label: 'first token', createdBy: 'operator' }, now);
-    return { partner, admin, token };
-  } catch (err) {
-    // no multi-document transactions (FerretDB): undo by hand
-    await models.User.deleteMany({ partnerId });
-    await models.Partner.deleteOne({ _id: partnerId });
-    throw err;
-  }
+/** The profile customers see wherever the partner is shown to them (absent fields left out). */
+export type PublicProfile = Omit<CompanyProfile, 'address'> & { address: Record<string, string> };
+
+export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
+  const connection = () => models.Partner.db;
+  const find = async (partnerId: string): Promise<PartnerDoc> => {
+    const partner = await models.Partner.findById(partnerId).lean();
+    if (!partner) throw notFound(`partner ${partnerId}`);
+    return partner;
+  };
+  return {
+    find,
+
+    list: (page: PageRequest) => pageById(models.Partner, {}, { ...page, scope: 'partners', order: 'oldest-first' }),
+
+    /** Creates a partner with its first global admin and that admin's first token (shown once). */
+    async create(input: z.output<typeof createPartnerSchema>, audit: Audit, now = new Date()) {
+      const partnerId = newTimeOrderedId('ptn');
+      const partner = (
+        await models.Partner.create({ _id: partnerId, cloud: input.cloud, profile: input.profile, authorisations: input.authorisations, createdAt: now, updatedAt: now })
+      ).toObject() as PartnerDoc;
+      let made;
+      try {
+        const admin = await createUser(models, partnerId, { ...input.admin, companyRole: 'global-admin', customerRole: 'full' }, now);
+        const token = await issueTokenFor(models, admin, { label: 'first token', createdBy: 'operator' }, now);
+        made = { partner, admin, token };
+      } catch (err) {
+        // no multi-document transactions (FerretDB): undo by hand
+        await models.User.deleteMany({ partnerId });
+        await models.Partner.deleteOne({ _id: partnerId });
+        throw err;
+      }
+      await audit({ partnerId, action: 'partner.created', target: { kind: 'partner', id: partnerId }, details: { cloud: partner.cloud, authorisations: partner.authorisations, admin: made.admin.email } });
+      return made;
+    },
+
+    /** Grants or withdraws one authorisation (idempotent); returns the partner after. */
+    async setAuthorisation(partnerId: string, authorisation: Authorisation, granted: boolean, audit: Audit, now = new Date()): Promise<PartnerDoc> {
+      const { after, changed } = await withLock(connection(), `partner:${partnerId}`, async () => {
+        const before = await find(partnerId);
+        const set = new Set(before.authorisations);
+        if (granted) set.add(authorisation);
+        else set.delete(authorisation);
+        const authorisations = [...set].sort();
+        if (authorisations.join() === [...before.authorisations].sort().join()) return { after: before, changed: false };
+        await models.Partner.updateOne({ _id: partnerId }, { $set: { authorisations, updatedAt: now } });
+        return { after: { ...before, authorisations, updatedAt: now }, changed: true };
+      });
+      if (changed) {
+        await audit({ partnerId, action: granted ? 'partner.authorisation-granted' : 'partner.authorisation-withdrawn', target: { kind: 'partner', id: partnerId }, details: { authorisation } });
+      }
+      return after;
+    },
+
+    /** Changes fields of the company profile; the audit names those that changed. */
+    async updateProfile(partnerId: string, patch: Partial<CompanyProfile>, audit: Audit, now = new Date()): Promise<PartnerDoc> {
+      const { before, after } = await withLock(connection(), `partner:${partnerId}`, async () => {
+        const before = await find(partnerId);
+        const profile = { ...before.profile, ...patch };
+        await models.Partner.updateOne({ _id: partnerId }, { $set: { profile, updatedAt: now } }, { runValidators: true });
+        return { before, after: { ...before, profile, updatedAt: now } };
+      });
+      const fields = Object.keys(patch).filter((k) => JSON.stringify(before.profile[k as keyof CompanyProfile]) !== JSON.stringify(patch[k as keyof CompanyProfile]));
+      await audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: partnerId }, details: { fields } });
+      return after;
+    },
+
+    /** What a customer sees of the partner behind a link. */
+    async publicProfile(partnerId: string): Promise<PublicProfile> {
+      const { name, phone, email, website, address } = (await find(partnerId)).profile;
+      return { name, phone, email, website, address: Object.fromEntries(Object.entries(address).filter(([, v]) => v != null)) as Record<string, string> };
+    },
+  };
 }
 
-export async function findPartner(models: Models, partnerId: string): Promise<PartnerDoc> {
-  const partner = await models.Partner.findById(partnerId).lean<PartnerDoc>();
-  if (!partner) throw notFound(`partner ${partnerId}`);
-  return partner;
-}
-
-/** Grants or withdraws one authorisation; returns the partner before and after. */
-export async function setAuthorisation(connection: Connection, models: Models, partnerId: string, authorisation: Authorisation, granted: boolean, now = new Date()) {
-  return withLock(connection, `partner:${partnerId}`, async () => {
-    const before = await findPartner(models, partnerId);
-    const set = new Set(before.authorisations as Authorisation[]);
-    if (granted) set.add(authorisation);
-    else set.delete(authorisation);
-    const authorisations = [...set].sort();
-    if (authorisations.join() !== [...before.authorisations].sort().join()) {
-      await models.Partner.updateOne({ _id: partnerId }, { $set: { authorisations, updatedAt: now } });
-      return { before, after: { ...before, authorisations, updatedAt: now } as PartnerDoc, changed: true };
-    }
-    return { before, after: before, changed: false };
-  });
-}
-
-export async function updateProfile(connection: Connection, models: Models, partnerId: string, patch: Partial<PartnerDoc['profile']>, now = new Date()) {
-  return withLock(connection, `partner:${partnerId}`, async () => {
-    const before = await findPartner(models, partnerId);
-    const profile = { ...before.profile, ...patch };
-    await models.Partner.updateOne({ _id: partnerId }, { $set: { profile, updatedAt: now } }, { runValidators: true });
-    return { before, after: { ...before, profile, updatedAt: now } as PartnerDoc };
-  });
-}
+export type PartnerService = ReturnType<typeof createPartnerService>;

@@ -1,13 +1,26 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { recordSchema } from '../db/record';
+import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../../workflows/subscriptions/types';
 
-export const SUBSCRIPTION_STATUSES = ['trial', 'active', 'suspended', 'removed', 'cancelled'] as const;
+/** A customer's subscription to one SKU; written only by its workflows' activities (the trial's onboarding, then its own). */
+export interface SubscriptionDoc {
+  _id: string;
+  customerId: string;
+  /** The partner of record (advisor) notified of every change. */
+  partnerId: string;
+  sku: string;
+  status: SubscriptionStatus;
+  licenses: number;
+  trialEndsAt?: Date;
+  purchasedAt?: Date;
+  updatedAt: Date;
+  createdAt: Date;
+  revision: number;
+}
 
-/** A customer's subscription to one SKU; written only by its workflows' activities. */
-export const subscriptionSchema = new Schema(
+export const subscriptionSchema = recordSchema<SubscriptionDoc>(
   {
     _id: { type: String, required: true },
     customerId: { type: String, required: true },
-    /** The partner of record (advisor) notified of every change. */
     partnerId: { type: String, required: true },
     sku: { type: String, required: true },
     status: { type: String, required: true, enum: SUBSCRIPTION_STATUSES },
@@ -18,10 +31,8 @@ export const subscriptionSchema = new Schema(
     createdAt: { type: Date, required: true },
     revision: { type: Number, required: true, min: 1 },
   },
-  { collection: 'subscriptions', versionKey: false, strict: 'throw' },
+  { collection: 'subscriptions' },
 );
 
 subscriptionSchema.index({ customerId: 1, _id: 1 });
 subscriptionSchema.index({ partnerId: 1, customerId: 1 });
-
-export type SubscriptionDoc = InferSchemaType<typeof subscriptionSchema> & { _id: string };

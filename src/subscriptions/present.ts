@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { SUBSCRIPTION_STATUSES, type SubscriptionDoc } from './model';
+import { SUBSCRIPTION_STATUSES } from '../../workflows/subscriptions/types';
+import type { SubscriptionDoc } from './model';
 
 export const subscriptionOut = z.object({
   id: z.string(),

@@ -1,4 +1,32 @@
-import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures';
+import { InvitationFailure } from '../../workflows/invitations/failures';
+import { OfferFailure } from '../../workflows/offers/failures';
+import { OnboardingFailure } from '../../workflows/onboarding/failures';
+import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
+import { DomainError, type DomainErrorKind } from '../errors';
+
+/** Every business refusal a workflow (or its activities) can answer with, as the domain error services throw. */
+const kindByFailureType: Record<string, DomainErrorKind> = {
+  [InvitationFailure.NotActive]: 'invitation-not-active',
+  [InvitationFailure.PartnerNotAuthorised]: 'partner-not-authorised',
+  [OnboardingFailure.CustomerExists]: 'customer-exists',
+  [OnboardingFailure.CloudMismatch]: 'cloud-mismatch',
+  [OnboardingFailure.CustomerNotFound]: 'not-found',
+  [OnboardingFailure.Ended]: 'customer-not-onboarding',
+  [OnboardingFailure.AlreadyPurchased]: 'trial-not-cancellable',
+  [OfferFailure.NotOpen]: 'offer-not-open',
+  [OfferFailure.OutOfBounds]: 'license-count-out-of-bounds',
+  [OfferFailure.UnknownSku]: 'sku-not-available',
+  [OfferFailure.NotOnboarding]: 'customer-not-onboarding',
+  [SubscriptionFailure.OutOfBounds]: 'license-count-out-of-bounds',
+  [SubscriptionFailure.DecreaseOutsideWindow]: 'license-decrease-not-allowed',
+  [SubscriptionFailure.BelowAssigned]: 'license-count-below-assigned',
+  [SubscriptionFailure.Unchanged]: 'license-count-unchanged',
+  [SubscriptionFailure.Cancelled]: 'subscription-not-active',
+  [DelegatedAdminFailure.NotPending]: 'relationship-not-pending',
+  [DelegatedAdminFailure.NotActive]: 'relationship-ended',
+};
 
 /** The ApplicationFailure a workflow refused with (through an update, or as a failed workflow), if any. */
 export function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
@@ -8,4 +36,40 @@ export function applicationFailureOf(err: unknown): ApplicationFailure | undefin
   return undefined;
 }
 
-export const isUpdateRefusal = (err: unknown): boolean => err instanceof WorkflowUpdateFailedError && !!applicationFailureOf(err);
+/** A workflow's business refusal as a domain error (its details passed on), or undefined for anything else. */
+export function refusalOf(err: unknown): DomainError | undefined {
+  const failure = applicationFailureOf(err);
+  const kind = failure?.type ? kindByFailureType[failure.type] : undefined;
+  if (!failure || !kind) return undefined;
+  const details = failure.details?.[0];
+  return new DomainError(kind, failure.message, typeof details === 'object' && details ? { ...details } : {});
+}
+
+/**
+ * Calls a workflow (an update, a query, a start): a business refusal becomes its
+ * domain error, and a workflow that has ended (or never was) becomes what
+ * `whenGone` says, for only the caller knows what that means (an invitation
+ * expired, an offer no longer open). Temporal being down stays as it is: the
+ * API answers 503 for it.
+ */
+export async function callWorkflow<T>(call: () => Promise<T>, whenGone?: () => DomainError | Promise<DomainError>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (whenGone && err instanceof WorkflowNotFoundError) throw await whenGone();
+    throw refusalOf(err) ?? err;
+  }
+}
+
+/** True when `err` is a refusal of the given kinds (e.g. an offer accepted or ended meanwhile). */
+export const isRefusal = (err: unknown, ...kinds: DomainErrorKind[]): boolean => err instanceof DomainError && kinds.includes(err.kind);
+
+/** The workflow's description, or undefined when there is no such workflow (Temporal being down is an error, never "none"). */
+export async function describeIfAny(handle: WorkflowHandle): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    return await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
+}

@@ -1,4 +1,4 @@
-import { Schema, type InferSchemaType } from 'mongoose';
+import { recordSchema } from '../db/record';
 
 /** A partner user's role in the partner's own company. */
 export const COMPANY_ROLES = ['none', 'global-admin', 'billing-admin', 'password-admin', 'service-admin', 'user-management-admin'] as const;
@@ -12,12 +12,26 @@ export type CompanyRole = (typeof COMPANY_ROLES)[number];
 export const CUSTOMER_ROLES = ['none', 'full', 'limited'] as const;
 export type CustomerRole = (typeof CUSTOMER_ROLES)[number];
 
-export const userSchema = new Schema(
+export interface UserDoc {
+  _id: string;
+  partnerId: string;
+  email: string;
+  /** Lower-case copy: e-mail is unique within a partner, case-insensitively. */
+  emailLower: string;
+  displayName: string;
+  companyRole: CompanyRole;
+  customerRole: CustomerRole;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  deactivatedAt?: Date;
+}
+
+export const userSchema = recordSchema<UserDoc>(
   {
     _id: { type: String, required: true },
     partnerId: { type: String, required: true },
     email: { type: String, required: true },
-    /** Lower-case copy: e-mail is unique within a partner, case-insensitively. */
     emailLower: { type: String, required: true },
     displayName: { type: String, required: true },
     companyRole: { type: String, required: true, enum: COMPANY_ROLES },
@@ -27,12 +41,10 @@ export const userSchema = new Schema(
     updatedAt: { type: Date, required: true },
     deactivatedAt: { type: Date },
   },
-  { collection: 'partner_users', versionKey: false, strict: 'throw' },
+  { collection: 'partner_users' },
 );
 
 userSchema.index({ partnerId: 1, emailLower: 1 }, { unique: true });
 // listing (by _id) and counting the partner's active global admins
 userSchema.index({ partnerId: 1, _id: 1 });
 userSchema.index({ partnerId: 1, companyRole: 1, active: 1 });
-
-export type UserDoc = InferSchemaType<typeof userSchema> & { _id: string };

@@ -1,27 +1,13 @@
 import { z } from 'zod';
-import { authorize, defineRoute } from '../api/route';
-import { pageById } from '../api/pagination';
-import type { ApiDeps } from '../api/deps';
-import { notFound } from '../api/problem';
+import { defineRoute } from '../api/route';
 import { cursor, page, pageLimit } from '../api/schemas';
-import { ACTIONS, decide, type Action } from '../auth/policy';
-import type { PartnerPrincipal } from '../auth/principal';
-import type { ApiTokenDoc } from '../auth/model';
 import { presentPartner } from '../partners/present';
 import { partnerOut } from '../partners/schemas';
-import type { UserDoc } from './model';
+import type { Services } from '../services';
 import { presentToken, presentUser } from './present';
 import { createUserSchema, issuedTokenOut, issueTokenSchema, patchUserSchema, tokenOut, tokenParams, userOut, userParams } from './schemas';
-import { changeUser, createUser, findUser, issueTokenFor } from './service';
-import { findOwned } from '../db/owned';
 
-/** Managing someone else's tokens takes users:manage; one's own, only tokens:own. */
-const authorizeFor = (principal: PartnerPrincipal, userId: string, othersAction: Action) => {
-  if (userId !== principal.user._id) authorize(principal, othersAction);
-};
-
-export function userRoutes(deps: ApiDeps) {
-  const connection = () => deps.models.User.db;
+export function userRoutes({ users }: Services) {
   return [
     defineRoute({
       method: 'get',
@@ -34,8 +20,7 @@ export function userRoutes(deps: ApiDeps) {
         200: { description: 'Who is calling', schema: z.object({ user: userOut, partner: partnerOut, permissions: z.array(z.string()) }) },
       },
       async handler({ principal }) {
-        const permissions = (Object.keys(ACTIONS) as Action[]).filter((a) => decide(principal.partner, principal.user, a).allowed);
-        return { status: 200, body: { user: presentUser(principal.user), partner: presentPartner(principal.partner), permissions } };
+        return { status: 200, body: { user: presentUser(principal.user), partner: presentPartner(principal.partner), permissions: users.permissions(principal) } };
       },
     }),
     defineRoute({
@@ -49,9 +34,8 @@ export function userRoutes(deps: ApiDeps) {
       query: z.strictObject({ limit: pageLimit, cursor, active: z.enum(['true', 'false']).optional() }),
       responses: { 200: { description: 'A page of users', schema: page(userOut) } },
       async handler({ principal, query }) {
-        const filter = { partnerId: principal.partner._id, ...(query.active ? { active: query.active === 'true' } : {}) };
-        const { items, nextCursor } = await pageById<UserDoc>(deps.models.User, filter, { ...query, scope: filter, order: 'oldest-first' });
-        return { status: 200, body: { items: items.map(presentUser), nextCursor } };
+        const found = await users.list(principal.partner._id, { active: query.active === undefined ? undefined : query.active === 'true' }, query);
+        return { status: 200, body: { items: found.items.map(presentUser), nextCursor: found.nextCursor } };
       },
     }),
     defineRoute({
@@ -67,8 +51,7 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 201: { description: 'Created', schema: userOut } },
       problems: ['email-taken'],
       async handler({ principal, body, audit }) {
-        const user = await createUser(deps.models, principal.partner._id, body);
-        await audit({ action: 'user.created', target: { kind: 'user', id: user._id }, details: { email: user.email, companyRole: user.companyRole, customerRole: user.customerRole } });
+        const user = await users.create(principal, body, audit);
         return { status: 201, headers: { Location: `/v1/users/${user._id}` }, body: presentUser(user) };
       },
     }),
@@ -82,8 +65,7 @@ export function userRoutes(deps: ApiDeps) {
       params: userParams,
       responses: { 200: { description: 'The user', schema: userOut } },
       async handler({ principal, params }) {
-        authorizeFor(principal, params.userId, 'users:read');
-        return { status: 200, body: presentUser(await findUser(deps.models, principal.partner._id, params.userId)) };
+        return { status: 200, body: presentUser(await users.get(principal, params.userId)) };
       },
     }),
     defineRoute({
@@ -100,14 +82,7 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The user after the change', schema: userOut } },
       problems: ['last-global-admin', 'user-inactive'],
       async handler({ principal, params, body, audit }) {
-        const { before, after } = await changeUser(connection(), deps.models, principal.partner._id, params.userId, body);
-        const changes = Object.fromEntries(
-          Object.keys(body)
-            .filter((k) => (before as Record<string, unknown>)[k] !== (after as Record<string, unknown>)[k])
-            .map((k) => [k, { from: (before as Record<string, unknown>)[k], to: (after as Record<string, unknown>)[k] }]),
-        );
-        await audit({ action: 'user.updated', target: { kind: 'user', id: params.userId }, details: changes });
-        return { status: 200, body: presentUser(after) };
+        return { status: 200, body: presentUser(await users.update(principal, params.userId, body, audit)) };
       },
     }),
     defineRoute({
@@ -123,9 +98,7 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 200: { description: 'The deactivated user', schema: userOut } },
       problems: ['last-global-admin', 'user-inactive'],
       async handler({ principal, params, audit }) {
-        const { after } = await changeUser(connection(), deps.models, principal.partner._id, params.userId, { active: false });
-        await audit({ action: 'user.deactivated', target: { kind: 'user', id: params.userId } });
-        return { status: 200, body: presentUser(after) };
+        return { status: 200, body: presentUser(await users.deactivate(principal, params.userId, audit)) };
       },
     }),
     defineRoute({
@@ -143,12 +116,8 @@ export function userRoutes(deps: ApiDeps) {
       responses: { 201: { description: 'Issued', schema: issuedTokenOut } },
       problems: ['user-inactive'],
       async handler({ principal, params, body, audit }) {
-        authorizeFor(principal, params.userId, 'users:manage');
-        const user = await findUser(deps.models, principal.partner._id, params.userId);
-        if (!user.active) throw notFound(`active user ${params.userId}`);
-        const { doc, token } = await issueTokenFor(deps.models, user, { label: body.label, expiresInDays: body.expiresInDays, createdBy: principal.user._id });
-        await audit({ action: 'token.issued', target: { kind: 'user', id: user._id }, details: { tokenId: doc._id, label: doc.label } });
-        return { status: 201, headers: { Location: `/v1/users/${user._id}/tokens/${doc._id}` }, body: { ...presentToken(doc as ApiTokenDoc), token } };
+        const { doc, token } = await users.issueToken(principal, params.userId, body, audit);
+        return { status: 201, headers: { Location: `/v1/users/${doc.userId}/tokens/${doc._id}` }, body: { ...presentToken(doc), token } };
       },
     }),
     defineRoute({
@@ -162,10 +131,7 @@ export function userRoutes(deps: ApiDeps) {
       params: userParams,
       responses: { 200: { description: 'The tokens, newest first', schema: tokenOut.array() } },
       async handler({ principal, params }) {
-        authorizeFor(principal, params.userId, 'users:read');
-        await findUser(deps.models, principal.partner._id, params.userId);
-        const tokens = await deps.models.ApiToken.find({ partnerId: principal.partner._id, userId: params.userId }).sort({ createdAt: -1 }).lean<ApiTokenDoc[]>();
-        return { status: 200, body: tokens.map(presentToken) };
+        return { status: 200, body: (await users.tokens(principal, params.userId)).map(presentToken) };
       },
     }),
     defineRoute({
@@ -179,13 +145,7 @@ export function userRoutes(deps: ApiDeps) {
       params: tokenParams,
       responses: { 204: { description: 'Revoked (also when it already was)' } },
       async handler({ principal, params, audit }) {
-        authorizeFor(principal, params.userId, 'users:manage');
-        const token = await findOwned<ApiTokenDoc>(deps.models.ApiToken, params.tokenId, { partnerId: principal.partner._id, userId: params.userId });
-        if (!token) throw notFound(`token ${params.tokenId}`);
-        if (!token.revokedAt) {
-          await deps.models.ApiToken.updateOne({ _id: token._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });
-          await audit({ action: 'token.revoked', target: { kind: 'user', id: params.userId }, details: { tokenId: token._id } });
-        }
+        await users.revokeToken(principal, params.userId, params.tokenId, audit);
         return { status: 204 };
       },
     }),

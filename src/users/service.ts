@@ -1,11 +1,18 @@
-import type { Connection } from 'mongoose';
-import type { Models } from '../db/models';
-import { withLock } from '../db/lock';
-import { Problem, notFound } from '../api/problem';
+import type { Audit } from '../audit/record';
+import type { ApiTokenDoc } from '../auth/model';
+import { permissionsOf, requirePermission, type Action } from '../auth/policy';
+import type { PartnerPrincipal } from '../auth/principal';
 import { issueToken } from '../auth/tokens';
-import { newTimeOrderedId } from '../ids';
-import type { CompanyRole, CustomerRole, UserDoc } from './model';
+import { isDuplicateKey } from '../db/duplicate-key';
+import { withLock } from '../db/lock';
+import type { Models } from '../db/models';
 import { findOwned } from '../db/owned';
+import { pageById, type PageRequest } from '../db/pagination';
+import { DomainError, notFound } from '../errors';
+import { newTimeOrderedId } from '../ids';
+import type { ServiceDeps } from '../services';
+import { DAY_MS } from '../../workflows/durations';
+import type { CompanyRole, CustomerRole, UserDoc } from './model';
 
 export interface NewUser {
   email: string;
@@ -14,73 +21,19 @@ export interface NewUser {
   customerRole: CustomerRole;
 }
 
-const lockKey = (partnerId: string) => `partner-users:${partnerId}`;
+export type UserChange = { displayName?: string; companyRole?: CompanyRole; customerRole?: CustomerRole };
 
 export async function createUser(models: Models, partnerId: string, input: NewUser, now = new Date()): Promise<UserDoc> {
   try {
-    const doc = await models.User.create({
-      _id: newTimeOrderedId('usr'),
-      partnerId,
-      ...input,
-      emailLower: input.email.toLowerCase(),
-      active: true,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const doc = await models.User.create({ _id: newTimeOrderedId('usr'), partnerId, ...input, emailLower: input.email.toLowerCase(), active: true, createdAt: now, updatedAt: now });
     return doc.toObject() as UserDoc;
   } catch (err) {
-    if ((err as { code?: number }).code === 11000) {
-      throw new Problem('email-taken', `a user with the e-mail ${input.email} already exists in this partner`);
-    }
+    if (isDuplicateKey(err)) throw new DomainError('email-taken', `a user with the e-mail ${input.email} already exists in this partner`);
     throw err;
   }
 }
 
-export async function findUser(models: Models, partnerId: string, userId: string): Promise<UserDoc> {
-  const user = await findOwned<UserDoc>(models.User, userId, { partnerId });
-  if (!user) throw notFound(`user ${userId}`);
-  return user;
-}
-
-/**
- * Changes a user; a change that would leave the partner without an active
- * global admin is refused. Serialised per partner, so two admins demoting each
- * other at once cannot both succeed.
- */
-export async function changeUser(
-  connection: Connection,
-  models: Models,
-  partnerId: string,
-  userId: string,
-  change: { displayName?: string; companyRole?: CompanyRole; customerRole?: CustomerRole; active?: false },
-  now = new Date(),
-): Promise<{ before: UserDoc; after: UserDoc }> {
-  return withLock(connection, lockKey(partnerId), async () => {
-    const before = await findUser(models, partnerId, userId);
-    if (!before.active) throw new Problem('user-inactive', `user ${userId} is deactivated`);
-    const losesAdmin = before.companyRole === 'global-admin' && ((change.companyRole && change.companyRole !== 'global-admin') || change.active === false);
-    if (losesAdmin) {
-      const others = await models.User.countDocuments({ partnerId, companyRole: 'global-admin', active: true, _id: { $ne: userId } });
-      if (others === 0) {
-        throw new Problem('last-global-admin', `${before.email} is the last active global admin of this partner: make someone else global admin first`);
-      }
-    }
-    const set: Record<string, unknown> = { ...change, updatedAt: now };
-    if (change.active === false) set.deactivatedAt = now;
-    await models.User.updateOne({ _id: userId, partnerId }, { $set: set });
-    if (change.active === false) {
-      await models.ApiToken.updateMany({ partnerId, userId, revokedAt: { $exists: false } }, { $set: { revokedAt: now, revokedBy: 'deactivation' } });
-    }
-    return { before, after: { ...before, ...set } as UserDoc };
-  });
-}
-
-export async function issueTokenFor(
-  models: Models,
-  user: Pick<UserDoc, '_id' | 'partnerId'>,
-  opts: { label: string; expiresInDays?: number; createdBy: string },
-  now = new Date(),
-) {
+export async function issueTokenFor(models: Models, user: Pick<UserDoc, '_id' | 'partnerId'>, opts: { label: string; expiresInDays?: number; createdBy: string }, now = new Date()) {
   const issued = issueToken({ partnerId: user.partnerId, userId: user._id });
   const doc = await models.ApiToken.create({
     _id: issued.tokenId,
@@ -90,7 +43,109 @@ export async function issueTokenFor(
     label: opts.label,
     createdAt: now,
     createdBy: opts.createdBy,
-    expiresAt: opts.expiresInDays ? new Date(now.getTime() + opts.expiresInDays * 86_400_000) : undefined,
+    expiresAt: opts.expiresInDays ? new Date(now.getTime() + opts.expiresInDays * DAY_MS) : undefined,
   });
-  return { doc: doc.toObject(), token: issued.token };
+  return { doc: doc.toObject() as ApiTokenDoc, token: issued.token };
 }
+
+/** Managing someone else's user or tokens takes `othersAction`; one's own does not. */
+const requireFor = (principal: PartnerPrincipal, userId: string, othersAction: Action) => {
+  if (userId !== principal.user._id) requirePermission(principal, othersAction);
+};
+
+export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
+  const lockKey = (partnerId: string) => `partner-users:${partnerId}`;
+  const find = async (partnerId: string, userId: string): Promise<UserDoc> => {
+    const user = await findOwned(models.User, userId, { partnerId });
+    if (!user) throw notFound(`user ${userId}`);
+    return user;
+  };
+
+  /**
+   * Changes a user; a change that would leave the partner without an active
+   * global admin is refused. Serialised per partner, so two admins demoting each
+   * other at once cannot both succeed.
+   */
+  const change = (partnerId: string, userId: string, change: UserChange & { active?: false }, now = new Date()) =>
+    withLock(models.User.db, lockKey(partnerId), async () => {
+      const before = await find(partnerId, userId);
+      if (!before.active) throw new DomainError('user-inactive', `user ${userId} is deactivated`);
+      const losesAdmin = before.companyRole === 'global-admin' && ((change.companyRole && change.companyRole !== 'global-admin') || change.active === false);
+      if (losesAdmin) {
+        const others = await models.User.countDocuments({ partnerId, companyRole: 'global-admin', active: true, _id: { $ne: userId } });
+        if (others === 0) throw new DomainError('last-global-admin', `${before.email} is the last active global admin of this partner: make someone else global admin first`);
+      }
+      const set: Partial<UserDoc> = { ...change, updatedAt: now, ...(change.active === false ? { deactivatedAt: now } : {}) };
+      await models.User.updateOne({ _id: userId, partnerId }, { $set: set });
+      if (change.active === false) {
+        await models.ApiToken.updateMany({ partnerId, userId, revokedAt: { $exists: false } }, { $set: { revokedAt: now, revokedBy: 'deactivation' } });
+      }
+      return { before, after: { ...before, ...set } };
+    });
+
+  return {
+    /** The calling user's permissions. */
+    permissions: (principal: PartnerPrincipal) => permissionsOf(principal.partner, principal.user),
+
+    list(partnerId: string, filter: { active?: boolean }, page: PageRequest) {
+      const query = { partnerId, ...(filter.active === undefined ? {} : { active: filter.active }) };
+      return pageById(models.User, query, { ...page, scope: query, order: 'oldest-first' });
+    },
+
+    async create(principal: PartnerPrincipal, input: NewUser, audit: Audit): Promise<UserDoc> {
+      const user = await createUser(models, principal.partner._id, input);
+      await audit({ action: 'user.created', target: { kind: 'user', id: user._id }, details: { email: user.email, companyRole: user.companyRole, customerRole: user.customerRole } });
+      return user;
+    },
+
+    /** A user of the caller's partner: admins see anyone, others themselves. */
+    get(principal: PartnerPrincipal, userId: string): Promise<UserDoc> {
+      requireFor(principal, userId, 'users:read');
+      return find(principal.partner._id, userId);
+    },
+
+    async update(principal: PartnerPrincipal, userId: string, patch: UserChange, audit: Audit): Promise<UserDoc> {
+      const { before, after } = await change(principal.partner._id, userId, patch);
+      const changes = Object.fromEntries(
+        (Object.keys(patch) as Array<keyof UserChange>).filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
+      );
+      await audit({ action: 'user.updated', target: { kind: 'user', id: userId }, details: changes });
+      return after;
+    },
+
+    async deactivate(principal: PartnerPrincipal, userId: string, audit: Audit): Promise<UserDoc> {
+      const { after } = await change(principal.partner._id, userId, { active: false });
+      await audit({ action: 'user.deactivated', target: { kind: 'user', id: userId } });
+      return after;
+    },
+
+    /** A new API token for a user (oneself, or anyone by admins); its secret is in the result only. */
+    async issueToken(principal: PartnerPrincipal, userId: string, opts: { label: string; expiresInDays?: number }, audit: Audit) {
+      requireFor(principal, userId, 'users:manage');
+      const user = await find(principal.partner._id, userId);
+      if (!user.active) throw notFound(`active user ${userId}`);
+      const issued = await issueTokenFor(models, user, { ...opts, createdBy: principal.user._id });
+      await audit({ action: 'token.issued', target: { kind: 'user', id: user._id }, details: { tokenId: issued.doc._id, label: issued.doc.label } });
+      return issued;
+    },
+
+    /** A user's tokens, newest first (never their secrets). */
+    async tokens(principal: PartnerPrincipal, userId: string): Promise<ApiTokenDoc[]> {
+      requireFor(principal, userId, 'users:read');
+      await find(principal.partner._id, userId);
+      return models.ApiToken.find({ partnerId: principal.partner._id, userId }).sort({ createdAt: -1 }).lean();
+    },
+
+    /** Revokes a token (idempotent). */
+    async revokeToken(principal: PartnerPrincipal, userId: string, tokenId: string, audit: Audit): Promise<void> {
+      requireFor(principal, userId, 'users:manage');
+      const token = await findOwned(models.ApiToken, tokenId, { partnerId: principal.partner._id, userId });
+      if (!token) throw notFound(`token ${tokenId}`);
+      if (token.revokedAt) return;
+      await models.ApiToken.updateOne({ _id: token._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });
+      await audit({ action: 'token.revoked', target: { kind: 'user', id: userId }, details: { tokenId: token._id } });
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;

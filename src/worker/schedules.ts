@@ -1,6 +1,6 @@
 import { Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ConnectionLike } from '@temporalio/client';
 import { cleanupWorkflow } from '../../workflows';
-import { CLEANUP_SCHEDULE_ID } from '../../workflows/maintenance/ids';
+import { CLEANUP_SCHEDULE_ID } from '../../workflows/maintenance/start';
 
 /** Creates the schedules offerflow relies on, if they do not exist yet (every worker start may call it). */
 export async function ensureSchedules(connection: ConnectionLike, namespace: string, taskQueue: string): Promise<void> {

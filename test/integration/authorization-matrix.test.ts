@@ -1,16 +1,17 @@
 import { allRoutes } from '../../src/api/routes';
-import type { ApiDeps } from '../../src/api/deps';
+import type { Services } from '../../src/services';
 import type { AnyRoute } from '../../src/api/route';
 import { bearer, operator } from '../support/partners';
 import { startTestStack, type TestStack } from '../support/stack';
-import { buildWorld, newCustomer, requestFor, type World } from '../support/world';
+import { newCustomer } from '../support/flows';
+import { buildWorld, requestFor, type World } from '../support/world';
 
 /**
  * Every route × every role combination × a foreign partner × a partner without
  * authorisations × the other cloud × the operator × nobody. The expectations
  * are restated here from the spec, independently of src/auth/policy.ts.
  */
-const routes = allRoutes({} as ApiDeps);
+const routes = allRoutes({} as Services);
 const ADMINS = ['global-admin', 'user-management-admin'];
 const SENDERS = ['full', 'limited'];
 

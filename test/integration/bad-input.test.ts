@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { allRoutes } from '../../src/api/routes';
-import type { ApiDeps } from '../../src/api/deps';
+import type { Services } from '../../src/services';
 import type { AnyRoute } from '../../src/api/route';
 import { startTestStack, type TestStack } from '../support/stack';
 import { allowedHeaders, buildWorld, requestFor, type World } from '../support/world';
@@ -9,7 +9,7 @@ import { allowedHeaders, buildWorld, requestFor, type World } from '../support/w
  * Hostile and broken input for every route: each must be a clear 4xx problem,
  * never a 500, and must write nothing.
  */
-const routes = allRoutes({} as ApiDeps);
+const routes = allRoutes({} as Services);
 
 const HOSTILE_STRINGS = [
   '{"$gt":""}',

@@ -1,6 +1,6 @@
 import { addUser, bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { newCustomer } from '../support/world';
+import { acceptOffer, linkCode, newCustomer, sendOffer, trialCustomer } from '../support/flows';
 
 let stack: TestStack;
 let p: TestPartner;
@@ -16,14 +16,11 @@ const asPartner = () => bearer(p.admin.token);
 
 /** A customer of `partner` that bought BUS-STD (so there is a subscription to administer). */
 async function customerOf(partner: TestPartner, invitationExtra: Record<string, unknown> = {}, acceptExtra: Record<string, unknown> = {}) {
-  const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', ...invitationExtra }, bearer(partner.admin.token));
-  expect(inv.status).toBe(201);
-  const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer(), ...acceptExtra });
-  expect(accepted.status).toBe(201);
-  const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(partner.admin.token));
-  await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(accepted.body.token));
-  await eventually(async () => (await stack.models.Subscription.findById(accepted.body.subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
-  return { id: accepted.body.customer.id as string, token: accepted.body.token as string, subscriptionId: accepted.body.subscriptionId as string };
+  const c = await trialCustomer(stack, partner, invitationExtra, acceptExtra);
+  const offer = await sendOffer(stack, partner, [c.id], [{ sku: 'BUS-STD', licenses: 10 }]);
+  expect((await acceptOffer(stack, offer.code, c.token)).status).toBe(201);
+  await eventually(async () => (await stack.models.Subscription.findById(c.subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
+  return c;
 }
 
 const request = (customerId: string, body: Record<string, unknown> = {}, partner = p) => stack.http('POST', `/v1/customers/${customerId}/delegated-admin`, body, bearer(partner.admin.token));
@@ -83,13 +80,13 @@ describe('delegated administration', () => {
 
   it('asked with an offer: the purchase answers with the relationship, which the customer may accept at once', async () => {
     const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, asPartner());
-    const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    const accepted = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
     const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 30 } }, asPartner());
-    const bought = await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(accepted.body.token));
+    const bought = await stack.http('POST', `/v1/links/${linkCode(offer.body.url)}/accept`, {}, bearer(accepted.body.token));
     expect(bought.body.delegatedAdmin).toEqual({ relationshipId: expect.stringMatching(/^rel_/), status: 'approval-pending' });
     const { relationshipId } = bought.body.delegatedAdmin;
     // another customer cannot, even before the relationship's record is stored
-    const stranger = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    const stranger = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
     expect((await stack.http('POST', `/v1/customer/delegated-admin/${relationshipId}/accept`, undefined, bearer(stranger.body.token))).status).toBe(404);
     const granted = await stack.http('POST', `/v1/customer/delegated-admin/${relationshipId}/accept`, undefined, bearer(accepted.body.token));
     expect(granted).toMatchObject({ status: 200, body: { id: relationshipId, status: 'active', customerId: accepted.body.customer.id } });

@@ -1,10 +1,10 @@
 import { SMTPServer } from 'smtp-server';
-import { createOnboardingActivities } from '../../activities/onboarding/activities';
+import { createOutboxActivities } from '../../activities/outbox/activities';
 import { freePort } from '../../src/local/ports';
 import { smtpMailer } from '../../src/outbox/smtp';
 import { bearer, createPartner } from '../support/partners';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { newCustomer } from '../support/world';
+import { linkCode, newCustomer } from '../support/flows';
 
 /** A real SMTP server in the test, collecting what it receives. */
 let server: SMTPServer;
@@ -40,7 +40,7 @@ describe('e-mail through SMTP when it is configured', () => {
     const p = await createPartner(stack);
     const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
     const c = newCustomer();
-    const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: c });
+    const accepted = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: c });
     const message = await eventually(async () => received.find((m) => m.to.includes(c.contact.email)), 20_000, 'the e-mail to arrive');
     expect(message.raw).toMatch(/Subject: Your trial of BUS-STD has started/);
     expect(message.raw).toMatch(/From: offerflow <noreply@offerflow\.test>/);
@@ -54,10 +54,8 @@ describe('e-mail through SMTP when it is configured', () => {
   it('each message once, even when the activity runs again after a failure', async () => {
     let failOnce = true;
     const flaky = smtpMailer(url, 'offerflow <noreply@offerflow.test>');
-    const activities = createOnboardingActivities({
+    const activities = createOutboxActivities({
       models: stack.models,
-      temporal: stack.client,
-      taskQueue: stack.taskQueue,
       mailer: {
         async send(m) {
           await flaky.send(m);

@@ -1,5 +1,5 @@
 import { cleanupWorkflow } from '../../workflows';
-import { CLEANUP_SCHEDULE_ID } from '../../workflows/maintenance/ids';
+import { CLEANUP_SCHEDULE_ID } from '../../workflows/maintenance/start';
 import { ensureSchedules } from '../../src/worker/schedules';
 import { startTestStack, type TestStack } from '../support/stack';
 

@@ -1,6 +1,10 @@
+import { newTimeOrderedId } from '../../src/ids';
+import { offerWorkflow } from '../../workflows';
+import { DAY_MS } from '../../workflows/durations';
+import { offerStart } from '../../workflows/offers/start';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { newCustomer } from '../support/world';
+import * as flows from '../support/flows';
 
 let stack: TestStack;
 let p: TestPartner;
@@ -14,25 +18,56 @@ afterAll(async () => {
 
 const partner = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => stack.http(method, path, body, bearer(p.admin.token));
 
-/** A customer of `p` in its trial (of `sku`), with its token. */
+/** A customer of `p` in its trial (of `sku`), with its token, once its directory lists it so. */
 async function trialCustomer(trial: Record<string, unknown> = {}, sku = 'BUS-STD', listedAs: (status: string | undefined) => boolean = (s) => s === 'trial') {
-  const inv = await partner('/v1/invitations', { sku, trial });
-  const code = (inv.body.url as string).split('/').pop();
-  const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
-  expect(accepted.status).toBe(201);
-  await eventually(async () => listedAs((await stack.directory.get(p.id, accepted.body.customer.id))?.status), 20_000, 'the customer in the directory');
-  return { id: accepted.body.customer.id as string, token: accepted.body.token as string, trialSubscriptionId: accepted.body.subscriptionId as string };
+  const c = await flows.trialCustomer(stack, p, { sku, trial });
+  await eventually(async () => listedAs((await stack.directory.get(p.id, c.id))?.status), 20_000, 'the customer in the directory');
+  return { ...c, trialSubscriptionId: c.subscriptionId };
 }
 
-async function offer(customerIds: string[], items: Array<{ sku: string; licenses: number }>, extra: Record<string, unknown> = {}) {
-  const res = await partner('/v1/offers', { customerIds, items, ...extra });
-  expect(res.status).toBe(201);
-  return { id: res.body.id as string, code: (res.body.url as string).split('/').pop()! };
+const offer = (customerIds: string[], items: Array<{ sku: string; licenses: number }>, extra: Record<string, unknown> = {}) => flows.sendOffer(stack, p, customerIds, items, extra);
+
+const accept = (code: string, token: string, licenses?: Record<string, number>) => flows.acceptOffer(stack, code, token, licenses ? { licenses } : {});
+
+/** Starts an offer's workflow as the API does, and nothing more (as if the API died right after). */
+async function startOfferWorkflow(customerId: string, offerId: string) {
+  const item = { sku: 'BUS-STD', licenses: 5, minLicenses: 1, maxLicenses: 300, priceMinor: 1250, currency: 'USD', subscriptionId: newTimeOrderedId('sub') };
+  const start = offerStart({
+    offerId,
+    partnerId: p.id,
+    partnerEmail: 'partner@example.test',
+    customerId,
+    customerEmail: 'customer@example.test',
+    url: `http://offers.test/o/${offerId}`,
+    items: [item],
+    expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    billingPeriodMs: 30 * DAY_MS,
+    cancellationWindowMs: 7 * DAY_MS,
+  });
+  return stack.client.workflow.start(offerWorkflow, { ...start, taskQueue: stack.taskQueue });
 }
 
-const accept = (code: string, token: string, licenses?: Record<string, number>) => stack.http('POST', `/v1/links/${code}/accept`, licenses ? { licenses } : {}, bearer(token));
+const recipientStatus = async (offerId: string, customerId: string) => (await stack.models.OfferRecipient.findById(`${offerId}|${customerId}`).lean())?.status;
 
 describe('purchase offers', () => {
+  it('a newer offer supersedes the older by the workflows alone: whoever started it died right after, or the older one arrived last', async () => {
+    const c = await trialCustomer();
+    const first = await offer([c.id], [{ sku: 'BUS-STD', licenses: 5 }]);
+    // the API started the next offer's workflow and crashed: nothing else ran on its side
+    const second = newTimeOrderedId('ofr');
+    await startOfferWorkflow(c.id, second);
+    await eventually(async () => (await recipientStatus(first.id, c.id)) === 'superseded', 20_000, 'the first offer superseded');
+    expect(await stack.models.OfferRecipient.findById(`${first.id}|${c.id}`).lean()).toMatchObject({ supersededBy: second, endedBy: `offer ${second}` });
+    expect(await recipientStatus(second, c.id)).toBe('sent');
+    // an offer made before the newest one, whose workflow starts after it: superseded at once
+    const late = newTimeOrderedId('ofr', new Date(Date.now() - 60_000));
+    await startOfferWorkflow(c.id, late);
+    await eventually(async () => (await recipientStatus(late, c.id)) === 'superseded', 20_000, 'the late, older offer superseded');
+    expect(await recipientStatus(second, c.id)).toBe('sent');
+    // and it sent no e-mail: the customer only hears of the offers it can buy
+    expect(await stack.models.OutboxMessage.exists({ _id: `offer:${late}:${c.id}:sent` })).toBeNull();
+  }, 60_000);
+
   it('accepting with changed license counts converts the trial (same subscription) and creates the others; the customer is onboarded', async () => {
     const c = await trialCustomer();
     const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 10 }, { sku: 'MAIL-P1', licenses: 3 }]);
@@ -70,6 +105,7 @@ describe('purchase offers', () => {
     const superseded = await accept(older.code, c.token); // superseded as soon as the newer one was sent
     expect(superseded.status).toBe(409);
     expect(superseded.body).toMatchObject({ type: '/problems/offer-not-open', offerStatus: 'superseded' });
+    await eventually(async () => (await partner(`/v1/offers/${older.id}`)).body.recipients[0].status === 'superseded', 20_000, 'the superseded offer stored');
     expect((await partner(`/v1/offers/${older.id}`)).body.recipients[0]).toMatchObject({ status: 'superseded', supersededBy: newer.id, endedBy: `offer ${newer.id}` });
 
     const tooMany = await accept(newer.code, c.token, { 'BUS-STD': 301 });

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { bearer, createPartner } from '../support/partners';
 import { testEnv } from '../support/servers';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { newCustomer } from '../support/world';
+import { linkCode, newCustomer } from '../support/flows';
 
 /**
  * Determinism: histories of real runs replayed against today's workflow code.
@@ -38,7 +38,7 @@ describe('replaying recorded histories', () => {
   it('histories of this run replay against the code (every workflow kind)', async () => {
     const p = await createPartner(stack);
     const created = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', expiresInSeconds: 6, trial: { lengthSeconds: 2, reminderOffsetsSeconds: [1], gracePeriodSeconds: 1 } }, bearer(p.admin.token));
-    const code = (created.body.url as string).split('/').pop();
+    const code = linkCode(created.body.url);
     const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
     expect(accepted.status).toBe(201);
     const revokedInv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
@@ -49,9 +49,9 @@ describe('replaying recorded histories', () => {
 
     // A purchase: an offer accepted, then a license change on the subscription it bought.
     const longTrial = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
-    const buyer = await stack.http('POST', `/v1/links/${(longTrial.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    const buyer = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });
     const offer = await stack.http('POST', '/v1/offers', { customerIds: [buyer.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 5 }] }, bearer(p.admin.token));
-    const bought = await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(buyer.body.token));
+    const bought = await stack.http('POST', `/v1/links/${linkCode(offer.body.url)}/accept`, {}, bearer(buyer.body.token));
     expect(bought.status).toBe(201);
     const subscriptionId = bought.body.subscriptions[0].subscriptionId;
     await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
@@ -67,11 +67,11 @@ describe('replaying recorded histories', () => {
     const relationshipWorkflowId = `delegated-admin:${asked.body.id}`;
     await stack.client.workflow.getHandle(relationshipWorkflowId).result();
     // A trial cancelled by its customer; an invitation declined.
-    const quitter = await stack.http('POST', `/v1/links/${(longTrial.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+    const quitter = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });
     await eventually(async () => (await stack.models.Subscription.findById(quitter.body.subscriptionId).lean())?.status === 'trial', 20_000, 'the trial');
     expect((await stack.http('POST', `/v1/customer/subscriptions/${quitter.body.subscriptionId}/cancel-trial`, undefined, bearer(quitter.body.token))).status).toBe(200);
     await stack.client.workflow.getHandle(quitter.body.onboarding.workflowId).result();
-    expect((await stack.http('POST', `/v1/links/${(longTrial.body.url as string).split('/').pop()}/decline`)).status).toBe(200);
+    expect((await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/decline`)).status).toBe(200);
     ids.push(relationshipWorkflowId, quitter.body.onboarding.workflowId, longTrial.body.workflowId);
     const fixtureName: Record<string, string> = {
       [revokedInv.body.workflowId]: 'invitation-revoked',

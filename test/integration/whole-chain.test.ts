@@ -1,6 +1,6 @@
 import { bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { newCustomer } from '../support/world';
+import { linkCode, newCustomer } from '../support/flows';
 
 /**
  * The chain offerflow is named for, through HTTP only, against the real
@@ -22,7 +22,7 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   // 1. a trial invitation whose trial lasts 6 s, with a reminder 4 s before its end
   const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 6, reminderOffsetsSeconds: [4], licenses: 5 } }, asPartner);
   expect(inv.status).toBe(201);
-  const code = (inv.body.url as string).split('/').pop();
+  const code = linkCode(inv.body.url);
 
   // 2. a customer accepts it: tenant, token, trial
   const c = newCustomer();
@@ -41,7 +41,7 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   // 4. the partner sends a purchase offer asking for delegated administration too
   const offer = await stack.http('POST', '/v1/offers', { customerIds: [customerId], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } }, asPartner);
   expect(offer.status).toBe(201);
-  const offerCode = (offer.body.url as string).split('/').pop();
+  const offerCode = linkCode(offer.body.url);
 
   // 5. the customer buys 14 licenses instead of 10, and leaves delegated administration for later
   const bought = await stack.http('POST', `/v1/links/${offerCode}/accept`, { licenses: { 'BUS-STD': 14 } }, asCustomer);

@@ -5,7 +5,7 @@ import { ManagedChild } from '../../src/local/child';
 import { bearer, createPartner } from '../support/partners';
 import { testEnv } from '../support/servers';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
-import { newCustomer } from '../support/world';
+import { linkCode, newCustomer } from '../support/flows';
 
 /**
  * The worker is a process of its own here (as in production): killed outright in
@@ -43,7 +43,7 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
     const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 20, reminderOffsetsSeconds: [14, 8], gracePeriodSeconds: 2 } }, bearer(p.admin.token));
     return r.status === 201 && r;
   }, 60_000, 'the worker to take work');
-  const accepted = await stack.http('POST', `/v1/links/${(inv.body.url as string).split('/').pop()}/accept`, { customer: newCustomer() });
+  const accepted = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
   expect(accepted.status).toBe(201);
   const customerId: string = accepted.body.customer.id;
 
@@ -67,8 +67,11 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   expect(final.timeline.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
 
   const kinds = (await stack.models.OutboxMessage.find({ customerId }).lean()).map((m) => m.kind).sort();
-  // both reminders were missed while the trial still ran: the later one alone is sent, late; each message once
-  expect(kinds).toEqual(['trial-reminder-8000', 'trial-started', 'trial-suspended']);
+  // Each message once. Both reminders were missed while no worker ran: the earlier is never sent, the later one
+  // late if the new worker took the flow up before the trial ended (how soon it does depends on the machine's load;
+  // the rule itself is tested with time skipping in test/workflows/onboarding.test.ts).
+  expect(kinds.filter((k) => k !== 'trial-reminder-8000')).toEqual(['trial-started', 'trial-suspended']);
+  expect(kinds.filter((k) => k === 'trial-reminder-8000').length).toBeLessThanOrEqual(1);
   const stages = (await stack.models.TimelineEvent.find({ customerId }).sort({ at: 1 }).lean()).map((e) => e.stage);
   expect(stages).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
   expect(await stack.models.Subscription.countDocuments({ customerId })).toBe(1);

@@ -38,6 +38,17 @@ const refused: Array<[string, string]> = [
   ['export const r = Math.random();', 'no-restricted-properties'],
   ['export const e = process.env.X;', 'no-restricted-globals'],
 ];
+const routeFile = path.join(root, 'src/invitations/routes.ts');
+const refusedInRoutes: Array<[string, string]> = [
+  ["import { Client } from '@temporalio/client'; export const c = Client;", '@typescript-eslint/no-restricted-imports'],
+  ["import { trialInvitationWorkflow } from '../../workflows'; export const w = trialInvitationWorkflow;", '@typescript-eslint/no-restricted-imports'],
+  ["import { invitationWorkflowId } from '../../workflows/invitations/start'; export const i = invitationWorkflowId;", '@typescript-eslint/no-restricted-imports'],
+  ["import type { InvitationDoc } from './model'; export type D = InvitationDoc;", '@typescript-eslint/no-restricted-imports'],
+  ["import { findOwned } from '../db/owned'; export const f = findOwned;", '@typescript-eslint/no-restricted-imports'],
+  ['export const f = (deps: { models: { Invitation: unknown } }) => deps.models.Invitation;', 'no-restricted-syntax'],
+  ['export const f = (deps: { temporal: unknown }) => deps.temporal;', 'no-restricted-syntax'],
+];
+const allowedInRoutes = "import { defineRoute } from '../api/route';\nimport type { Services } from '../services';\nexport const r = (s: Services) => [defineRoute, s.invitations];";
 const allowed = [
   "import type { Activities } from '../../activities';",
   "import { proxyActivities, sleep } from '@temporalio/workflow';",
@@ -48,7 +59,10 @@ const allowed = [
 let lint: { files: number; problems: string[]; texts: string[][] };
 
 beforeAll(async () => {
-  const cases = [...refused.map(([code]) => code), allowed].map((code) => ({ code, filePath: workflowFile }));
+  const cases = [
+    ...[...refused.map(([code]) => code), allowed].map((code) => ({ code, filePath: workflowFile })),
+    ...[...refusedInRoutes.map(([code]) => code), allowedInRoutes].map((code) => ({ code, filePath: routeFile })),
+  ];
   const child = execFile(process.execPath, ['-e', LINT_SCRIPT], { cwd: root, maxBuffer: 16 << 20 });
   child.stdin!.end(JSON.stringify(cases));
   const out = await new Promise<string>((resolve, reject) => {
@@ -83,6 +97,17 @@ describe('static checks', () => {
 
     it('allows type-only imports of activities and the Temporal workflow API', () => {
       expect(lint.texts[refused.length]).toEqual([]);
+    });
+  });
+
+  describe('the route layering rule (src/**/routes.ts speak HTTP and call services)', () => {
+    const offset = refused.length + 1;
+    it.each(refusedInRoutes.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
+      expect(lint.texts[offset + i]!.map((m) => m.split(':')[0])).toContain(rule);
+    });
+
+    it('allows the route framework and the services', () => {
+      expect(lint.texts[offset + refusedInRoutes.length]).toEqual([]);
     });
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from '../../src/users/model';
 import type { AnyRoute } from '../../src/api/route';
+import { linkCode as codeOf, newCustomer } from './flows';
 import { addUser, bearer, createPartner, partnerBody, type TestPartner } from './partners';
 import { eventually, OPERATOR_TOKEN as OPERATOR } from './stack';
 import type { TestStack } from './stack';
@@ -61,14 +62,14 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     { partnerId: a.id, customerId, name: 'Fabrikam Solar Ltd', domain: 'fabrikamsolar.example', cloud: 'global', status: 'active', stage: 'onboarded', skus: ['BUS-STD'], at: new Date() },
   ]);
   const link = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(a.admin.token));
-  const linkCode = (link.body.url as string).split('/').pop()!;
+  const linkCode = codeOf(link.body.url);
   const accepted = await stack.http('POST', `/v1/links/${linkCode}/accept`, { customer: newCustomer() });
   if (accepted.status !== 201) throw new Error(`accepting failed: ${accepted.text}`);
   // let its onboarding write its first stage, so later counts of documents hold still
   await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId: accepted.body.customer.id })) > 0 && (await stack.models.TimelineEvent.countDocuments({ customerId: accepted.body.customer.id })) > 0, 20_000, 'the onboarding to start');
   const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(a.admin.token));
   if (offer.status !== 201) throw new Error(`offering failed: ${offer.text}`);
-  const bought = await stack.http('POST', `/v1/links/${(offer.body.url as string).split('/').pop()}/accept`, {}, bearer(accepted.body.token));
+  const bought = await stack.http('POST', `/v1/links/${codeOf(offer.body.url)}/accept`, {}, bearer(accepted.body.token));
   if (bought.status !== 201) throw new Error(`buying failed: ${bought.text}`);
   const subscriptionId: string = bought.body.subscriptions[0].subscriptionId;
   await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active' && (await stack.models.TimelineEvent.countDocuments({ stage: 'onboarded', customerId: accepted.body.customer.id })) > 0, 20_000, 'the purchase to settle');
@@ -80,7 +81,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     members,
     relationshipId: relationship.body.id,
     offerId: offer.body.id,
-    offerCode: (offer.body.url as string).split('/').pop()!,
+    offerCode: codeOf(offer.body.url),
     subscriptionId,
     victim: { ...victim, tokenId: tokens.body[0].id },
     invitationId: invitation.body.id,
@@ -91,11 +92,6 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     b,
     c,
   };
-}
-
-export function newCustomer() {
-  const u = randomBytes(4).toString('hex');
-  return { name: `Tailspin ${u}`, domain: `tailspin${u}.example`, contact: { name: 'Tom', email: `tom-${u}@tailspin.example` } };
 }
 
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */

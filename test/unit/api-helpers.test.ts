@@ -1,4 +1,5 @@
-import { decodeCursor, encodeCursor } from '../../src/api/cursor';
+import { decodeCursor, encodeCursor } from '../../src/db/pagination';
+import { DomainError } from '../../src/errors';
 import { canonicalJson } from '../../src/api/idempotency';
 import { Problem } from '../../src/api/problem';
 import { RateLimiter } from '../../src/api/rate-limit';
@@ -10,9 +11,9 @@ describe('cursors', () => {
     const c = encodeCursor(42, { q: 'wind' });
     expect(decodeCursor(c, { q: 'wind' }, 'number')).toBe(42);
     expect(decodeCursor(undefined, { q: 'wind' }, 'number')).toBeUndefined();
-    expect(() => decodeCursor(c, { q: 'stone' }, 'number')).toThrow(Problem);
-    expect(() => decodeCursor(c, { q: 'wind' }, 'string')).toThrow(Problem);
-    expect(() => decodeCursor('bm90LWpzb24', { q: 'wind' }, 'number')).toThrow(Problem);
+    expect(() => decodeCursor(c, { q: 'stone' }, 'number')).toThrow(DomainError);
+    expect(() => decodeCursor(c, { q: 'wind' }, 'string')).toThrow(DomainError);
+    expect(() => decodeCursor('bm90LWpzb24', { q: 'wind' }, 'number')).toThrow(DomainError);
   });
 });
 

@@ -1,4 +1,10 @@
-export type RelationshipStatus = 'approval-pending' | 'active' | 'expiring' | 'expired' | 'terminated' | 'declined' | 'lapsed';
+export const RELATIONSHIP_STATUSES = ['approval-pending', 'active', 'expiring', 'expired', 'terminated', 'declined', 'lapsed'] as const;
+export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
+
+/** Statuses in which the partner's users may act in the customer. */
+export const GRANTING_STATUSES = ['active', 'expiring'] as const satisfies readonly RelationshipStatus[];
+/** Statuses of a request still open: one at a time per partner and customer. */
+export const OPEN_STATUSES = ['approval-pending', 'active', 'expiring'] as const satisfies readonly RelationshipStatus[];
 
 export interface DelegatedAdminInput {
   relationshipId: string;

@@ -1,6 +1,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { DelegatedAdminActivities } from '../../activities/delegated-admin/activities';
-import type { OnboardingActivities } from '../../activities/onboarding/activities';
+import type { OutboxActivities } from '../../activities/outbox/activities';
+import type { TimelineActivities } from '../../activities/timeline/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { isoNow, workflowNow } from '../clock';
 import { LifecycleStage } from '../search-attributes';
@@ -13,10 +14,12 @@ import {
   relationshipStateQuery,
   terminateRelationshipUpdate,
 } from './messages';
+import { relationshipStage } from './start';
 import type { DelegatedAdminInput, RelationshipState, RelationshipStatus } from './types';
 
 const { saveRelationship } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
-const { recordStage, sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
 
 const ENDED: RelationshipStatus[] = ['expired', 'terminated', 'declined', 'lapsed'];
 
@@ -44,10 +47,10 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   const ended = () => ENDED.includes(state.status);
   const persist = async () => {
     await saveRelationship({ ...state, revision: ++revision });
-    upsertSearchAttributes([{ key: LifecycleStage, value: `delegated-admin-${state.status}` }]);
+    upsertSearchAttributes([{ key: LifecycleStage, value: relationshipStage[state.status] }]);
   };
   const stage = (by: string, detail?: string) =>
-    recordStage({ workflowId, n: ++step, partnerId: input.partnerId, customerId: input.customerId, stage: `delegated-admin-${state.status}`, at: isoNow(), by, detail });
+    recordStage({ workflowId, n: ++step, partnerId: input.partnerId, customerId: input.customerId, stage: relationshipStage[state.status], at: isoNow(), by, detail });
   const notify = (kind: string, subject: string, text: string) =>
     Promise.all(
       [input.partnerEmail, input.customerEmail].map((to, i) =>

@@ -1,6 +1,7 @@
 import type { DelegatedAdminOption } from '../delegated-admin/types';
 
-export type InvitationStatus = 'active' | 'revoked' | 'expired';
+export const INVITATION_STATUSES = ['active', 'revoked', 'expired'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 
 /** What the API hands the invitation workflow when it starts it. */
 export interface TrialInvitationInput {

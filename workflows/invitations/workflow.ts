@@ -11,22 +11,22 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { CustomerActivities } from '../../activities/customers/activities';
 import type { InvitationActivities } from '../../activities/invitations/activities';
-import type { OnboardingActivities } from '../../activities/onboarding/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { workflowNow, isoNow } from '../clock';
-import { onboardingWorkflowId } from '../onboarding/ids';
+import { onboardingStart } from '../onboarding/start';
 import { onboardingWorkflow } from '../onboarding/workflow';
-import { CustomerId, LifecycleStage, OfferId, PartnerId } from '../search-attributes';
+import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { InvitationFailure } from './failures';
 import { acceptInvitationUpdate, declineInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
 import type { InvitationState, InvitationStatus, TrialInvitationInput } from './types';
 
 const { saveInvitation, checkPartnerMayInvite, recordRedemption } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
-const { registerCustomer } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+const { registerCustomer } = proxyActivities<CustomerActivities>(persistenceActivityOptions);
 
-const stageOf: Record<InvitationStatus, string> = {
+const stageOf: Record<InvitationStatus, Stage> = {
   active: Stage.InvitationActive,
   revoked: Stage.InvitationRevoked,
   expired: Stage.InvitationExpired,
@@ -103,32 +103,22 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
       refuseUnlessActive();
       const { cloud } = await checkPartnerMayInvite(state.partnerId);
       const registered = await registerCustomer({ ...customer, cloud, at: isoNow() });
-      const workflowId = onboardingWorkflowId(state.partnerId, registered.customerId);
+      const onboarding = onboardingStart({
+        partnerId: state.partnerId,
+        customerId: registered.customerId,
+        customer: { name: registered.name, domain: registered.domain, cloud, contactEmail: registered.contactEmail, contactName: registered.contactName },
+        invitationId: state.invitationId,
+        trial: { subscriptionId, sku: state.sku, licenses: state.trial.licenses, lengthMs: state.trial.lengthMs },
+        reminderOffsetsMs: state.trial.reminderOffsetsMs,
+        gracePeriodMs: state.trial.gracePeriodMs,
+        delegatedAdmin:
+          input.delegatedAdmin && delegatedAdmin ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed } : undefined,
+      });
+      const { workflowId } = onboarding;
       let started = true;
       try {
-        await startChild(onboardingWorkflow, {
-          workflowId,
-          parentClosePolicy: ParentClosePolicy.ABANDON, // onboarding outlives the invitation
-          typedSearchAttributes: [
-            { key: PartnerId, value: state.partnerId },
-            { key: CustomerId, value: registered.customerId },
-            { key: OfferId, value: state.invitationId },
-            { key: LifecycleStage, value: Stage.TrialActive },
-          ],
-          args: [
-            {
-              partnerId: state.partnerId,
-              customerId: registered.customerId,
-              customer: { name: registered.name, domain: registered.domain, cloud, contactEmail: registered.contactEmail, contactName: registered.contactName },
-              invitationId: state.invitationId,
-              trial: { subscriptionId, sku: state.sku, licenses: state.trial.licenses, lengthMs: state.trial.lengthMs },
-              reminderOffsetsMs: state.trial.reminderOffsetsMs,
-              gracePeriodMs: state.trial.gracePeriodMs,
-              delegatedAdmin:
-                input.delegatedAdmin && delegatedAdmin ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed } : undefined,
-            },
-          ],
-        });
+        // the onboarding outlives the invitation
+        await startChild(onboardingWorkflow, { ...onboarding, parentClosePolicy: ParentClosePolicy.ABANDON });
       } catch (err) {
         // Already onboarding with this partner: the same customer accepting again changes nothing.
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,4 +1,4 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AcceptOfferRequest, OfferState, PurchaseResult } from './types';
 
 export const offerStateQuery = defineQuery<OfferState>('state');
@@ -10,7 +10,13 @@ export const declineOfferUpdate = defineUpdate<OfferState, [{ by: string }]>('de
 
 export const revokeOfferUpdate = defineUpdate<OfferState, [{ by: string }]>('revoke');
 
-/** A newer offer to the same customer replaces this one (refused unless it is open). */
+/** A newer offer to the same customer replaces this one, if it is still open; sent by the customer's onboarding. */
+export const supersedeOfferSignal = defineSignal<[{ byOfferId: string }]>('superseded');
+
+/**
+ * The same as an update, as the API sent it before the onboardings kept track of open
+ * offers: kept so that offers superseded that way replay (refused unless it is open).
+ */
 export const supersedeOfferUpdate = defineUpdate<OfferState, [{ byOfferId: string }]>('supersede');
 
 /** Completes once the offer is stored; used with update-with-start, so creating answers with stored state. */

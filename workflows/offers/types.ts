@@ -28,7 +28,8 @@ export interface OfferInput {
   delegatedAdmin?: DelegatedAdminOption;
 }
 
-export type OfferStatus = 'sent' | 'accepted' | 'declined' | 'superseded' | 'revoked' | 'expired';
+export const OFFER_STATUSES = ['sent', 'accepted', 'declined', 'superseded', 'revoked', 'expired'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
 export interface OfferState {
   offerId: string;
@@ -42,6 +43,14 @@ export interface OfferState {
   endedBy?: string;
   supersededBy?: string;
   subscriptions?: Array<{ subscriptionId: string; sku: string; licenses: number }>;
+}
+
+/** An offer open for a customer, as its onboarding keeps track of it (offer ids are time-ordered: a later id is a newer offer). */
+export interface OfferSent {
+  offerId: string;
+  partnerId: string;
+  customerId: string;
+  sentAt: string;
 }
 
 export interface AcceptOfferRequest {

@@ -1,22 +1,26 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { OfferActivities } from '../../activities/offers/activities';
-import type { OnboardingActivities } from '../../activities/onboarding/activities';
+import type { OutboxActivities } from '../../activities/outbox/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { isoNow, workflowNow } from '../clock';
+import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
 import { OfferFailure } from './failures';
-import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, offerStateQuery, revokeOfferUpdate, supersedeOfferUpdate } from './messages';
+import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, offerStateQuery, revokeOfferUpdate, supersedeOfferSignal, supersedeOfferUpdate } from './messages';
+import { offerStage } from './start';
 import type { OfferInput, OfferState, OfferStatus, PurchaseResult } from './types';
 
-const { saveOfferRecipient } = proxyActivities<OfferActivities>(persistenceActivityOptions);
-const { sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+const { saveOfferRecipient, announceOfferToOnboarding } = proxyActivities<OfferActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
 // Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer.
 const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({ ...persistenceActivityOptions, startToCloseTimeout: '2 minutes' });
 
 /**
  * A purchase offer to one customer: sent → accepted (with the customer's
  * license counts) | declined | superseded by a newer offer | revoked | expired.
- * Accepting buys through the customer's onboarding, exactly once.
+ * Once stored it announces itself to the customer's onboarding, which
+ * supersedes the older open offer. Accepting buys through the onboarding,
+ * exactly once.
  */
 export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   const state: OfferState = {
@@ -31,7 +35,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   let revision = 0;
   const persist = async () => {
     await saveOfferRecipient({ ...state, revision: ++revision });
-    upsertSearchAttributes([{ key: LifecycleStage, value: `offer-${state.status}` }]);
+    upsertSearchAttributes([{ key: LifecycleStage, value: offerStage[state.status] }]);
   };
   const end = (status: OfferStatus, by: string) => {
     state.status = status;
@@ -43,6 +47,10 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       throw ApplicationFailure.nonRetryable(`this offer is ${state.status}`, OfferFailure.NotOpen, { offerStatus: state.status });
     }
   };
+  const supersede = (byOfferId: string) => {
+    end('superseded', `offer ${byOfferId}`);
+    state.supersededBy = byOfferId;
+  };
   let recorded = false;
 
   setHandler(offerStateQuery, () => state);
@@ -50,13 +58,15 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
     await condition(() => recorded);
     return state;
   });
+  setHandler(supersedeOfferSignal, ({ byOfferId }) => {
+    if (state.status === 'sent') supersede(byOfferId); // accepted or ended meanwhile: it keeps that status
+  });
   setHandler(
     supersedeOfferUpdate,
     async ({ byOfferId }) => {
       await condition(() => recorded);
       refuseUnlessOpen();
-      end('superseded', `offer ${byOfferId}`);
-      state.supersededBy = byOfferId;
+      supersede(byOfferId);
       await persist();
       return state;
     },
@@ -103,9 +113,8 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
         for (const [sku, n] of Object.entries(licenses) as Array<[string, number]>) {
           const item = input.items.find((i) => i.sku === sku);
           if (!item) throw ApplicationFailure.nonRetryable(`${sku} is not in this offer`, OfferFailure.UnknownSku);
-          if (!Number.isInteger(n) || n < item.minLicenses || n > item.maxLicenses) {
-            throw ApplicationFailure.nonRetryable(`${sku} takes ${item.minLicenses} to ${item.maxLicenses} licenses; asked for ${n}`, OfferFailure.OutOfBounds);
-          }
+          const outOfBounds = licenseCountOutOfBounds(item, n);
+          if (outOfBounds) throw ApplicationFailure.nonRetryable(outOfBounds, OfferFailure.OutOfBounds);
         }
       },
     },
@@ -121,17 +130,23 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   setHandler(revokeOfferUpdate, closeBy('revoked'), { validator: (_request) => refuseUnlessOpen() });
 
   await persist();
+  // Before it counts as sent: an older open offer is superseded by the time the partner hears of this one.
+  if (patched('offer-announced-to-onboarding')) {
+    await announceOfferToOnboarding({ offerId: input.offerId, partnerId: input.partnerId, customerId: input.customerId, sentAt: state.sentAt });
+  }
   recorded = true;
-  await sendEmail({
-    key: `${workflowInfo().workflowId}:sent`,
-    partnerId: input.partnerId,
-    customerId: input.customerId,
-    to: input.customerEmail,
-    subject: 'An offer from your partner',
-    text: `${state.items.map((i) => `${i.sku} × ${i.licenses}`).join(', ')}. See and accept it at ${input.url} before ${input.expiresAt}.`,
-    kind: 'offer-sent',
-    at: isoNow(),
-  });
+  if (state.status === 'sent') {
+    await sendEmail({
+      key: `${workflowInfo().workflowId}:sent`,
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      to: input.customerEmail,
+      subject: 'An offer from your partner',
+      text: `${state.items.map((i) => `${i.sku} × ${i.licenses}`).join(', ')}. See and accept it at ${input.url} before ${input.expiresAt}.`,
+      kind: 'offer-sent',
+      at: isoNow(),
+    });
+  }
   const msLeft = Math.max(1, Date.parse(input.expiresAt) - workflowNow().getTime());
   if (!(await condition(() => state.status !== 'sent', msLeft))) end('expired', 'system');
   await condition(allHandlersFinished);

@@ -3,6 +3,7 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
   patched,
   proxyActivities,
   setHandler,
@@ -11,25 +12,35 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { OnboardingActivities, SubscriptionSnapshot } from '../../activities/onboarding/activities';
+import type { CustomerDirectoryActivities } from '../../activities/customer-directory/activities';
+import type { OfferActivities } from '../../activities/offers/activities';
+import type { OutboxActivities } from '../../activities/outbox/activities';
+import type { SubscriptionActivities, SubscriptionSnapshot } from '../../activities/subscriptions/activities';
+import type { TimelineActivities } from '../../activities/timeline/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { isoNow, workflowNow } from '../clock';
 import type { DirectoryEntry } from '../customer-directory/types';
-import { DAY_MS } from '../durations';
-import type { PurchaseResult } from '../offers/types';
-import { CustomerId, LifecycleStage, PartnerId } from '../search-attributes';
-import { Stage } from '../stages';
-import { subscriptionWorkflowId } from '../subscriptions/ids';
-import { subscriptionWorkflow } from '../subscriptions/workflow';
-import { OnboardingFailure } from './failures';
-import { cancelTrialUpdate, onboardingStateQuery, purchaseUpdate } from './messages';
-import { delegatedAdminWorkflowId } from '../delegated-admin/ids';
 import { delegatedAdminSettledSignal } from '../delegated-admin/messages';
+import { delegatedAdminStart } from '../delegated-admin/start';
 import type { DelegatedAdminChoice } from '../delegated-admin/types';
 import { delegatedAdminWorkflow } from '../delegated-admin/workflow';
+import { DAY_MS } from '../durations';
+import { supersedeOfferSignal } from '../offers/messages';
+import { offerWorkflowId } from '../offers/start';
+import type { OfferSent, PurchaseResult } from '../offers/types';
+import { LifecycleStage } from '../search-attributes';
+import { Stage } from '../stages';
+import { subscriptionStart } from '../subscriptions/start';
+import { subscriptionWorkflow } from '../subscriptions/workflow';
+import { OnboardingFailure } from './failures';
+import { cancelTrialUpdate, offerSentUpdate, onboardingStateQuery, purchaseUpdate } from './messages';
 import type { CancelTrialRequest, OnboardingInput, OnboardingState } from './types';
 
-const { recordStage, saveSubscription, publishCustomer, sendEmail } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
+const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
+const { saveSubscription } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
+const { publishCustomer } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
+const { findOpenOffers } = proxyActivities<OfferActivities>(persistenceActivityOptions);
 
 /**
  * One customer's way with one partner, the chain offerflow is named for:
@@ -57,6 +68,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const purchases = new Map<string, PurchaseResult>();
   // Declared before any handler: a replay hands buffered updates to their validators inside setHandler.
   let cancelRequest: CancelTrialRequest | undefined;
+  const offersTrackedFromStart = patched('onboarding-tracks-open-offers');
   let cancelStored = false;
   setHandler(onboardingStateQuery, () => state);
 
@@ -111,35 +123,46 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const askDelegatedAdmin = async (choice: DelegatedAdminChoice, by: string) => {
     if (state.delegatedAdmin && state.delegatedAdmin.status !== 'not-granted') return; // one at a time
     state.delegatedAdmin = { relationshipId: choice.relationshipId, status: choice.agreed ? 'active' : 'pending' };
-    await startChild(delegatedAdminWorkflow, {
-      workflowId: delegatedAdminWorkflowId(choice.relationshipId),
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: PartnerId, value: input.partnerId },
-        { key: CustomerId, value: input.customerId },
-        { key: LifecycleStage, value: choice.agreed ? 'delegated-admin-active' : 'delegated-admin-approval-pending' },
-      ],
-      args: [
-        {
-          relationshipId: choice.relationshipId,
-          partnerId: input.partnerId,
-          partnerEmail: choice.partnerEmail,
-          customerId: input.customerId,
-          customerEmail: input.customer.contactEmail,
-          durationMs: choice.durationMs,
-          autoExtend: choice.autoExtend,
-          extensionMs: choice.extensionMs,
-          approvalTimeoutMs: choice.approvalTimeoutMs,
-          noticeMs: choice.noticeMs,
-          acceptedAtStart: choice.agreed,
-          onboardingWorkflowId: workflowId,
-          requestedBy: by,
-        },
-      ],
-    }).catch((err) => {
+    const relationship = delegatedAdminStart({
+      relationshipId: choice.relationshipId,
+      partnerId: input.partnerId,
+      partnerEmail: choice.partnerEmail,
+      customerId: input.customerId,
+      customerEmail: input.customer.contactEmail,
+      durationMs: choice.durationMs,
+      autoExtend: choice.autoExtend,
+      extensionMs: choice.extensionMs,
+      approvalTimeoutMs: choice.approvalTimeoutMs,
+      noticeMs: choice.noticeMs,
+      acceptedAtStart: choice.agreed,
+      onboardingWorkflowId: workflowId,
+      requestedBy: by,
+    });
+    await startChild(delegatedAdminWorkflow, { ...relationship, parentClosePolicy: ParentClosePolicy.ABANDON }).catch((err) => {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     });
   };
+
+  // The customer's open offers: the newest supersedes the others. Onboardings started before
+  // they kept track ask the store once which offers of theirs are open.
+  const openOffers = new Map<string, OfferSent>();
+  let storedOpenOffers: Promise<OfferSent[]> | undefined = offersTrackedFromStart ? Promise.resolve([]) : undefined;
+  setHandler(offerSentUpdate, async (offer) => {
+    storedOpenOffers ??= findOpenOffers(input.partnerId, input.customerId);
+    const stored = await storedOpenOffers;
+    if (purchases.has(offer.offerId)) return;
+    for (const o of [...stored, offer]) if (!purchases.has(o.offerId)) openOffers.set(o.offerId, o);
+    const newest = [...openOffers.keys()].sort().pop()!;
+    const older = [...openOffers.keys()].filter((id) => id !== newest);
+    older.forEach((id) => openOffers.delete(id));
+    await Promise.all(
+      older.map((id) =>
+        getExternalWorkflowHandle(offerWorkflowId(id, input.customerId))
+          .signal(supersedeOfferSignal, { byOfferId: newest })
+          .catch(() => undefined), // that offer has ended: nothing to supersede
+      ),
+    );
+  });
 
   // Buying: the trial of the same SKU converts (same subscription id); other items become new subscriptions.
   setHandler(
@@ -149,39 +172,31 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       if (done) return done;
       const result: PurchaseResult = { subscriptions: [] };
       purchases.set(request.offerId, result); // a concurrent repeat waits on the same result below
+      openOffers.delete(request.offerId);
       const purchasedAt = isoNow();
       for (const item of request.items) {
         const converts = !trialConverted && item.sku === input.trial.sku && trial.status !== 'removed';
         const subscriptionId = converts ? input.trial.subscriptionId : item.subscriptionId;
         if (converts) trialConverted = true;
+        const subscription = subscriptionStart({
+          subscriptionId,
+          customerId: input.customerId,
+          partnerId: input.partnerId,
+          partnerEmail: request.partnerEmail,
+          sku: item.sku,
+          licenses: item.licenses,
+          minLicenses: item.minLicenses,
+          maxLicenses: item.maxLicenses,
+          priceMinor: item.priceMinor,
+          currency: item.currency,
+          purchasedAt,
+          billingPeriodMs: request.billingPeriodMs,
+          cancellationWindowMs: request.cancellationWindowMs,
+          revisionBase: converts ? trial.revision : 0,
+        });
         try {
-          await startChild(subscriptionWorkflow, {
-            workflowId: subscriptionWorkflowId(subscriptionId),
-            parentClosePolicy: ParentClosePolicy.ABANDON, // a subscription outlives its onboarding
-            typedSearchAttributes: [
-              { key: PartnerId, value: input.partnerId },
-              { key: CustomerId, value: input.customerId },
-              { key: LifecycleStage, value: 'subscription-active' },
-            ],
-            args: [
-              {
-                subscriptionId,
-                customerId: input.customerId,
-                partnerId: input.partnerId,
-                partnerEmail: request.partnerEmail,
-                sku: item.sku,
-                licenses: item.licenses,
-                minLicenses: item.minLicenses,
-                maxLicenses: item.maxLicenses,
-                priceMinor: item.priceMinor,
-                currency: item.currency,
-                purchasedAt,
-                billingPeriodMs: request.billingPeriodMs,
-                cancellationWindowMs: request.cancellationWindowMs,
-                revisionBase: converts ? trial.revision : 0,
-              },
-            ],
-          });
+          // a subscription outlives its onboarding
+          await startChild(subscriptionWorkflow, { ...subscription, parentClosePolicy: ParentClosePolicy.ABANDON });
         } catch (err) {
           if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         }

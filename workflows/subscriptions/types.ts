@@ -1,3 +1,7 @@
+/** Statuses of a stored subscription: a trial (its onboarding's), then paid (its own workflow's). */
+export const SUBSCRIPTION_STATUSES = ['trial', 'active', 'suspended', 'removed', 'cancelled'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
 export interface SubscriptionInput {
   subscriptionId: string;
   customerId: string;

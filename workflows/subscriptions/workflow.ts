@@ -1,15 +1,20 @@
 import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { OnboardingActivities } from '../../activities/onboarding/activities';
+import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { SubscriptionActivities } from '../../activities/subscriptions/activities';
+import type { TimelineActivities } from '../../activities/timeline/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { isoNow, workflowNow } from '../clock';
+import { DAY_MS } from '../durations';
+import { licenseCountOutOfBounds } from '../license-bounds';
+import { Stage } from '../stages';
 import { SubscriptionFailure } from './failures';
 import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from './messages';
 import { currentPeriod, proratedAmount } from './pricing';
 import type { PricePreview, SubscriptionInput, SubscriptionState } from './types';
 
-const { saveSubscription, sendEmail, recordStage } = proxyActivities<OnboardingActivities>(persistenceActivityOptions);
-const { countAssignedLicenses } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
+const { saveSubscription, countAssignedLicenses } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
+const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
 
 /**
  * A paid subscription, as an entity: license changes are validated updates
@@ -52,12 +57,11 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   const check = ({ licenses }: { licenses: number }) => {
     if (state.status !== 'active') throw refuse(`subscription ${state.subscriptionId} is ${state.status}`, SubscriptionFailure.Cancelled);
     if (licenses === state.licenses) throw refuse(`subscription ${state.subscriptionId} has ${licenses} licenses already`, SubscriptionFailure.Unchanged);
-    if (licenses < input.minLicenses || licenses > input.maxLicenses) {
-      throw refuse(`${state.sku} takes ${input.minLicenses} to ${input.maxLicenses} licenses; asked for ${licenses}`, SubscriptionFailure.OutOfBounds);
-    }
+    const outOfBounds = licenseCountOutOfBounds(input, licenses);
+    if (outOfBounds) throw refuse(outOfBounds, SubscriptionFailure.OutOfBounds);
     const p = preview(licenses);
     if (licenses < state.licenses && !p.decreaseAllowed) {
-      throw refuse(`licenses can go down only in the ${Math.round(input.cancellationWindowMs / 86_400_000)} days after purchase or renewal (the window closed at ${p.cancellationWindowEndsAt})`, SubscriptionFailure.DecreaseOutsideWindow, {
+      throw refuse(`licenses can go down only in the ${Math.round(input.cancellationWindowMs / DAY_MS)} days after purchase or renewal (the window closed at ${p.cancellationWindowEndsAt})`, SubscriptionFailure.DecreaseOutsideWindow, {
         cancellationWindowEndsAt: p.cancellationWindowEndsAt,
       });
     }
@@ -96,7 +100,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       const n = ++state.changes;
       await save();
       const detail = `${state.sku}: ${before} → ${state.licenses} licenses by ${request.by} (prorated ${amount} ${input.currency} minor units)`;
-      await recordStage({ workflowId, n, partnerId: state.partnerId, customerId: state.customerId, stage: 'licenses-adjusted', at: isoNow(), by: request.by, detail });
+      await recordStage({ workflowId, n, partnerId: state.partnerId, customerId: state.customerId, stage: Stage.LicensesAdjusted, at: isoNow(), by: request.by, detail });
       await sendEmail({
         key: `${workflowId}:change:${n}`,
         partnerId: state.partnerId,

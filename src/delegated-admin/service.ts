@@ -1,0 +1,111 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { z } from 'zod';
+import type { Audit } from '../audit/record';
+import type { PartnerPrincipal } from '../auth/principal';
+import type { CustomerService } from '../customers/service';
+import { findOwned } from '../db/owned';
+import { DomainError, notFound } from '../errors';
+import { newTimeOrderedId } from '../ids';
+import type { ServiceDeps } from '../services';
+import { callWorkflow } from '../temporal/failures';
+import { delegatedAdminWorkflow } from '../../workflows';
+import {
+  acceptRelationshipUpdate,
+  declineRelationshipUpdate,
+  relationshipRecordedUpdate,
+  relationshipStateQuery,
+  terminateRelationshipUpdate,
+} from '../../workflows/delegated-admin/messages';
+import { delegatedAdminStart, delegatedAdminWorkflowId } from '../../workflows/delegated-admin/start';
+import { GRANTING_STATUSES, OPEN_STATUSES } from '../../workflows/delegated-admin/types';
+import type { RelationshipDoc } from './model';
+import { toOption } from './option';
+import type { delegatedAdminOptionSchema } from './schemas';
+
+/** What a customer may answer to a relationship, and how the audit log names it. */
+const ANSWERS = {
+  accept: { update: acceptRelationshipUpdate, done: 'accepted', whenEnded: 'relationship-not-pending' },
+  decline: { update: declineRelationshipUpdate, done: 'declined', whenEnded: 'relationship-not-pending' },
+  terminate: { update: terminateRelationshipUpdate, done: 'terminated', whenEnded: 'relationship-ended' },
+} as const;
+
+export type RelationshipAnswer = keyof typeof ANSWERS;
+
+/** A relationship as stored, with the workflow that runs it. */
+export type Relationship = RelationshipDoc & { workflowId: string };
+
+const withWorkflow = (r: RelationshipDoc): Relationship => ({ ...r, workflowId: delegatedAdminWorkflowId(r._id) });
+
+/**
+ * Delegated administration (workflows/delegated-admin): partners ask (certified
+ * ones only), customers accept, decline or end it; the partner acts in the
+ * customer only while it is active.
+ */
+export function createDelegatedAdminService({ models, temporal, taskQueue }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue'>, { customers }: { customers: CustomerService }) {
+  const handle = (relationshipId: string) => temporal.workflow.getHandle(delegatedAdminWorkflowId(relationshipId));
+  const stored = async (relationshipId: string): Promise<Relationship> => withWorkflow((await models.Relationship.findById(relationshipId).lean())!);
+  /** The customer's relationship: stored, or asked a moment ago (its workflow holds it before its record is stored). */
+  const customersRelationship = async (customerId: string, relationshipId: string): Promise<RelationshipDoc> => {
+    const r = await findOwned(models.Relationship, relationshipId, { customerId });
+    if (r) return r;
+    const state = await callWorkflow(() => handle(relationshipId).query(relationshipStateQuery), () => notFound(`relationship ${relationshipId}`));
+    if (state.customerId !== customerId) throw notFound(`relationship ${relationshipId}`);
+    await handle(relationshipId).executeUpdate(relationshipRecordedUpdate);
+    return (await models.Relationship.findById(relationshipId).lean())!;
+  };
+
+  return {
+    /** Asks a customer of the partner for delegated administration; nothing is granted until it accepts. */
+    async request(principal: PartnerPrincipal, customerId: string, option: z.output<typeof delegatedAdminOptionSchema>, audit: Audit): Promise<Relationship> {
+      const partner = principal.partner;
+      await customers.requireCustomerOf(partner._id, customerId);
+      const tenant = await customers.tenant(customerId);
+      if (await models.Relationship.exists({ partnerId: partner._id, customerId, status: { $in: [...OPEN_STATUSES] } })) {
+        throw new DomainError('conflict', 'a delegated-admin relationship with this customer is already pending or active');
+      }
+      const relationshipId = newTimeOrderedId('rel');
+      const start = delegatedAdminStart({
+        relationshipId,
+        partnerId: partner._id,
+        partnerEmail: partner.profile.email,
+        customerId,
+        customerEmail: tenant.contacts?.[0]?.email ?? '',
+        ...toOption(option),
+        acceptedAtStart: false,
+        requestedBy: principal.user._id,
+      });
+      await temporal.workflow.executeUpdateWithStart(relationshipRecordedUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(delegatedAdminWorkflow, { ...start, taskQueue, workflowIdConflictPolicy: 'FAIL' }),
+      });
+      await audit({ action: 'delegated-admin.requested', target: { kind: 'customer', id: customerId }, details: { relationshipId } });
+      return stored(relationshipId);
+    },
+
+    /** The partner's relationships with a customer, newest first. */
+    async ofPartnersCustomer(partnerId: string, customerId: string): Promise<Relationship[]> {
+      await customers.requireCustomerOf(partnerId, customerId);
+      return (await models.Relationship.find({ partnerId, customerId }).sort({ _id: -1 }).lean()).map(withWorkflow);
+    },
+
+    /** The customer's relationships, newest first. */
+    ofCustomer: async (customerId: string): Promise<Relationship[]> => (await models.Relationship.find({ customerId }).sort({ _id: -1 }).lean()).map(withWorkflow),
+
+    /** The customer accepts, declines or ends a relationship. */
+    async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, audit: Audit): Promise<Relationship> {
+      const r = await customersRelationship(customerId, relationshipId);
+      const { update, done, whenEnded } = ANSWERS[answer];
+      // its workflow is over: the stored status says why
+      await callWorkflow(() => handle(r._id).executeUpdate(update, { args: [{ by: 'customer' }] }), () => new DomainError(whenEnded, `the relationship is ${r.status}`, { relationshipStatus: r.status }));
+      await audit({ partnerId: r.partnerId, actor: { kind: 'customer', id: customerId }, action: `delegated-admin.${done}`, target: { kind: 'relationship', id: r._id } });
+      return stored(r._id);
+    },
+
+    /** Refuses unless the partner's users may act in the customer now (an active relationship). */
+    async requireGranted(partnerId: string, customerId: string): Promise<void> {
+      const granted = await models.Relationship.exists({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } });
+      if (!granted) throw new DomainError('delegated-admin-required', `acting in customer ${customerId} needs an active delegated-admin relationship with it`);
+    },
+  };
+}
+
+export type DelegatedAdminService = ReturnType<typeof createDelegatedAdminService>;

@@ -1,0 +1,291 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { z } from 'zod';
+import { withinMs } from '../async';
+import type { Audit } from '../audit/record';
+import { requirePermission } from '../auth/policy';
+import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
+import { issueCustomerToken } from '../auth/tokens';
+import { requireWithinBounds, type CatalogService } from '../catalog/service';
+import type { CustomerService } from '../customers/service';
+import { toOption } from '../delegated-admin/option';
+import { findOwned } from '../db/owned';
+import { pageById, type Page, type PageRequest } from '../db/pagination';
+import { DomainError, invalidInput, notFound } from '../errors';
+import { newLinkCode, newTimeOrderedId } from '../ids';
+import type { LinkService } from '../links/service';
+import type { PartnerService, PublicProfile } from '../partners/service';
+import type { ServiceDeps } from '../services';
+import { callWorkflow } from '../temporal/failures';
+import { trialInvitationWorkflow } from '../../workflows';
+import { DAY_MS, DAY_S, DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';
+import { acceptInvitationUpdate, declineInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from '../../workflows/invitations/messages';
+import { invitationStart, invitationWorkflowId } from '../../workflows/invitations/start';
+import type { AcceptInvitationRequest, InvitationState, InvitationStatus } from '../../workflows/invitations/types';
+import type { InvitationDoc, InvitationTrial } from './model';
+import type { acceptLinkSchema } from '../links/schemas';
+import type { createInvitationSchema } from './schemas';
+
+/** An invitation as callers see it (from its stored record, or from its workflow's state). */
+export interface Invitation {
+  id: string;
+  partnerId: string;
+  sku: string;
+  status: InvitationStatus;
+  /** The link customers open; its code is unguessable. */
+  url: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  expiredAt?: string;
+  declines: number;
+  trial: InvitationTrial;
+  workflowId: string;
+}
+
+export interface Redemption {
+  customerId: string;
+  acceptedAt: string;
+  onboardingWorkflowId: string;
+  /** Where the customer now stands (absent for a moment while the partner's directory catches up). */
+  customer?: { name: string; domain: string; status: string; stage: string };
+}
+
+/** What a customer sees through an invitation's link. */
+export interface InvitationLinkView {
+  kind: 'trial-invitation';
+  status: InvitationStatus;
+  expiresAt: string;
+  partner: PublicProfile;
+  service: { sku: string; name: string; description: string; trialDays: number; licenses: number };
+}
+
+export interface AcceptedInvitation {
+  customer: { id: string; name: string; domain: string };
+  onboarding: { workflowId: string; started: boolean };
+  subscriptionId?: string;
+  /** The new customer's token: only when this acceptance created the tenant, this once. */
+  token?: string;
+}
+
+type CreateInvitation = z.output<typeof createInvitationSchema>;
+type AcceptInvitation = z.output<typeof acceptLinkSchema>;
+
+const iso = (v: string | Date | undefined) => (v === undefined ? undefined : new Date(v).toISOString());
+
+/**
+ * Trial invitations (workflows/invitations): a partner creates one, customers
+ * accept or decline it through its link, the partner follows who redeemed it.
+ */
+export function createInvitationService(
+  { models, temporal, taskQueue, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue' | 'updateWaitMs'>,
+  { catalog, links, partners, customers }: { catalog: CatalogService; links: LinkService; partners: PartnerService; customers: CustomerService },
+) {
+  const handle = (invitationId: string) => temporal.workflow.getHandle(invitationWorkflowId(invitationId));
+  const view = (s: InvitationState | InvitationDoc): Invitation => {
+    const id = 'invitationId' in s ? s.invitationId : s._id;
+    return {
+      id,
+      partnerId: s.partnerId,
+      sku: s.sku,
+      status: s.status,
+      url: links.url('invitation', s.code),
+      createdBy: s.createdBy,
+      createdAt: iso(s.createdAt)!,
+      expiresAt: iso(s.expiresAt)!,
+      revokedAt: iso(s.revokedAt),
+      revokedBy: s.revokedBy,
+      expiredAt: iso(s.expiredAt),
+      declines: s.declines ?? 0,
+      trial: s.trial,
+      workflowId: invitationWorkflowId(id),
+    };
+  };
+  const findStored = async (partnerId: string, invitationId: string): Promise<InvitationDoc> => {
+    const doc = await findOwned(models.Invitation, invitationId, { partnerId });
+    if (!doc) throw notFound(`invitation ${invitationId}`);
+    return doc;
+  };
+  /** An ended invitation's workflow is gone: its stored status says why. */
+  const notActive = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => () =>
+    new DomainError('invitation-not-active', `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`, { invitationStatus: invitation.status });
+  const requireActive = (invitation: InvitationDoc) => {
+    if (invitation.status !== 'active') throw new DomainError('invitation-not-active', `this invitation is ${invitation.status}`, { invitationStatus: invitation.status });
+  };
+
+  return {
+    /**
+     * Starts the invitation's workflow and answers once it is stored; if storing takes
+     * longer than the update wait (MongoDB slow or down), answers that it is on its way.
+     */
+    async create(principal: PartnerPrincipal, input: CreateInvitation): Promise<{ stored: true; invitation: Invitation } | { stored: false; id: string; workflowId: string }> {
+      const partner = principal.partner;
+      const service = await catalog.sellable(input.sku, partner.cloud);
+      if (!service.trial?.available) throw new DomainError('sku-not-available', `${input.sku} offers no trial`);
+      const licenses = input.trial.licenses ?? service.trial.licenseCount ?? service.minLicenses;
+      requireWithinBounds(service, licenses);
+      if (input.delegatedAdmin) requirePermission(principal, 'delegated-admin:request');
+      const invitationId = newTimeOrderedId('inv');
+      const code = newLinkCode();
+      await links.register(code, 'invitation', invitationId);
+      const start = invitationStart({
+        invitationId,
+        partnerId: partner._id,
+        sku: input.sku,
+        code,
+        expiresInMs: input.expiresInSeconds * 1000,
+        createdBy: principal.user._id,
+        trial: {
+          lengthMs: (input.trial.lengthSeconds ?? (service.trial.lengthDays ?? 30) * DAY_S) * 1000,
+          licenses,
+          reminderOffsetsMs: input.trial.reminderOffsetsSeconds?.map((s) => s * 1000) ?? DEFAULT_REMINDER_OFFSETS_MS,
+          gracePeriodMs: input.trial.gracePeriodSeconds !== undefined ? input.trial.gracePeriodSeconds * 1000 : DEFAULT_GRACE_PERIOD_MS,
+        },
+        delegatedAdmin: input.delegatedAdmin ? { ...toOption(input.delegatedAdmin), partnerEmail: partner.profile.email } : undefined,
+      });
+      const recorded = temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, { ...start, taskQueue, workflowIdConflictPolicy: 'FAIL' }),
+      });
+      const state = await withinMs(recorded, updateWaitMs);
+      // Started but not stored yet (MongoDB slow or down): the workflow keeps retrying, nothing is lost.
+      if (!state) return { stored: false, id: invitationId, workflowId: start.workflowId };
+      return { stored: true, invitation: view(state) };
+    },
+
+    async list(partnerId: string, filter: { status?: InvitationStatus }, page: PageRequest): Promise<Page<Invitation>> {
+      const query = { partnerId, ...(filter.status ? { status: filter.status } : {}) };
+      const found = await pageById(models.Invitation, query, { ...page, scope: query, order: 'newest-first' });
+      return { items: found.items.map(view), nextCursor: found.nextCursor };
+    },
+
+    get: async (partnerId: string, invitationId: string): Promise<Invitation> => view(await findStored(partnerId, invitationId)),
+
+    /** Who accepted the invitation, in the order they arrived, and where each now stands. */
+    async redemptions(partnerId: string, invitationId: string, page: PageRequest): Promise<Page<Redemption>> {
+      await findStored(partnerId, invitationId);
+      const query = { invitationId, partnerId };
+      const found = await pageById(models.Redemption, query, { ...page, scope: query, order: 'oldest-first' });
+      const now = await Promise.all(found.items.map((r) => customers.find(partnerId, r.customerId)));
+      return {
+        items: found.items.map((r, i) => {
+          const c = now[i];
+          return { customerId: r.customerId, acceptedAt: r.at.toISOString(), onboardingWorkflowId: r.onboardingWorkflowId, customer: c ? { name: c.name, domain: c.domain, status: c.status, stage: c.stage } : undefined };
+        }),
+        nextCursor: found.nextCursor,
+      };
+    },
+
+    /** The workflow behind the invitation: its run and its state query. */
+    async workflow(partnerId: string, invitationId: string) {
+      await findStored(partnerId, invitationId);
+      const h = handle(invitationId);
+      const [description, state] = await Promise.all([h.describe(), h.query(invitationStateQuery)]);
+      return {
+        workflowId: h.workflowId,
+        runId: description.runId,
+        status: description.status.name,
+        startTime: description.startTime.toISOString(),
+        closeTime: description.closeTime?.toISOString(),
+        state: view(state),
+      };
+    },
+
+    async revoke(principal: PartnerPrincipal, invitationId: string, audit: Audit): Promise<Invitation> {
+      const stored = await findStored(principal.partner._id, invitationId);
+      const state = await callWorkflow(() => handle(invitationId).executeUpdate(revokeInvitationUpdate, { args: [{ by: principal.user._id }] }), notActive(stored));
+      await audit({ action: 'invitation.revoked', target: { kind: 'invitation', id: invitationId } });
+      return view(state);
+    },
+
+    /** What a customer sees through the invitation's link: the partner and the trial. */
+    async linkView(invitation: InvitationDoc): Promise<InvitationLinkView> {
+      const service = await catalog.entry(invitation.sku);
+      return {
+        kind: 'trial-invitation',
+        status: invitation.status,
+        expiresAt: invitation.expiresAt.toISOString(),
+        partner: await partners.publicProfile(invitation.partnerId),
+        service: {
+          sku: service._id,
+          name: service.name,
+          description: service.description,
+          trialDays: Math.round((invitation.trial.lengthMs / DAY_MS) * 100) / 100,
+          licenses: invitation.trial.licenses,
+        },
+      };
+    },
+
+    /**
+     * A customer accepts through the link: a new tenant (its token returned once)
+     * or an existing one (with its token). The trial starts and the partner becomes
+     * its advisor.
+     */
+    async accept(invitation: InvitationDoc, caller: CustomerPrincipal | undefined, input: AcceptInvitation, audit: Audit): Promise<AcceptedInvitation> {
+      if (input.licenses) throw invalidInput('licenses', 'only for purchase offers');
+      if (caller && input.customer) throw invalidInput('customer', 'leave it out when accepting with a customer token');
+      if (!caller && !input.customer) throw invalidInput('customer', 'describe the new customer, or send its customer token');
+      requireActive(invitation);
+      let issued: ReturnType<typeof issueCustomerToken> | undefined;
+      let customer: AcceptInvitationRequest['customer'];
+      if (caller) {
+        customer = { mode: 'existing', customerId: caller.customer._id };
+      } else {
+        const wanted = input.customer!;
+        if (await models.CustomerDomain.exists({ _id: wanted.domain.toLowerCase() })) {
+          throw new DomainError('customer-exists', `a customer with the domain ${wanted.domain} exists already: accept with its customer token`);
+        }
+        const customerId = newTimeOrderedId('cus');
+        // The token is stored (hashed) before the tenant exists, so that a crash in
+        // between cannot leave a tenant nobody can sign in to; it is dropped on failure.
+        issued = issueCustomerToken(customerId);
+        await models.CustomerToken.create({ _id: issued.tokenId, hash: issued.hash, customerId, createdAt: new Date() });
+        customer = { mode: 'create', customerId, name: wanted.name, domain: wanted.domain, contact: wanted.contact };
+      }
+      const request: AcceptInvitationRequest = {
+        customer,
+        subscriptionId: newTimeOrderedId('sub'),
+        delegatedAdmin: { agreed: input.acceptDelegatedAdmin, relationshipId: newTimeOrderedId('rel') },
+      };
+      let result;
+      try {
+        result = await callWorkflow(() => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { args: [request] }), notActive(invitation));
+      } catch (err) {
+        if (issued) await models.CustomerToken.deleteOne({ _id: issued.tokenId });
+        throw err;
+      }
+      if (issued && !result.created) {
+        await models.CustomerToken.deleteOne({ _id: issued.tokenId });
+        issued = undefined;
+      }
+      const tenant = await customers.tenant(result.customerId);
+      await audit({
+        partnerId: invitation.partnerId,
+        actor: { kind: 'customer', id: result.customerId },
+        action: 'invitation.accepted',
+        target: { kind: 'customer', id: result.customerId },
+        details: { invitationId: invitation._id, created: result.created, started: result.started },
+      });
+      return {
+        customer: { id: tenant._id, name: tenant.name, domain: tenant.domain },
+        onboarding: { workflowId: result.onboardingWorkflowId, started: result.started },
+        subscriptionId: result.subscriptionId,
+        token: issued?.token,
+      };
+    },
+
+    /** Someone who opened the link says no (anyone; a customer that accepted it already cancels its trial instead). */
+    async decline(invitation: InvitationDoc, caller: CustomerPrincipal | undefined, audit: Audit): Promise<void> {
+      const customerId = caller?.customer._id;
+      if (customerId && (await models.Redemption.exists({ _id: `${invitation._id}|${customerId}` }))) {
+        throw new DomainError('invitation-already-accepted', `customer ${customerId} accepted this invitation already`);
+      }
+      requireActive(invitation);
+      const by = customerId ?? 'anonymous';
+      await callWorkflow(() => handle(invitation._id).executeUpdate(declineInvitationUpdate, { args: [{ by }] }), notActive(invitation));
+      await audit({ partnerId: invitation.partnerId, actor: { kind: 'customer', id: by }, action: 'invitation.declined', target: { kind: 'invitation', id: invitation._id } });
+    },
+  };
+}
+
+export type InvitationService = ReturnType<typeof createInvitationService>;

@@ -1,0 +1,74 @@
+import type { Audit } from '../audit/record';
+import type { PartnerPrincipal } from '../auth/principal';
+import type { CustomerService } from '../customers/service';
+import type { DelegatedAdminService } from '../delegated-admin/service';
+import { findOwned } from '../db/owned';
+import { DomainError, notFound } from '../errors';
+import type { ServiceDeps } from '../services';
+import { callWorkflow } from '../temporal/failures';
+import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
+import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
+import type { PricePreview } from '../../workflows/subscriptions/types';
+import type { SubscriptionDoc } from './model';
+
+/**
+ * Subscriptions (workflows/subscriptions). A paid subscription's workflow is the
+ * source of truth: a trial bought a moment ago is active there before its
+ * stored record says so, and a trial never bought has no such workflow.
+ */
+export function createSubscriptionService(
+  { models, temporal }: Pick<ServiceDeps, 'models' | 'temporal'>,
+  { customers, delegatedAdmin }: { customers: CustomerService; delegatedAdmin: DelegatedAdminService },
+) {
+  const notActive = (sub: SubscriptionDoc) => new DomainError('subscription-not-active', `subscription ${sub._id} is ${sub.status}`);
+  const onSubscription = <T>(sub: SubscriptionDoc, act: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> => {
+    if (sub.status !== 'active' && sub.status !== 'trial') throw notActive(sub);
+    return callWorkflow(() => act(temporal.workflow.getHandle(subscriptionWorkflowId(sub._id))), () => notActive(sub));
+  };
+  const own = async (owner: { customerId: string; partnerId?: string }, subscriptionId: string): Promise<SubscriptionDoc> => {
+    const sub = await findOwned(models.Subscription, subscriptionId, owner);
+    if (!sub) throw notFound(`subscription ${subscriptionId}`);
+    return sub;
+  };
+  /** Changes the license count through the subscription's workflow; answers with the record it stored. */
+  const change = async (sub: SubscriptionDoc, licenses: number, by: string): Promise<{ from: number; stored: SubscriptionDoc }> => {
+    const state = await onSubscription(sub, (h) => h.executeUpdate(changeLicensesUpdate, { args: [{ licenses, by }] }));
+    return { from: state.lastChange?.from ?? sub.licenses, stored: (await models.Subscription.findById(sub._id).lean())! };
+  };
+
+  return {
+    /** The customer's own subscriptions. */
+    ofCustomer: (customerId: string): Promise<SubscriptionDoc[]> => models.Subscription.find({ customerId }).sort({ _id: 1 }).lean(),
+
+    /** A customer's subscriptions of which the partner is partner of record. */
+    async ofPartnersCustomer(partnerId: string, customerId: string): Promise<SubscriptionDoc[]> {
+      await customers.requireCustomerOf(partnerId, customerId);
+      return models.Subscription.find({ partnerId, customerId }).sort({ _id: 1 }).lean();
+    },
+
+    /** What changing to this many licenses would cost now (prorated), and whether a decrease is allowed. */
+    async preview(customerId: string, subscriptionId: string, licenses: number): Promise<PricePreview> {
+      return onSubscription(await own({ customerId }, subscriptionId), (h) => h.query(pricePreviewQuery, licenses));
+    },
+
+    /** The customer changes its license count. */
+    async changeByCustomer(customerId: string, subscriptionId: string, licenses: number, audit: Audit): Promise<SubscriptionDoc> {
+      const sub = await own({ customerId }, subscriptionId);
+      const { from, stored } = await change(sub, licenses, 'customer');
+      await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: customerId }, action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { from, to: licenses } });
+      return stored;
+    },
+
+    /** A partner user (customer role full) changes it under active delegated administration. */
+    async changeByPartner(principal: PartnerPrincipal, customerId: string, subscriptionId: string, licenses: number, audit: Audit): Promise<SubscriptionDoc> {
+      const partnerId = principal.partner._id;
+      const sub = await own({ customerId, partnerId }, subscriptionId);
+      await delegatedAdmin.requireGranted(partnerId, customerId);
+      const { from, stored } = await change(sub, licenses, `partner user ${principal.user._id}`);
+      await audit({ action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { customerId, from, to: licenses } });
+      return stored;
+    },
+  };
+}
+
+export type SubscriptionService = ReturnType<typeof createSubscriptionService>;

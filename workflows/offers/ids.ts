@@ -1,2 +1,0 @@
-/** One workflow per purchase offer and customer. */
-export const offerWorkflowId = (offerId: string, customerId: string): string => `offer:${offerId}:${customerId}`;

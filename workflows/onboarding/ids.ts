@@ -1,2 +1,0 @@
-/** One onboarding per partner and customer. */
-export const onboardingWorkflowId = (partnerId: string, customerId: string): string => `onboarding:${partnerId}:${customerId}`;
