@@ -76,6 +76,15 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware: a forgotten await on a workflow, activity or database call is a real bug class.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     rules: workflowDeterminism,
   },

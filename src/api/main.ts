@@ -42,9 +42,8 @@ async function main(): Promise<void> {
   server.on('listening', () => logger.info({ url: `http://${config.host}:${config.port}` }, 'API listening'));
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    server.close(async () => {
-      await Promise.all([mongo.close(), temporal.close()]);
-      process.exit(0);
+    server.close(() => {
+      void Promise.all([mongo.close(), temporal.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 5000).unref();

@@ -26,7 +26,8 @@ const { ESLint } = require('eslint');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
-const workflowFile = path.join(root, 'workflows/invitations/example.ts');
+// an existing file's path (type-aware lint resolves the project by path); the text linted is the case's
+const workflowFile = path.join(root, 'workflows/invitations/workflow.ts');
 const refused: Array<[string, string]> = [
   ["import fs from 'node:fs'; fs.readFileSync('x');", '@typescript-eslint/no-restricted-imports'],
   ["import { randomUUID } from 'crypto'; randomUUID();", '@typescript-eslint/no-restricted-imports'],
@@ -49,6 +50,11 @@ const refusedInRoutes: Array<[string, string]> = [
   ['export const f = (deps: { temporal: unknown }) => deps.temporal;', 'no-restricted-syntax'],
 ];
 const allowedInRoutes = "import { defineRoute } from '../api/route';\nimport type { Services } from '../services';\nexport const r = (s: Services) => [defineRoute, s.invitations];";
+const serviceFile = path.join(root, 'src/invitations/service.ts');
+const refusedAnywhere: Array<[string, string]> = [
+  ['export async function f(start: () => Promise<void>) { start(); }', '@typescript-eslint/no-floating-promises'],
+  ['export function f(items: string[], save: (s: string) => Promise<void>) { items.forEach(async (s) => save(s)); }', '@typescript-eslint/no-misused-promises'],
+];
 const allowed = [
   "import type { Activities } from '../../activities';",
   "import { proxyActivities, sleep } from '@temporalio/workflow';",
@@ -62,6 +68,7 @@ beforeAll(async () => {
   const cases = [
     ...[...refused.map(([code]) => code), allowed].map((code) => ({ code, filePath: workflowFile })),
     ...[...refusedInRoutes.map(([code]) => code), allowedInRoutes].map((code) => ({ code, filePath: routeFile })),
+    ...refusedAnywhere.map(([code]) => ({ code, filePath: serviceFile })),
   ];
   const child = execFile(process.execPath, ['-e', LINT_SCRIPT], { cwd: root, maxBuffer: 16 << 20 });
   child.stdin!.end(JSON.stringify(cases));
@@ -108,6 +115,13 @@ describe('static checks', () => {
 
     it('allows the route framework and the services', () => {
       expect(lint.texts[offset + refusedInRoutes.length]).toEqual([]);
+    });
+  });
+
+  describe('type-aware rules (a promise nobody waits for)', () => {
+    const offset = refused.length + 1 + refusedInRoutes.length + 1;
+    it.each(refusedAnywhere.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
+      expect(lint.texts[offset + i]!.map((m) => m.split(':')[0])).toContain(rule);
     });
   });
 });
