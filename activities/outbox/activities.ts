@@ -1,16 +1,12 @@
 import type { Models } from '../../src/db/models';
 import type { Mailer } from '../../src/outbox/mailer';
+import type { OutboxMessageDoc } from '../../src/outbox/model';
 import { insertRecordOnce } from '../records';
 
-export interface Email {
+/** An e-mail as a workflow sends it: the outbox message's fields, its deterministic key and when. */
+export interface Email extends Pick<OutboxMessageDoc, 'partnerId' | 'customerId' | 'to' | 'subject' | 'text' | 'kind'> {
   /** Deterministic: the same message from a retried activity is the same key. */
   key: string;
-  partnerId: string;
-  customerId?: string;
-  to: string;
-  subject: string;
-  text: string;
-  kind: string;
   at: string;
 }
 
