@@ -3,6 +3,7 @@ import type { CustomerDirectory } from '../src/customers/directory/directory';
 import type { Models } from '../src/db/models';
 import type { Mailer } from '../src/outbox/mailer';
 import { createCustomerDirectoryActivities } from './customer-directory/activities';
+import { createCustomerPublishingActivities } from './customer-directory/publish';
 import { createCustomerActivities } from './customers/activities';
 import { createDelegatedAdminActivities } from './delegated-admin/activities';
 import { createInvitationActivities } from './invitations/activities';
@@ -29,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCustomerActivities(deps),
     ...createCustomerDirectoryActivities(deps),
+    ...createCustomerPublishingActivities(deps),
     ...createDelegatedAdminActivities(deps),
     ...createInvitationActivities(deps),
     ...createMaintenanceActivities(deps),

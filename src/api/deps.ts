@@ -1,6 +1,6 @@
 import type { Models } from '../db/models';
 import type { Logger } from '../logger';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import type { RateLimiter } from './rate-limit';
 
 /** What the route framework needs around every handler: authentication, rate limit, audit, idempotency. */

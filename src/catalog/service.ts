@@ -1,6 +1,6 @@
 import { DomainError, notFound } from '../errors';
 import type { Cloud } from '../partners/model';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { licenseCountOutOfBounds } from '../../workflows/license-bounds';
 import type { CatalogServiceDoc, Money } from './model';
 

@@ -2,7 +2,7 @@ import type { CustomerDoc } from '../customers/model';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { DomainError } from '../errors';
 import { newTimeOrderedId } from '../ids';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import type { CustomerUserDoc } from './model';
 
 export interface NewCustomerUser {

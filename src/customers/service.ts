@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor, type Page, type PageRequest } from '../db/p
 import { notFound } from '../errors';
 import type { OnboardingService } from '../onboarding/service';
 import type { PartnerDoc } from '../partners/model';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import type { PartnerCustomer } from './directory/model';
 import type { SearchFilter } from './directory/directory';
 

@@ -6,7 +6,7 @@ import type { CustomerService } from '../customers/service';
 import { findOwned } from '../db/owned';
 import { DomainError, notFound } from '../errors';
 import { newTimeOrderedId } from '../ids';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { delegatedAdminWorkflow } from '../../workflows';
 import {

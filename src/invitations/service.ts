@@ -14,7 +14,7 @@ import { DomainError, invalidInput, notFound } from '../errors';
 import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { LinkService } from '../links/service';
 import type { PartnerService, PublicProfile } from '../partners/service';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { trialInvitationWorkflow } from '../../workflows';
 import { DAY_MS, DAY_S, DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';

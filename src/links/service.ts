@@ -2,7 +2,7 @@ import { insertOnce } from '../db/duplicate-key';
 import { notFound } from '../errors';
 import type { InvitationDoc } from '../invitations/model';
 import type { OfferDoc } from '../offers/model';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import type { LinkKind } from './model';
 
 /** What a link's code stands for. */

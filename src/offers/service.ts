@@ -13,7 +13,7 @@ import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { LinkService } from '../links/service';
 import type { OnboardingService } from '../onboarding/service';
 import type { PartnerService, PublicProfile } from '../partners/service';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, describeIfAny, isRefusal } from '../temporal/failures';
 import { offerWorkflow } from '../../workflows';
 import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, revokeOfferUpdate } from '../../workflows/offers/messages';

@@ -2,7 +2,7 @@ import type { Audit } from '../audit/record';
 import type { CustomerDoc } from '../customers/model';
 import { findOwned } from '../db/owned';
 import { DomainError, notFound } from '../errors';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import type { SubscriptionDoc } from '../subscriptions/model';
 import { callWorkflow, describeIfAny } from '../temporal/failures';
 import { cancelTrialUpdate } from '../../workflows/onboarding/messages';

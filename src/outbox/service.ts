@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { pageById, type PageRequest } from '../db/pagination';
 
 export function createOutboxService({ models }: Pick<ServiceDeps, 'models'>) {

@@ -4,7 +4,7 @@ import { withLock } from '../db/lock';
 import { pageById, type PageRequest } from '../db/pagination';
 import { notFound } from '../errors';
 import { newTimeOrderedId } from '../ids';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { createUser, issueTokenFor } from '../users/service';
 import type { Authorisation, CompanyProfile, PartnerDoc } from './model';
 import type { createPartnerSchema } from './schemas';

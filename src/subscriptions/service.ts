@@ -4,7 +4,7 @@ import type { CustomerService } from '../customers/service';
 import type { DelegatedAdminService } from '../delegated-admin/service';
 import { findOwned } from '../db/owned';
 import { DomainError, notFound } from '../errors';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';

@@ -10,7 +10,7 @@ import { findOwned } from '../db/owned';
 import { pageById, type PageRequest } from '../db/pagination';
 import { DomainError, notFound } from '../errors';
 import { newTimeOrderedId } from '../ids';
-import type { ServiceDeps } from '../services';
+import type { ServiceDeps } from '../service-deps';
 import { DAY_MS } from '../../workflows/durations';
 import type { CompanyRole, CustomerRole, UserDoc } from './model';
 

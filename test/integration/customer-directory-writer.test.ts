@@ -1,5 +1,5 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { createCustomerDirectoryActivities } from '../../activities/customer-directory/activities';
+import { createCustomerPublishingActivities } from '../../activities/customer-directory/publish';
 import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
 import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/start';
 import { customerChangedSignal } from '../../workflows/customer-directory/messages';
@@ -120,7 +120,7 @@ it('writes a backlog down to what it may carry before it renews, so that its nex
 
 it('lists every change of a burst from a hundred onboardings at once, which reach the writer in a few signals', async () => {
   const partnerId = 'prt_herd';
-  const { publishCustomer } = createCustomerDirectoryActivities({ directory: stack.directory, temporal: stack.client, taskQueue: stack.taskQueue, directoryRefreshMs: 200 });
+  const { publishCustomer } = createCustomerPublishingActivities({ temporal: stack.client, taskQueue: stack.taskQueue, directoryRefreshMs: 200 });
   // as a worker's hundred activity slots would, one change after another
   let n = 0;
   await Promise.all(Array.from({ length: 100 }, async () => {

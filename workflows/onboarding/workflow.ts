@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { CustomerDirectoryActivities } from '../../activities/customer-directory/activities';
+import type { CustomerPublishingActivities } from '../../activities/customer-directory/publish';
 import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { SubscriptionActivities, SubscriptionSnapshot } from '../../activities/subscriptions/activities';
@@ -38,7 +38,7 @@ import type { CancelTrialRequest, OnboardingInput, OnboardingState } from './typ
 
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
 const { saveSubscription } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
-const { publishCustomer } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
+const { publishCustomer } = proxyActivities<CustomerPublishingActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
 const { findOpenOffers } = proxyActivities<OfferActivities>(persistenceActivityOptions);
 

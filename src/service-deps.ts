@@ -1,0 +1,16 @@
+import type { Client } from '@temporalio/client';
+import type { CustomerDirectory } from './customers/directory/directory';
+import type { Models } from './db/models';
+
+/** What the services are built from. */
+export interface ServiceDeps {
+  models: Models;
+  /** The partners' customer directories (read model of list and search). */
+  directory: CustomerDirectory;
+  temporal: Client;
+  taskQueue: string;
+  /** Base of customer-facing links, e.g. https://offers.example.com */
+  publicUrl: string;
+  /** How long a request waits for a workflow to confirm (e.g. the record stored) before answering that it is on its way. */
+  updateWaitMs: number;
+}
