@@ -48,7 +48,7 @@ export function createSubscriptionService(
 
     /** What changing to this many licenses would cost now (prorated), and whether a decrease is allowed. */
     async preview(customerId: string, subscriptionId: string, licenses: number): Promise<PricePreview> {
-      return onSubscription(await own({ customerId }, subscriptionId), (h) => h.query(pricePreviewQuery, licenses));
+      return onSubscription(await own({ customerId }, subscriptionId), (h) => h.query(pricePreviewQuery, licenses, Date.now()));
     },
 
     /** The customer changes its license count. */

@@ -40,7 +40,7 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   const first = startWorker();
   const p = await createPartner(stack);
   const inv = await eventually(async () => {
-    const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 20, reminderOffsetsSeconds: [14, 8], gracePeriodSeconds: 2 } }, bearer(p.admin.token));
+    const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 12, reminderOffsetsSeconds: [9, 5], gracePeriodSeconds: 1 } }, bearer(p.admin.token));
     return r.status === 201 && r;
   }, 60_000, 'the worker to take work');
   const accepted = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
@@ -53,7 +53,7 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   await first.exited;
   expect(await stack.models.OutboxMessage.countDocuments({ customerId, kind: /^trial-reminder/ })).toBe(0);
   const trialEndsAt = (await stack.models.Subscription.findOne({ customerId }).lean())!.trialEndsAt!;
-  const secondDue = new Date(trialEndsAt).getTime() - 8000;
+  const secondDue = new Date(trialEndsAt).getTime() - 5000;
   await new Promise((r) => setTimeout(r, Math.max(0, secondDue - Date.now()) + 500));
 
   startWorker();
@@ -70,8 +70,8 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   // Each message once. Both reminders were missed while no worker ran: the earlier is never sent, the later one
   // late if the new worker took the flow up before the trial ended (how soon it does depends on the machine's load;
   // the rule itself is tested with time skipping in test/workflows/onboarding.test.ts).
-  expect(kinds.filter((k) => k !== 'trial-reminder-8000')).toEqual(['trial-started', 'trial-suspended']);
-  expect(kinds.filter((k) => k === 'trial-reminder-8000').length).toBeLessThanOrEqual(1);
+  expect(kinds.filter((k) => k !== 'trial-reminder-5000')).toEqual(['trial-started', 'trial-suspended']);
+  expect(kinds.filter((k) => k === 'trial-reminder-5000').length).toBeLessThanOrEqual(1);
   const stages = (await stack.models.TimelineEvent.find({ customerId }).sort({ at: 1 }).lean()).map((e) => e.stage);
   expect(stages).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
   expect(await stack.models.Subscription.countDocuments({ customerId })).toBe(1);

@@ -52,6 +52,11 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
     state.supersededBy = byOfferId;
   };
   let recorded = false;
+  // A purchase under way: the offer counts as accepted (a second acceptance is refused) but is not
+  // over until the onboarding has bought; a refused purchase leaves it open, still expiring on time.
+  // Flows from before this stopped waiting at the acceptance and ended as sent when it was refused.
+  const openWhileBuying = patched('offer-open-while-buying');
+  let buying = false;
 
   setHandler(offerStateQuery, () => state);
   setHandler(offerRecordedUpdate, async () => {
@@ -83,6 +88,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       const items = input.items.map((item) => ({ ...item, licenses: licenses[item.sku] ?? item.licenses }));
       state.items = items.map(({ sku, licenses: n }) => ({ sku, licenses: n }));
       let result: PurchaseResult;
+      buying = true;
       try {
         result = await purchaseThroughOnboarding(input.partnerId, input.customerId, {
           offerId: input.offerId,
@@ -102,6 +108,8 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
         state.endedAt = undefined;
         state.endedBy = undefined;
         throw err;
+      } finally {
+        buying = false;
       }
       state.subscriptions = result.subscriptions.map(({ subscriptionId, sku, licenses: n }) => ({ subscriptionId, sku, licenses: n }));
       await persist();
@@ -147,8 +155,19 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       at: isoNow(),
     });
   }
-  const msLeft = Math.max(1, Date.parse(input.expiresAt) - workflowNow().getTime());
-  if (!(await condition(() => state.status !== 'sent', msLeft))) end('expired', 'system');
+  const msLeft = () => Math.max(1, Date.parse(input.expiresAt) - workflowNow().getTime());
+  if (!openWhileBuying) {
+    if (!(await condition(() => state.status !== 'sent', msLeft()))) end('expired', 'system');
+  } else {
+    for (;;) {
+      if (await condition(() => state.status !== 'sent' && !buying, msLeft())) break;
+      if (!buying) {
+        end('expired', 'system');
+        break;
+      }
+      await condition(() => !buying); // it expired while a purchase was under way: that purchase decides
+    }
+  }
   await condition(allHandlersFinished);
   await persist(); // superseded and expired are stored here
   return state;

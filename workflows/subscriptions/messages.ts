@@ -3,8 +3,12 @@ import type { LicenseChangeRequest, PricePreview, SubscriptionState } from './ty
 
 export const subscriptionStateQuery = defineQuery<SubscriptionState>('state');
 
-/** What changing to this many licenses would cost now (prorated), and whether a decrease is allowed. */
-export const pricePreviewQuery = defineQuery<PricePreview, [number]>('pricePreview');
+/**
+ * What changing to this many licenses would cost at the caller's time (ms; prorated), and whether a
+ * decrease is allowed then. Without a time, as of the workflow's last task: a query cannot move the
+ * workflow's clock, which may lie days back when nothing has happened since.
+ */
+export const pricePreviewQuery = defineQuery<PricePreview, [licenses: number, atMs?: number]>('pricePreview');
 
 /** Changes the license count: within the catalog's bounds; down only inside the cancellation window and never below the assigned licenses. */
 export const changeLicensesUpdate = defineUpdate<SubscriptionState, [LicenseChangeRequest]>('changeLicenses');

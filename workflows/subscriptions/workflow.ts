@@ -38,8 +38,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   };
   const purchasedAt = Date.parse(input.purchasedAt);
 
-  const preview = (licenses: number): PricePreview => {
-    const now = workflowNow().getTime();
+  const preview = (licenses: number, now = workflowNow().getTime()): PricePreview => {
     const period = currentPeriod(purchasedAt, input.billingPeriodMs, now);
     const windowEnds = period.start + input.cancellationWindowMs;
     return {
@@ -81,7 +80,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     });
 
   setHandler(subscriptionStateQuery, () => state);
-  setHandler(pricePreviewQuery, (licenses) => preview(licenses));
+  setHandler(pricePreviewQuery, (licenses, atMs) => preview(licenses, atMs));
   setHandler(
     changeLicensesUpdate,
     async (request) => {

@@ -1,0 +1,138 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures';
+import { acceptRelationshipUpdate, relationshipStateQuery, terminateRelationshipUpdate } from '../../workflows/delegated-admin/messages';
+import { delegatedAdminStart } from '../../workflows/delegated-admin/start';
+import type { DelegatedAdminInput } from '../../workflows/delegated-admin/types';
+import { delegatedAdminWorkflow } from '../../workflows/delegated-admin/workflow';
+import { useTimeSkipping } from '../support/time-skipping';
+import { DAY, HOUR, ms, refusal, relationshipInput } from './inputs';
+
+// A delegated-admin relationship's timers with the API's default durations: 90 days to answer,
+// 730 days once accepted, the expiry notice 7 days before the end, extensions of 180 days.
+const ts = useTimeSkipping();
+
+const SLACK = 60_000;
+const near = (actual: string | number | undefined, expected: number) => {
+  expect(actual).toBeDefined();
+  expect(ms(actual!)).toBeGreaterThanOrEqual(expected);
+  expect(ms(actual!)).toBeLessThan(expected + SLACK);
+};
+const start = (input: DelegatedAdminInput) => ts.start(delegatedAdminWorkflow, delegatedAdminStart(input));
+const statuses = (h: WorkflowHandle) => ts.callsTo('saveRelationship', h.workflowId).map(([r]) => r.status);
+/** The e-mails sent, by time, then recipient (partner and customer are told in parallel). */
+const mail = (h: WorkflowHandle) =>
+  ts
+    .callsTo('sendEmail', h.workflowId)
+    .map(([m]) => ({ kind: m.kind, to: m.to, at: m.at }))
+    .sort((a, b) => ms(a.at) - ms(b.at) || a.to.localeCompare(b.to));
+const state = (h: WorkflowHandle) => h.query(relationshipStateQuery);
+/** Moves the server's clock to `t` (epoch ms). */
+const until = async (t: number) => ts.sleep(t - (await ts.now()));
+
+describe('a request neither accepted nor declined', () => {
+  it('lapses after the 90-day approval timeout: nothing was ever granted', async () => {
+    const input = relationshipInput();
+    const h = await start(input);
+    const final = await h.result();
+    expect(final).toMatchObject({ status: 'lapsed', endedBy: 'system', extensions: 0 });
+    expect(final.acceptedAt).toBeUndefined();
+    near(final.endedAt, ms(final.requestedAt) + 90 * DAY);
+    expect(statuses(h)).toEqual(['approval-pending', 'lapsed']);
+    expect(ts.callsTo('recordStage', h.workflowId).map(([r]) => [r.stage, r.by])).toEqual([
+      ['delegated-admin-approval-pending', input.requestedBy],
+      ['delegated-admin-lapsed', 'system'],
+    ]);
+    expect(mail(h).map((m) => [m.kind, m.to])).toEqual([
+      ['delegated-admin-requested', input.partnerEmail],
+      ['delegated-admin-requested', input.customerEmail],
+    ]);
+  });
+
+  it('accepted on day 89, it does not lapse: it is active for 730 days from the acceptance', async () => {
+    const h = await start(relationshipInput());
+    await ts.eventually(() => statuses(h).length === 1, 'the request stored');
+    const requestedAt = ms((await state(h)).requestedAt);
+    await until(requestedAt + 89 * DAY);
+    const accepted = await h.executeUpdate(acceptRelationshipUpdate, { args: [{ by: 'customer' }] });
+    expect(accepted.status).toBe('active');
+    near(accepted.acceptedAt, requestedAt + 89 * DAY);
+    expect(ms(accepted.endsAt!)).toBe(ms(accepted.acceptedAt!) + 730 * DAY);
+    await until(requestedAt + 100 * DAY);
+    expect((await state(h)).status).toBe('active');
+    expect(statuses(h)).toEqual(['approval-pending', 'active']);
+    expect((await refusal(h.executeUpdate(acceptRelationshipUpdate, { args: [{ by: 'customer' }] }))).type).toBe(DelegatedAdminFailure.NotPending);
+  });
+});
+
+describe('an active relationship', () => {
+  it('gets its expiry notice 7 days before the end (expiring), then expires at the end', async () => {
+    const input = relationshipInput({ acceptedAtStart: true });
+    const h = await start(input);
+    await ts.eventually(() => statuses(h).length === 1, 'the relationship stored');
+    const endsAt = ms((await state(h)).endsAt!);
+    near(endsAt, ms((await state(h)).acceptedAt!) + 730 * DAY);
+
+    await until(endsAt - 7 * DAY - HOUR);
+    expect((await state(h)).status).toBe('active');
+    expect(mail(h)).toEqual([]);
+    await until(endsAt - 7 * DAY + HOUR);
+    expect((await state(h)).status).toBe('expiring');
+    const notices = mail(h);
+    expect(notices.map((m) => [m.kind, m.to])).toEqual([
+      ['delegated-admin-expiring', input.partnerEmail],
+      ['delegated-admin-expiring', input.customerEmail],
+    ]);
+    near(notices[0]!.at, endsAt - 7 * DAY);
+
+    const final = await h.result();
+    expect(final).toMatchObject({ status: 'expired', endedBy: 'system', extensions: 0 });
+    near(final.endedAt, endsAt);
+    expect(statuses(h)).toEqual(['active', 'expiring', 'expired']);
+    expect(mail(h).map((m) => m.kind)).toEqual(['delegated-admin-expiring', 'delegated-admin-expiring', 'delegated-admin-expired', 'delegated-admin-expired']);
+  });
+
+  it('with auto-extension: extended by 180 days at each end (a notice before each), until the customer terminates it', async () => {
+    const input = relationshipInput({ acceptedAtStart: true, autoExtend: true });
+    const h = await start(input);
+    await ts.eventually(() => statuses(h).length === 1, 'the relationship stored');
+    const firstEnd = ms((await state(h)).endsAt!);
+
+    await until(firstEnd + HOUR);
+    const once = await state(h);
+    expect(once).toMatchObject({ status: 'active', extensions: 1 });
+    expect(ms(once.endsAt!)).toBe(firstEnd + 180 * DAY);
+    expect(statuses(h)).toEqual(['active', 'expiring', 'active']);
+
+    await until(firstEnd + 180 * DAY - 7 * DAY + HOUR);
+    expect((await state(h)).status).toBe('expiring');
+    await until(firstEnd + 180 * DAY + HOUR);
+    const twice = await state(h);
+    expect(twice).toMatchObject({ status: 'active', extensions: 2 });
+    expect(ms(twice.endsAt!)).toBe(firstEnd + 360 * DAY);
+    const notices = mail(h).filter((m) => m.kind === 'delegated-admin-expiring');
+    expect(notices).toHaveLength(4); // partner and customer, before each end
+    near(notices[2]!.at, firstEnd + 173 * DAY);
+
+    const terminated = await h.executeUpdate(terminateRelationshipUpdate, { args: [{ by: 'customer' }] });
+    expect(terminated).toMatchObject({ status: 'terminated', endedBy: 'customer', extensions: 2 });
+    const final = await h.result();
+    expect(final.status).toBe('terminated');
+    expect(
+      mail(h)
+        .slice(-2)
+        .map((m) => m.kind),
+    ).toEqual(['delegated-admin-terminated', 'delegated-admin-terminated']);
+  });
+
+  it('terminated while expiring: it does not expire or extend afterwards', async () => {
+    const h = await start(relationshipInput({ acceptedAtStart: true, autoExtend: true }));
+    await ts.eventually(() => statuses(h).length === 1, 'the relationship stored');
+    const endsAt = ms((await state(h)).endsAt!);
+    await until(endsAt - 3 * DAY);
+    expect((await state(h)).status).toBe('expiring');
+    await h.executeUpdate(terminateRelationshipUpdate, { args: [{ by: 'customer' }] });
+    const final = await h.result();
+    expect(final).toMatchObject({ status: 'terminated', extensions: 0 });
+    expect(statuses(h)).toEqual(['active', 'expiring', 'terminated']);
+  });
+});

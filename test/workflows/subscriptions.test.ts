@@ -1,0 +1,114 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
+import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from '../../workflows/subscriptions/messages';
+import { subscriptionStart } from '../../workflows/subscriptions/start';
+import { subscriptionWorkflow } from '../../workflows/subscriptions/workflow';
+import { useTimeSkipping } from '../support/time-skipping';
+import { DAY, refusal, subscriptionInput } from './inputs';
+
+// The cancellation window (licenses go down only in the 7 days after purchase or renewal) and the
+// 30-day billing period, with real durations: the server's clock is moved, not the test's.
+const ts = useTimeSkipping();
+
+let purchasedAt: number;
+let h: WorkflowHandle<typeof subscriptionWorkflow>;
+beforeEach(async () => {
+  purchasedAt = await ts.now();
+  h = await ts.start(subscriptionWorkflow, { ...subscriptionStart(subscriptionInput(purchasedAt)) });
+  await ts.eventually(() => ts.callsTo('saveSubscription', h.workflowId).length === 1, 'the subscription to be stored');
+});
+
+/** Moves the server's clock to `purchasedAt + t`. */
+const at = async (t: number) => ts.sleep(purchasedAt + t - (await ts.now()));
+const change = (licenses: number) => h.executeUpdate(changeLicensesUpdate, { args: [{ licenses, by: 'customer' }] });
+
+describe('the cancellation window', () => {
+  it('lets licenses go down inside it (prorated refund for the rest of the period), stored and notified', async () => {
+    await at(2 * DAY);
+    const state = await change(8);
+    expect(state).toMatchObject({ licenses: 8, changes: 1, lastChange: { from: 10, to: 8, by: 'customer' } });
+    // 2 licenses × 1250 × 28/30 of the period left
+    expect(state.lastChange!.proratedAmount).toBeGreaterThanOrEqual(-2334);
+    expect(state.lastChange!.proratedAmount).toBeLessThanOrEqual(-2332);
+    expect(ts.callsTo('countAssignedLicenses', h.workflowId)).toEqual([[state.customerId, 'BUS-STD']]);
+    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => [s.licenses, s.revision])).toEqual([
+      [10, 1],
+      [8, 2],
+    ]);
+    expect(ts.callsTo('recordStage', h.workflowId).map(([r]) => r.stage)).toEqual(['licenses-adjusted']);
+    expect(ts.callsTo('sendEmail', h.workflowId).map(([m]) => m.kind)).toEqual(['subscription-changed']);
+  });
+
+  it('still inside at its last minute; refused (LicenseDecreaseOutsideWindow) once it has closed, while increases go on', async () => {
+    await at(7 * DAY - 60_000);
+    expect((await change(9)).licenses).toBe(9);
+    await at(7 * DAY + 60_000);
+    const refused = await refusal(change(8));
+    expect(refused.type).toBe(SubscriptionFailure.DecreaseOutsideWindow);
+    expect(refused.details).toEqual([{ cancellationWindowEndsAt: new Date(purchasedAt + 7 * DAY).toISOString() }]);
+    expect(refused.message).toMatch(/only in the 7 days after purchase or renewal/);
+    expect((await h.query(subscriptionStateQuery)).licenses).toBe(9);
+    expect((await change(12)).licenses).toBe(12);
+    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => s.licenses)).toEqual([10, 9, 12]);
+  });
+
+  it('opens again after each renewal (one billing period later), for 7 days', async () => {
+    await at(20 * DAY);
+    expect((await refusal(change(8))).type).toBe(SubscriptionFailure.DecreaseOutsideWindow);
+    await at(31 * DAY); // renewed at day 30
+    const state = await change(8);
+    expect(state.licenses).toBe(8);
+    await at(38 * DAY);
+    const refused = await refusal(change(7));
+    expect(refused.type).toBe(SubscriptionFailure.DecreaseOutsideWindow);
+    expect(refused.details).toEqual([{ cancellationWindowEndsAt: new Date(purchasedAt + 37 * DAY).toISOString() }]);
+    await at(61 * DAY); // second renewal
+    expect((await change(7)).licenses).toBe(7);
+  });
+
+  it('never below the licenses assigned to users, even inside the window', async () => {
+    ts.stub('countAssignedLicenses', async () => 9);
+    await at(1 * DAY);
+    const refused = await refusal(change(8));
+    expect(refused.type).toBe(SubscriptionFailure.BelowAssigned);
+    expect((await change(9)).licenses).toBe(9);
+  });
+});
+
+describe('the price preview query', () => {
+  it("prorates to the end of the current period and tells whether a decrease is allowed (as of the workflow's last task)", async () => {
+    await at(15 * DAY);
+    await change(11); // a workflow task at day 15
+    const mid = await h.query(pricePreviewQuery, 13);
+    expect(mid).toMatchObject({
+      currentLicenses: 11,
+      newLicenses: 13,
+      currency: 'USD',
+      decreaseAllowed: false,
+      periodStartsAt: new Date(purchasedAt).toISOString(),
+      periodEndsAt: new Date(purchasedAt + 30 * DAY).toISOString(),
+      cancellationWindowEndsAt: new Date(purchasedAt + 7 * DAY).toISOString(),
+    });
+    expect(mid.proratedAmount).toBe(1250); // +2 × 1250 × 15/30
+    expect((await h.query(pricePreviewQuery, 9)).proratedAmount).toBe(-1250);
+
+    await at(33 * DAY);
+    await change(12); // renewed at day 30: the second period, 27 days left, its window open
+    expect(await h.query(pricePreviewQuery, 10)).toMatchObject({
+      decreaseAllowed: true,
+      proratedAmount: -2250, // -2 × 1250 × 27/30
+      periodStartsAt: new Date(purchasedAt + 30 * DAY).toISOString(),
+      periodEndsAt: new Date(purchasedAt + 60 * DAY).toISOString(),
+      cancellationWindowEndsAt: new Date(purchasedAt + 37 * DAY).toISOString(),
+    });
+  });
+
+  // A query cannot move the workflow's clock: with nothing happening since the purchase, the workflow's
+  // own time on day 20 is still the purchase's. The preview is priced at the time the caller gives.
+  it('answers as of the time the caller asks, even when the workflow has had no task since', async () => {
+    await at(20 * DAY);
+    const late = await h.query(pricePreviewQuery, 8, await ts.now());
+    expect(late).toMatchObject({ decreaseAllowed: false, proratedAmount: -833 }); // -2 × 1250 × 10/30
+    expect((await refusal(change(8))).type).toBe(SubscriptionFailure.DecreaseOutsideWindow); // the update agrees
+  });
+});
