@@ -88,6 +88,15 @@ describe('static checks', () => {
     expect(lint.files).toBeGreaterThan(20);
   });
 
+  it('prettier finds every file formatted (npm run format rewrites them)', async () => {
+    const prettier = require.resolve('prettier/bin/prettier.cjs');
+    const unformatted = await run(process.execPath, [prettier, '--list-different', '.'], { cwd: root, maxBuffer: 16 << 20 }).then(
+      () => [],
+      (err: { stdout?: string; message: string }) => (err.stdout ?? err.message).split('\n').filter(Boolean),
+    );
+    expect(unformatted).toEqual([]);
+  }, 120_000);
+
   it.each(['tsconfig.json', 'tsconfig.build.json'])('tsc --noEmit -p %s (strict) compiles everything', async (config) => {
     const tsc = require.resolve('typescript/bin/tsc');
     const output = await run(process.execPath, [tsc, '--noEmit', '-p', path.join(root, config)], { cwd: root }).then(
