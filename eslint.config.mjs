@@ -48,7 +48,10 @@ const routeLayering = {
   '@typescript-eslint/no-restricted-imports': [
     'error',
     {
-      paths: ['@temporalio/client', '@temporalio/common', 'mongoose', 'mongodb'].map((name) => ({ name, message: 'Routes call a service; only services use the Temporal client and the database.' })),
+      paths: ['@temporalio/client', '@temporalio/common', 'mongoose', 'mongodb'].map((name) => ({
+        name,
+        message: 'Routes call a service; only services use the Temporal client and the database.',
+      })),
       patterns: [
         { group: ['**/workflows', '**/workflows/**'], message: 'Routes call a service; only services start, signal, update or query workflows.' },
         { group: ['**/model', '**/models', '**/db/*', '**/temporal/*'], message: 'Routes call a service; only services read and write records.' },
@@ -67,7 +70,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',

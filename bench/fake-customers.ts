@@ -2,9 +2,92 @@
  * Deterministic, realistic-looking customers for benchmarks and seeding:
  * "Northwind Solar Traders", northwindsolar42.onmicrosoft.com, …
  */
-const FIRST = ['North', 'South', 'Blue', 'Red', 'Green', 'Silver', 'Golden', 'Alpine', 'Coastal', 'Prairie', 'Urban', 'Rapid', 'Bright', 'Summit', 'Harbor', 'Pioneer', 'Liberty', 'Crescent', 'Evergreen', 'Granite', 'Maple', 'Cedar', 'Falcon', 'Lakeside', 'Riverside', 'Sunrise', 'Westfield', 'Oak', 'Iron', 'Crystal'];
-const SECOND = ['wind', 'wood', 'stone', 'bridge', 'field', 'point', 'view', 'gate', 'brook', 'ridge', 'haven', 'light', 'star', 'peak', 'vale', 'crest', 'mark', 'line', 'works', 'port'];
-const TRADE = ['Solar', 'Logistics', 'Dental', 'Legal', 'Bakery', 'Consulting', 'Analytics', 'Motors', 'Textiles', 'Pharma', 'Foods', 'Architects', 'Robotics', 'Insurance', 'Media', 'Clinic', 'Farms', 'Outfitters', 'Software', 'Brewing', 'Optics', 'Realty', 'Travel', 'Energy', 'Marine', 'Studios', 'Labs', 'Partners', 'Academy', 'Freight'];
+const FIRST = [
+  'North',
+  'South',
+  'Blue',
+  'Red',
+  'Green',
+  'Silver',
+  'Golden',
+  'Alpine',
+  'Coastal',
+  'Prairie',
+  'Urban',
+  'Rapid',
+  'Bright',
+  'Summit',
+  'Harbor',
+  'Pioneer',
+  'Liberty',
+  'Crescent',
+  'Evergreen',
+  'Granite',
+  'Maple',
+  'Cedar',
+  'Falcon',
+  'Lakeside',
+  'Riverside',
+  'Sunrise',
+  'Westfield',
+  'Oak',
+  'Iron',
+  'Crystal',
+];
+const SECOND = [
+  'wind',
+  'wood',
+  'stone',
+  'bridge',
+  'field',
+  'point',
+  'view',
+  'gate',
+  'brook',
+  'ridge',
+  'haven',
+  'light',
+  'star',
+  'peak',
+  'vale',
+  'crest',
+  'mark',
+  'line',
+  'works',
+  'port',
+];
+const TRADE = [
+  'Solar',
+  'Logistics',
+  'Dental',
+  'Legal',
+  'Bakery',
+  'Consulting',
+  'Analytics',
+  'Motors',
+  'Textiles',
+  'Pharma',
+  'Foods',
+  'Architects',
+  'Robotics',
+  'Insurance',
+  'Media',
+  'Clinic',
+  'Farms',
+  'Outfitters',
+  'Software',
+  'Brewing',
+  'Optics',
+  'Realty',
+  'Travel',
+  'Energy',
+  'Marine',
+  'Studios',
+  'Labs',
+  'Partners',
+  'Academy',
+  'Freight',
+];
 const FORM = ['Ltd', 'GmbH', 'Inc', 'LLC', 'SARL', 'BV', 'AG', 'Pty Ltd', 'Oy', 'AB', 'S.p.A.', 'Co.'];
 const ACCENTED = ['Müller', 'Søren', 'Café', 'Élan', 'Ñandú', 'Zürich', 'Łódź', 'Ørsted'];
 
@@ -34,7 +117,11 @@ export function fakeCustomer(i: number, rand: () => number): FakeCustomer {
   const first = rand() < 0.05 ? pick(ACCENTED) : pick(FIRST);
   const stem = `${first}${pick(SECOND)}`;
   const name = `${stem} ${pick(TRADE)} ${pick(FORM)}`;
-  const domain = `${stem.normalize('NFKD').replace(/\p{M}/gu, '').replace(/[^A-Za-z]/g, '').toLowerCase()}${i}.onmicrosoft.com`;
+  const domain = `${stem
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase()}${i}.onmicrosoft.com`;
   const r = rand();
   const status = r < 0.2 ? 'trial' : r < 0.9 ? 'active' : r < 0.97 ? 'suspended' : 'removed';
   const skus = status === 'trial' ? [pick(SKUS)] : [...new Set([pick(SKUS), pick(SKUS)])];

@@ -29,7 +29,17 @@ export async function benchSearch(customers: number, samples: number, naive: boo
     const at = new Date();
     await directory.apply(
       partnerId,
-      all.map((c, i) => ({ partnerId, customerId: `cus_${i.toString(36)}`, name: c.name, domain: c.domain, cloud: 'global', status: c.status, stage: c.status, skus: c.skus, at })),
+      all.map((c, i) => ({
+        partnerId,
+        customerId: `cus_${i.toString(36)}`,
+        name: c.name,
+        domain: c.domain,
+        cloud: 'global',
+        status: c.status,
+        stage: c.status,
+        skus: c.skus,
+        at,
+      })),
     );
     const seedSeconds = (performance.now() - t0) / 1000;
 
@@ -37,11 +47,17 @@ export async function benchSearch(customers: number, samples: number, naive: boo
     if (naive) {
       // What a plain collection and a case-insensitive regex cost on FerretDB, for comparison.
       const plain = connection.collection('naive_customers');
-      for (let i = 0; i < all.length; i += 5000) await plain.insertMany(all.slice(i, i + 5000).map((c, j) => ({ _id: `c${i + j}` as never, nameLower: c.name.toLowerCase(), domain: c.domain, status: c.status })));
+      for (let i = 0; i < all.length; i += 5000)
+        await plain.insertMany(
+          all.slice(i, i + 5000).map((c, j) => ({ _id: `c${i + j}` as never, nameLower: c.name.toLowerCase(), domain: c.domain, status: c.status })),
+        );
       naiveRegexMs = [];
       for (const q of ['wind', 'harborlight', 'zz']) {
         const t = performance.now();
-        await plain.find({ $or: [{ nameLower: { $regex: q } }, { domain: { $regex: q } }] }).limit(25).toArray();
+        await plain
+          .find({ $or: [{ nameLower: { $regex: q } }, { domain: { $regex: q } }] })
+          .limit(25)
+          .toArray();
         naiveRegexMs.push(performance.now() - t);
       }
     }

@@ -20,7 +20,14 @@ export const root = path.resolve(__dirname, '..');
 export async function benchFerretDB(): Promise<RunningFerretDB & { dir: string; stop(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-bench-'));
   const bins = serverBinaries(loadConfig().cacheDir);
-  const f = await startFerretDB({ bin: bins.ferretdb, host: '127.0.0.1', port: await freePort(), dataDir: dir, output: { kind: 'ignore' }, debugAddr: process.env.BENCH_FERRETDB_DEBUG_ADDR });
+  const f = await startFerretDB({
+    bin: bins.ferretdb,
+    host: '127.0.0.1',
+    port: await freePort(),
+    dataDir: dir,
+    output: { kind: 'ignore' },
+    debugAddr: process.env.BENCH_FERRETDB_DEBUG_ADDR,
+  });
   return {
     ...f,
     dir,
@@ -68,12 +75,21 @@ export async function connect(uri: string): Promise<{ connection: mongoose.Conne
 
 /** A partner (global, every authorisation) and its global admin's token, written straight to the database. */
 export async function benchPartner(models: Models) {
-  const { partner, token } = await createPartnerService({ models }).create({
-    cloud: 'global',
-    profile: { name: 'Bench Partners', phone: '+1 425 555 0100', email: 'bench@example.com', website: 'https://bench.example', address: { line1: '1 Main', city: 'Redmond', postalCode: '98052', country: 'US' } },
-    authorisations: ['subscription-advisor', 'delegated-admin-certified', 'authorised-service-provider'],
-    admin: { email: 'admin@bench.example', displayName: 'Bench Admin' },
-  }, async () => undefined); // no audit log for the bench's own partner
+  const { partner, token } = await createPartnerService({ models }).create(
+    {
+      cloud: 'global',
+      profile: {
+        name: 'Bench Partners',
+        phone: '+1 425 555 0100',
+        email: 'bench@example.com',
+        website: 'https://bench.example',
+        address: { line1: '1 Main', city: 'Redmond', postalCode: '98052', country: 'US' },
+      },
+      authorisations: ['subscription-advisor', 'delegated-admin-certified', 'authorised-service-provider'],
+      admin: { email: 'admin@bench.example', displayName: 'Bench Admin' },
+    },
+    async () => undefined,
+  ); // no audit log for the bench's own partner
   return { partnerId: partner._id, token: token.token };
 }
 
@@ -81,14 +97,27 @@ export async function benchPartner(models: Models) {
 export async function startApi(mongodbUri: string, token: string): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child = new ManagedChild('api', process.execPath, ['--import', 'tsx', path.join(root, 'src/api/main.ts')], {
-    env: { ...process.env, MONGODB_URI: mongodbUri, TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`, PORT: String(port), LOG_LEVEL: 'error', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '100000000' },
+    env: {
+      ...process.env,
+      MONGODB_URI: mongodbUri,
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_BURST: '100000000',
+    },
     output: { kind: 'ignore' },
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor('the API', async () => {
-    const res = await fetch(`${url}/v1/partner`, { headers: { authorization: `Bearer ${token}` } });
-    if (res.status !== 200) throw new Error(`status ${res.status}`);
-  }, 60_000, 200);
+  await waitFor(
+    'the API',
+    async () => {
+      const res = await fetch(`${url}/v1/partner`, { headers: { authorization: `Bearer ${token}` } });
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+    },
+    60_000,
+    200,
+  );
   return { url, stop: async () => void (await child.stop()) };
 }
 
@@ -97,4 +126,3 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
-

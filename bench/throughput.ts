@@ -73,7 +73,10 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
   const dir = temporal.dir; // the processes' logs go beside its database
   const children: ManagedChild[] = [];
   const child = (name: string, args: string[], env: Record<string, string>) => {
-    const c = new ManagedChild(name, process.execPath, args, { env: { ...process.env, ...env }, output: { kind: 'file', path: path.join(dir, `${name}.log`) } });
+    const c = new ManagedChild(name, process.execPath, args, {
+      env: { ...process.env, ...env },
+      output: { kind: 'file', path: path.join(dir, `${name}.log`) },
+    });
     children.push(c);
     return c;
   };
@@ -84,30 +87,49 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
     const { token } = await benchPartner(models);
     buildDist();
     const port = await freePort();
-    const env = { MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', PORT: String(port), RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_BURST: '100000000' };
+    const env = {
+      MONGODB_URI: uri,
+      TEMPORAL_ADDRESS: temporal.address,
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      RATE_LIMIT_PER_MINUTE: '100000000',
+      RATE_LIMIT_BURST: '100000000',
+    };
     const statsFile = (name: string) => path.join(dir, `${name}-commands.json`);
-    const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], { ...WORKER_ENV, ...env, MONGO_COMMAND_STATS: statsFile('worker') });
+    const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], {
+      ...WORKER_ENV,
+      ...env,
+      MONGO_COMMAND_STATS: statsFile('worker'),
+    });
     const api = child('api', [path.join(root, 'dist/src/api/main.js')], { ...env, MONGO_COMMAND_STATS: statsFile('api') });
     const base = `http://127.0.0.1:${port}`;
-    await waitFor('the API', async () => {
-      const res = await fetch(`${base}/healthz`);
-      if (res.status !== 200) throw new Error(`status ${res.status}`);
-    }, 60_000, 200);
+    await waitFor(
+      'the API',
+      async () => {
+        const res = await fetch(`${base}/healthz`);
+        if (res.status !== 200) throw new Error(`status ${res.status}`);
+      },
+      60_000,
+      200,
+    );
 
     const chain = chainThroughApi(base, token);
     let started = 0;
     const runChains = async (n: number, label: string) => {
       const t0 = performance.now();
-      await mapLimit(Array.from({ length: n }, (_, i) => `${label}-${i}`), inFlight, chain);
+      await mapLimit(
+        Array.from({ length: n }, (_, i) => `${label}-${i}`),
+        inFlight,
+        chain,
+      );
       await allOnboarded(models, (started += n));
       return (performance.now() - t0) / 1000;
     };
     await runChains(Math.min(inFlight, chains), 'warm-up');
     await new Promise((r) => setTimeout(r, 1500)); // the processes write their counts every second
     const commandsBefore = { worker: readCounts(statsFile('worker')), api: readCounts(statsFile('api')) };
-    const { result: seconds, cpu: offerflowCpu } = await cpuDuring(
-      { temporal: temporal.pid, ferretdb: f.child.pid, worker: worker.pid, api: api.pid },
-      () => runChains(chains, 'run'),
+    const { result: seconds, cpu: offerflowCpu } = await cpuDuring({ temporal: temporal.pid, ferretdb: f.child.pid, worker: worker.pid, api: api.pid }, () =>
+      runChains(chains, 'run'),
     );
     const perChain = divide(await countTemporalWork(client), Math.min(inFlight, chains) + chains);
     await api.stop();
@@ -118,18 +140,32 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
     };
     await mongo.close();
 
-    const baselineWorker = child('baseline-worker', [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'bench/baseline/worker.ts')], { ...WORKER_ENV, ...env });
-    await waitFor('the baseline worker', async () => {
-      if (!fs.readFileSync(path.join(dir, 'baseline-worker.log'), 'utf8').includes('baseline worker running')) throw new Error('not yet');
-    }, 120_000, 200);
+    const baselineWorker = child('baseline-worker', [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'bench/baseline/worker.ts')], {
+      ...WORKER_ENV,
+      ...env,
+    });
+    await waitFor(
+      'the baseline worker',
+      async () => {
+        if (!fs.readFileSync(path.join(dir, 'baseline-worker.log'), 'utf8').includes('baseline worker running')) throw new Error('not yet');
+      },
+      120_000,
+      200,
+    );
     const plan = baselinePlan(perChain);
     const runBaseline = async (n: number, label: string) => {
       const t0 = performance.now();
-      await mapLimit(Array.from({ length: n }, (_, i) => `baseline-${label}-${i}`), inFlight, (id) => baselineChain(client, id, plan));
+      await mapLimit(
+        Array.from({ length: n }, (_, i) => `baseline-${label}-${i}`),
+        inFlight,
+        (id) => baselineChain(client, id, plan),
+      );
       return (performance.now() - t0) / 1000;
     };
     await runBaseline(Math.min(inFlight, chains), 'warm-up');
-    const { result: baselineSeconds, cpu: baselineCpu } = await cpuDuring({ temporal: temporal.pid, worker: baselineWorker.pid }, () => runBaseline(chains, 'run'));
+    const { result: baselineSeconds, cpu: baselineCpu } = await cpuDuring({ temporal: temporal.pid, worker: baselineWorker.pid }, () =>
+      runBaseline(chains, 'run'),
+    );
     const baselinePerChain = await countTemporalWork(client, (id) => id === 'baseline-run-0' || id.startsWith('baseline-run-0:'));
     await baselineWorker.stop();
     return {
@@ -172,9 +208,21 @@ function chainThroughApi(base: string, partnerToken: string) {
       const read = await fetch(`${base}/v1/invitations/${invitation.id}`, { headers: { authorization: `Bearer ${partnerToken}` } });
       if (read.status === 200) invitation = await read.json();
     }
-    const accepted = await call('POST', `/v1/links/${codeOf(invitation.url)}/accept`, { customer: { name: `Throughput ${u}`, domain: `${u}.throughput.example`, contact: { name: 'Tess', email: `tess@${u}.throughput.example` } } }, undefined, 201);
+    const accepted = await call(
+      'POST',
+      `/v1/links/${codeOf(invitation.url)}/accept`,
+      { customer: { name: `Throughput ${u}`, domain: `${u}.throughput.example`, contact: { name: 'Tess', email: `tess@${u}.throughput.example` } } },
+      undefined,
+      201,
+    );
     const customerToken: string = accepted.token;
-    const offer = await call('POST', '/v1/offers', { customerIds: [accepted.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } }, partnerToken, 201);
+    const offer = await call(
+      'POST',
+      '/v1/offers',
+      { customerIds: [accepted.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } },
+      partnerToken,
+      201,
+    );
     const bought = await call('POST', `/v1/links/${codeOf(offer.url)}/accept`, { licenses: { 'BUS-STD': 14 } }, customerToken, 201);
     await call('POST', `/v1/customer/subscriptions/${accepted.subscriptionId}/licenses`, { licenses: 16 }, customerToken, 200);
     await call('GET', '/v1/customer/delegated-admin', undefined, customerToken, 200);
@@ -224,8 +272,7 @@ function perChainOfCounts(before: Record<string, number>, after: Record<string, 
 
 const perChainOf = (cpu: Record<string, number>, chains: number) => Object.fromEntries(Object.entries(cpu).map(([k, s]) => [k, (s * 1000) / chains]));
 
-const divide = (w: TemporalWork, n: number): TemporalWork =>
-  Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v / n])) as unknown as TemporalWork;
+const divide = (w: TemporalWork, n: number): TemporalWork => Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v / n])) as unknown as TemporalWork;
 
 interface BaselinePlan {
   firstActivities: number;
@@ -269,10 +316,16 @@ export function reportThroughput(r: ThroughputResult): string {
     const grouped: Record<string, number> = {};
     for (const [k, n] of Object.entries(c)) grouped[k.replace(/_[0-9a-f]{2,3}(?=\(|$)/, '_*')] = (grouped[k.replace(/_[0-9a-f]{2,3}(?=\(|$)/, '_*')] ?? 0) + n;
     const top = Object.entries(grouped)
-      .filter(([, n]) => n >= 0.05).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toFixed(1)}`).join(', ');
+      .filter(([, n]) => n >= 0.05)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n.toFixed(1)}`)
+      .join(', ');
     return `${total.toFixed(1)} (${top})`;
   };
-  const cpu = (c: Record<string, number>) => Object.entries(c).map(([k, ms]) => `${k} ${ms.toFixed(0)}`).join(', ');
+  const cpu = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([k, ms]) => `${k} ${ms.toFixed(0)}`)
+      .join(', ');
   return [
     `onboarding chains, ${r.inFlight} customers in flight, ${r.chains} chains after a warm-up (same Temporal dev server and FerretDB):`,
     `  offerflow through the API: ${r.offerflow.perSecond.toFixed(2)} chains/s (${r.offerflow.seconds.toFixed(1)} s; ${r.httpCallsPerChain} HTTP calls a chain)`,

@@ -38,7 +38,21 @@ const AHEAD = 200;
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-export async function benchWorkerMemory(flows: number): Promise<{ flows: number; listed: number; mostBehind: number; startSeconds: number; settleSeconds: number; idleRssMb: number; afterBurstRssMb: number; rssMb: number; peakRssMb: number; mappings: { name: string; mb: number }[]; maxCachedWorkflows: number }> {
+export async function benchWorkerMemory(
+  flows: number,
+): Promise<{
+  flows: number;
+  listed: number;
+  mostBehind: number;
+  startSeconds: number;
+  settleSeconds: number;
+  idleRssMb: number;
+  afterBurstRssMb: number;
+  rssMb: number;
+  peakRssMb: number;
+  mappings: { name: string; mb: number }[];
+  maxCachedWorkflows: number;
+}> {
   const f = await benchFerretDB();
   const temporal = await benchTemporal();
   let worker: ManagedChild | undefined;
@@ -65,12 +79,18 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     const settledCount = () => models.OutboxMessage.countDocuments({ kind: 'trial-started' });
     let settled = 0;
     let counting: Promise<void> | undefined; // one count at a time, shared by every waiting starter
-    const recount = () => (counting ??= settledCount().then((n) => void (settled = Math.max(settled, n))).finally(() => (counting = undefined)));
+    const recount = () =>
+      (counting ??= settledCount()
+        .then((n) => void (settled = Math.max(settled, n)))
+        .finally(() => (counting = undefined)));
     // How far the directory falls behind the onboardings while they pour in
     const directory = new CustomerDirectory(mongo);
     let mostBehind = 0;
     const lagSampler = setInterval(() => {
-      void Promise.all([settledCount(), directory.count(partnerId)]).then(([s, l]) => (mostBehind = Math.max(mostBehind, s - l)), () => undefined);
+      void Promise.all([settledCount(), directory.count(partnerId)]).then(
+        ([s, l]) => (mostBehind = Math.max(mostBehind, s - l)),
+        () => undefined,
+      );
     }, 5000);
     const t0 = performance.now();
     await mapLimit(
@@ -116,7 +136,19 @@ export async function benchWorkerMemory(flows: number): Promise<{ flows: number;
     clearInterval(sampler);
     await client.connection.close();
     await mongo.close();
-    return { flows, listed, mostBehind, startSeconds, settleSeconds, idleRssMb, afterBurstRssMb, rssMb: rss, peakRssMb, mappings, maxCachedWorkflows: loadConfig().maxCachedWorkflows };
+    return {
+      flows,
+      listed,
+      mostBehind,
+      startSeconds,
+      settleSeconds,
+      idleRssMb,
+      afterBurstRssMb,
+      rssMb: rss,
+      peakRssMb,
+      mappings,
+      maxCachedWorkflows: loadConfig().maxCachedWorkflows,
+    };
   } finally {
     await worker?.stop();
     await temporal.stop();

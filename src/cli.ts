@@ -76,7 +76,9 @@ async function main(argv: string[]): Promise<number> {
         admin: { email: values['admin-email'], displayName: values['admin-name'] },
       });
       print(created.partner);
-      process.stdout.write(`\nfirst global admin: ${created.admin.user.email} (${created.admin.user.id})\nits API token (shown once): ${created.admin.token.token}\n`);
+      process.stdout.write(
+        `\nfirst global admin: ${created.admin.user.email} (${created.admin.user.id})\nits API token (shown once): ${created.admin.token.token}\n`,
+      );
       return 0;
     }
     case 'list':
@@ -92,7 +94,9 @@ async function main(argv: string[]): Promise<number> {
     case 'grant':
     case 'withdraw':
       if (rest.length !== 2) throw new Error(`usage: npm run cli -- partner ${verb} <partnerId> <authorisation>`);
-      print(await call(verb === 'grant' ? 'PUT' : 'DELETE', `/v1/operator/partners/${encodeURIComponent(rest[0]!)}/authorisations/${encodeURIComponent(rest[1]!)}`));
+      print(
+        await call(verb === 'grant' ? 'PUT' : 'DELETE', `/v1/operator/partners/${encodeURIComponent(rest[0]!)}/authorisations/${encodeURIComponent(rest[1]!)}`),
+      );
       return 0;
     default:
       process.stderr.write(`${USAGE}\n`);

@@ -99,10 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Config for a process (API, worker) that must be told where its dependencies are. */
 export function requireConnections(config: Config): Config & { mongodbUri: string; temporalAddress: string } {
-  const missing = [
-    config.mongodbUri ? undefined : 'MONGODB_URI',
-    config.temporalAddress ? undefined : 'TEMPORAL_ADDRESS',
-  ].filter(Boolean);
+  const missing = [config.mongodbUri ? undefined : 'MONGODB_URI', config.temporalAddress ? undefined : 'TEMPORAL_ADDRESS'].filter(Boolean);
   if (missing.length > 0) {
     throw new ConfigError(`${missing.join(' and ')} must be set (npm start sets them for the embedded servers)`);
   }

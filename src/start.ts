@@ -42,7 +42,9 @@ async function main(): Promise<void> {
   };
 
   if (!config.mongodbUri || !config.temporalAddress) {
-    say(`starting ${[!config.mongodbUri && 'FerretDB', !config.temporalAddress && 'the Temporal dev server'].filter(Boolean).join(' and ')} (data in ${config.dataDir})`);
+    say(
+      `starting ${[!config.mongodbUri && 'FerretDB', !config.temporalAddress && 'the Temporal dev server'].filter(Boolean).join(' and ')} (data in ${config.dataDir})`,
+    );
   }
   servers = await startLocalServers(config, { kind: 'console' });
   for (const child of [servers.ferretdb?.child, servers.temporal?.child]) void child?.exited.then(onExit);
@@ -67,7 +69,11 @@ async function main(): Promise<void> {
     `API          ${apiUrl}   (health: ${apiUrl}/healthz, docs: ${apiUrl}/docs)`,
     servers.temporal?.uiUrl ? `Temporal UI  ${servers.temporal.uiUrl}` : `Temporal     ${servers.temporalAddress} (external)`,
     `MongoDB      ${servers.mongodbUri}${servers.ferretdb ? ` (FerretDB, data in ${path.join(config.dataDir, 'ferretdb')})` : ' (external)'}`,
-    ...(operator.created ? [`operator token (shown once; kept in ${operator.file}): ${operator.token}`] : operator.file ? [`operator token: in ${operator.file}`] : []),
+    ...(operator.created
+      ? [`operator token (shown once; kept in ${operator.file}): ${operator.token}`]
+      : operator.file
+        ? [`operator token: in ${operator.file}`]
+        : []),
     'press Ctrl-C to stop',
   ];
   process.stderr.write(banner.map((line) => `[offerflow] ${line}\n`).join(''));
@@ -79,7 +85,12 @@ function spawnEntry(name: 'worker' | 'api', env: NodeJS.ProcessEnv): ManagedChil
   const entry = path.join(__dirname, name, `main${fromSource ? '.ts' : '.js'}`);
   const tuning = name === 'worker' ? WORKER_NODE_ARGS : [];
   const args = [...tuning, ...(fromSource ? ['--import', 'tsx', entry] : [entry])];
-  return new ManagedChild(name, process.execPath, args, { env: name === 'worker' ? { ...WORKER_ENV, ...env } : env, output: { kind: 'console' }, detached: true, ipc: true });
+  return new ManagedChild(name, process.execPath, args, {
+    env: name === 'worker' ? { ...WORKER_ENV, ...env } : env,
+    output: { kind: 'console' },
+    detached: true,
+    ipc: true,
+  });
 }
 
 async function healthy(url: string): Promise<void> {

@@ -47,7 +47,10 @@ export function createCustomerActivities({ models }: { models: Models }) {
         const c = await models.Customer.findById(input.customerId).lean();
         if (!c) throw ApplicationFailure.nonRetryable(`customer ${input.customerId} does not exist`, OnboardingFailure.CustomerNotFound);
         if (c.cloud !== input.cloud) {
-          throw ApplicationFailure.nonRetryable(`customer ${c.domain} is in the ${c.cloud} cloud, the partner in the ${input.cloud} cloud`, OnboardingFailure.CloudMismatch);
+          throw ApplicationFailure.nonRetryable(
+            `customer ${c.domain} is in the ${c.cloud} cloud, the partner in the ${input.cloud} cloud`,
+            OnboardingFailure.CloudMismatch,
+          );
         }
         return registered(c, false);
       }

@@ -21,7 +21,10 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
         return await onboarding(partnerId, customerId).executeUpdate(purchaseUpdate, { args: [request] });
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
-          throw ApplicationFailure.nonRetryable('the customer is not onboarding with this partner (its trial was removed, or it never had one)', OfferFailure.NotOnboarding);
+          throw ApplicationFailure.nonRetryable(
+            'the customer is not onboarding with this partner (its trial was removed, or it never had one)',
+            OfferFailure.NotOnboarding,
+          );
         }
         throw err;
       }

@@ -24,12 +24,20 @@ export async function withIdempotency(models: Models, req: Request, caller: stri
     throw validationProblem([{ location: 'header', path: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }]);
   }
   const id = `${caller}|${key}`;
-  const fingerprint = createHash('sha256').update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+    .digest('hex');
 
   for (let attempt = 0; ; attempt++) {
     const now = new Date();
     try {
-      await models.IdempotencyKey.create({ _id: id, fingerprint, state: 'in-progress', createdAt: now, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) });
+      await models.IdempotencyKey.create({
+        _id: id,
+        fingerprint,
+        state: 'in-progress',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      });
       break;
     } catch (err) {
       if (!isDuplicateKey(err) || attempt > 2) throw err;
@@ -63,7 +71,14 @@ export async function withIdempotency(models: Models, req: Request, caller: stri
   }
   await models.IdempotencyKey.updateOne(
     { _id: id },
-    { $set: { state: 'done', status: reply.status, headers: JSON.stringify(reply.headers ?? {}), body: reply.body === undefined ? undefined : JSON.stringify(reply.body) } },
+    {
+      $set: {
+        state: 'done',
+        status: reply.status,
+        headers: JSON.stringify(reply.headers ?? {}),
+        body: reply.body === undefined ? undefined : JSON.stringify(reply.body),
+      },
+    },
   );
   return reply;
 }

@@ -56,7 +56,8 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
-        description: 'Any unique string (1–255 visible ASCII characters): a retry with the same key and body returns the first response instead of creating again.',
+        description:
+          'Any unique string (1–255 visible ASCII characters): a retry with the same key and body returns the first response instead of creating again.',
         schema: { type: 'string', maxLength: 255 },
       });
     }
@@ -96,7 +97,11 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       security: SECURITY[route.auth as keyof typeof SECURITY],
       parameters: parameters.length ? parameters : undefined,
       requestBody: route.body
-        ? { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } }, description: `JSON, at most ${BODY_LIMIT_BYTES} bytes` }
+        ? {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            description: `JSON, at most ${BODY_LIMIT_BYTES} bytes`,
+          }
         : undefined,
       responses,
     };
@@ -117,7 +122,11 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       securitySchemes: {
         partnerToken: { type: 'http', scheme: 'bearer', description: "A partner user's API token (ofp.…)" },
         operatorToken: { type: 'http', scheme: 'bearer', description: "The platform operator's token" },
-        customerToken: { type: 'http', scheme: 'bearer', description: "A customer's token (ofc.…), returned once when its first acceptance created the tenant" },
+        customerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: "A customer's token (ofc.…), returned once when its first acceptance created the tenant",
+        },
       },
       schemas: { Problem: problemSchema },
     },

@@ -36,6 +36,7 @@ function toProblem(err: unknown): Problem | undefined {
   }
   if (isMongoUnavailable(err)) return dependencyUnavailable('MongoDB');
   if (isTemporalUnavailable(err)) return dependencyUnavailable('Temporal');
-  if (isTemporalBusy(err)) return new Problem('busy', 'too many requests are working on the same thing right now; try again in a few seconds', {}, { 'Retry-After': '5' });
+  if (isTemporalBusy(err))
+    return new Problem('busy', 'too many requests are working on the same thing right now; try again in a few seconds', {}, { 'Retry-After': '5' });
   return undefined;
 }

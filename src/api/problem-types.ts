@@ -3,45 +3,128 @@
  * and GET /problems/<slug> serves the description below.
  */
 export const PROBLEM_TYPES = {
-  validation: { status: 400, title: 'Invalid request', description: 'A path parameter, query parameter, header or body field is missing, of the wrong type, out of range or unknown. `errors` lists each one with its location and path.' },
+  validation: {
+    status: 400,
+    title: 'Invalid request',
+    description:
+      'A path parameter, query parameter, header or body field is missing, of the wrong type, out of range or unknown. `errors` lists each one with its location and path.',
+  },
   'malformed-body': { status: 400, title: 'Malformed body', description: 'The body is not valid JSON.' },
   'unexpected-body': { status: 400, title: 'Unexpected body', description: 'This endpoint takes no request body.' },
-  'invalid-cursor': { status: 400, title: 'Invalid cursor', description: 'The `cursor` is not one this API issued for the same query; start again without it.' },
-  unauthenticated: { status: 401, title: 'Authentication required', description: 'Send `Authorization: Bearer <token>` with a valid, unrevoked token of an active user (or the operator token for /v1/operator).' },
-  'authorisation-required': { status: 403, title: 'Partner not authorised', description: 'The partner lacks the authorisation this feature needs (subscription advisor, delegated-admin certified or authorised service provider); the platform operator grants them.' },
+  'invalid-cursor': {
+    status: 400,
+    title: 'Invalid cursor',
+    description: 'The `cursor` is not one this API issued for the same query; start again without it.',
+  },
+  unauthenticated: {
+    status: 401,
+    title: 'Authentication required',
+    description: 'Send `Authorization: Bearer <token>` with a valid, unrevoked token of an active user (or the operator token for /v1/operator).',
+  },
+  'authorisation-required': {
+    status: 403,
+    title: 'Partner not authorised',
+    description:
+      'The partner lacks the authorisation this feature needs (subscription advisor, delegated-admin certified or authorised service provider); the platform operator grants them.',
+  },
   'role-required': { status: 403, title: 'Role required', description: "The caller's company role or customer role does not allow this." },
   forbidden: { status: 403, title: 'Forbidden', description: 'The caller may not do this to this object.' },
   'not-found': { status: 404, title: 'Not found', description: 'No such object for this caller (objects of other partners are never visible).' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The path exists, but not with this method.' },
   conflict: { status: 409, title: 'Conflict', description: 'The object already exists or changed meanwhile.' },
-  'email-taken': { status: 409, title: 'E-mail already used', description: "Another user of this partner has this e-mail (compared case-insensitively)." },
-  'last-global-admin': { status: 409, title: 'Last global admin', description: 'A partner keeps at least one active global admin: the last one can be neither demoted nor deactivated.' },
+  'email-taken': { status: 409, title: 'E-mail already used', description: 'Another user of this partner has this e-mail (compared case-insensitively).' },
+  'last-global-admin': {
+    status: 409,
+    title: 'Last global admin',
+    description: 'A partner keeps at least one active global admin: the last one can be neither demoted nor deactivated.',
+  },
   'user-inactive': { status: 409, title: 'User deactivated', description: 'The user is deactivated.' },
-  'idempotency-key-in-use': { status: 409, title: 'Request in progress', description: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
-  'idempotency-key-reused': { status: 422, title: 'Idempotency-Key reused', description: 'This Idempotency-Key was used for a different request (another method, path or body).' },
+  'idempotency-key-in-use': {
+    status: 409,
+    title: 'Request in progress',
+    description: 'A request with this Idempotency-Key is still being processed; retry shortly.',
+  },
+  'idempotency-key-reused': {
+    status: 422,
+    title: 'Idempotency-Key reused',
+    description: 'This Idempotency-Key was used for a different request (another method, path or body).',
+  },
   'invitation-not-active': { status: 409, title: 'Invitation not active', description: 'The invitation was revoked or has expired.' },
-  'license-count-out-of-bounds': { status: 422, title: 'License count out of bounds', description: "The license count is outside the catalog's minimum and maximum for the service." },
-  'customer-exists': { status: 409, title: 'Customer exists', description: 'A customer tenant with this domain exists already: accept as that customer (its customer token).' },
+  'license-count-out-of-bounds': {
+    status: 422,
+    title: 'License count out of bounds',
+    description: "The license count is outside the catalog's minimum and maximum for the service.",
+  },
+  'customer-exists': {
+    status: 409,
+    title: 'Customer exists',
+    description: 'A customer tenant with this domain exists already: accept as that customer (its customer token).',
+  },
   'cloud-mismatch': { status: 409, title: 'Other cloud', description: "The customer belongs to another cloud than the partner's; nothing crosses clouds." },
-  'partner-not-authorised': { status: 409, title: 'Partner no longer authorised', description: 'The partner lost the authorisation this link needs since it sent it.' },
-  'offer-not-open': { status: 409, title: 'Offer not open', description: 'The offer was accepted, declined, superseded by a newer one, revoked, or has expired (`offerStatus` says which).' },
-  'invitation-already-accepted': { status: 409, title: 'Invitation already accepted', description: 'This customer accepted the invitation already; its trial is cancelled from its subscriptions instead.' },
-  'trial-not-cancellable': { status: 409, title: 'Not a running trial', description: 'Only a trial (running or suspended) can be cancelled: a bought subscription changes through its license count.' },
-  'customer-not-onboarding': { status: 409, title: 'Customer not onboarding', description: 'The customer has no running onboarding with this partner (its trial was removed): it cannot buy through it.' },
-  'license-decrease-not-allowed': { status: 409, title: 'Decrease not allowed now', description: 'Licenses can go down only inside the cancellation window after purchase or renewal.' },
-  'license-count-below-assigned': { status: 409, title: 'Below assigned licenses', description: 'The new count is below the licenses assigned to users: unassign some first.' },
+  'partner-not-authorised': {
+    status: 409,
+    title: 'Partner no longer authorised',
+    description: 'The partner lost the authorisation this link needs since it sent it.',
+  },
+  'offer-not-open': {
+    status: 409,
+    title: 'Offer not open',
+    description: 'The offer was accepted, declined, superseded by a newer one, revoked, or has expired (`offerStatus` says which).',
+  },
+  'invitation-already-accepted': {
+    status: 409,
+    title: 'Invitation already accepted',
+    description: 'This customer accepted the invitation already; its trial is cancelled from its subscriptions instead.',
+  },
+  'trial-not-cancellable': {
+    status: 409,
+    title: 'Not a running trial',
+    description: 'Only a trial (running or suspended) can be cancelled: a bought subscription changes through its license count.',
+  },
+  'customer-not-onboarding': {
+    status: 409,
+    title: 'Customer not onboarding',
+    description: 'The customer has no running onboarding with this partner (its trial was removed): it cannot buy through it.',
+  },
+  'license-decrease-not-allowed': {
+    status: 409,
+    title: 'Decrease not allowed now',
+    description: 'Licenses can go down only inside the cancellation window after purchase or renewal.',
+  },
+  'license-count-below-assigned': {
+    status: 409,
+    title: 'Below assigned licenses',
+    description: 'The new count is below the licenses assigned to users: unassign some first.',
+  },
   'license-count-unchanged': { status: 409, title: 'Nothing to change', description: 'The subscription has this many licenses already.' },
   'subscription-not-active': { status: 409, title: 'Subscription not active', description: 'The subscription is cancelled.' },
-  'delegated-admin-required': { status: 403, title: 'Delegated administration required', description: 'Acting in a customer needs an active delegated-admin relationship with it.' },
+  'delegated-admin-required': {
+    status: 403,
+    title: 'Delegated administration required',
+    description: 'Acting in a customer needs an active delegated-admin relationship with it.',
+  },
   'relationship-not-pending': { status: 409, title: 'Not pending approval', description: 'The relationship was already accepted, declined or ended.' },
   'relationship-ended': { status: 409, title: 'Relationship ended', description: 'The relationship has expired, lapsed, been declined or terminated.' },
-  'sku-not-available': { status: 422, title: 'Service not available', description: "The SKU is not in the catalog of the partner's cloud, or offers no trial." },
+  'sku-not-available': {
+    status: 422,
+    title: 'Service not available',
+    description: "The SKU is not in the catalog of the partner's cloud, or offers no trial.",
+  },
   'body-too-large': { status: 413, title: 'Body too large', description: 'The request body exceeds the size limit.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Bodies are sent as application/json.' },
   'rate-limited': { status: 429, title: 'Too many requests', description: 'The caller sent more requests than allowed; wait for the seconds in Retry-After.' },
   internal: { status: 500, title: 'Internal error', description: 'An unexpected error; it was logged with the request id.' },
-  busy: { status: 503, title: 'Busy', description: 'Temporal is working through many requests on the same object (for example many customers accepting one invitation at once); retry after the seconds in Retry-After.' },
-  'dependency-unavailable': { status: 503, title: 'Service unavailable', description: 'MongoDB or Temporal is unavailable; retry shortly. /healthz says which.' },
+  busy: {
+    status: 503,
+    title: 'Busy',
+    description:
+      'Temporal is working through many requests on the same object (for example many customers accepting one invitation at once); retry after the seconds in Retry-After.',
+  },
+  'dependency-unavailable': {
+    status: 503,
+    title: 'Service unavailable',
+    description: 'MongoDB or Temporal is unavailable; retry shortly. /healthz says which.',
+  },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;

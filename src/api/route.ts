@@ -103,10 +103,7 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
           }),
       };
       const run = () => route.handler(ctx as never);
-      const reply =
-        route.creates && principal
-          ? await withIdempotency(deps.models, req, principalKey(principal), run)
-          : await run();
+      const reply = route.creates && principal ? await withIdempotency(deps.models, req, principalKey(principal), run) : await run();
       res.status(reply.status).set(reply.headers ?? {});
       if (reply.body === undefined) res.end();
       else res.json(reply.body);
@@ -129,4 +126,5 @@ function authenticate(route: AnyRoute, req: Request, deps: RouteDeps): Promise<P
   }
 }
 
-const principalKey = (p: Principal) => (p.kind === 'operator' ? 'operator' : p.kind === 'customer' ? `customer:${p.customer._id}` : `${p.partner._id}:${p.user._id}`);
+const principalKey = (p: Principal) =>
+  p.kind === 'operator' ? 'operator' : p.kind === 'customer' ? `customer:${p.customer._id}` : `${p.partner._id}:${p.user._id}`;

@@ -20,15 +20,21 @@ export const id = (what = 'an id') => z.string().regex(ID_PATTERN, `must be ${wh
 
 export const email = z.email().max(254);
 
-export const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()./-]{4,31}$/, 'must be a phone number such as +1 425 555 0100');
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9][0-9 ()./-]{4,31}$/, 'must be a phone number such as +1 425 555 0100');
 
-export const website = z
-  .url({ protocol: /^https?$/, hostname: z.regexes.domain })
-  .max(200);
+export const website = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(200);
 
 export const pageLimit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page (1–100, default 25)' });
 
-export const cursor = z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page').optional().meta({ description: 'nextCursor of the previous page' });
+export const cursor = z
+  .string()
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
+  .optional()
+  .meta({ description: 'nextCursor of the previous page' });
 
 export const isoDate = z.iso.datetime();
 

@@ -17,7 +17,10 @@ export function auditRoutes({ audit }: Services) {
       query: z.strictObject({
         limit: pageLimit,
         cursor,
-        action: z.string().regex(/^[a-z-]+\.[a-z-]+$/, 'must be an action such as user.created').optional(),
+        action: z
+          .string()
+          .regex(/^[a-z-]+\.[a-z-]+$/, 'must be an action such as user.created')
+          .optional(),
       }),
       responses: { 200: { description: 'A page of events', schema: page(auditEventOut) } },
       problems: ['invalid-cursor'],

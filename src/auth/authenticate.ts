@@ -10,8 +10,7 @@ export interface AuthDeps {
   operatorTokenHash?: string;
 }
 
-const unauthenticated = (detail: string) =>
-  new Problem('unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
+const unauthenticated = (detail: string) => new Problem('unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
 
 function bearer(req: Request): string {
   const header = req.headers.authorization;
@@ -55,7 +54,10 @@ export async function authenticateCustomer(req: Request, deps: AuthDeps): Promis
   const invalid = unauthenticated('the customer token is invalid or revoked');
   const parsed = parseCustomerToken(bearer(req));
   if (!parsed) throw invalid;
-  const [token, customer] = await Promise.all([deps.models.CustomerToken.findById(parsed.tokenId).lean(), deps.models.Customer.findById(parsed.customerId).lean()]);
+  const [token, customer] = await Promise.all([
+    deps.models.CustomerToken.findById(parsed.tokenId).lean(),
+    deps.models.Customer.findById(parsed.customerId).lean(),
+  ]);
   if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || token.customerId !== parsed.customerId || !customer) throw invalid;
   return { kind: 'customer', customer: customer as CustomerPrincipal['customer'], tokenId: token._id };
 }

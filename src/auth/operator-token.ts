@@ -46,7 +46,9 @@ export function readOperatorTokenFile(file: string): string | undefined {
   }
   const token = text.trim();
   if (token.length < MIN_OPERATOR_TOKEN_LENGTH) {
-    throw new ConfigError(`${file} holds no operator token (${MIN_OPERATOR_TOKEN_LENGTH}+ characters): delete it to have a new one made at the next start, or set OFFERFLOW_OPERATOR_TOKEN`);
+    throw new ConfigError(
+      `${file} holds no operator token (${MIN_OPERATOR_TOKEN_LENGTH}+ characters): delete it to have a new one made at the next start, or set OFFERFLOW_OPERATOR_TOKEN`,
+    );
   }
   return token;
 }

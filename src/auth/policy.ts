@@ -65,4 +65,5 @@ export function requirePermission(principal: { partner: PartnerDoc; user: UserDo
 }
 
 /** The actions the user may take, for GET /v1/me. */
-export const permissionsOf = (partner: PartnerDoc, user: UserDoc): Action[] => (Object.keys(ACTIONS) as Action[]).filter((a) => decide(partner, user, a).allowed);
+export const permissionsOf = (partner: PartnerDoc, user: UserDoc): Action[] =>
+  (Object.keys(ACTIONS) as Action[]).filter((a) => decide(partner, user, a).allowed);

@@ -12,7 +12,9 @@ export function presentService(s: CatalogServiceDoc, cloud: Cloud): z.infer<type
     category: s.category,
     description: s.description,
     price: priceIn(s, cloud),
-    trial: s.trial?.available ? { available: true, lengthDays: s.trial.lengthDays ?? undefined, licenseCount: s.trial.licenseCount ?? undefined } : { available: false },
+    trial: s.trial?.available
+      ? { available: true, lengthDays: s.trial.lengthDays ?? undefined, licenseCount: s.trial.licenseCount ?? undefined }
+      : { available: false },
     minLicenses: s.minLicenses,
     maxLicenses: s.maxLicenses,
   };

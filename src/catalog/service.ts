@@ -27,7 +27,9 @@ export function createCatalogService({ models }: Pick<ServiceDeps, 'models'>) {
     /** The services sold in a cloud, by SKU. */
     async list(cloud: Cloud, filter: { category?: string; trial?: boolean }): Promise<CatalogServiceDoc[]> {
       const services = await models.CatalogService.find({ clouds: cloud }).sort({ _id: 1 }).lean();
-      return services.filter((s) => (filter.category ? s.category === filter.category : true)).filter((s) => (filter.trial === undefined ? true : !!s.trial?.available === filter.trial));
+      return services
+        .filter((s) => (filter.category ? s.category === filter.category : true))
+        .filter((s) => (filter.trial === undefined ? true : !!s.trial?.available === filter.trial));
     },
 
     /** The service `sku` as sold in `cloud`; not found when it is not sold there. */

@@ -17,13 +17,22 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       responses: {
         200: {
           description: 'The customer',
-          schema: z.object({ id: z.string(), name: z.string(), domain: z.string(), cloud: z.string(), partners: z.array(z.object({ id: z.string(), name: z.string() })) }),
+          schema: z.object({
+            id: z.string(),
+            name: z.string(),
+            domain: z.string(),
+            cloud: z.string(),
+            partners: z.array(z.object({ id: z.string(), name: z.string() })),
+          }),
         },
       },
       async handler({ principal }) {
         const c = principal.customer;
         const partners = await customers.partnersOf(c._id);
-        return { status: 200, body: { id: c._id, name: c.name, domain: c.domain, cloud: c.cloud, partners: partners.map((p) => ({ id: p._id, name: p.profile.name })) } };
+        return {
+          status: 200,
+          body: { id: c._id, name: c.name, domain: c.domain, cloud: c.cloud, partners: partners.map((p) => ({ id: p._id, name: p.profile.name })) },
+        };
       },
     }),
     defineRoute({
@@ -58,15 +67,25 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       path: '/v1/customer/subscriptions/{subscriptionId}/licenses',
       operationId: 'changeLicenses',
       summary: 'Change the license count of a paid subscription',
-      description: 'Within the catalog’s bounds; down only inside the cancellation window after purchase or renewal, and never below the licenses assigned to users. The partner of record is notified.',
+      description:
+        'Within the catalog’s bounds; down only inside the cancellation window after purchase or renewal, and never below the licenses assigned to users. The partner of record is notified.',
       tag: 'Customers (self)',
       auth: 'customer',
       params: subscriptionParams,
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: ['license-count-out-of-bounds', 'license-decrease-not-allowed', 'license-count-below-assigned', 'license-count-unchanged', 'subscription-not-active'],
+      problems: [
+        'license-count-out-of-bounds',
+        'license-decrease-not-allowed',
+        'license-count-below-assigned',
+        'license-count-unchanged',
+        'subscription-not-active',
+      ],
       async handler({ principal, params, body, audit }) {
-        return { status: 200, body: presentSubscription(await subscriptions.changeByCustomer(principal.customer._id, params.subscriptionId, body.licenses, audit)) };
+        return {
+          status: 200,
+          body: presentSubscription(await subscriptions.changeByCustomer(principal.customer._id, params.subscriptionId, body.licenses, audit)),
+        };
       },
     }),
     defineRoute({
@@ -93,7 +112,9 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       auth: 'customer',
       body: createCustomerUserSchema,
       creates: true,
-      responses: { 201: { description: 'Created', schema: z.object({ id: z.string(), email: z.string(), displayName: z.string(), skus: z.array(z.string()) }) } },
+      responses: {
+        201: { description: 'Created', schema: z.object({ id: z.string(), email: z.string(), displayName: z.string(), skus: z.array(z.string()) }) },
+      },
       problems: ['email-taken'],
       async handler({ principal, body }) {
         const user = await customerUsers.create(principal.customer, body);

@@ -22,7 +22,10 @@ export function decodeCursor<T extends string | number>(cursor: string | undefin
 }
 
 function fingerprint(query: unknown): string {
-  return createHash('sha256').update(JSON.stringify(query ?? null)).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(query ?? null))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 export interface Page<T> {
@@ -48,7 +51,11 @@ export async function pageById<T extends { _id: string }>(
   const ascending = opts.order === 'oldest-first';
   const from = decodeCursor<string>(opts.cursor, opts.scope, 'string');
   const query = from ? { ...filter, _id: { [ascending ? '$gt' : '$lt']: from } } : filter;
-  const docs = (await model.find(query).sort({ _id: ascending ? 1 : -1 }).limit(opts.limit + 1).lean()) as T[];
+  const docs = (await model
+    .find(query)
+    .sort({ _id: ascending ? 1 : -1 })
+    .limit(opts.limit + 1)
+    .lean()) as T[];
   const items = docs.slice(0, opts.limit);
   return { items, nextCursor: docs.length > opts.limit ? encodeCursor(items[items.length - 1]!._id, opts.scope) : undefined };
 }

@@ -11,10 +11,33 @@ export const delegatedAdminOptionSchema = z
   .strictObject({
     durationDays: z.number().int().min(1).max(730).default(730).meta({ description: 'How long the relationship lasts once accepted: 1 to 730 days' }),
     autoExtend: z.boolean().default(false).meta({ description: 'Extend by 180 days when it would expire' }),
-    durationSeconds: z.number().int().min(1).max(730 * DAY).optional().meta({ description: 'Instead of durationDays, for short test relationships' }),
-    noticeSeconds: z.number().int().min(0).max(90 * DAY).default(7 * DAY).meta({ description: 'The expiry notice goes out this long before the end' }),
-    approvalTimeoutSeconds: z.number().int().min(1).max(90 * DAY).default(90 * DAY).meta({ description: 'A request neither accepted nor declined lapses after this (90 days at most)' }),
-    extensionSeconds: z.number().int().min(1).max(730 * DAY).default(180 * DAY),
+    durationSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(730 * DAY)
+      .optional()
+      .meta({ description: 'Instead of durationDays, for short test relationships' }),
+    noticeSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(90 * DAY)
+      .default(7 * DAY)
+      .meta({ description: 'The expiry notice goes out this long before the end' }),
+    approvalTimeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(90 * DAY)
+      .default(90 * DAY)
+      .meta({ description: 'A request neither accepted nor declined lapses after this (90 days at most)' }),
+    extensionSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(730 * DAY)
+      .default(180 * DAY),
   })
   .meta({ description: 'Ask for delegated administration (delegated-admin certified partners only)' });
 

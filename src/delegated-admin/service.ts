@@ -41,14 +41,20 @@ const withWorkflow = (r: RelationshipDoc): Relationship => ({ ...r, workflowId: 
  * ones only), customers accept, decline or end it; the partner acts in the
  * customer only while it is active.
  */
-export function createDelegatedAdminService({ models, temporal, taskQueue }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue'>, { customers }: { customers: CustomerService }) {
+export function createDelegatedAdminService(
+  { models, temporal, taskQueue }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue'>,
+  { customers }: { customers: CustomerService },
+) {
   const handle = (relationshipId: string) => temporal.workflow.getHandle(delegatedAdminWorkflowId(relationshipId));
   const stored = async (relationshipId: string): Promise<Relationship> => withWorkflow((await models.Relationship.findById(relationshipId).lean())!);
   /** The customer's relationship: stored, or asked a moment ago (its workflow holds it before its record is stored). */
   const customersRelationship = async (customerId: string, relationshipId: string): Promise<RelationshipDoc> => {
     const r = await findOwned(models.Relationship, relationshipId, { customerId });
     if (r) return r;
-    const state = await callWorkflow(() => handle(relationshipId).query(relationshipStateQuery), () => notFound(`relationship ${relationshipId}`));
+    const state = await callWorkflow(
+      () => handle(relationshipId).query(relationshipStateQuery),
+      () => notFound(`relationship ${relationshipId}`),
+    );
     if (state.customerId !== customerId) throw notFound(`relationship ${relationshipId}`);
     await handle(relationshipId).executeUpdate(relationshipRecordedUpdate);
     return (await models.Relationship.findById(relationshipId).lean())!;
@@ -88,15 +94,24 @@ export function createDelegatedAdminService({ models, temporal, taskQueue }: Pic
     },
 
     /** The customer's relationships, newest first. */
-    ofCustomer: async (customerId: string): Promise<Relationship[]> => (await models.Relationship.find({ customerId }).sort({ _id: -1 }).lean()).map(withWorkflow),
+    ofCustomer: async (customerId: string): Promise<Relationship[]> =>
+      (await models.Relationship.find({ customerId }).sort({ _id: -1 }).lean()).map(withWorkflow),
 
     /** The customer accepts, declines or ends a relationship. */
     async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, audit: Audit): Promise<Relationship> {
       const r = await customersRelationship(customerId, relationshipId);
       const { update, done, whenEnded } = ANSWERS[answer];
       // its workflow is over: the stored status says why
-      await callWorkflow(() => handle(r._id).executeUpdate(update, { args: [{ by: 'customer' }] }), () => new DomainError(whenEnded, `the relationship is ${r.status}`, { relationshipStatus: r.status }));
-      await audit({ partnerId: r.partnerId, actor: { kind: 'customer', id: customerId }, action: `delegated-admin.${done}`, target: { kind: 'relationship', id: r._id } });
+      await callWorkflow(
+        () => handle(r._id).executeUpdate(update, { args: [{ by: 'customer' }] }),
+        () => new DomainError(whenEnded, `the relationship is ${r.status}`, { relationshipStatus: r.status }),
+      );
+      await audit({
+        partnerId: r.partnerId,
+        actor: { kind: 'customer', id: customerId },
+        action: `delegated-admin.${done}`,
+        target: { kind: 'relationship', id: r._id },
+      });
       return stored(r._id);
     },
 

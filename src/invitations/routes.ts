@@ -28,7 +28,11 @@ export function invitationRoutes({ invitations }: Services) {
       async handler({ principal, body }) {
         const created = await invitations.create(principal, body);
         if (!created.stored) {
-          return { status: 202, headers: { Location: `/v1/invitations/${created.id}` }, body: { id: created.id, status: 'pending', workflowId: created.workflowId } };
+          return {
+            status: 202,
+            headers: { Location: `/v1/invitations/${created.id}` },
+            body: { id: created.id, status: 'pending', workflowId: created.workflowId },
+          };
         }
         return { status: 201, headers: { Location: `/v1/invitations/${created.invitation.id}` }, body: presentInvitation(created.invitation) };
       },
@@ -90,7 +94,14 @@ export function invitationRoutes({ invitations }: Services) {
       responses: {
         200: {
           description: 'The workflow',
-          schema: z.object({ workflowId: z.string(), runId: z.string(), status: z.string(), startTime: z.string(), closeTime: z.string().optional(), state: invitationOut }),
+          schema: z.object({
+            workflowId: z.string(),
+            runId: z.string(),
+            status: z.string(),
+            startTime: z.string(),
+            closeTime: z.string().optional(),
+            state: invitationOut,
+          }),
         },
       },
       async handler({ principal, params }) {

@@ -5,7 +5,6 @@ import { sku } from '../catalog/schemas';
 import { INVITATION_STATUSES } from '../../workflows/invitations/types';
 import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
-
 export const invitationParams = z.strictObject({ invitationId: id('an invitation id') });
 
 export const createInvitationSchema = z.strictObject({
@@ -19,14 +18,32 @@ export const createInvitationSchema = z.strictObject({
     .meta({ description: 'How long the link stays usable (default 30 days)' }),
   trial: z
     .strictObject({
-      lengthSeconds: z.number().int().min(1).max(365 * DAY).optional().meta({ description: "The trial's length; default: the catalog's (typically 30 days)" }),
+      lengthSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * DAY)
+        .optional()
+        .meta({ description: "The trial's length; default: the catalog's (typically 30 days)" }),
       licenses: z.number().int().min(1).max(100_000).optional().meta({ description: "Licenses of the trial; default: the catalog's" }),
       reminderOffsetsSeconds: z
-        .array(z.number().int().min(1).max(365 * DAY))
+        .array(
+          z
+            .number()
+            .int()
+            .min(1)
+            .max(365 * DAY),
+        )
         .max(5)
         .optional()
         .meta({ description: 'Reminders this long before the trial ends; default 7 days and 1 day' }),
-      gracePeriodSeconds: z.number().int().min(1).max(365 * DAY).optional().meta({ description: 'How long a suspended trial is kept before removal; default 30 days' }),
+      gracePeriodSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * DAY)
+        .optional()
+        .meta({ description: 'How long a suspended trial is kept before removal; default 30 days' }),
     })
     .default({})
     .meta({ description: 'Durations are data: each customer who accepts gets this trial' }),

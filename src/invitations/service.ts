@@ -18,7 +18,13 @@ import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { trialInvitationWorkflow } from '../../workflows';
 import { DAY_MS, DAY_S, DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';
-import { acceptInvitationUpdate, declineInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from '../../workflows/invitations/messages';
+import {
+  acceptInvitationUpdate,
+  declineInvitationUpdate,
+  invitationRecordedUpdate,
+  invitationStateQuery,
+  revokeInvitationUpdate,
+} from '../../workflows/invitations/messages';
 import { invitationStart, invitationWorkflowId } from '../../workflows/invitations/start';
 import type { AcceptInvitationRequest, InvitationState, InvitationStatus } from '../../workflows/invitations/types';
 import type { InvitationDoc, InvitationTrial } from './model';
@@ -109,9 +115,12 @@ export function createInvitationService(
   };
   /** An ended invitation's workflow is gone: its stored status says why. */
   const notActive = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => () =>
-    new DomainError('invitation-not-active', `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`, { invitationStatus: invitation.status });
+    new DomainError('invitation-not-active', `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`, {
+      invitationStatus: invitation.status,
+    });
   const requireActive = (invitation: InvitationDoc) => {
-    if (invitation.status !== 'active') throw new DomainError('invitation-not-active', `this invitation is ${invitation.status}`, { invitationStatus: invitation.status });
+    if (invitation.status !== 'active')
+      throw new DomainError('invitation-not-active', `this invitation is ${invitation.status}`, { invitationStatus: invitation.status });
   };
 
   return {
@@ -119,7 +128,10 @@ export function createInvitationService(
      * Starts the invitation's workflow and answers once it is stored; if storing takes
      * longer than the update wait (MongoDB slow or down), answers that it is on its way.
      */
-    async create(principal: PartnerPrincipal, input: CreateInvitation): Promise<{ stored: true; invitation: Invitation } | { stored: false; id: string; workflowId: string }> {
+    async create(
+      principal: PartnerPrincipal,
+      input: CreateInvitation,
+    ): Promise<{ stored: true; invitation: Invitation } | { stored: false; id: string; workflowId: string }> {
       const partner = principal.partner;
       const service = await catalog.sellable(input.sku, partner.cloud);
       if (!service.trial?.available) throw new DomainError('sku-not-available', `${input.sku} offers no trial`);
@@ -170,7 +182,12 @@ export function createInvitationService(
       return {
         items: found.items.map((r, i) => {
           const c = now[i];
-          return { customerId: r.customerId, acceptedAt: r.at.toISOString(), onboardingWorkflowId: r.onboardingWorkflowId, customer: c ? { name: c.name, domain: c.domain, status: c.status, stage: c.stage } : undefined };
+          return {
+            customerId: r.customerId,
+            acceptedAt: r.at.toISOString(),
+            onboardingWorkflowId: r.onboardingWorkflowId,
+            customer: c ? { name: c.name, domain: c.domain, status: c.status, stage: c.stage } : undefined,
+          };
         }),
         nextCursor: found.nextCursor,
       };
@@ -193,7 +210,10 @@ export function createInvitationService(
 
     async revoke(principal: PartnerPrincipal, invitationId: string, audit: Audit): Promise<Invitation> {
       const stored = await findStored(principal.partner._id, invitationId);
-      const state = await callWorkflow(() => handle(invitationId).executeUpdate(revokeInvitationUpdate, { args: [{ by: principal.user._id }] }), notActive(stored));
+      const state = await callWorkflow(
+        () => handle(invitationId).executeUpdate(revokeInvitationUpdate, { args: [{ by: principal.user._id }] }),
+        notActive(stored),
+      );
       await audit({ action: 'invitation.revoked', target: { kind: 'invitation', id: invitationId } });
       return view(state);
     },
@@ -283,7 +303,12 @@ export function createInvitationService(
       requireActive(invitation);
       const by = customerId ?? 'anonymous';
       await callWorkflow(() => handle(invitation._id).executeUpdate(declineInvitationUpdate, { args: [{ by }] }), notActive(invitation));
-      await audit({ partnerId: invitation.partnerId, actor: { kind: 'customer', id: by }, action: 'invitation.declined', target: { kind: 'invitation', id: invitation._id } });
+      await audit({
+        partnerId: invitation.partnerId,
+        actor: { kind: 'customer', id: by },
+        action: 'invitation.declined',
+        target: { kind: 'invitation', id: invitation._id },
+      });
     },
   };
 }

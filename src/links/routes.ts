@@ -28,7 +28,8 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       method: 'post',
       path: '/v1/links/{code}/accept',
       operationId: 'acceptLink',
-      summary: 'Accept a trial invitation (a new customer: tenant created, token returned once; or an existing one with its token) or a purchase offer (with the customer token)',
+      summary:
+        'Accept a trial invitation (a new customer: tenant created, token returned once; or an existing one with its token) or a purchase offer (with the customer token)',
       description:
         'Without a token, `customer` describes the new tenant; the answer carries its customer token, shown this once. ' +
         'With a customer token, the acceptance is for that customer. Either way the trial starts and the partner becomes the advisor.',
@@ -37,10 +38,21 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       params: linkParams,
       body: acceptLinkSchema,
       responses: { 201: { description: 'Accepted: the onboarding has started (or was already running)', schema: acceptedOut } },
-      problems: ['invitation-not-active', 'customer-exists', 'cloud-mismatch', 'partner-not-authorised', 'offer-not-open', 'license-count-out-of-bounds', 'customer-not-onboarding'],
+      problems: [
+        'invitation-not-active',
+        'customer-exists',
+        'cloud-mismatch',
+        'partner-not-authorised',
+        'offer-not-open',
+        'license-count-out-of-bounds',
+        'customer-not-onboarding',
+      ],
       async handler({ params, body, principal, audit }) {
         const link = await links.resolve(params.code);
-        const accepted = link.kind === 'invitation' ? await invitations.accept(link.invitation, principal, body, audit) : await offers.accept(link.offer, principal, body, audit);
+        const accepted =
+          link.kind === 'invitation'
+            ? await invitations.accept(link.invitation, principal, body, audit)
+            : await offers.accept(link.offer, principal, body, audit);
         return { status: 201, body: accepted };
       },
     }),

@@ -11,7 +11,10 @@ const domain = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a domain such as contoso.onmicrosoft.com');
 
 export const acceptLinkSchema = z.strictObject({
-  acceptDelegatedAdmin: z.boolean().default(false).meta({ description: 'When the link offers delegated administration: grant it now (otherwise it waits for approval)' }),
+  acceptDelegatedAdmin: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'When the link offers delegated administration: grant it now (otherwise it waits for approval)' }),
   licenses: z
     .record(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'must be a SKU'), z.number().int().min(1).max(100_000))
     .optional()
@@ -42,7 +45,15 @@ export const linkViewOut = z.discriminatedUnion('kind', [
     expiresAt: z.string(),
     partner: partnerView,
     items: z.array(
-      z.object({ sku: z.string(), name: z.string(), description: z.string(), licenses: z.number(), minLicenses: z.number(), maxLicenses: z.number(), monthlyPricePerLicense: z.object({ amount: z.number(), currency: z.string() }) }),
+      z.object({
+        sku: z.string(),
+        name: z.string(),
+        description: z.string(),
+        licenses: z.number(),
+        minLicenses: z.number(),
+        maxLicenses: z.number(),
+        monthlyPricePerLicense: z.object({ amount: z.number(), currency: z.string() }),
+      }),
     ),
   }),
 ]);
@@ -59,5 +70,8 @@ export const acceptedOut = z.object({
   delegatedAdmin: z
     .object({ relationshipId: z.string(), status: z.enum(['active', 'approval-pending']) })
     .optional()
-    .meta({ description: 'Purchase offers asking for delegated administration: the relationship (accept it at /v1/customer/delegated-admin/{relationshipId}/accept when pending)' }),
+    .meta({
+      description:
+        'Purchase offers asking for delegated administration: the relationship (accept it at /v1/customer/delegated-admin/{relationshipId}/accept when pending)',
+    }),
 });

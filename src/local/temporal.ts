@@ -52,9 +52,7 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   try {
     await Promise.race([
       waitFor('Temporal', () => searchAttributesRegistered(address, opts.namespace), opts.readyTimeoutMs ?? 60_000, 300),
-      child.exited.then((e) =>
-        Promise.reject(new Error(`the Temporal dev server exited during start-up (code ${e.code}, signal ${e.signal})`)),
-      ),
+      child.exited.then((e) => Promise.reject(new Error(`the Temporal dev server exited during start-up (code ${e.code}, signal ${e.signal})`))),
     ]);
   } catch (err) {
     await child.stop();

@@ -4,7 +4,6 @@ import { cursor, id, pageLimit } from '../api/schemas';
 import { sku } from '../catalog/schemas';
 import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
-
 export const offerParams = z.strictObject({ offerId: id('an offer id') });
 
 export const createOfferSchema = z.strictObject({
@@ -19,11 +18,28 @@ export const createOfferSchema = z.strictObject({
     .min(1)
     .max(10)
     .refine((xs) => new Set(xs.map((x) => x.sku)).size === xs.length, 'must not repeat a SKU'),
-  expiresInSeconds: z.number().int().min(1).max(365 * DAY).default(30 * DAY),
+  expiresInSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(365 * DAY)
+    .default(30 * DAY),
   billing: z
     .strictObject({
-      periodSeconds: z.number().int().min(1).max(366 * DAY).default(30 * DAY).meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
-      cancellationWindowSeconds: z.number().int().min(0).max(366 * DAY).default(7 * DAY).meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
+      periodSeconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(366 * DAY)
+        .default(30 * DAY)
+        .meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
+      cancellationWindowSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .max(366 * DAY)
+        .default(7 * DAY)
+        .meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
     })
     .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
   delegatedAdmin: delegatedAdminOptionSchema.optional(),

@@ -53,7 +53,15 @@ export interface OfferLinkView {
   status: 'open' | 'revoked' | 'expired';
   expiresAt: string;
   partner: PublicProfile;
-  items: Array<{ sku: string; name: string; description: string; licenses: number; minLicenses: number; maxLicenses: number; monthlyPricePerLicense: { amount: number; currency: string } }>;
+  items: Array<{
+    sku: string;
+    name: string;
+    description: string;
+    licenses: number;
+    minLicenses: number;
+    maxLicenses: number;
+    monthlyPricePerLicense: { amount: number; currency: string };
+  }>;
 }
 
 export interface AcceptedOffer {
@@ -72,7 +80,13 @@ type AcceptOffer = z.output<typeof acceptLinkSchema>;
  */
 export function createOfferService(
   { models, temporal, taskQueue }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue'>,
-  { catalog, links, partners, customers, onboarding }: { catalog: CatalogService; links: LinkService; partners: PartnerService; customers: CustomerService; onboarding: OnboardingService },
+  {
+    catalog,
+    links,
+    partners,
+    customers,
+    onboarding,
+  }: { catalog: CatalogService; links: LinkService; partners: PartnerService; customers: CustomerService; onboarding: OnboardingService },
 ) {
   const handle = (offerId: string, customerId: string) => temporal.workflow.getHandle(offerWorkflowId(offerId, customerId));
   const recipientView = (r: OfferRecipientDoc): OfferRecipient => ({
@@ -107,7 +121,10 @@ export function createOfferService(
     const recipient = await models.OfferRecipient.findById(`${offer._id}|${customerId}`).lean();
     // Just sent, not stored yet: the workflow itself says whether the offer is for this customer.
     if (!recipient && !(await describeIfAny(h))) throw notFound('this offer for this customer');
-    return callWorkflow(() => act(h), () => new DomainError('offer-not-open', `this offer is ${recipient?.status ?? 'over'}`, { offerStatus: recipient?.status }));
+    return callWorkflow(
+      () => act(h),
+      () => new DomainError('offer-not-open', `this offer is ${recipient?.status ?? 'over'}`, { offerStatus: recipient?.status }),
+    );
   };
   /** The offer's items as sold in the partner's cloud: bounds and prices from the catalog. */
   const priced = async (cloud: PartnerPrincipal['partner']['cloud'], lines: OfferLine[]): Promise<Array<Omit<OfferItem, 'subscriptionId'>>> => {
@@ -192,7 +209,10 @@ export function createOfferService(
       const offer = await findOffer(principal.partner._id, offerId);
       if (!offer.revokedAt) await models.Offer.updateOne({ _id: offer._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });
       for (const r of (await recipientsOf(offer._id)).filter((x) => x.status === 'sent')) {
-        await callWorkflow(() => handle(offer._id, r.customerId).executeUpdate(revokeOfferUpdate, { args: [{ by: principal.user._id }] }), () => new DomainError('offer-not-open', 'over')).catch((err) => {
+        await callWorkflow(
+          () => handle(offer._id, r.customerId).executeUpdate(revokeOfferUpdate, { args: [{ by: principal.user._id }] }),
+          () => new DomainError('offer-not-open', 'over'),
+        ).catch((err) => {
           // accepted or ended meanwhile: it keeps that status
           if (!isRefusal(err, 'offer-not-open')) throw err;
         });
@@ -231,8 +251,16 @@ export function createOfferService(
       if (input.customer) throw invalidInput('customer', 'not for offers');
       const delegatedAdmin = { agreed: input.acceptDelegatedAdmin, relationshipId: newTimeOrderedId('rel') };
       const c = caller.customer;
-      const result = await onOffer(offer, c._id, (h) => h.executeUpdate(acceptOfferUpdate, { args: [{ licenses: input.licenses, delegatedAdmin, by: 'customer' }] }));
-      await audit({ partnerId: offer.partnerId, actor: { kind: 'customer', id: c._id }, action: 'offer.accepted', target: { kind: 'offer', id: offer._id }, details: { licenses: result.items } });
+      const result = await onOffer(offer, c._id, (h) =>
+        h.executeUpdate(acceptOfferUpdate, { args: [{ licenses: input.licenses, delegatedAdmin, by: 'customer' }] }),
+      );
+      await audit({
+        partnerId: offer.partnerId,
+        actor: { kind: 'customer', id: c._id },
+        action: 'offer.accepted',
+        target: { kind: 'offer', id: offer._id },
+        details: { licenses: result.items },
+      });
       return { customer: { id: c._id, name: c.name, domain: c.domain }, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin };
     },
 
@@ -240,7 +268,12 @@ export function createOfferService(
     async decline(offer: OfferDoc, caller: CustomerPrincipal | undefined, audit: Audit): Promise<void> {
       if (!caller) throw new DomainError('customer-token-required', 'declining an offer needs the customer token');
       await onOffer(offer, caller.customer._id, (h) => h.executeUpdate(declineOfferUpdate, { args: [{ by: 'customer' }] }));
-      await audit({ partnerId: offer.partnerId, actor: { kind: 'customer', id: caller.customer._id }, action: 'offer.declined', target: { kind: 'offer', id: offer._id } });
+      await audit({
+        partnerId: offer.partnerId,
+        actor: { kind: 'customer', id: caller.customer._id },
+        action: 'offer.declined',
+        target: { kind: 'offer', id: offer._id },
+      });
     },
   };
 }

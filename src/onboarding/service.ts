@@ -30,12 +30,18 @@ export function createOnboardingService({ models, temporal }: Pick<ServiceDeps, 
     async cancelTrial(customer: CustomerDoc, subscriptionId: string, audit: Audit): Promise<SubscriptionDoc> {
       const sub = await findOwned(models.Subscription, subscriptionId, { customerId: customer._id });
       if (!sub) throw notFound(`subscription ${subscriptionId}`);
-      if (sub.status !== 'trial' && sub.status !== 'suspended') throw new DomainError('trial-not-cancellable', `subscription ${sub._id} is ${sub.status}, not a trial`);
+      if (sub.status !== 'trial' && sub.status !== 'suspended')
+        throw new DomainError('trial-not-cancellable', `subscription ${sub._id} is ${sub.status}, not a trial`);
       await callWorkflow(
         () => handle(sub.partnerId, sub.customerId).executeUpdate(cancelTrialUpdate, { args: [{ by: 'customer' }] }),
         () => new DomainError('customer-not-onboarding', `the trial of subscription ${sub._id} has ended`),
       );
-      await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: customer._id }, action: 'trial.cancelled', target: { kind: 'subscription', id: sub._id } });
+      await audit({
+        partnerId: sub.partnerId,
+        actor: { kind: 'customer', id: customer._id },
+        action: 'trial.cancelled',
+        target: { kind: 'subscription', id: sub._id },
+      });
       return (await models.Subscription.findById(sub._id).lean())!;
     },
 

@@ -14,5 +14,15 @@ export const outboxOut = z.object({
 });
 
 export function presentOutboxMessage(m: OutboxMessageDoc): z.infer<typeof outboxOut> {
-  return { id: m._id, kind: m.kind, to: m.to, subject: m.subject, text: m.text, customerId: m.customerId, createdAt: m.createdAt.toISOString(), status: m.status, sentAt: m.sentAt?.toISOString() };
+  return {
+    id: m._id,
+    kind: m.kind,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    customerId: m.customerId,
+    createdAt: m.createdAt.toISOString(),
+    status: m.status,
+    sentAt: m.sentAt?.toISOString(),
+  };
 }

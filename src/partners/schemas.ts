@@ -7,7 +7,10 @@ export const addressSchema = z.strictObject({
   line2: text(200).optional(),
   city: text(100),
   region: text(100).optional(),
-  postalCode: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,15}$/, 'must be a postal code'),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 -]{1,15}$/, 'must be a postal code'),
   country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as US'),
 });
 
@@ -40,7 +43,9 @@ export const createPartnerSchema = z.strictObject({
     .max(AUTHORISATIONS.length)
     .refine((a) => new Set(a).size === a.length, 'must not repeat an authorisation')
     .default([]),
-  admin: z.strictObject({ email, displayName: text(200) }).meta({ description: "The partner's first user, a global admin; the response carries its API token (shown once)." }),
+  admin: z
+    .strictObject({ email, displayName: text(200) })
+    .meta({ description: "The partner's first user, a global admin; the response carries its API token (shown once)." }),
 });
 
 export const partnerParams = z.strictObject({ partnerId: id('a partner id') });

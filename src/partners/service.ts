@@ -28,7 +28,14 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
     async create(input: z.output<typeof createPartnerSchema>, audit: Audit, now = new Date()) {
       const partnerId = newTimeOrderedId('ptn');
       const partner = (
-        await models.Partner.create({ _id: partnerId, cloud: input.cloud, profile: input.profile, authorisations: input.authorisations, createdAt: now, updatedAt: now })
+        await models.Partner.create({
+          _id: partnerId,
+          cloud: input.cloud,
+          profile: input.profile,
+          authorisations: input.authorisations,
+          createdAt: now,
+          updatedAt: now,
+        })
       ).toObject() as PartnerDoc;
       let made;
       try {
@@ -41,7 +48,12 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
         await models.Partner.deleteOne({ _id: partnerId });
         throw err;
       }
-      await audit({ partnerId, action: 'partner.created', target: { kind: 'partner', id: partnerId }, details: { cloud: partner.cloud, authorisations: partner.authorisations, admin: made.admin.email } });
+      await audit({
+        partnerId,
+        action: 'partner.created',
+        target: { kind: 'partner', id: partnerId },
+        details: { cloud: partner.cloud, authorisations: partner.authorisations, admin: made.admin.email },
+      });
       return made;
     },
 
@@ -58,7 +70,12 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
         return { after: { ...before, authorisations, updatedAt: now }, changed: true };
       });
       if (changed) {
-        await audit({ partnerId, action: granted ? 'partner.authorisation-granted' : 'partner.authorisation-withdrawn', target: { kind: 'partner', id: partnerId }, details: { authorisation } });
+        await audit({
+          partnerId,
+          action: granted ? 'partner.authorisation-granted' : 'partner.authorisation-withdrawn',
+          target: { kind: 'partner', id: partnerId },
+          details: { authorisation },
+        });
       }
       return after;
     },
@@ -71,7 +88,9 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
         await models.Partner.updateOne({ _id: partnerId }, { $set: { profile, updatedAt: now } }, { runValidators: true });
         return { before, after: { ...before, profile, updatedAt: now } };
       });
-      const fields = Object.keys(patch).filter((k) => JSON.stringify(before.profile[k as keyof CompanyProfile]) !== JSON.stringify(patch[k as keyof CompanyProfile]));
+      const fields = Object.keys(patch).filter(
+        (k) => JSON.stringify(before.profile[k as keyof CompanyProfile]) !== JSON.stringify(patch[k as keyof CompanyProfile]),
+      );
       await audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: partnerId }, details: { fields } });
       return after;
     },

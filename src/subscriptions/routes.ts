@@ -27,14 +27,22 @@ export function partnerSubscriptionRoutes({ subscriptions }: Services) {
       path: '/v1/customers/{customerId}/subscriptions/{subscriptionId}/licenses',
       operationId: 'changeLicensesAsPartner',
       summary: "Change a customer's license count (customer role full, under active delegated administration)",
-      description: 'The same rules as for the customer: within the catalog’s bounds, down only inside the cancellation window and never below the assigned licenses.',
+      description:
+        'The same rules as for the customer: within the catalog’s bounds, down only inside the cancellation window and never below the assigned licenses.',
       tag: 'Customers',
       auth: 'partner',
       permission: 'customers:administer',
       params: customerParams.extend({ subscriptionId: id('a subscription id') }),
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: ['delegated-admin-required', 'license-count-out-of-bounds', 'license-decrease-not-allowed', 'license-count-below-assigned', 'license-count-unchanged', 'subscription-not-active'],
+      problems: [
+        'delegated-admin-required',
+        'license-count-out-of-bounds',
+        'license-decrease-not-allowed',
+        'license-count-below-assigned',
+        'license-count-unchanged',
+        'subscription-not-active',
+      ],
       async handler({ principal, params, body, audit }) {
         const changed = await subscriptions.changeByPartner(principal, params.customerId, params.subscriptionId, body.licenses, audit);
         return { status: 200, body: presentSubscription(changed) };

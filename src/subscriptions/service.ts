@@ -23,7 +23,10 @@ export function createSubscriptionService(
   const notActive = (sub: SubscriptionDoc) => new DomainError('subscription-not-active', `subscription ${sub._id} is ${sub.status}`);
   const onSubscription = <T>(sub: SubscriptionDoc, act: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> => {
     if (sub.status !== 'active' && sub.status !== 'trial') throw notActive(sub);
-    return callWorkflow(() => act(temporal.workflow.getHandle(subscriptionWorkflowId(sub._id))), () => notActive(sub));
+    return callWorkflow(
+      () => act(temporal.workflow.getHandle(subscriptionWorkflowId(sub._id))),
+      () => notActive(sub),
+    );
   };
   const own = async (owner: { customerId: string; partnerId?: string }, subscriptionId: string): Promise<SubscriptionDoc> => {
     const sub = await findOwned(models.Subscription, subscriptionId, owner);
@@ -55,7 +58,13 @@ export function createSubscriptionService(
     async changeByCustomer(customerId: string, subscriptionId: string, licenses: number, audit: Audit): Promise<SubscriptionDoc> {
       const sub = await own({ customerId }, subscriptionId);
       const { from, stored } = await change(sub, licenses, 'customer');
-      await audit({ partnerId: sub.partnerId, actor: { kind: 'customer', id: customerId }, action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { from, to: licenses } });
+      await audit({
+        partnerId: sub.partnerId,
+        actor: { kind: 'customer', id: customerId },
+        action: 'subscription.licenses-changed',
+        target: { kind: 'subscription', id: sub._id },
+        details: { from, to: licenses },
+      });
       return stored;
     },
 

@@ -20,7 +20,10 @@ export function userRoutes({ users }: Services) {
         200: { description: 'Who is calling', schema: z.object({ user: userOut, partner: partnerOut, permissions: z.array(z.string()) }) },
       },
       async handler({ principal }) {
-        return { status: 200, body: { user: presentUser(principal.user), partner: presentPartner(principal.partner), permissions: users.permissions(principal) } };
+        return {
+          status: 200,
+          body: { user: presentUser(principal.user), partner: presentPartner(principal.partner), permissions: users.permissions(principal) },
+        };
       },
     }),
     defineRoute({

@@ -3,7 +3,9 @@ import { email, id, text } from '../api/schemas';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from './model';
 
 export const companyRole = z.enum(COMPANY_ROLES).meta({ description: "Role in the partner's own company" });
-export const customerRole = z.enum(CUSTOMER_ROLES).meta({ description: 'Admin role in customers under active delegated administration: full (global admin) or limited (password resets)' });
+export const customerRole = z
+  .enum(CUSTOMER_ROLES)
+  .meta({ description: 'Admin role in customers under active delegated administration: full (global admin) or limited (password resets)' });
 
 export const createUserSchema = z.strictObject({
   email,

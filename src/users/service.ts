@@ -25,7 +25,15 @@ export type UserChange = { displayName?: string; companyRole?: CompanyRole; cust
 
 export async function createUser(models: Models, partnerId: string, input: NewUser, now = new Date()): Promise<UserDoc> {
   try {
-    const doc = await models.User.create({ _id: newTimeOrderedId('usr'), partnerId, ...input, emailLower: input.email.toLowerCase(), active: true, createdAt: now, updatedAt: now });
+    const doc = await models.User.create({
+      _id: newTimeOrderedId('usr'),
+      partnerId,
+      ...input,
+      emailLower: input.email.toLowerCase(),
+      active: true,
+      createdAt: now,
+      updatedAt: now,
+    });
     return doc.toObject() as UserDoc;
   } catch (err) {
     if (isDuplicateKey(err)) throw new DomainError('email-taken', `a user with the e-mail ${input.email} already exists in this partner`);
@@ -33,7 +41,12 @@ export async function createUser(models: Models, partnerId: string, input: NewUs
   }
 }
 
-export async function issueTokenFor(models: Models, user: Pick<UserDoc, '_id' | 'partnerId'>, opts: { label: string; expiresInDays?: number; createdBy: string }, now = new Date()) {
+export async function issueTokenFor(
+  models: Models,
+  user: Pick<UserDoc, '_id' | 'partnerId'>,
+  opts: { label: string; expiresInDays?: number; createdBy: string },
+  now = new Date(),
+) {
   const issued = issueToken({ partnerId: user.partnerId, userId: user._id });
   const doc = await models.ApiToken.create({
     _id: issued.tokenId,
@@ -73,7 +86,8 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
       const losesAdmin = before.companyRole === 'global-admin' && ((change.companyRole && change.companyRole !== 'global-admin') || change.active === false);
       if (losesAdmin) {
         const others = await models.User.countDocuments({ partnerId, companyRole: 'global-admin', active: true, _id: { $ne: userId } });
-        if (others === 0) throw new DomainError('last-global-admin', `${before.email} is the last active global admin of this partner: make someone else global admin first`);
+        if (others === 0)
+          throw new DomainError('last-global-admin', `${before.email} is the last active global admin of this partner: make someone else global admin first`);
       }
       const set: Partial<UserDoc> = { ...change, updatedAt: now, ...(change.active === false ? { deactivatedAt: now } : {}) };
       await models.User.updateOne({ _id: userId, partnerId }, { $set: set });
@@ -94,7 +108,11 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
 
     async create(principal: PartnerPrincipal, input: NewUser, audit: Audit): Promise<UserDoc> {
       const user = await createUser(models, principal.partner._id, input);
-      await audit({ action: 'user.created', target: { kind: 'user', id: user._id }, details: { email: user.email, companyRole: user.companyRole, customerRole: user.customerRole } });
+      await audit({
+        action: 'user.created',
+        target: { kind: 'user', id: user._id },
+        details: { email: user.email, companyRole: user.companyRole, customerRole: user.customerRole },
+      });
       return user;
     },
 

@@ -28,12 +28,7 @@ async function main(): Promise<void> {
   const mongo = openMongo(config.mongodbUri, logger);
   const models = createModels(mongo.connection);
   logger.info({ address: config.temporalAddress, namespace: config.temporalNamespace }, 'connecting to Temporal');
-  const connection = await waitFor(
-    'Temporal',
-    () => NativeConnection.connect({ address: config.temporalAddress }),
-    Number.POSITIVE_INFINITY,
-    2000,
-  );
+  const connection = await waitFor('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), Number.POSITIVE_INFINITY, 2000);
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const worker = await createWorker({
     workflowBundle: await bundleWorkflowsApart(),

@@ -23,13 +23,25 @@ describe('errors are RFC 9457 problems with a stable type', () => {
     expectProblem(await stack.http('GET', '/v1/me'), 401, '/problems/unauthenticated');
     expectProblem(await stack.http('GET', '/v1/me', undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 401, '/problems/unauthenticated');
     const [, partnerId, userId, tokenId, secret] = p.admin.token.split('.');
-    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${userId}.tok_AAAAAAAAAAAAAAAA.${secret}`)), 401, '/problems/unauthenticated');
+    expectProblem(
+      await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${userId}.tok_AAAAAAAAAAAAAAAA.${secret}`)),
+      401,
+      '/problems/unauthenticated',
+    );
     // right ids, wrong secret
-    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${userId}.${tokenId}.${'y'.repeat(43)}`)), 401, '/problems/unauthenticated');
+    expectProblem(
+      await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${userId}.${tokenId}.${'y'.repeat(43)}`)),
+      401,
+      '/problems/unauthenticated',
+    );
     // a real token whose named user or partner is changed: refused
     const other = await createPartner(stack);
     const [, otherPartner, otherUser] = other.admin.token.split('.');
-    expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${otherPartner}.${otherUser}.${tokenId}.${secret}`)), 401, '/problems/unauthenticated');
+    expectProblem(
+      await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${otherPartner}.${otherUser}.${tokenId}.${secret}`)),
+      401,
+      '/problems/unauthenticated',
+    );
     expectProblem(await stack.http('GET', '/v1/me', undefined, bearer(`ofp.${partnerId}.${otherUser}.${tokenId}.${secret}`)), 401, '/problems/unauthenticated');
   });
 
@@ -43,14 +55,27 @@ describe('errors are RFC 9457 problems with a stable type', () => {
   it('400 for malformed JSON, 415 for another media type, 413 beyond the body limit', async () => {
     const auth = bearer(p.admin.token);
     expectProblem(await stack.http('POST', '/v1/users', '{"email": ', auth), 400, '/problems/malformed-body');
-    expectProblem(await stack.http('POST', '/v1/users', 'email=a@b.c', { ...auth, 'content-type': 'application/x-www-form-urlencoded' }), 415, '/problems/unsupported-media-type');
-    expectProblem(await stack.http('POST', '/v1/users', JSON.stringify({ email: 'a@b.example', displayName: 'x'.repeat(70_000) }), auth), 413, '/problems/body-too-large');
+    expectProblem(
+      await stack.http('POST', '/v1/users', 'email=a@b.c', { ...auth, 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      '/problems/unsupported-media-type',
+    );
+    expectProblem(
+      await stack.http('POST', '/v1/users', JSON.stringify({ email: 'a@b.example', displayName: 'x'.repeat(70_000) }), auth),
+      413,
+      '/problems/body-too-large',
+    );
     expectProblem(await stack.http('POST', '/v1/users', '[1,2]', auth), 400, '/problems/validation');
     expectProblem(await stack.http('POST', '/v1/users/usr_x/deactivate', { unexpected: true }, auth), 400, '/problems/unexpected-body');
   });
 
   it('validation problems name every failing field with its location', async () => {
-    const res = await stack.http('POST', '/v1/users?debug=1', { email: 'not-an-email', displayName: '', companyRole: 'emperor', extra: 1 }, bearer(p.admin.token));
+    const res = await stack.http(
+      'POST',
+      '/v1/users?debug=1',
+      { email: 'not-an-email', displayName: '', companyRole: 'emperor', extra: 1 },
+      bearer(p.admin.token),
+    );
     expectProblem(res, 400, '/problems/validation');
     expect(res.body.errors).toEqual([{ location: 'query', path: 'debug', message: 'unknown field' }]);
     const body = await stack.http('POST', '/v1/users', { email: 'not-an-email', displayName: '', companyRole: 'emperor', extra: 1 }, bearer(p.admin.token));
@@ -87,7 +112,16 @@ describe('Idempotency-Key on creating POSTs', () => {
     expectProblem(reused, 422, '/problems/idempotency-key-reused');
     // another partner may use the same key for its own request
     const q = await createPartner(stack);
-    expect((await stack.http('POST', '/v1/users', { email: `ben-${Date.now()}@contoso.example`, displayName: 'Ben' }, { ...bearer(q.admin.token), 'idempotency-key': 'create-ben-1' })).status).toBe(201);
+    expect(
+      (
+        await stack.http(
+          'POST',
+          '/v1/users',
+          { email: `ben-${Date.now()}@contoso.example`, displayName: 'Ben' },
+          { ...bearer(q.admin.token), 'idempotency-key': 'create-ben-1' },
+        )
+      ).status,
+    ).toBe(201);
   });
 
   it('concurrent retries with one key create once', async () => {
@@ -108,7 +142,12 @@ describe('Idempotency-Key on creating POSTs', () => {
     await stack.http('POST', '/v1/users', { email, displayName: 'First' }, bearer(p.admin.token));
     expect((await stack.http('POST', '/v1/users', { email, displayName: 'Second' }, headers)).status).toBe(409);
     expect((await stack.http('POST', '/v1/users', { email: `new-${email}`, displayName: 'Second' }, headers)).status).toBe(201);
-    const bad = await stack.http('POST', '/v1/users', { email: `x-${email}`, displayName: 'X' }, { ...bearer(p.admin.token), 'idempotency-key': 'x'.repeat(300) });
+    const bad = await stack.http(
+      'POST',
+      '/v1/users',
+      { email: `x-${email}`, displayName: 'X' },
+      { ...bearer(p.admin.token), 'idempotency-key': 'x'.repeat(300) },
+    );
     expectProblem(bad, 400, '/problems/validation');
     expect(bad.body.errors[0]).toMatchObject({ location: 'header', path: 'Idempotency-Key' });
   });
@@ -145,7 +184,9 @@ describe('documentation', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => ({ path, m, op })));
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([m, op]) => ({ path, m, op })),
+    );
     expect(ops.length).toBeGreaterThanOrEqual(25);
     for (const { path, op } of ops) {
       for (const name of [...path.matchAll(/\{(\w+)\}/g)].map((x) => x[1])) {

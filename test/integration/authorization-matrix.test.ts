@@ -63,7 +63,12 @@ const operatorRoutes = routes.filter((r) => r.auth === 'operator');
 describe('authorization matrix', () => {
   it('covers every route', () => {
     expect(routes.length).toBeGreaterThanOrEqual(33);
-    expect(routes.filter((r) => !['partner', 'operator', 'customer'].includes(r.auth)).map((r) => r.operationId).sort()).toEqual(['acceptLink', 'declineLink', 'viewLink']);
+    expect(
+      routes
+        .filter((r) => !['partner', 'operator', 'customer'].includes(r.auth))
+        .map((r) => r.operationId)
+        .sort(),
+    ).toEqual(['acceptLink', 'declineLink', 'viewLink']);
     expect(routes.filter((r) => r.auth === 'customer').length).toBeGreaterThanOrEqual(6);
   });
 
@@ -79,7 +84,10 @@ describe('authorization matrix', () => {
       expect((await call(route, bearer(w.a.admin.token))).status).toBe(401);
       expect((await call(route, operator)).status).toBe(401);
       const res = await call(route, bearer(w.customer.token));
-      expect({ status: res.status < 300 || res.status === 409, type: res.body?.type }).toEqual({ status: true, type: res.status === 409 ? res.body.type : undefined });
+      expect({ status: res.status < 300 || res.status === 409, type: res.body?.type }).toEqual({
+        status: true,
+        type: res.status === 409 ? res.body.type : undefined,
+      });
       if (route.method === 'get' && route.operationId !== 'previewLicenseChange') expect(res.text).toContain(w.customer.id);
       // another customer gets none of it
       if (route.params) {
@@ -105,22 +113,25 @@ describe('authorization matrix', () => {
     expect((await call(route, operator)).status).toBeLessThan(300);
   });
 
-  it.each(partnerRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s: each role combination gets what the spec says', async (_name, route) => {
-    expect((await call(route, operator)).status).toBe(401);
-    const outcomes: string[] = [];
-    const expected: string[] = [];
-    for (const m of w.members) {
-      const res = await call(route, bearer(m.token));
-      const allowed = allowedFor(route, m);
-      const label = `${m.companyRole}/${m.customerRole}`;
-      // a 403 for the state of things (no active delegated administration) is not a role refusal
-      const refused = res.status === 403 && ['/problems/role-required', '/problems/authorisation-required'].includes(res.body.type);
-      const through = res.status < 400 || [404, 409].includes(res.status) || (res.status === 403 && !refused);
-      outcomes.push(`${label}: ${refused ? `403 ${res.body.type}` : through ? 'through' : `unexpected ${res.status} ${res.body?.type}`}`);
-      expected.push(`${label}: ${allowed ? 'through' : '403 /problems/role-required'}`);
-    }
-    expect(outcomes).toEqual(expected);
-  });
+  it.each(partnerRoutes.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s: each role combination gets what the spec says',
+    async (_name, route) => {
+      expect((await call(route, operator)).status).toBe(401);
+      const outcomes: string[] = [];
+      const expected: string[] = [];
+      for (const m of w.members) {
+        const res = await call(route, bearer(m.token));
+        const allowed = allowedFor(route, m);
+        const label = `${m.companyRole}/${m.customerRole}`;
+        // a 403 for the state of things (no active delegated administration) is not a role refusal
+        const refused = res.status === 403 && ['/problems/role-required', '/problems/authorisation-required'].includes(res.body.type);
+        const through = res.status < 400 || [404, 409].includes(res.status) || (res.status === 403 && !refused);
+        outcomes.push(`${label}: ${refused ? `403 ${res.body.type}` : through ? 'through' : `unexpected ${res.status} ${res.body?.type}`}`);
+        expected.push(`${label}: ${allowed ? 'through' : '403 /problems/role-required'}`);
+      }
+      expect(outcomes).toEqual(expected);
+    },
+  );
 
   it.each(partnerRoutes.filter((r) => r.params).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
     "%s: another partner's object is a 404, never a 403",
@@ -134,7 +145,11 @@ describe('authorization matrix', () => {
   it('a partner without an authorisation gets 403 with the reason, for every feature behind it', async () => {
     for (const route of partnerRoutes.filter((r) => ['createInvitation', 'revokeInvitation'].includes(r.operationId))) {
       const res = await call(route, bearer(w.b.admin.token));
-      expect({ route: route.operationId, status: res.status, type: res.body.type }).toEqual({ route: route.operationId, status: 403, type: '/problems/authorisation-required' });
+      expect({ route: route.operationId, status: res.status, type: res.body.type }).toEqual({
+        route: route.operationId,
+        status: 403,
+        type: '/problems/authorisation-required',
+      });
       expect(res.body.detail).toMatch(/authorised as subscription advisor/);
     }
   });

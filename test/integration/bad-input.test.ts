@@ -66,15 +66,26 @@ describe('bad input on every route: a 4xx problem, nothing written', () => {
     // path parameters
     for (const name of fields(route.params)) {
       for (const bad of HOSTILE_STRINGS) {
-        const path = route.path.replace(/\{(\w+)\}/g, (_m, n: string) => encodeURIComponent(n === name ? bad : decodeURIComponent(good.path.split('/')[route.path.split('/').indexOf(`{${n}}`)]!)));
-        const status = await expectRefused(route, good.method, good.query ? `${path}?${good.query}` : path, good.body, headers, `path ${name}=${JSON.stringify(bad).slice(0, 30)}`);
+        const path = route.path.replace(/\{(\w+)\}/g, (_m, n: string) =>
+          encodeURIComponent(n === name ? bad : decodeURIComponent(good.path.split('/')[route.path.split('/').indexOf(`{${n}}`)]!)),
+        );
+        const status = await expectRefused(
+          route,
+          good.method,
+          good.query ? `${path}?${good.query}` : path,
+          good.body,
+          headers,
+          `path ${name}=${JSON.stringify(bad).slice(0, 30)}`,
+        );
         expect([400, 404]).toContain(status);
       }
     }
 
     // query parameters: unknown, nested, hostile values
     for (const q of ['unknown=1', 'a[$ne]=1', 'limit[$gt]=0', `cursor=${'A'.repeat(600)}`]) {
-      expect(await expectRefused(route, good.method, `${good.path}?${good.query ? `${good.query}&` : ''}${q}`, good.body, headers, `query ${q.slice(0, 20)}`)).toBe(400);
+      expect(
+        await expectRefused(route, good.method, `${good.path}?${good.query ? `${good.query}&` : ''}${q}`, good.body, headers, `query ${q.slice(0, 20)}`),
+      ).toBe(400);
     }
     for (const name of fields(route.query)) {
       for (const bad of HOSTILE_STRINGS) {
@@ -95,7 +106,14 @@ describe('bad input on every route: a 4xx problem, nothing written', () => {
       for (const name of fields(route.body)) {
         for (const bad of HOSTILE_VALUES) {
           if (fieldSchema(route.body, name).safeParse(bad).success) continue; // a legitimate value: it would create something
-          const status = await expectRefused(route, good.method, good.path, { ...(good.body as object), [name]: bad }, headers, `body ${name}=${JSON.stringify(bad)?.slice(0, 30)}`);
+          const status = await expectRefused(
+            route,
+            good.method,
+            good.path,
+            { ...(good.body as object), [name]: bad },
+            headers,
+            `body ${name}=${JSON.stringify(bad)?.slice(0, 30)}`,
+          );
           expect([400, 413]).toContain(status);
         }
       }

@@ -44,10 +44,15 @@ it('writes the changes of one refresh interval in one batch, the last change of 
   const handle = await start(entry(partnerId, 1, 'trial'));
   await start(entry(partnerId, 2, 'trial'));
   await start(entry(partnerId, 1, 'active'));
-  await waitFor('both customers listed', async () => {
-    const page = await stack.directory.search(partnerId, {}, 10);
-    if (page.items.length !== 2) throw new Error(`${page.items.length} listed`);
-  }, 20_000, 100);
+  await waitFor(
+    'both customers listed',
+    async () => {
+      const page = await stack.directory.search(partnerId, {}, 10);
+      if (page.items.length !== 2) throw new Error(`${page.items.length} listed`);
+    },
+    20_000,
+    100,
+  );
   const page = await stack.directory.search(partnerId, {}, 10);
   expect(page.items.map((c) => [c.customerId, c.status])).toEqual([
     ['cus_gather_2', 'trial'],
@@ -57,9 +62,14 @@ it('writes the changes of one refresh interval in one batch, the last change of 
   // marker is recorded when the workflow task that ran it completes, just after the write.
   const markers = (events: Awaited<ReturnType<typeof handle.fetchHistory>>['events']) =>
     (events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-  await waitFor('the batch recorded', async () => {
-    if (markers((await handle.fetchHistory()).events).length === 0) throw new Error('no marker yet');
-  }, 10_000, 100);
+  await waitFor(
+    'the batch recorded',
+    async () => {
+      if (markers((await handle.fetchHistory()).events).length === 0) throw new Error('no marker yet');
+    },
+    10_000,
+    100,
+  );
   const events = (await handle.fetchHistory()).events ?? [];
   expect(markers(events)).toHaveLength(1);
   expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
@@ -76,15 +86,25 @@ it('renews itself once its history passes the bound it was given, losing no chan
     await send(entry(partnerId, n, 'trial'));
     await new Promise((r) => setTimeout(r, 100)); // changes arriving one by one: a batch each
   }
-  await waitFor('every customer listed', async () => {
-    const count = await stack.directory.count(partnerId);
-    if (count !== 40) throw new Error(`${count} listed`);
-  }, 20_000, 100);
+  await waitFor(
+    'every customer listed',
+    async () => {
+      const count = await stack.directory.count(partnerId);
+      if (count !== 40) throw new Error(`${count} listed`);
+    },
+    20_000,
+    100,
+  );
   // continued as new at least once (after a batch is written: the write is seen first)
-  await waitFor('a renewed run', async () => {
-    const now = await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).describe();
-    if (now.runId === firstRunId) throw new Error('still the first run');
-  }, 10_000, 100);
+  await waitFor(
+    'a renewed run',
+    async () => {
+      const now = await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).describe();
+      if (now.runId === firstRunId) throw new Error('still the first run');
+    },
+    10_000,
+    100,
+  );
   const runs: string[] = [];
   const lengths: number[] = [];
   for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) runs.push(w.runId);
@@ -103,14 +123,22 @@ it('writes a backlog down to what it may carry before it renews, so that its nex
   const partnerId = 'prt_backlog';
   const send = (n: number) => signal(partnerId, { maxHistoryEvents: 20, maxCarried: 200 }, entry(partnerId, n, 'trial'));
   for (let n = 0; n < 900; n += 100) await Promise.all(Array.from({ length: 100 }, (_, k) => send(n + k)));
-  await waitFor('every customer listed', async () => {
-    const count = await stack.directory.count(partnerId);
-    if (count !== 900) throw new Error(`${count} listed`);
-  }, 60_000, 200);
+  await waitFor(
+    'every customer listed',
+    async () => {
+      const count = await stack.directory.count(partnerId);
+      if (count !== 900) throw new Error(`${count} listed`);
+    },
+    60_000,
+    200,
+  );
   const carried: number[] = [];
   for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) {
     const started = (await stack.client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events![0]!;
-    const args = started.workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) => defaultPayloadConverter.fromPayload(p as never)) as [string, DirectoryEntry[]];
+    const args = started.workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) => defaultPayloadConverter.fromPayload(p as never)) as [
+      string,
+      DirectoryEntry[],
+    ];
     carried.push(args[1].length);
   }
   expect(carried.length).toBeGreaterThan(1);
@@ -123,13 +151,20 @@ it('lists every change of a burst from a hundred onboardings at once, which reac
   const { publishCustomer } = createCustomerPublishingActivities({ temporal: stack.client, taskQueue: stack.taskQueue, directoryRefreshMs: 200 });
   // as a worker's hundred activity slots would, one change after another
   let n = 0;
-  await Promise.all(Array.from({ length: 100 }, async () => {
-    for (let k = 0; k < 12; k++) await publishCustomer(entry(partnerId, n++, 'trial'));
-  }));
-  await waitFor('every customer listed', async () => {
-    const count = await stack.directory.count(partnerId);
-    if (count !== 1200) throw new Error(`${count} listed`);
-  }, 60_000, 200);
+  await Promise.all(
+    Array.from({ length: 100 }, async () => {
+      for (let k = 0; k < 12; k++) await publishCustomer(entry(partnerId, n++, 'trial'));
+    }),
+  );
+  await waitFor(
+    'every customer listed',
+    async () => {
+      const count = await stack.directory.count(partnerId);
+      if (count !== 1200) throw new Error(`${count} listed`);
+    },
+    60_000,
+    200,
+  );
   // one signal per partner on its way at a time: the changes travel together
   let signals = 0;
   for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) {

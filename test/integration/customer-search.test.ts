@@ -20,13 +20,39 @@ beforeAll(async () => {
   stack = await startTestStack({ worker: false });
   [p, other] = await Promise.all([createPartner(stack), createPartner(stack)]);
   const rand = prng(7);
-  seeded = Array.from({ length: N }, (_, i) => ({ ...fakeCustomer(i, rand), customerId: `cus_${i.toString().padStart(4, '0')}_${randomBytes(3).toString('hex')}`, seq: i }));
+  seeded = Array.from({ length: N }, (_, i) => ({
+    ...fakeCustomer(i, rand),
+    customerId: `cus_${i.toString().padStart(4, '0')}_${randomBytes(3).toString('hex')}`,
+    seq: i,
+  }));
   // two batches, as customers arrive over time
   const at = new Date('2026-01-01T00:00:00Z');
-  const input = (c: (typeof seeded)[number]) => ({ partnerId: p.id, customerId: c.customerId, name: c.name, domain: c.domain, cloud: 'global', status: c.status, stage: 'onboarded', skus: c.skus, at });
+  const input = (c: (typeof seeded)[number]) => ({
+    partnerId: p.id,
+    customerId: c.customerId,
+    name: c.name,
+    domain: c.domain,
+    cloud: 'global',
+    status: c.status,
+    stage: 'onboarded',
+    skus: c.skus,
+    at,
+  });
   await stack.directory.apply(p.id, seeded.slice(0, 400).map(input));
   await stack.directory.apply(p.id, seeded.slice(400).map(input));
-  await stack.directory.apply(other.id, [{ partnerId: other.id, customerId: 'cus_elsewhere', name: 'Northwind Solar Other', domain: 'other.example', cloud: 'global', status: 'active', stage: 'onboarded', skus: ['BUS-STD'], at }]);
+  await stack.directory.apply(other.id, [
+    {
+      partnerId: other.id,
+      customerId: 'cus_elsewhere',
+      name: 'Northwind Solar Other',
+      domain: 'other.example',
+      cloud: 'global',
+      status: 'active',
+      stage: 'onboarded',
+      skus: ['BUS-STD'],
+      at,
+    },
+  ]);
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
@@ -92,10 +118,34 @@ describe('customer search', () => {
     // a new match arrives, and an old one on a later page changes status
     const newcomer = `cus_new_${randomBytes(3).toString('hex')}`;
     const at = new Date();
-    await stack.directory.apply(p.id, [{ partnerId: p.id, customerId: newcomer, name: 'Southwind Newcomer Ltd', domain: 'newcomer.example', cloud: 'global', status: 'trial', stage: 'trial', skus: ['BUS-BASIC'], at }]);
+    await stack.directory.apply(p.id, [
+      {
+        partnerId: p.id,
+        customerId: newcomer,
+        name: 'Southwind Newcomer Ltd',
+        domain: 'newcomer.example',
+        cloud: 'global',
+        status: 'trial',
+        stage: 'trial',
+        skus: ['BUS-BASIC'],
+        at,
+      },
+    ]);
     const expectedRest = oracle({ q: 'wind' }).filter((id) => !seen.includes(id));
     const changed = seeded.find((c) => c.customerId === expectedRest[3])!;
-    await stack.directory.apply(p.id, [{ partnerId: p.id, customerId: changed.customerId, name: changed.name, domain: changed.domain, cloud: 'global', status: 'suspended', stage: 'suspended', skus: changed.skus, at }]);
+    await stack.directory.apply(p.id, [
+      {
+        partnerId: p.id,
+        customerId: changed.customerId,
+        name: changed.name,
+        domain: changed.domain,
+        cloud: 'global',
+        status: 'suspended',
+        stage: 'suspended',
+        skus: changed.skus,
+        at,
+      },
+    ]);
 
     const rest: string[] = [];
     let cursor = first.body.nextCursor as string | undefined;
@@ -115,7 +165,19 @@ describe('customer search', () => {
 
   it('filters follow changes: a customer leaves the old status and SKU lists and joins the new', async () => {
     const c = seeded.find((x) => x.status === 'active' && x.skus.includes('MAIL-P1'))!;
-    await stack.directory.apply(p.id, [{ partnerId: p.id, customerId: c.customerId, name: `${c.name} Renamed Zephyr`, domain: c.domain, cloud: 'global', status: 'removed', stage: 'removed', skus: ['STOR-P1'], at: new Date() }]);
+    await stack.directory.apply(p.id, [
+      {
+        partnerId: p.id,
+        customerId: c.customerId,
+        name: `${c.name} Renamed Zephyr`,
+        domain: c.domain,
+        cloud: 'global',
+        status: 'removed',
+        stage: 'removed',
+        skus: ['STOR-P1'],
+        at: new Date(),
+      },
+    ]);
     expect(await all({ status: 'active' })).not.toContain(c.customerId);
     expect(await all({ sku: 'MAIL-P1' })).not.toContain(c.customerId);
     expect(await all({ status: 'removed', sku: 'STOR-P1' })).toContain(c.customerId);
@@ -147,7 +209,17 @@ describe('customer search', () => {
   it('stays whole when writers take turns (two workers, or one restarted): a writer never trusts its copy of pages another wrote since', async () => {
     const a = stack.directory; // holds its copy of what it wrote while seeding
     const b = new CustomerDirectory(stack.connection);
-    const entry = (customerId: string, name: string, status: 'trial' | 'active' | 'suspended') => ({ partnerId: p.id, customerId, name, domain: `${customerId}.turns.example`, cloud: 'global', status, stage: status, skus: ['BUS-STD'], at: new Date() });
+    const entry = (customerId: string, name: string, status: 'trial' | 'active' | 'suspended') => ({
+      partnerId: p.id,
+      customerId,
+      name,
+      domain: `${customerId}.turns.example`,
+      cloud: 'global',
+      status,
+      stage: status,
+      skus: ['BUS-STD'],
+      at: new Date(),
+    });
     const id = (n: number) => `cus_turns_${n}_${randomBytes(3).toString('hex')}`;
     const [x, y, z] = [id(1), id(2), id(3)];
     await a.apply(p.id, [entry(x, 'Kestrel Turns One', 'trial')]);
@@ -161,9 +233,19 @@ describe('customer search', () => {
     expect(await all({ q: 'kestrel turns', status: 'suspended' })).toEqual([y, x]);
     expect(await all({ q: 'kestrel turns', status: 'active' })).toEqual([z]);
   });
-  it("reads no page of a term the partner never had, and reads them all for a directory from before its vocabulary", async () => {
+  it('reads no page of a term the partner never had, and reads them all for a directory from before its vocabulary', async () => {
     const [fresh, legacy] = await Promise.all([createPartner(stack), createPartner(stack)]);
-    const entry = (partnerId: string, customerId: string, name: string) => ({ partnerId, customerId, name, domain: `${customerId}.vocab.example`, cloud: 'global', status: 'trial' as const, stage: 'trial', skus: ['BUS-STD'], at: new Date() });
+    const entry = (partnerId: string, customerId: string, name: string) => ({
+      partnerId,
+      customerId,
+      name,
+      domain: `${customerId}.vocab.example`,
+      cloud: 'global',
+      status: 'trial' as const,
+      stage: 'trial',
+      skus: ['BUS-STD'],
+      at: new Date(),
+    });
     const pageReads = async (partnerId: string, apply: (d: CustomerDirectory) => Promise<unknown>) => {
       const d = new CustomerDirectory(stack.connection); // no copy of earlier batches: every read is visible
       const read: string[] = [];

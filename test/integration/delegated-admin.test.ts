@@ -23,7 +23,8 @@ async function customerOf(partner: TestPartner, invitationExtra: Record<string, 
   return c;
 }
 
-const request = (customerId: string, body: Record<string, unknown> = {}, partner = p) => stack.http('POST', `/v1/customers/${customerId}/delegated-admin`, body, bearer(partner.admin.token));
+const request = (customerId: string, body: Record<string, unknown> = {}, partner = p) =>
+  stack.http('POST', `/v1/customers/${customerId}/delegated-admin`, body, bearer(partner.admin.token));
 const relationship = async (id: string) => (await stack.models.Relationship.findById(id).lean())!;
 const adjust = (customerId: string, subscriptionId: string, licenses: number, token = p.admin.token) =>
   stack.http('POST', `/v1/customers/${customerId}/subscriptions/${subscriptionId}/licenses`, { licenses }, bearer(token));
@@ -39,7 +40,9 @@ describe('delegated administration', () => {
 
     const declined = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/decline`, undefined, bearer(c.token));
     expect(declined.body.status).toBe('declined');
-    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token))).body.type).toBe('/problems/relationship-not-pending');
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token))).body.type).toBe(
+      '/problems/relationship-not-pending',
+    );
     expect((await request(c.id)).status).toBe(201);
   }, 60_000);
 
@@ -67,21 +70,32 @@ describe('delegated administration', () => {
     const c = await customerOf(p);
     const asked = await request(c.id, { durationSeconds: 2, noticeSeconds: 1, autoExtend: true, extensionSeconds: 60 });
     await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token));
-    const extended = await eventually(async () => {
-      const r = await relationship(asked.body.id);
-      return r.extensions === 1 && r.status === 'active' && r;
-    }, 10_000, 'the extension');
+    const extended = await eventually(
+      async () => {
+        const r = await relationship(asked.body.id);
+        return r.extensions === 1 && r.status === 'active' && r;
+      },
+      10_000,
+      'the extension',
+    );
     expect(Date.parse(extended.endsAt!) - Date.parse(extended.acceptedAt!)).toBeGreaterThanOrEqual(62_000);
     const ended = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token));
     expect(ended.body).toMatchObject({ status: 'terminated', endedBy: 'customer' });
     expect((await adjust(c.id, c.subscriptionId, 11)).body.type).toBe('/problems/delegated-admin-required');
-    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token))).body.type).toBe('/problems/relationship-ended');
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token))).body.type).toBe(
+      '/problems/relationship-ended',
+    );
   }, 60_000);
 
   it('asked with an offer: the purchase answers with the relationship, which the customer may accept at once', async () => {
     const inv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, asPartner());
     const accepted = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
-    const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 30 } }, asPartner());
+    const offer = await stack.http(
+      'POST',
+      '/v1/offers',
+      { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 30 } },
+      asPartner(),
+    );
     const bought = await stack.http('POST', `/v1/links/${linkCode(offer.body.url)}/accept`, {}, bearer(accepted.body.token));
     expect(bought.body.delegatedAdmin).toEqual({ relationshipId: expect.stringMatching(/^rel_/), status: 'approval-pending' });
     const { relationshipId } = bought.body.delegatedAdmin;
@@ -106,7 +120,16 @@ describe('delegated administration', () => {
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ type: '/problems/authorisation-required', detail: expect.stringContaining('delegated-admin certified') });
     expect((await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', delegatedAdmin: {} }, bearer(uncertified.admin.token))).status).toBe(403);
-    expect((await stack.http('POST', '/v1/offers', { customerIds: [c.id], items: [{ sku: 'BUS-STD', licenses: 2 }], delegatedAdmin: {} }, bearer(uncertified.admin.token))).status).toBe(403);
+    expect(
+      (
+        await stack.http(
+          'POST',
+          '/v1/offers',
+          { customerIds: [c.id], items: [{ sku: 'BUS-STD', licenses: 2 }], delegatedAdmin: {} },
+          bearer(uncertified.admin.token),
+        )
+      ).status,
+    ).toBe(403);
 
     const d = await customerOf(p, { delegatedAdmin: {} }, { acceptDelegatedAdmin: true });
     const limited = await addUser(stack, p, { customerRole: 'limited' });

@@ -89,10 +89,14 @@ describe('/healthz and routes while a dependency is down', () => {
       const partner = await createPartner(stack);
 
       await ferretdb.child.stop();
-      const down = await eventually(async () => {
-        const r = await stack.http('GET', '/healthz');
-        return r.status === 503 && r;
-      }, 20_000, 'healthz 503');
+      const down = await eventually(
+        async () => {
+          const r = await stack.http('GET', '/healthz');
+          return r.status === 503 && r;
+        },
+        20_000,
+        'healthz 503',
+      );
       expect(down.body.dependencies.mongodb.status).toBe('down');
       // even the token check needs MongoDB: a quick 503, nothing half-done
       const refused = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.admin.token));
@@ -118,7 +122,11 @@ describe('/healthz and routes while a dependency is down', () => {
       expect(created.body).toMatchObject({ status: 'pending', workflowId: `invitation:${created.body.id}` });
 
       ferretdb = await startOwn();
-      const stored = await eventually(() => stack.workerModels.Invitation.findById(created.body.id).lean(), 60_000, 'the invitation to be stored after the outage');
+      const stored = await eventually(
+        () => stack.workerModels.Invitation.findById(created.body.id).lean(),
+        60_000,
+        'the invitation to be stored after the outage',
+      );
       expect(stored).toMatchObject({ partnerId: partner.id, status: 'active', sku: 'BUS-STD', revision: 1 });
     }, 120_000);
   });

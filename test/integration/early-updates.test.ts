@@ -32,11 +32,28 @@ const onboardingInput = (n: string) => ({
 });
 
 it('the onboarding takes a purchase and a trial cancellation sent before its first task ran', async () => {
-  const bought = await stack.client.workflow.start(onboardingWorkflow, { workflowId: 'onboarding:early:1', taskQueue: stack.taskQueue, args: [onboardingInput('1')] });
-  const cancelled = await stack.client.workflow.start(onboardingWorkflow, { workflowId: 'onboarding:early:2', taskQueue: stack.taskQueue, args: [onboardingInput('2')] });
+  const bought = await stack.client.workflow.start(onboardingWorkflow, {
+    workflowId: 'onboarding:early:1',
+    taskQueue: stack.taskQueue,
+    args: [onboardingInput('1')],
+  });
+  const cancelled = await stack.client.workflow.start(onboardingWorkflow, {
+    workflowId: 'onboarding:early:2',
+    taskQueue: stack.taskQueue,
+    args: [onboardingInput('2')],
+  });
   const item = { sku: 'BUS-STD', licenses: 7, minLicenses: 1, maxLicenses: 300, priceMinor: 1250, currency: 'USD', subscriptionId: 'sub_other' };
   const purchase = bought.startUpdate(purchaseUpdate, {
-    args: [{ offerId: 'ofr_early', items: [item], partnerEmail: 'p@early.example', billingPeriodMs: 30 * 86_400_000, cancellationWindowMs: 7 * 86_400_000, by: 'customer' }],
+    args: [
+      {
+        offerId: 'ofr_early',
+        items: [item],
+        partnerEmail: 'p@early.example',
+        billingPeriodMs: 30 * 86_400_000,
+        cancellationWindowMs: 7 * 86_400_000,
+        by: 'customer',
+      },
+    ],
     waitForStage: WorkflowUpdateStage.ACCEPTED,
   });
   const cancel = cancelled.startUpdate(cancelTrialUpdate, { args: [{ by: 'customer' }], waitForStage: WorkflowUpdateStage.ACCEPTED });

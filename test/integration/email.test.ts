@@ -44,10 +44,14 @@ describe('e-mail through SMTP when it is configured', () => {
     const message = await eventually(async () => received.find((m) => m.to.includes(c.contact.email)), 20_000, 'the e-mail to arrive');
     expect(message.raw).toMatch(/Subject: Your trial of BUS-STD has started/);
     expect(message.raw).toMatch(/From: offerflow <noreply@offerflow\.test>/);
-    const stored = await eventually(async () => {
-      const r = await stack.http('GET', `/v1/outbox?customerId=${accepted.body.customer.id}`, undefined, bearer(p.admin.token));
-      return r.body.items[0]?.status === 'sent' && r.body.items[0];
-    }, 10_000, 'the outbox to say sent');
+    const stored = await eventually(
+      async () => {
+        const r = await stack.http('GET', `/v1/outbox?customerId=${accepted.body.customer.id}`, undefined, bearer(p.admin.token));
+        return r.body.items[0]?.status === 'sent' && r.body.items[0];
+      },
+      10_000,
+      'the outbox to say sent',
+    );
     expect(stored.sentAt).toBeDefined();
   });
 
@@ -66,7 +70,15 @@ describe('e-mail through SMTP when it is configured', () => {
         },
       },
     });
-    const email = { key: `once-${Date.now()}`, partnerId: 'ptn_x', to: 'once@example.test', subject: 'Once', text: 'only once', kind: 'test', at: new Date().toISOString() };
+    const email = {
+      key: `once-${Date.now()}`,
+      partnerId: 'ptn_x',
+      to: 'once@example.test',
+      subject: 'Once',
+      text: 'only once',
+      kind: 'test',
+      at: new Date().toISOString(),
+    };
     await expect(activities.sendEmail(email)).rejects.toThrow('connection lost');
     await activities.sendEmail(email); // the retry
     await activities.sendEmail(email); // and a late duplicate

@@ -76,11 +76,15 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     expect(description.searchAttributes).toMatchObject({ PartnerId: [b.id], LifecycleStage: ['invitation-active'] });
     expect(description.searchAttributes.OfferId).toBeUndefined(); // it holds offer ids only
     // and the Temporal UI's filter finds it (visibility is eventually consistent)
-    const found = await eventually(async () => {
-      const ids: string[] = [];
-      for await (const w of stack.client.workflow.list({ query: `PartnerId = "${b.id}" AND LifecycleStage = "invitation-active"` })) ids.push(w.workflowId);
-      return ids.includes(inv.workflowId) && ids;
-    }, 20_000, 'the workflow to be visible by search attribute');
+    const found = await eventually(
+      async () => {
+        const ids: string[] = [];
+        for await (const w of stack.client.workflow.list({ query: `PartnerId = "${b.id}" AND LifecycleStage = "invitation-active"` })) ids.push(w.workflowId);
+        return ids.includes(inv.workflowId) && ids;
+      },
+      20_000,
+      'the workflow to be visible by search attribute',
+    );
     expect(found).toEqual([inv.workflowId]);
   });
 
@@ -97,7 +101,12 @@ describe('trial invitation: HTTP → workflow → activity → MongoDB', () => {
     const again = await revoke(a, inv.id);
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(again.body).toMatchObject({ type: '/problems/invitation-not-active', status: 409, detail: `invitation ${inv.id} is revoked`, invitationStatus: 'revoked' });
+    expect(again.body).toMatchObject({
+      type: '/problems/invitation-not-active',
+      status: 409,
+      detail: `invitation ${inv.id} is revoked`,
+      invitationStatus: 'revoked',
+    });
 
     // The workflow ends with the revocation, its search attribute says so.
     const handle = stack.client.workflow.getHandle(inv.workflowId);

@@ -55,10 +55,15 @@ async function waitForOutput(s: Started, pattern: RegExp, timeoutMs = 60_000): P
 
 /** Resolves once none of `pids` runs any more; fails naming the survivors after 20 s. */
 const allDead = (pids: number[]) =>
-  waitFor('every process to exit', async () => {
-    const alive = pids.filter(isAlive);
-    if (alive.length) throw new Error(`still running: ${alive.join(', ')}`);
-  }, 20_000, 100);
+  waitFor(
+    'every process to exit',
+    async () => {
+      const alive = pids.filter(isAlive);
+      if (alive.length) throw new Error(`still running: ${alive.join(', ')}`);
+    },
+    20_000,
+    100,
+  );
 
 async function ports() {
   const [api, temporal, ui, ferretdb] = [await freePort(), await freePort(), await freePort(), await freePort()];
@@ -124,7 +129,32 @@ describe('npm start', () => {
     // the operator CLI finds the API and the kept token by itself
     const cliEnv = { ...process.env, ...env, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv;
     const cli = (args: string[]) => execFileAsync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli.ts'), ...args], { cwd: root, env: cliEnv });
-    const created = await cli(['partner', 'create', '--name', 'Tailspin Partners', '--email', 'hi@tailspin.example', '--phone', '+1 425 555 0111', '--website', 'https://tailspin.example', '--line1', '2 Oak Road', '--city', 'Seattle', '--postal-code', '98101', '--country', 'US', '--authorisation', 'subscription-advisor', '--admin-email', 'boss@tailspin.example', '--admin-name', 'Boss']);
+    const created = await cli([
+      'partner',
+      'create',
+      '--name',
+      'Tailspin Partners',
+      '--email',
+      'hi@tailspin.example',
+      '--phone',
+      '+1 425 555 0111',
+      '--website',
+      'https://tailspin.example',
+      '--line1',
+      '2 Oak Road',
+      '--city',
+      'Seattle',
+      '--postal-code',
+      '98101',
+      '--country',
+      'US',
+      '--authorisation',
+      'subscription-advisor',
+      '--admin-email',
+      'boss@tailspin.example',
+      '--admin-name',
+      'Boss',
+    ]);
     expect(created.stdout).toMatch(/its API token \(shown once\): ofp\./);
     const listed = await cli(['partner', 'list']);
     expect(listed.stdout).toMatch(/\tglobal\tTailspin Partners\tsubscription-advisor/);
@@ -166,30 +196,43 @@ describe('npm start', () => {
     await allDead(tree.map((p) => p.pid));
   }, 120_000);
 
-  it.each(['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'FERRETDB_PORT'])('a taken %s is named, with the variable that changes it', async (variable) => {
-    const taken = await ports();
-    const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(Number(taken[variable as keyof typeof taken]), '127.0.0.1', r));
-    try {
-      const s = npmStart({ ...taken, ...embedded, OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused') });
-      running.push(s);
-      expect(await s.exited).toBe(1);
-      const port = taken[variable as keyof typeof taken];
-      expect(s.output()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what uses it, or set ${variable} to another port`);
-      expect(descendants(s.child.pid!)).toEqual([]);
-    } finally {
-      blocker.close();
-    }
-  }, 60_000);
+  it.each(['PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'FERRETDB_PORT'])(
+    'a taken %s is named, with the variable that changes it',
+    async (variable) => {
+      const taken = await ports();
+      const blocker = net.createServer();
+      await new Promise<void>((r) => blocker.listen(Number(taken[variable as keyof typeof taken]), '127.0.0.1', r));
+      try {
+        const s = npmStart({ ...taken, ...embedded, OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused') });
+        running.push(s);
+        expect(await s.exited).toBe(1);
+        const port = taken[variable as keyof typeof taken];
+        expect(s.output()).toContain(`port ${port} on 127.0.0.1 is already in use: stop what uses it, or set ${variable} to another port`);
+        expect(descendants(s.child.pid!)).toEqual([]);
+      } finally {
+        blocker.close();
+      }
+    },
+    60_000,
+  );
 
   it('with MONGODB_URI and TEMPORAL_ADDRESS set, starts only the worker and the API against them', async () => {
     const { PORT } = await ports();
-    const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-external', OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused'), OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN });
+    const s = npmStart({
+      PORT,
+      MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: 'npm-start-external',
+      OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused'),
+      OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    });
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);
     expect(s.output()).not.toContain('starting FerretDB');
     expect(s.output()).toContain(`Temporal     ${testEnv('temporalAddress')} (external)`);
-    const cmds = descendants(s.child.pid!).map((p) => p.cmd).join('\n');
+    const cmds = descendants(s.child.pid!)
+      .map((p) => p.cmd)
+      .join('\n');
     expect(cmds).not.toMatch(/ferretdb|start-dev/);
     await invite(`http://127.0.0.1:${PORT}`, OPERATOR_TOKEN);
     const tree = descendants(s.child.pid!);
@@ -211,7 +254,15 @@ describe('npm start', () => {
     const { PORT } = await ports();
     const child = spawn(process.execPath, [path.join(root, 'dist/src/start.js')], {
       cwd: root,
-      env: { ...process.env, PORT, LOG_LEVEL: 'warn', MONGODB_URI: `${testEnv('mongodbUri')}compiled_build`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'compiled-build', OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN },
+      env: {
+        ...process.env,
+        PORT,
+        LOG_LEVEL: 'warn',
+        MONGODB_URI: `${testEnv('mongodbUri')}compiled_build`,
+        TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: 'compiled-build',
+        OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -221,7 +272,11 @@ describe('npm start', () => {
     const s: Started = { child, output: () => output, exited: new Promise((r) => child.on('exit', (code, signal) => r(code ?? signal))) };
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);
-    expect(descendants(child.pid!).map((p) => p.cmd).join('\n')).toMatch(/dist\/src\/worker\/main\.js[\s\S]*dist\/src\/api\/main\.js|dist\/src\/api\/main\.js[\s\S]*dist\/src\/worker\/main\.js/);
+    expect(
+      descendants(child.pid!)
+        .map((p) => p.cmd)
+        .join('\n'),
+    ).toMatch(/dist\/src\/worker\/main\.js[\s\S]*dist\/src\/api\/main\.js|dist\/src\/api\/main\.js[\s\S]*dist\/src\/worker\/main\.js/);
     await invite(`http://127.0.0.1:${PORT}`, OPERATOR_TOKEN);
     process.kill(child.pid!, 'SIGTERM');
     expect(await s.exited).toBe(0);
@@ -229,7 +284,13 @@ describe('npm start', () => {
 
   it('the worker and the API leave by themselves when the supervisor is killed outright', async () => {
     const { PORT } = await ports();
-    const s = npmStart({ PORT, MONGODB_URI: `${testEnv('mongodbUri')}npm_start_killed`, TEMPORAL_ADDRESS: testEnv('temporalAddress'), TEMPORAL_TASK_QUEUE: 'npm-start-killed', OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN });
+    const s = npmStart({
+      PORT,
+      MONGODB_URI: `${testEnv('mongodbUri')}npm_start_killed`,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: 'npm-start-killed',
+      OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+    });
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);
     const tree = descendants(s.child.pid!);
@@ -239,7 +300,12 @@ describe('npm start', () => {
     expect(tree.find((p) => p.pid === supervisor)!.cmd).toContain('src/start.ts');
     process.kill(supervisor, 'SIGKILL');
     await allDead(apps.map((p) => p.pid)).catch((err) => {
-      throw new Error(`${err.message}: ${apps.filter((p) => isAlive(p.pid)).map((p) => p.cmd).join('; ')}\n${s.output().slice(-1500)}`);
+      throw new Error(
+        `${err.message}: ${apps
+          .filter((p) => isAlive(p.pid))
+          .map((p) => p.cmd)
+          .join('; ')}\n${s.output().slice(-1500)}`,
+      );
     });
   }, 60_000);
 });

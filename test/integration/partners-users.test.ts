@@ -103,7 +103,12 @@ describe('users, roles and tokens', () => {
 
   it('admins create users with both role axes; e-mail is unique within the partner, case-insensitively', async () => {
     const um = await addUser(stack, p, { companyRole: 'user-management-admin' });
-    const created = await stack.http('POST', '/v1/users', { email: 'Ana@Contoso.example', displayName: 'Ana', companyRole: 'password-admin', customerRole: 'limited' }, as(um.token));
+    const created = await stack.http(
+      'POST',
+      '/v1/users',
+      { email: 'Ana@Contoso.example', displayName: 'Ana', companyRole: 'password-admin', customerRole: 'limited' },
+      as(um.token),
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email: 'Ana@Contoso.example', companyRole: 'password-admin', customerRole: 'limited', active: true });
     const dup = await stack.http('POST', '/v1/users', { email: 'ana@contoso.EXAMPLE', displayName: 'Ana 2' }, as(p.admin.token));
@@ -210,12 +215,23 @@ describe('users, roles and tokens', () => {
 
   it('every change lands in the audit log with who, what, on whom and the request id; only global admins read it', async () => {
     const q = await createPartner(stack);
-    const created = await stack.http('POST', '/v1/users', { email: `audit-${Date.now()}@contoso.example`, displayName: 'Audited', companyRole: 'none', customerRole: 'limited' }, { ...as(q.admin.token), 'x-request-id': 'req-audit-1' });
+    const created = await stack.http(
+      'POST',
+      '/v1/users',
+      { email: `audit-${Date.now()}@contoso.example`, displayName: 'Audited', companyRole: 'none', customerRole: 'limited' },
+      { ...as(q.admin.token), 'x-request-id': 'req-audit-1' },
+    );
     await stack.http('PATCH', `/v1/users/${created.body.id}`, { customerRole: 'full' }, { ...as(q.admin.token), 'x-request-id': 'req-audit-2' });
     const log = await stack.http('GET', '/v1/audit-events?limit=10', undefined, as(q.admin.token));
     expect(log.status).toBe(200);
     const [updated, made] = log.body.items;
-    expect(updated).toMatchObject({ action: 'user.updated', actor: { kind: 'partner-user', id: q.admin.id }, target: { kind: 'user', id: created.body.id }, requestId: 'req-audit-2', details: { customerRole: { from: 'limited', to: 'full' } } });
+    expect(updated).toMatchObject({
+      action: 'user.updated',
+      actor: { kind: 'partner-user', id: q.admin.id },
+      target: { kind: 'user', id: created.body.id },
+      requestId: 'req-audit-2',
+      details: { customerRole: { from: 'limited', to: 'full' } },
+    });
     expect(made).toMatchObject({ action: 'user.created', requestId: 'req-audit-1' });
     expect(Date.parse(updated.at)).toBeGreaterThanOrEqual(Date.parse(made.at));
 

@@ -25,7 +25,8 @@ async function trialCustomer(trial: Record<string, unknown> = {}, sku = 'BUS-STD
   return { ...c, trialSubscriptionId: c.subscriptionId };
 }
 
-const offer = (customerIds: string[], items: Array<{ sku: string; licenses: number }>, extra: Record<string, unknown> = {}) => flows.sendOffer(stack, p, customerIds, items, extra);
+const offer = (customerIds: string[], items: Array<{ sku: string; licenses: number }>, extra: Record<string, unknown> = {}) =>
+  flows.sendOffer(stack, p, customerIds, items, extra);
 
 const accept = (code: string, token: string, licenses?: Record<string, number>) => flows.acceptOffer(stack, code, token, licenses ? { licenses } : {});
 
@@ -70,9 +71,22 @@ describe('purchase offers', () => {
 
   it('accepting with changed license counts converts the trial (same subscription) and creates the others; the customer is onboarded', async () => {
     const c = await trialCustomer();
-    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 10 }, { sku: 'MAIL-P1', licenses: 3 }]);
+    const o = await offer(
+      [c.id],
+      [
+        { sku: 'BUS-STD', licenses: 10 },
+        { sku: 'MAIL-P1', licenses: 3 },
+      ],
+    );
     const view = await stack.http('GET', `/v1/links/${o.code}`);
-    expect(view.body).toMatchObject({ kind: 'purchase-offer', status: 'open', items: [{ sku: 'BUS-STD', licenses: 10, minLicenses: 1, maxLicenses: 300, monthlyPricePerLicense: { amount: 1250, currency: 'USD' } }, { sku: 'MAIL-P1', licenses: 3 }] });
+    expect(view.body).toMatchObject({
+      kind: 'purchase-offer',
+      status: 'open',
+      items: [
+        { sku: 'BUS-STD', licenses: 10, minLicenses: 1, maxLicenses: 300, monthlyPricePerLicense: { amount: 1250, currency: 'USD' } },
+        { sku: 'MAIL-P1', licenses: 3 },
+      ],
+    });
 
     const res = await accept(o.code, c.token, { 'BUS-STD': 12 });
     expect(res.status).toBe(201);
@@ -80,22 +94,43 @@ describe('purchase offers', () => {
       { subscriptionId: c.trialSubscriptionId, sku: 'BUS-STD', licenses: 12, convertedTrial: true },
       { subscriptionId: expect.stringMatching(/^sub_/), sku: 'MAIL-P1', licenses: 3, convertedTrial: false },
     ]);
-    const subs = await eventually(async () => {
-      const r = await stack.http('GET', '/v1/customer/subscriptions', undefined, bearer(c.token));
-      return r.body.length === 2 && r.body.every((s: { status: string }) => s.status === 'active') && r.body;
-    }, 20_000, 'both subscriptions active');
+    const subs = await eventually(
+      async () => {
+        const r = await stack.http('GET', '/v1/customer/subscriptions', undefined, bearer(c.token));
+        return r.body.length === 2 && r.body.every((s: { status: string }) => s.status === 'active') && r.body;
+      },
+      20_000,
+      'both subscriptions active',
+    );
     expect(subs.find((s: { id: string }) => s.id === c.trialSubscriptionId)).toMatchObject({ sku: 'BUS-STD', licenses: 12, status: 'active' });
 
-    const timeline = await eventually(async () => {
-      const r = await partner(`/v1/customers/${c.id}/timeline`);
-      return r.body.some((t: { stage: string }) => t.stage === 'onboarded') && r.body;
-    }, 20_000, 'onboarded');
+    const timeline = await eventually(
+      async () => {
+        const r = await partner(`/v1/customers/${c.id}/timeline`);
+        return r.body.some((t: { stage: string }) => t.stage === 'onboarded') && r.body;
+      },
+      20_000,
+      'onboarded',
+    );
     expect(timeline.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'purchased', 'onboarded']);
     expect(timeline[1]).toMatchObject({ by: 'customer', detail: expect.stringContaining('BUS-STD × 12 (trial converted)') });
-    const listed = await eventually(async () => (await partner(`/v1/customers/${c.id}`)).body.status === 'active' && (await partner(`/v1/customers/${c.id}`)).body, 20_000, 'active in the directory');
+    const listed = await eventually(
+      async () => (await partner(`/v1/customers/${c.id}`)).body.status === 'active' && (await partner(`/v1/customers/${c.id}`)).body,
+      20_000,
+      'active in the directory',
+    );
     expect(listed.skus.sort()).toEqual(['BUS-STD', 'MAIL-P1']);
     const recipients = await partner(`/v1/offers/${o.id}`);
-    expect(recipients.body.recipients).toEqual([expect.objectContaining({ customerId: c.id, status: 'accepted', items: [{ sku: 'BUS-STD', licenses: 12 }, { sku: 'MAIL-P1', licenses: 3 }] })]);
+    expect(recipients.body.recipients).toEqual([
+      expect.objectContaining({
+        customerId: c.id,
+        status: 'accepted',
+        items: [
+          { sku: 'BUS-STD', licenses: 12 },
+          { sku: 'MAIL-P1', licenses: 3 },
+        ],
+      }),
+    ]);
   }, 60_000);
 
   it('refuses, with the reason: out-of-bounds counts (the offer stays open), a second acceptance, a superseded, revoked or expired offer, an offer for someone else', async () => {
@@ -106,7 +141,11 @@ describe('purchase offers', () => {
     expect(superseded.status).toBe(409);
     expect(superseded.body).toMatchObject({ type: '/problems/offer-not-open', offerStatus: 'superseded' });
     await eventually(async () => (await partner(`/v1/offers/${older.id}`)).body.recipients[0].status === 'superseded', 20_000, 'the superseded offer stored');
-    expect((await partner(`/v1/offers/${older.id}`)).body.recipients[0]).toMatchObject({ status: 'superseded', supersededBy: newer.id, endedBy: `offer ${newer.id}` });
+    expect((await partner(`/v1/offers/${older.id}`)).body.recipients[0]).toMatchObject({
+      status: 'superseded',
+      supersededBy: newer.id,
+      endedBy: `offer ${newer.id}`,
+    });
 
     const tooMany = await accept(newer.code, c.token, { 'BUS-STD': 301 });
     expect(tooMany.status).toBe(422);
@@ -134,21 +173,35 @@ describe('purchase offers', () => {
     expect((await stack.http('GET', `/v1/links/${expiring.code}`)).body.status).toBe('expired');
     // declined
     const declinable = await offer([d.id], [{ sku: 'BUS-STD', licenses: 5 }]);
-    await eventually(async () => (await stack.http('POST', `/v1/links/${declinable.code}/decline`, undefined, bearer(d.token))).status === 200, 10_000, 'decline');
+    await eventually(
+      async () => (await stack.http('POST', `/v1/links/${declinable.code}/decline`, undefined, bearer(d.token))).status === 200,
+      10_000,
+      'decline',
+    );
     expect((await accept(declinable.code, d.token)).body.offerStatus).toBe('declined');
   }, 60_000);
 
   it('20 simultaneous acceptances by the same customer buy exactly once', async () => {
     const c = await trialCustomer();
-    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 4 }, { sku: 'STOR-P1', licenses: 2 }]);
+    const o = await offer(
+      [c.id],
+      [
+        { sku: 'BUS-STD', licenses: 4 },
+        { sku: 'STOR-P1', licenses: 2 },
+      ],
+    );
     const results = await Promise.all(Array.from({ length: 20 }, () => accept(o.code, c.token)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.type === '/problems/offer-not-open')).toBe(true);
     expect(results.filter((r) => r.status === 409)).toHaveLength(19);
-    const subs = await eventually(async () => {
-      const all = await stack.models.Subscription.find({ customerId: c.id }).lean();
-      return all.filter((s) => s.status === 'active').length === 2 && all;
-    }, 20_000, 'the subscriptions');
+    const subs = await eventually(
+      async () => {
+        const all = await stack.models.Subscription.find({ customerId: c.id }).lean();
+        return all.filter((s) => s.status === 'active').length === 2 && all;
+      },
+      20_000,
+      'the subscriptions',
+    );
     expect(subs).toHaveLength(2); // the converted trial and one new one: nothing doubled
   }, 60_000);
 
@@ -204,7 +257,8 @@ describe('license adjustments', () => {
       return id;
     };
     const subId = await buy(c, 7 * 86_400);
-    const change = (licenses: number, token = c.token, id = subId) => stack.http('POST', `/v1/customer/subscriptions/${id}/licenses`, { licenses }, bearer(token));
+    const change = (licenses: number, token = c.token, id = subId) =>
+      stack.http('POST', `/v1/customer/subscriptions/${id}/licenses`, { licenses }, bearer(token));
 
     for (let i = 0; i < 8; i++) {
       const u = await stack.http('POST', '/v1/customer/users', { email: `u${i}@tenant.example`, displayName: `User ${i}`, skus: ['STOR-P2'] }, bearer(c.token));
@@ -223,7 +277,9 @@ describe('license adjustments', () => {
     const late = await change(8, other.token, closedId);
     expect(late.status).toBe(409);
     expect(late.body.type).toBe('/problems/license-decrease-not-allowed');
-    expect((await stack.http('GET', `/v1/customer/subscriptions/${closedId}/price-preview?licenses=8`, undefined, bearer(other.token))).body.decreaseAllowed).toBe(false);
+    expect(
+      (await stack.http('GET', `/v1/customer/subscriptions/${closedId}/price-preview?licenses=8`, undefined, bearer(other.token))).body.decreaseAllowed,
+    ).toBe(false);
     expect((await change(11, other.token, closedId)).status).toBe(200); // up is always allowed
 
     expect((await change(12, other.token)).status).toBe(404); // another customer's subscription

@@ -37,7 +37,12 @@ async function replay(histories: Array<{ workflowId: string; history: unknown }>
 describe('replaying recorded histories', () => {
   it('histories of this run replay against the code (every workflow kind)', async () => {
     const p = await createPartner(stack);
-    const created = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', expiresInSeconds: 6, trial: { lengthSeconds: 2, reminderOffsetsSeconds: [1], gracePeriodSeconds: 1 } }, bearer(p.admin.token));
+    const created = await stack.http(
+      'POST',
+      '/v1/invitations',
+      { sku: 'BUS-STD', expiresInSeconds: 6, trial: { lengthSeconds: 2, reminderOffsetsSeconds: [1], gracePeriodSeconds: 1 } },
+      bearer(p.admin.token),
+    );
     const code = linkCode(created.body.url);
     const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
     expect(accepted.status).toBe(201);
@@ -50,7 +55,12 @@ describe('replaying recorded histories', () => {
     // A purchase: an offer accepted, then a license change on the subscription it bought.
     const longTrial = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
     const buyer = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });
-    const offer = await stack.http('POST', '/v1/offers', { customerIds: [buyer.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 5 }] }, bearer(p.admin.token));
+    const offer = await stack.http(
+      'POST',
+      '/v1/offers',
+      { customerIds: [buyer.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 5 }] },
+      bearer(p.admin.token),
+    );
     const bought = await stack.http('POST', `/v1/links/${linkCode(offer.body.url)}/accept`, {}, bearer(buyer.body.token));
     expect(bought.status).toBe(201);
     const subscriptionId = bought.body.subscriptions[0].subscriptionId;
@@ -61,7 +71,12 @@ describe('replaying recorded histories', () => {
     ids.push(offerWorkflowId, `subscription:${subscriptionId}`);
 
     // Delegated administration asked alone, accepted, expired after its (short) duration.
-    const asked = await stack.http('POST', `/v1/customers/${buyer.body.customer.id}/delegated-admin`, { durationSeconds: 2, noticeSeconds: 1 }, bearer(p.admin.token));
+    const asked = await stack.http(
+      'POST',
+      `/v1/customers/${buyer.body.customer.id}/delegated-admin`,
+      { durationSeconds: 2, noticeSeconds: 1 },
+      bearer(p.admin.token),
+    );
     expect(asked.status).toBe(201);
     expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(buyer.body.token))).status).toBe(200);
     const relationshipWorkflowId = `delegated-admin:${asked.body.id}`;
@@ -69,7 +84,9 @@ describe('replaying recorded histories', () => {
     // A trial cancelled by its customer; an invitation declined.
     const quitter = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });
     await eventually(async () => (await stack.models.Subscription.findById(quitter.body.subscriptionId).lean())?.status === 'trial', 20_000, 'the trial');
-    expect((await stack.http('POST', `/v1/customer/subscriptions/${quitter.body.subscriptionId}/cancel-trial`, undefined, bearer(quitter.body.token))).status).toBe(200);
+    expect(
+      (await stack.http('POST', `/v1/customer/subscriptions/${quitter.body.subscriptionId}/cancel-trial`, undefined, bearer(quitter.body.token))).status,
+    ).toBe(200);
     await stack.client.workflow.getHandle(quitter.body.onboarding.workflowId).result();
     expect((await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/decline`)).status).toBe(200);
     ids.push(relationshipWorkflowId, quitter.body.onboarding.workflowId, longTrial.body.workflowId);
@@ -82,7 +99,9 @@ describe('replaying recorded histories', () => {
     // writing by local activities (customer-directory-refresh.pb: by activities, with the refresh interval; customer-directory.pb: without)
     fixtureName[directoryId] = 'customer-directory-local';
     await eventually(async () => (await stack.directory.get(p.id, accepted.body.customer.id))?.status === 'removed', 20_000, 'the directory to catch up');
-    const histories = await Promise.all([...ids, directoryId].map(async (workflowId) => ({ workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() })));
+    const histories = await Promise.all(
+      [...ids, directoryId].map(async (workflowId) => ({ workflowId, history: await stack.client.workflow.getHandle(workflowId).fetchHistory() })),
+    );
     expect(histories.every((h) => (h.history.events?.length ?? 0) > 5)).toBe(true);
     expect(await replay(histories)).toEqual([]);
 
@@ -107,10 +126,9 @@ describe('replaying recorded histories', () => {
     // The onboarding history replayed against a workflow that does something else first.
     const history = History.decode(fs.readFileSync(path.join(FIXTURES, 'onboarding.pb')));
     const failures = [];
-    for await (const result of Worker.runReplayHistories(
-      { workflowsPath: require.resolve('../fixtures/changed-workflows') },
-      [{ workflowId: 'changed', history }],
-    )) {
+    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../fixtures/changed-workflows') }, [
+      { workflowId: 'changed', history },
+    ])) {
       if (result.error) failures.push(result.error.name);
     }
     expect(failures).toEqual(['DeterminismViolationError']);

@@ -35,8 +35,15 @@ it('writes a newer revision, and drops a repeated or older one', async () => {
   expect(await saveSnapshot(Sub, 'sub_pre', snapshot(1, 4))).toBe(true);
   expect(await Sub.findById('sub_pre').lean()).toMatchObject({ revision: 1, licenses: 4, status: 'active' });
   // a record its schema refuses fails for good (a bug no retry mends), and nothing is stored
-  await expect(saveSnapshot(Sub, 'sub_bad', { ...snapshot(1, 5), status: 'lost' as never })).rejects.toMatchObject({ type: INVALID_RECORD, nonRetryable: true, message: expect.stringMatching(/status/) });
+  await expect(saveSnapshot(Sub, 'sub_bad', { ...snapshot(1, 5), status: 'lost' as never })).rejects.toMatchObject({
+    type: INVALID_RECORD,
+    nonRetryable: true,
+    message: expect.stringMatching(/status/),
+  });
   expect(await Sub.findById('sub_bad').lean()).toBeNull();
-  await expect(saveSnapshot(Sub, 'sub_snap', { ...snapshot(4, 9), unknownField: 1 } as never)).rejects.toMatchObject({ type: INVALID_RECORD, nonRetryable: true });
+  await expect(saveSnapshot(Sub, 'sub_snap', { ...snapshot(4, 9), unknownField: 1 } as never)).rejects.toMatchObject({
+    type: INVALID_RECORD,
+    nonRetryable: true,
+  });
   expect(await Sub.findById('sub_snap').lean()).toMatchObject({ revision: 3 });
 });

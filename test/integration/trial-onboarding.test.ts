@@ -33,14 +33,21 @@ describe('a customer accepts a trial invitation', () => {
     const accepted = await stack.http('POST', `/v1/links/${inv.code}/accept`, { customer: c });
     expect(accepted.status).toBe(201);
     const customerId: string = accepted.body.customer.id;
-    expect(accepted.body).toMatchObject({ customer: { name: c.name, domain: c.domain }, onboarding: { workflowId: `onboarding:${p.id}:${customerId}`, started: true } });
+    expect(accepted.body).toMatchObject({
+      customer: { name: c.name, domain: c.domain },
+      onboarding: { workflowId: `onboarding:${p.id}:${customerId}`, started: true },
+    });
     expect(accepted.body.token).toMatch(new RegExp(`^ofc\\.${customerId}\\.tok_`));
 
     // the customer's token works, and shows the trial subscription
-    const subs = await eventually(async () => {
-      const r = await stack.http('GET', '/v1/customer/subscriptions', undefined, bearer(accepted.body.token));
-      return r.status === 200 && r.body.length === 1 && r.body;
-    }, 10_000, 'the trial subscription');
+    const subs = await eventually(
+      async () => {
+        const r = await stack.http('GET', '/v1/customer/subscriptions', undefined, bearer(accepted.body.token));
+        return r.status === 200 && r.body.length === 1 && r.body;
+      },
+      10_000,
+      'the trial subscription',
+    );
     expect(subs[0]).toMatchObject({ id: accepted.body.subscriptionId, sku: 'BUS-STD', status: 'trial', licenses: 5, partnerId: p.id });
 
     const handle = stack.client.workflow.getHandle(accepted.body.onboarding.workflowId);
@@ -52,14 +59,18 @@ describe('a customer accepts a trial invitation', () => {
     const timeline = await stack.http('GET', `/v1/customers/${customerId}/timeline`, undefined, bearer(p.admin.token));
     expect(timeline.body.map((t: { stage: string }) => t.stage)).toEqual(['trial-active', 'trial-expired', 'suspended', 'removed']);
     expect(timeline.body[0]).toMatchObject({ by: 'customer', workflowId: `onboarding:${p.id}:${customerId}` });
-    expect((await stack.models.Subscription.findById(accepted.body.subscriptionId).lean())).toMatchObject({ status: 'removed', licenses: 0 });
+    expect(await stack.models.Subscription.findById(accepted.body.subscriptionId).lean()).toMatchObject({ status: 'removed', licenses: 0 });
     const outbox = await stack.http('GET', `/v1/outbox?customerId=${customerId}`, undefined, bearer(p.admin.token));
     expect(outbox.body.items.map((m: { kind: string }) => m.kind).sort()).toEqual(['trial-reminder-1000', 'trial-started', 'trial-suspended']);
     expect(outbox.body.items.every((m: { to: string; status: string }) => m.to === c.contact.email && m.status === 'recorded')).toBe(true);
-    const listed = await eventually(async () => {
-      const r = await stack.http('GET', `/v1/customers/${customerId}`, undefined, bearer(p.admin.token));
-      return r.status === 200 && r.body.status === 'removed' && r.body;
-    }, 10_000, 'the directory to show the removal');
+    const listed = await eventually(
+      async () => {
+        const r = await stack.http('GET', `/v1/customers/${customerId}`, undefined, bearer(p.admin.token));
+        return r.status === 200 && r.body.status === 'removed' && r.body;
+      },
+      10_000,
+      'the directory to show the removal',
+    );
     expect(listed).toMatchObject({ name: c.name, domain: c.domain, stage: 'removed', skus: ['BUS-STD'] });
 
     // operators see it by search attributes
@@ -68,7 +79,9 @@ describe('a customer accepts a trial invitation', () => {
     expect(description.searchAttributes.OfferId).toBeUndefined(); // it holds offer ids only
     // and the partner follows the invitation by its id
     const redemptions = await stack.http('GET', `/v1/invitations/${inv.id}/redemptions`, undefined, bearer(p.admin.token));
-    expect(redemptions.body.items).toEqual([expect.objectContaining({ customerId, customer: expect.objectContaining({ status: 'removed', stage: 'removed' }) })]);
+    expect(redemptions.body.items).toEqual([
+      expect.objectContaining({ customerId, customer: expect.objectContaining({ status: 'removed', stage: 'removed' }) }),
+    ]);
   }, 60_000);
 
   it('an existing customer accepts with its token; accepting again changes nothing', async () => {
@@ -77,7 +90,10 @@ describe('a customer accepts a trial invitation', () => {
     const q = await createPartner(stack);
     const other = await stack.http('POST', `/v1/links/${(await invite(stack, q)).code}/accept`, {}, bearer(token));
     expect(other.status).toBe(201);
-    expect(other.body).toMatchObject({ customer: { id: first.body.customer.id }, onboarding: { started: true, workflowId: `onboarding:${q.id}:${first.body.customer.id}` } });
+    expect(other.body).toMatchObject({
+      customer: { id: first.body.customer.id },
+      onboarding: { started: true, workflowId: `onboarding:${q.id}:${first.body.customer.id}` },
+    });
     expect(other.body.token).toBeUndefined();
     const again = await stack.http('POST', `/v1/links/${(await invite(stack, q)).code}/accept`, {}, bearer(token));
     expect(again.body.onboarding).toEqual({ workflowId: other.body.onboarding.workflowId, started: false });
@@ -112,7 +128,9 @@ describe('a customer accepts a trial invitation', () => {
     expect(unauthorised.status).toBe(409);
     expect(unauthorised.body.type).toBe('/problems/partner-not-authorised');
     expect(await stack.models.Customer.countDocuments()).toBe(tenantsBefore); // nothing half-done
-    expect(await stack.models.CustomerToken.countDocuments({ customerId: { $nin: (await stack.models.Customer.find({}, { _id: 1 }).lean()).map((x) => x._id) } })).toBe(0);
+    expect(
+      await stack.models.CustomerToken.countDocuments({ customerId: { $nin: (await stack.models.Customer.find({}, { _id: 1 }).lean()).map((x) => x._id) } }),
+    ).toBe(0);
 
     const sovereign = await createPartner(stack, { cloud: 'sovereign' });
     const sInv = await invite(stack, sovereign);
@@ -167,7 +185,12 @@ describe('declining and cancelling', () => {
     const asCustomer = bearer(accepted.body.token);
     const subscriptionId: string = accepted.body.subscriptionId;
     await eventually(async () => (await stack.http('GET', '/v1/customer/subscriptions', undefined, asCustomer)).body.length === 1, 10_000, 'the trial');
-    const sentBefore = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(p.admin.token));
+    const sentBefore = await stack.http(
+      'POST',
+      '/v1/offers',
+      { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] },
+      bearer(p.admin.token),
+    );
     expect(sentBefore.status).toBe(201);
 
     const cancelled = await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/cancel-trial`, undefined, asCustomer);
@@ -181,7 +204,12 @@ describe('declining and cancelling', () => {
     expect(again).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/trial-not-cancellable$/) } });
     const bought = await stack.http('POST', `/v1/links/${linkCode(sentBefore.body.url)}/accept`, {}, asCustomer);
     expect(bought).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/customer-not-onboarding$/) } });
-    const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(p.admin.token));
+    const offer = await stack.http(
+      'POST',
+      '/v1/offers',
+      { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] },
+      bearer(p.admin.token),
+    );
     expect(offer).toMatchObject({ status: 409, body: { type: expect.stringMatching(/\/problems\/customer-not-onboarding$/) } });
     // another customer's trial is a 404
     const stranger = await stack.http('POST', `/v1/links/${(await invite(stack, p)).code}/accept`, { customer: newCustomer() });

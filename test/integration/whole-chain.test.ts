@@ -32,14 +32,23 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   const asCustomer = bearer(accepted.body.token);
 
   // 3. the reminder goes out
-  const reminder = await eventually(async () => {
-    const r = await stack.http('GET', `/v1/outbox?customerId=${customerId}`, undefined, asPartner);
-    return r.body.items.find((m: { kind: string }) => m.kind.startsWith('trial-reminder')) as { to: string } | undefined;
-  }, 10_000, 'the reminder');
+  const reminder = await eventually(
+    async () => {
+      const r = await stack.http('GET', `/v1/outbox?customerId=${customerId}`, undefined, asPartner);
+      return r.body.items.find((m: { kind: string }) => m.kind.startsWith('trial-reminder')) as { to: string } | undefined;
+    },
+    10_000,
+    'the reminder',
+  );
   expect(reminder.to).toBe(c.contact.email);
 
   // 4. the partner sends a purchase offer asking for delegated administration too
-  const offer = await stack.http('POST', '/v1/offers', { customerIds: [customerId], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } }, asPartner);
+  const offer = await stack.http(
+    'POST',
+    '/v1/offers',
+    { customerIds: [customerId], items: [{ sku: 'BUS-STD', licenses: 10 }], delegatedAdmin: { durationDays: 365 } },
+    asPartner,
+  );
   expect(offer.status).toBe(201);
   const offerCode = linkCode(offer.body.url);
 
@@ -57,10 +66,14 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   expect(JSON.parse(String(audited?.details))).toEqual({ from: 14, to: 16 });
 
   // the onboarding waits for delegated administration
-  const waiting = await eventually(async () => {
-    const r = await stack.http('GET', `/v1/customers/${customerId}/timeline`, undefined, asPartner);
-    return r.body.some((t: { stage: string }) => t.stage === 'awaiting-delegated-admin') && r.body;
-  }, 20_000, 'the onboarding to wait for delegated administration');
+  const waiting = await eventually(
+    async () => {
+      const r = await stack.http('GET', `/v1/customers/${customerId}/timeline`, undefined, asPartner);
+      return r.body.some((t: { stage: string }) => t.stage === 'awaiting-delegated-admin') && r.body;
+    },
+    20_000,
+    'the onboarding to wait for delegated administration',
+  );
   expect(waiting.some((t: { stage: string }) => t.stage === 'onboarded')).toBe(false);
 
   // 7. the customer accepts delegated administration
@@ -71,12 +84,24 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   expect(granted.body.status).toBe('active');
 
   // 8. onboarded; the whole way is in the timeline, each step with its workflow
-  const timeline = await eventually(async () => {
-    const r = await stack.http('GET', `/v1/customers/${customerId}/timeline`, undefined, asPartner);
-    return r.body.some((t: { stage: string }) => t.stage === 'onboarded') && r.body;
-  }, 20_000, 'onboarded');
+  const timeline = await eventually(
+    async () => {
+      const r = await stack.http('GET', `/v1/customers/${customerId}/timeline`, undefined, asPartner);
+      return r.body.some((t: { stage: string }) => t.stage === 'onboarded') && r.body;
+    },
+    20_000,
+    'onboarded',
+  );
   const stages: string[] = timeline.map((t: { stage: string }) => t.stage);
-  expect([...stages].sort()).toEqual(['awaiting-delegated-admin', 'delegated-admin-active', 'delegated-admin-approval-pending', 'licenses-adjusted', 'onboarded', 'purchased', 'trial-active']);
+  expect([...stages].sort()).toEqual([
+    'awaiting-delegated-admin',
+    'delegated-admin-active',
+    'delegated-admin-approval-pending',
+    'licenses-adjusted',
+    'onboarded',
+    'purchased',
+    'trial-active',
+  ]);
   const before = (a: string, b: string) => expect({ [a]: stages.indexOf(a) < stages.indexOf(b) }).toEqual({ [a]: true });
   before('trial-active', 'purchased');
   before('purchased', 'licenses-adjusted');
@@ -85,10 +110,14 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   before('delegated-admin-active', 'onboarded');
   expect(stages[stages.length - 1]).toBe('onboarded');
   expect(new Set(timeline.map((t: { workflowId: string }) => t.workflowId.split(':')[0]))).toEqual(new Set(['onboarding', 'subscription', 'delegated-admin']));
-  const listed = await eventually(async () => {
-    const r = await stack.http('GET', `/v1/customers/${customerId}`, undefined, asPartner);
-    return r.body.stage === 'onboarded' && r.body;
-  }, 20_000, 'the directory to show it');
+  const listed = await eventually(
+    async () => {
+      const r = await stack.http('GET', `/v1/customers/${customerId}`, undefined, asPartner);
+      return r.body.stage === 'onboarded' && r.body;
+    },
+    20_000,
+    'the directory to show it',
+  );
   expect(listed).toMatchObject({ status: 'active', skus: ['BUS-STD'] });
 
   // the partner, now delegated admin, adjusts licenses in the customer too

@@ -39,10 +39,19 @@ function startWorker(): ManagedChild {
 it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicated', async () => {
   const first = startWorker();
   const p = await createPartner(stack);
-  const inv = await eventually(async () => {
-    const r = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { lengthSeconds: 12, reminderOffsetsSeconds: [9, 5], gracePeriodSeconds: 1 } }, bearer(p.admin.token));
-    return r.status === 201 && r;
-  }, 60_000, 'the worker to take work');
+  const inv = await eventually(
+    async () => {
+      const r = await stack.http(
+        'POST',
+        '/v1/invitations',
+        { sku: 'BUS-STD', trial: { lengthSeconds: 12, reminderOffsetsSeconds: [9, 5], gracePeriodSeconds: 1 } },
+        bearer(p.admin.token),
+      );
+      return r.status === 201 && r;
+    },
+    60_000,
+    'the worker to take work',
+  );
   const accepted = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
   expect(accepted.status).toBe(201);
   const customerId: string = accepted.body.customer.id;
@@ -77,10 +86,14 @@ it('a worker killed mid-flow and restarted: the flow finishes, nothing duplicate
   expect(await stack.models.Subscription.countDocuments({ customerId })).toBe(1);
   expect(await stack.models.Customer.countDocuments({ _id: customerId })).toBe(1);
   expect(await stack.models.Redemption.countDocuments({ customerId })).toBe(1);
-  const listed = await eventually(async () => {
-    const c = await stack.directory.get(p.id, customerId);
-    return c?.status === 'removed' && c;
-  }, 20_000, 'the directory');
+  const listed = await eventually(
+    async () => {
+      const c = await stack.directory.get(p.id, customerId);
+      return c?.status === 'removed' && c;
+    },
+    20_000,
+    'the directory',
+  );
   expect(listed.seq).toBe(0); // one entry, the partner's first customer
   expect(await stack.directory.count(p.id)).toBe(1);
 }, 120_000);

@@ -43,13 +43,17 @@ const routeFile = path.join(root, 'src/invitations/routes.ts');
 const refusedInRoutes: Array<[string, string]> = [
   ["import { Client } from '@temporalio/client'; export const c = Client;", '@typescript-eslint/no-restricted-imports'],
   ["import { trialInvitationWorkflow } from '../../workflows'; export const w = trialInvitationWorkflow;", '@typescript-eslint/no-restricted-imports'],
-  ["import { invitationWorkflowId } from '../../workflows/invitations/start'; export const i = invitationWorkflowId;", '@typescript-eslint/no-restricted-imports'],
+  [
+    "import { invitationWorkflowId } from '../../workflows/invitations/start'; export const i = invitationWorkflowId;",
+    '@typescript-eslint/no-restricted-imports',
+  ],
   ["import type { InvitationDoc } from './model'; export type D = InvitationDoc;", '@typescript-eslint/no-restricted-imports'],
   ["import { findOwned } from '../db/owned'; export const f = findOwned;", '@typescript-eslint/no-restricted-imports'],
   ['export const f = (deps: { models: { Invitation: unknown } }) => deps.models.Invitation;', 'no-restricted-syntax'],
   ['export const f = (deps: { temporal: unknown }) => deps.temporal;', 'no-restricted-syntax'],
 ];
-const allowedInRoutes = "import { defineRoute } from '../api/route';\nimport type { Services } from '../services';\nexport const r = (s: Services) => [defineRoute, s.invitations];";
+const allowedInRoutes =
+  "import { defineRoute } from '../api/route';\nimport type { Services } from '../services';\nexport const r = (s: Services) => [defineRoute, s.invitations];";
 const serviceFile = path.join(root, 'src/invitations/service.ts');
 const refusedAnywhere: Array<[string, string]> = [
   ['export async function f(start: () => Promise<void>) { start(); }', '@typescript-eslint/no-floating-promises'],
@@ -97,14 +101,18 @@ describe('static checks', () => {
     expect(unformatted).toEqual([]);
   }, 120_000);
 
-  it.each(['tsconfig.json', 'tsconfig.build.json'])('tsc --noEmit -p %s (strict) compiles everything', async (config) => {
-    const tsc = require.resolve('typescript/bin/tsc');
-    const output = await run(process.execPath, [tsc, '--noEmit', '-p', path.join(root, config)], { cwd: root }).then(
-      () => '',
-      (err: { stdout?: string; message: string }) => err.stdout || err.message,
-    );
-    expect(output).toBe('');
-  }, 120_000);
+  it.each(['tsconfig.json', 'tsconfig.build.json'])(
+    'tsc --noEmit -p %s (strict) compiles everything',
+    async (config) => {
+      const tsc = require.resolve('typescript/bin/tsc');
+      const output = await run(process.execPath, [tsc, '--noEmit', '-p', path.join(root, config)], { cwd: root }).then(
+        () => '',
+        (err: { stdout?: string; message: string }) => err.stdout || err.message,
+      );
+      expect(output).toBe('');
+    },
+    120_000,
+  );
 
   describe('the workflow determinism rule', () => {
     it.each(refused.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {

@@ -43,11 +43,22 @@ export interface TestCustomer {
 export async function acceptInvitation(stack: TestStack, code: string, body: Record<string, unknown> = {}): Promise<TestCustomer> {
   const res = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer(), ...body });
   expectStatus(res, 201, 'accepting the invitation');
-  return { id: res.body.customer.id, token: res.body.token, subscriptionId: res.body.subscriptionId, onboardingWorkflowId: res.body.onboarding.workflowId, body: res.body };
+  return {
+    id: res.body.customer.id,
+    token: res.body.token,
+    subscriptionId: res.body.subscriptionId,
+    onboardingWorkflowId: res.body.onboarding.workflowId,
+    body: res.body,
+  };
 }
 
 /** Invite → accept: a customer of `partner` in its trial. */
-export async function trialCustomer(stack: TestStack, partner: TestPartner, invitation: Record<string, unknown> = {}, acceptance: Record<string, unknown> = {}): Promise<TestCustomer & { invitation: TestInvitation }> {
+export async function trialCustomer(
+  stack: TestStack,
+  partner: TestPartner,
+  invitation: Record<string, unknown> = {},
+  acceptance: Record<string, unknown> = {},
+): Promise<TestCustomer & { invitation: TestInvitation }> {
   const invitationMade = await invite(stack, partner, invitation);
   return { ...(await acceptInvitation(stack, invitationMade.code, acceptance)), invitation: invitationMade };
 }
@@ -59,7 +70,13 @@ export interface TestOffer {
 }
 
 /** A purchase offer of `partner` to its customers (201), with the code of its link. */
-export async function sendOffer(stack: TestStack, partner: TestPartner, customerIds: string[], items = [{ sku: 'BUS-STD', licenses: 5 }], extra: Record<string, unknown> = {}): Promise<TestOffer> {
+export async function sendOffer(
+  stack: TestStack,
+  partner: TestPartner,
+  customerIds: string[],
+  items = [{ sku: 'BUS-STD', licenses: 5 }],
+  extra: Record<string, unknown> = {},
+): Promise<TestOffer> {
   const res = await stack.http('POST', '/v1/offers', { customerIds, items, ...extra }, bearer(partner.admin.token));
   expectStatus(res, 201, 'sending an offer');
   return { id: res.body.id, code: linkCode(res.body.url), body: res.body };

@@ -26,10 +26,22 @@ export default async function globalSetup(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-test-'));
   const results = await Promise.allSettled([
     freePort().then((port) =>
-      startFerretDB({ bin: bins.ferretdb, host: '127.0.0.1', port, dataDir: path.join(dir, 'ferretdb'), output: { kind: 'file', path: path.join(dir, 'ferretdb.log') } }),
+      startFerretDB({
+        bin: bins.ferretdb,
+        host: '127.0.0.1',
+        port,
+        dataDir: path.join(dir, 'ferretdb'),
+        output: { kind: 'file', path: path.join(dir, 'ferretdb.log') },
+      }),
     ),
     freePort().then((port) =>
-      startTemporalDevServer({ bin: bins.temporal, host: '127.0.0.1', port, namespace: 'default', output: { kind: 'file', path: path.join(dir, 'temporal.log') } }),
+      startTemporalDevServer({
+        bin: bins.temporal,
+        host: '127.0.0.1',
+        port,
+        namespace: 'default',
+        output: { kind: 'file', path: path.join(dir, 'temporal.log') },
+      }),
     ),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger }),
   ] as const);

@@ -14,7 +14,9 @@ class ResultsReporter {
       failed: results.numFailedTests + results.numRuntimeErrorTestSuites,
       skipped: results.numPendingTests + results.numTodoTests,
       suites: results.numTotalTestSuites,
-      failedSuites: results.testResults.filter((r) => r.numFailingTests > 0 || r.testExecError).map((r) => path.relative(this.file.replace(/\/[^/]+$/, ''), r.testFilePath)),
+      failedSuites: results.testResults
+        .filter((r) => r.numFailingTests > 0 || r.testExecError)
+        .map((r) => path.relative(this.file.replace(/\/[^/]+$/, ''), r.testFilePath)),
       success: results.success,
     };
     fs.writeFileSync(this.file, JSON.stringify(summary, null, 2));

@@ -93,7 +93,14 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
       connection: nativeConnection,
       namespace: 'default',
       taskQueue,
-      deps: { models: workerModels, directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection), temporal: temporal.client, taskQueue, mailer: opts.mailer, directoryRefreshMs: opts.directoryRefreshMs ?? 200 },
+      deps: {
+        models: workerModels,
+        directory: new CustomerDirectory(workerMongo?.connection ?? mongo.connection),
+        temporal: temporal.client,
+        taskQueue,
+        mailer: opts.mailer,
+        directoryRefreshMs: opts.directoryRefreshMs ?? 200,
+      },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
     workerRun = worker.run();

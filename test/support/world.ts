@@ -59,23 +59,56 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   const invitation = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(a.admin.token));
   const customerId = `cus_${randomBytes(6).toString('hex')}`;
   await stack.directory.apply(a.id, [
-    { partnerId: a.id, customerId, name: 'Fabrikam Solar Ltd', domain: 'fabrikamsolar.example', cloud: 'global', status: 'active', stage: 'onboarded', skus: ['BUS-STD'], at: new Date() },
+    {
+      partnerId: a.id,
+      customerId,
+      name: 'Fabrikam Solar Ltd',
+      domain: 'fabrikamsolar.example',
+      cloud: 'global',
+      status: 'active',
+      stage: 'onboarded',
+      skus: ['BUS-STD'],
+      at: new Date(),
+    },
   ]);
   const link = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(a.admin.token));
   const linkCode = codeOf(link.body.url);
   const accepted = await stack.http('POST', `/v1/links/${linkCode}/accept`, { customer: newCustomer() });
   if (accepted.status !== 201) throw new Error(`accepting failed: ${accepted.text}`);
   // let its onboarding write its first stage, so later counts of documents hold still
-  await eventually(async () => (await stack.models.OutboxMessage.countDocuments({ customerId: accepted.body.customer.id })) > 0 && (await stack.models.TimelineEvent.countDocuments({ customerId: accepted.body.customer.id })) > 0, 20_000, 'the onboarding to start');
-  const offer = await stack.http('POST', '/v1/offers', { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] }, bearer(a.admin.token));
+  await eventually(
+    async () =>
+      (await stack.models.OutboxMessage.countDocuments({ customerId: accepted.body.customer.id })) > 0 &&
+      (await stack.models.TimelineEvent.countDocuments({ customerId: accepted.body.customer.id })) > 0,
+    20_000,
+    'the onboarding to start',
+  );
+  const offer = await stack.http(
+    'POST',
+    '/v1/offers',
+    { customerIds: [accepted.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 10 }] },
+    bearer(a.admin.token),
+  );
   if (offer.status !== 201) throw new Error(`offering failed: ${offer.text}`);
   const bought = await stack.http('POST', `/v1/links/${codeOf(offer.body.url)}/accept`, {}, bearer(accepted.body.token));
   if (bought.status !== 201) throw new Error(`buying failed: ${bought.text}`);
   const subscriptionId: string = bought.body.subscriptions[0].subscriptionId;
-  await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active' && (await stack.models.TimelineEvent.countDocuments({ stage: 'onboarded', customerId: accepted.body.customer.id })) > 0, 20_000, 'the purchase to settle');
+  await eventually(
+    async () =>
+      (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active' &&
+      (await stack.models.TimelineEvent.countDocuments({ stage: 'onboarded', customerId: accepted.body.customer.id })) > 0,
+    20_000,
+    'the purchase to settle',
+  );
   const relationship = await stack.http('POST', `/v1/customers/${accepted.body.customer.id}/delegated-admin`, {}, bearer(a.admin.token));
   if (relationship.status !== 201) throw new Error(`asking for delegated administration failed: ${relationship.text}`);
-  await eventually(async () => (await stack.models.TimelineEvent.countDocuments({ stage: 'delegated-admin-approval-pending', customerId: accepted.body.customer.id })) > 0 && (await stack.models.OutboxMessage.countDocuments({ kind: 'delegated-admin-requested', customerId: accepted.body.customer.id })) === 2, 20_000, 'the request to settle');
+  await eventually(
+    async () =>
+      (await stack.models.TimelineEvent.countDocuments({ stage: 'delegated-admin-approval-pending', customerId: accepted.body.customer.id })) > 0 &&
+      (await stack.models.OutboxMessage.countDocuments({ kind: 'delegated-admin-requested', customerId: accepted.body.customer.id })) === 2,
+    20_000,
+    'the request to settle',
+  );
   return {
     a,
     members,
@@ -110,7 +143,8 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     relationshipId: w.relationshipId,
   };
   // routes that act in a customer the partner really onboarded
-  if (['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId)) values.customerId = w.customer.id;
+  if (['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId))
+    values.customerId = w.customer.id;
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
   const u = randomBytes(4).toString('hex');
   const bodies: Record<string, unknown> = {

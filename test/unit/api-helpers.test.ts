@@ -69,7 +69,9 @@ describe('Temporal errors', () => {
   const grpcError = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
   const { isTemporalBusy, isTemporalUnavailable } = require('../../src/temporal/client') as typeof import('../../src/temporal/client');
   it('tells a busy server (too many updates in flight) from an unreachable one, through causes', () => {
-    const busy = Object.assign(new Error('Workflow Update failed'), { cause: grpcError(8, 'limit on number of concurrent in-flight updates has been reached (10)') });
+    const busy = Object.assign(new Error('Workflow Update failed'), {
+      cause: grpcError(8, 'limit on number of concurrent in-flight updates has been reached (10)'),
+    });
     expect(isTemporalBusy(busy)).toBe(true);
     expect(isTemporalUnavailable(busy)).toBe(false);
     const down = Object.assign(new Error('failed'), { cause: grpcError(14, 'No connection established') });

@@ -161,8 +161,13 @@ describe('scripts/build-servers.sh on a new machine', () => {
       expect(isExecutable(ferretdbBin(r.cache))).toBe(true);
       expect(r.stderr).toContain(`[servers] temporal ${TEMPORAL}: building with go1.22.0-standin`);
       // the log names the first line of --version
-      for (const [name, version, exe] of [['temporal', TEMPORAL, temporalBin(r.cache)], ['ferretdb', FERRETDB, ferretdbBin(r.cache)]]) {
-        expect(r.stderr).toMatch(new RegExp(`^${literally(`[servers] ${name} ${version}: built in `)}\\d+s${literally(` -> ${exe} (${name} version stand-in)`)}$`, 'm'));
+      for (const [name, version, exe] of [
+        ['temporal', TEMPORAL, temporalBin(r.cache)],
+        ['ferretdb', FERRETDB, ferretdbBin(r.cache)],
+      ]) {
+        expect(r.stderr).toMatch(
+          new RegExp(`^${literally(`[servers] ${name} ${version}: built in `)}\\d+s${literally(` -> ${exe} (${name} version stand-in)`)}$`, 'm'),
+        );
       }
       expect(r.stderr).toContain(`[servers] ready: ${path.join(r.cache, 'servers.env')}`);
       expect(r.goCalls).toEqual(
@@ -221,7 +226,11 @@ describe('scripts/build-servers.sh on a new machine', () => {
   it('without go, says to install it', async () => {
     const cache = path.join(root, 'cache-no-go');
     // bash itself, but a PATH without go (the script uses only bash's builtins before it checks)
-    const bash = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'bash')).find((f) => fs.existsSync(f)) ?? '/bin/bash';
+    const bash =
+      (process.env.PATH ?? '')
+        .split(path.delimiter)
+        .map((d) => path.join(d, 'bash'))
+        .find((f) => fs.existsSync(f)) ?? '/bin/bash';
     const child = spawn(bash, [SCRIPT], {
       env: { HOME: root, PATH: '/nonexistent', OFFERFLOW_CACHE_DIR: cache },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -230,7 +239,9 @@ describe('scripts/build-servers.sh on a new machine', () => {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(1);
-    expect(stderr).toContain(`[servers] ERROR: Go is not installed (needed once to build Temporal CLI ${TEMPORAL} and FerretDB ${FERRETDB}). Install Go >= 1.22 and re-run.`);
+    expect(stderr).toContain(
+      `[servers] ERROR: Go is not installed (needed once to build Temporal CLI ${TEMPORAL} and FerretDB ${FERRETDB}). Install Go >= 1.22 and re-run.`,
+    );
     expect(fs.existsSync(cache)).toBe(false);
   });
 });

@@ -1,4 +1,14 @@
-import { applyToSorted, decodeDirectory, directoryCountStale, decodeSeqs, encodeDirectory, encodeSeqs, intersectDescending, PAGE_SPAN, pageOf } from '../../src/customers/directory/postings';
+import {
+  applyToSorted,
+  decodeDirectory,
+  directoryCountStale,
+  decodeSeqs,
+  encodeDirectory,
+  encodeSeqs,
+  intersectDescending,
+  PAGE_SPAN,
+  pageOf,
+} from '../../src/customers/directory/postings';
 import { grams, matches, normalize, queryGrams, termsOf } from '../../src/customers/directory/terms';
 
 describe('posting lists', () => {
@@ -6,7 +16,11 @@ describe('posting lists', () => {
     const seqs = [0, 1, 35, 36, 1295, 99_999, 1_000_000];
     expect(decodeSeqs(encodeSeqs(seqs))).toEqual(seqs);
     expect(decodeSeqs('')).toEqual([]);
-    const dir = new Map([[0, 12], [5, 1], [40, 2048]]);
+    const dir = new Map([
+      [0, 12],
+      [5, 1],
+      [40, 2048],
+    ]);
     expect(decodeDirectory(encodeDirectory(dir))).toEqual(dir);
     expect(encodeDirectory(new Map([[3, 0]]))).toBe('');
   });
@@ -16,7 +30,13 @@ describe('posting lists', () => {
   });
 
   it('intersects sorted lists into descending order', () => {
-    expect(intersectDescending([[1, 2, 3, 8, 9], [2, 3, 9, 10], [0, 2, 9]])).toEqual([9, 2]);
+    expect(
+      intersectDescending([
+        [1, 2, 3, 8, 9],
+        [2, 3, 9, 10],
+        [0, 2, 9],
+      ]),
+    ).toEqual([9, 2]);
     expect(intersectDescending([[1, 2], []])).toEqual([]);
     expect(intersectDescending([[4, 6]])).toEqual([6, 4]);
   });

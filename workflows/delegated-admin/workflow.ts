@@ -1,4 +1,13 @@
-import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { DelegatedAdminActivities } from '../../activities/delegated-admin/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
@@ -50,11 +59,29 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     upsertSearchAttributes([{ key: LifecycleStage, value: relationshipStage[state.status] }]);
   };
   const stage = (by: string, detail?: string) =>
-    recordStage({ workflowId, n: ++step, partnerId: input.partnerId, customerId: input.customerId, stage: relationshipStage[state.status], at: isoNow(), by, detail });
+    recordStage({
+      workflowId,
+      n: ++step,
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      stage: relationshipStage[state.status],
+      at: isoNow(),
+      by,
+      detail,
+    });
   const notify = (kind: string, subject: string, text: string) =>
     Promise.all(
       [input.partnerEmail, input.customerEmail].map((to, i) =>
-        sendEmail({ key: `${workflowId}:${kind}:${state.extensions}:${i}`, partnerId: input.partnerId, customerId: input.customerId, to, subject, text, kind: `delegated-admin-${kind}`, at: isoNow() }),
+        sendEmail({
+          key: `${workflowId}:${kind}:${state.extensions}:${i}`,
+          partnerId: input.partnerId,
+          customerId: input.customerId,
+          to,
+          subject,
+          text,
+          kind: `delegated-admin-${kind}`,
+          at: isoNow(),
+        }),
       ),
     );
   const settle = async (active: boolean) => {

@@ -55,8 +55,7 @@ export interface RevokeInvitationRequest {
 /** A customer accepting the invitation through its link (the API has checked who is asking). */
 export interface AcceptInvitationRequest {
   customer:
-    | { mode: 'create'; customerId: string; name: string; domain: string; contact: { name: string; email: string } }
-    | { mode: 'existing'; customerId: string };
+    { mode: 'create'; customerId: string; name: string; domain: string; contact: { name: string; email: string } } | { mode: 'existing'; customerId: string };
   /** Id for the trial subscription, should this acceptance start one. */
   subscriptionId: string;
   /** For an invitation with delegated administration: the customer's answer, and the relationship's id. */

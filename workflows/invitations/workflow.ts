@@ -112,7 +112,9 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
         reminderOffsetsMs: state.trial.reminderOffsetsMs,
         gracePeriodMs: state.trial.gracePeriodMs,
         delegatedAdmin:
-          input.delegatedAdmin && delegatedAdmin ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed } : undefined,
+          input.delegatedAdmin && delegatedAdmin
+            ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed }
+            : undefined,
       });
       const { workflowId } = onboarding;
       let started = true;
@@ -124,9 +126,21 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         started = false;
       }
-      await recordRedemption({ invitationId: state.invitationId, partnerId: state.partnerId, customerId: registered.customerId, onboardingWorkflowId: workflowId, at: isoNow() });
+      await recordRedemption({
+        invitationId: state.invitationId,
+        partnerId: state.partnerId,
+        customerId: registered.customerId,
+        onboardingWorkflowId: workflowId,
+        at: isoNow(),
+      });
       state.redemptions++;
-      return { customerId: registered.customerId, created: registered.created, onboardingWorkflowId: workflowId, started, subscriptionId: started ? subscriptionId : undefined };
+      return {
+        customerId: registered.customerId,
+        created: registered.created,
+        onboardingWorkflowId: workflowId,
+        started,
+        subscriptionId: started ? subscriptionId : undefined,
+      };
     },
     { validator: (_request) => refuseUnlessActive() },
   );

@@ -1,4 +1,13 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import { persistenceActivityOptions } from '../activity-options';
@@ -6,7 +15,15 @@ import { isoNow, workflowNow } from '../clock';
 import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
 import { OfferFailure } from './failures';
-import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, offerStateQuery, revokeOfferUpdate, supersedeOfferSignal, supersedeOfferUpdate } from './messages';
+import {
+  acceptOfferUpdate,
+  declineOfferUpdate,
+  offerRecordedUpdate,
+  offerStateQuery,
+  revokeOfferUpdate,
+  supersedeOfferSignal,
+  supersedeOfferUpdate,
+} from './messages';
 import { offerStage } from './start';
 import type { OfferInput, OfferState, OfferStatus, PurchaseResult } from './types';
 
@@ -127,13 +144,15 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       },
     },
   );
-  const closeBy = (status: OfferStatus) => async ({ by }: { by: string }) => {
-    await condition(() => recorded);
-    refuseUnlessOpen();
-    end(status, by);
-    await persist();
-    return state;
-  };
+  const closeBy =
+    (status: OfferStatus) =>
+    async ({ by }: { by: string }) => {
+      await condition(() => recorded);
+      refuseUnlessOpen();
+      end(status, by);
+      await persist();
+      return state;
+    };
   setHandler(declineOfferUpdate, closeBy('declined'), { validator: (_request) => refuseUnlessOpen() });
   setHandler(revokeOfferUpdate, closeBy('revoked'), { validator: (_request) => refuseUnlessOpen() });
 

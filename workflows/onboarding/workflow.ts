@@ -111,7 +111,16 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     });
   };
   const email = (kind: string, subject: string, text: string) =>
-    sendEmail({ key: `${workflowId}:${kind}`, partnerId: input.partnerId, customerId: input.customerId, to: input.customer.contactEmail, subject, text, kind, at: isoNow() });
+    sendEmail({
+      key: `${workflowId}:${kind}`,
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      to: input.customer.contactEmail,
+      subject,
+      text,
+      kind,
+      at: isoNow(),
+    });
   const msUntil = (t: number) => Math.max(1, t - workflowNow().getTime());
   const ended = () => state.stage === Stage.Removed || state.stage === Stage.Cancelled;
 
@@ -156,10 +165,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     const older = [...openOffers.keys()].filter((id) => id !== newest);
     older.forEach((id) => openOffers.delete(id));
     await Promise.all(
-      older.map((id) =>
-        getExternalWorkflowHandle(offerWorkflowId(id, input.customerId))
-          .signal(supersedeOfferSignal, { byOfferId: newest })
-          .catch(() => undefined), // that offer has ended: nothing to supersede
+      older.map(
+        (id) =>
+          getExternalWorkflowHandle(offerWorkflowId(id, input.customerId))
+            .signal(supersedeOfferSignal, { byOfferId: newest })
+            .catch(() => undefined), // that offer has ended: nothing to supersede
       ),
     );
   });
@@ -252,7 +262,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   await enter(Stage.TrialActive, 'customer', `trial of ${input.trial.sku}, ${input.trial.licenses} licenses, until ${state.trialEndsAt}`);
   if (input.delegatedAdmin) await askDelegatedAdmin(input.delegatedAdmin, 'customer');
   await publish('trial');
-  await email('trial-started', `Your trial of ${input.trial.sku} has started`, `Your trial of ${input.trial.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`);
+  await email(
+    'trial-started',
+    `Your trial of ${input.trial.sku} has started`,
+    `Your trial of ${input.trial.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`,
+  );
 
   const purchased = () => purchases.size > 0;
   const settled = () => purchased() || cancelRequest !== undefined;
@@ -272,7 +286,11 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       if (catchUp ? laterDue || now >= trialEndsAt || settled() : late) continue;
     }
     const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
-    await email(`trial-reminder-${offset}`, `Your trial of ${input.trial.sku} ends in ${left}`, `Buy ${input.trial.sku} before ${state.trialEndsAt} to keep it.`);
+    await email(
+      `trial-reminder-${offset}`,
+      `Your trial of ${input.trial.sku} ends in ${left}`,
+      `Buy ${input.trial.sku} before ${state.trialEndsAt} to keep it.`,
+    );
     state.remindersSent++;
   }
   if (!(await condition(settled, msUntil(trialEndsAt)))) {

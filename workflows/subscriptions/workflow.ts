@@ -60,9 +60,13 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     if (outOfBounds) throw refuse(outOfBounds, SubscriptionFailure.OutOfBounds);
     const p = preview(licenses);
     if (licenses < state.licenses && !p.decreaseAllowed) {
-      throw refuse(`licenses can go down only in the ${Math.round(input.cancellationWindowMs / DAY_MS)} days after purchase or renewal (the window closed at ${p.cancellationWindowEndsAt})`, SubscriptionFailure.DecreaseOutsideWindow, {
-        cancellationWindowEndsAt: p.cancellationWindowEndsAt,
-      });
+      throw refuse(
+        `licenses can go down only in the ${Math.round(input.cancellationWindowMs / DAY_MS)} days after purchase or renewal (the window closed at ${p.cancellationWindowEndsAt})`,
+        SubscriptionFailure.DecreaseOutsideWindow,
+        {
+          cancellationWindowEndsAt: p.cancellationWindowEndsAt,
+        },
+      );
     }
   };
   const save = () =>
@@ -88,7 +92,11 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       if (request.licenses < state.licenses) {
         const assigned = await countAssignedLicenses(state.customerId, state.sku);
         if (request.licenses < assigned) {
-          throw refuse(`${assigned} ${state.sku} licenses are assigned to users: unassign some before going down to ${request.licenses}`, SubscriptionFailure.BelowAssigned, { assigned });
+          throw refuse(
+            `${assigned} ${state.sku} licenses are assigned to users: unassign some before going down to ${request.licenses}`,
+            SubscriptionFailure.BelowAssigned,
+            { assigned },
+          );
         }
         check(request); // the count may have changed while the activity ran
       }
@@ -99,7 +107,16 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       const n = ++state.changes;
       await save();
       const detail = `${state.sku}: ${before} → ${state.licenses} licenses by ${request.by} (prorated ${amount} ${input.currency} minor units)`;
-      await recordStage({ workflowId, n, partnerId: state.partnerId, customerId: state.customerId, stage: Stage.LicensesAdjusted, at: isoNow(), by: request.by, detail });
+      await recordStage({
+        workflowId,
+        n,
+        partnerId: state.partnerId,
+        customerId: state.customerId,
+        stage: Stage.LicensesAdjusted,
+        at: isoNow(),
+        by: request.by,
+        detail,
+      });
       await sendEmail({
         key: `${workflowId}:change:${n}`,
         partnerId: state.partnerId,

@@ -92,7 +92,7 @@ export class CustomerDirectory {
      * to continue, or nothing when the end was reached.
      */
     const take = async (candidates: number[], later: boolean): Promise<SearchPage | undefined> => {
-      for (let i = 0; i < candidates.length; ) {
+      for (let i = 0; i < candidates.length;) {
         const chunk = candidates.slice(i, i + Math.max(8, limit - items.length));
         i += chunk.length;
         budget.records -= chunk.length;
@@ -113,9 +113,12 @@ export class CustomerDirectory {
 
     if (terms.length === 0) {
       const top = Math.min(before, await this.count(partnerId)) - 1;
-      for (let hi = top; hi >= 0; ) {
+      for (let hi = top; hi >= 0;) {
         const lo = Math.max(0, hi - 63);
-        const page = await take(Array.from({ length: hi - lo + 1 }, (_, k) => hi - k), lo > 0);
+        const page = await take(
+          Array.from({ length: hi - lo + 1 }, (_, k) => hi - k),
+          lo > 0,
+        );
         if (page) return page;
         hi = lo - 1;
       }
@@ -145,14 +148,21 @@ export class CustomerDirectory {
         Promise.all(excluded.map((term) => postings(term, page))),
       ]);
       const out = new Set(others.flat());
-      const answer = await take(intersectDescending(lists).filter((s) => s < before && !out.has(s)), n < pages.length - 1);
+      const answer = await take(
+        intersectDescending(lists).filter((s) => s < before && !out.has(s)),
+        n < pages.length - 1,
+      );
       if (answer) return answer;
     }
     return { items };
   }
 
   /** The records at these sequence numbers (reading each block once). */
-  private async recordsAt(partnerId: string, seqs: number[], read = (blockIds: string[]) => this.records.getMany(blockIds)): Promise<Map<number, PartnerCustomer>> {
+  private async recordsAt(
+    partnerId: string,
+    seqs: number[],
+    read = (blockIds: string[]) => this.records.getMany(blockIds),
+  ): Promise<Map<number, PartnerCustomer>> {
     const wanted = new Set(seqs);
     const blocks = await read([...new Set(seqs.map(blockOf))].map((b) => ids.block(partnerId, b)));
     const found = new Map<number, PartnerCustomer>();
@@ -185,9 +195,19 @@ export class CustomerDirectory {
   private async applyBatch(partnerId: string, meta: Meta, inputs: PartnerCustomerInput[], firstBatch: boolean): Promise<PartnerCustomer[]> {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
     const vocabularyId = ids.vocabulary(partnerId);
-    const [seqDocs, vocabularyDocs] = await Promise.all([read(this.seqs, inputs.map((i) => ids.seqOf(partnerId, i.customerId))), read(this.index, [vocabularyId])]);
+    const [seqDocs, vocabularyDocs] = await Promise.all([
+      read(
+        this.seqs,
+        inputs.map((i) => ids.seqOf(partnerId, i.customerId)),
+      ),
+      read(this.index, [vocabularyId]),
+    ]);
     const existing = new Map<string, PartnerCustomer>();
-    const records = await this.recordsAt(partnerId, [...seqDocs.values()].map((d) => Number(d.v)), (blockIds) => read(this.records, blockIds));
+    const records = await this.recordsAt(
+      partnerId,
+      [...seqDocs.values()].map((d) => Number(d.v)),
+      (blockIds) => read(this.records, blockIds),
+    );
     for (const r of records.values()) existing.set(r.customerId, r);
     const adds = new Map<string, Map<number, number[]>>(); // term → page → seqs
     const removes = new Map<string, Map<number, number[]>>();
@@ -230,14 +250,20 @@ export class CustomerDirectory {
     const vocabularyDoc = vocabularyDocs.get(vocabularyId);
     const vocabulary = vocabularyDoc ? decodeVocabulary(vocabularyDoc) : firstBatch ? new Set<string>() : undefined;
     const listed = (term: string) => vocabulary === undefined || vocabulary.has(term);
-    const pages = await read(this.index, pageKeys.filter(([t]) => listed(t)).map(([t, p]) => ids.page(partnerId, t, p)));
+    const pages = await read(
+      this.index,
+      pageKeys.filter(([t]) => listed(t)).map(([t, p]) => ids.page(partnerId, t, p)),
+    );
     const lists = pageKeys.map(([term, page]) => {
       const stored = pages.get(ids.page(partnerId, term, page));
       const list = applyToSorted(decodeSeqs(stored?.v), adds.get(term)?.get(page) ?? [], removes.get(term)?.get(page) ?? []);
       return { term, page, stored, list, stale: directoryCountStale(stored?.d, list.length) };
     });
     // Only the directories whose counts moved enough (or whose pages come or go) are read and rewritten.
-    const dirs = await read(this.index, lists.filter((l) => l.stale && listed(l.term)).map((l) => ids.directory(partnerId, l.term)));
+    const dirs = await read(
+      this.index,
+      lists.filter((l) => l.stale && listed(l.term)).map((l) => ids.directory(partnerId, l.term)),
+    );
 
     const docs: IndexDoc[] = [];
     const fresh: IndexDoc[] = [];
@@ -269,7 +295,12 @@ export class CustomerDirectory {
     await this.seqs.write([], [], seqs);
     const blockIds = [...new Set([...written.values()].map((r) => blockOf(r.seq)))].map((b) => ids.block(partnerId, b));
     const blocks = await read(this.records, blockIds);
-    const slots = new Map(blockIds.map((id) => [id, blocks.has(id) ? (JSON.parse(blocks.get(id)!.v) as Array<StoredRecord | null>) : new Array<StoredRecord | null>(BLOCK).fill(null)]));
+    const slots = new Map(
+      blockIds.map((id) => [
+        id,
+        blocks.has(id) ? (JSON.parse(blocks.get(id)!.v) as Array<StoredRecord | null>) : new Array<StoredRecord | null>(BLOCK).fill(null),
+      ]),
+    );
     for (const r of written.values()) {
       const { _id, ...stored } = r;
       slots.get(ids.block(partnerId, blockOf(r.seq)))![r.seq % BLOCK] = stored as unknown as StoredRecord;

@@ -8,12 +8,7 @@
 export const MIN_QUERY_LENGTH = 2;
 
 export function normalize(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** Every distinct 2- and 3-character piece of an already normalised string. */

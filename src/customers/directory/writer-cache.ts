@@ -54,7 +54,8 @@ export class WriterCache {
     for (const id of missing) {
       const doc = read.get(id) ?? null;
       if (doc) found.set(id, doc);
-      if (generation !== undefined && this.generations.get(partnerId) === generation) this.put(keyOf(partnerId, collection, id), { partnerId, generation, doc });
+      if (generation !== undefined && this.generations.get(partnerId) === generation)
+        this.put(keyOf(partnerId, collection, id), { partnerId, generation, doc });
     }
     return found;
   }
