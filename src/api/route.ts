@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logger';
-import { authenticateCustomer, authenticateCustomerIfAny, authenticateOperator, authenticatePartnerUser } from '../auth/authenticate';
+import { authenticateCustomer, authenticateCustomerIfAny, authenticateOperator, authenticatePartnerUser } from './authenticate';
 import { actorOf, type CustomerPrincipal, type PartnerPrincipal, type Principal } from '../auth/principal';
 import { requirePermission, type Action } from '../auth/policy';
 import { recordAudit, type Audit, type AuditEntry } from '../audit/record';

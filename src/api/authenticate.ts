@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import type { Models } from '../db/models';
-import { Problem } from '../api/problem';
-import type { CustomerPrincipal, PartnerPrincipal, Principal } from './principal';
-import { hashSecret, parseCustomerToken, parseToken, PARTNER_TOKEN_PREFIX, sameDigest, secretMatches } from './tokens';
+import { Problem } from './problem';
+import type { CustomerPrincipal, PartnerPrincipal, Principal } from '../auth/principal';
+import { hashSecret, parseCustomerToken, parseToken, PARTNER_TOKEN_PREFIX, sameDigest, secretMatches } from '../auth/tokens';
 
 export interface AuthDeps {
   models: Models;
