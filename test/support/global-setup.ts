@@ -18,7 +18,9 @@ import { TEST_ENV } from './servers';
  */
 export default async function globalSetup(): Promise<void> {
   const config = loadConfig({ ...process.env, MONGODB_URI: '', TEMPORAL_ADDRESS: '' });
-  if (!fs.existsSync(path.join(config.cacheDir, 'servers.env'))) {
+  // `npm test` built (or checked) the pinned servers in its pretest step; a direct `npx jest` checks them here,
+  // so that a cache from another version is never used silently.
+  if (process.env.npm_lifecycle_event !== 'test' || !fs.existsSync(path.join(config.cacheDir, 'servers.env'))) {
     const built = spawnSync('bash', [path.join(__dirname, '../../scripts/build-servers.sh')], { stdio: 'inherit' });
     if (built.status !== 0) throw new Error('building the local servers failed (scripts/build-servers.sh)');
   }
