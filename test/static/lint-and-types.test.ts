@@ -101,18 +101,15 @@ describe('static checks', () => {
     expect(unformatted).toEqual([]);
   }, 120_000);
 
-  it.each(['tsconfig.json', 'tsconfig.build.json'])(
-    'tsc --noEmit -p %s (strict) compiles everything',
-    async (config) => {
-      const tsc = require.resolve('typescript/bin/tsc');
-      const output = await run(process.execPath, [tsc, '--noEmit', '-p', path.join(root, config)], { cwd: root }).then(
-        () => '',
-        (err: { stdout?: string; message: string }) => err.stdout || err.message,
-      );
-      expect(output).toBe('');
-    },
-    120_000,
-  );
+  // tsconfig.build.json (what `npm run build` compiles) is built for real by the npm-start test.
+  it('tsc --noEmit -p tsconfig.json (strict) compiles everything', async () => {
+    const tsc = require.resolve('typescript/bin/tsc');
+    const output = await run(process.execPath, [tsc, '--noEmit', '-p', path.join(root, 'tsconfig.json')], { cwd: root }).then(
+      () => '',
+      (err: { stdout?: string; message: string }) => err.stdout || err.message,
+    );
+    expect(output).toBe('');
+  }, 120_000);
 
   describe('the workflow determinism rule', () => {
     it.each(refused.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
