@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<void> {
   const bins = serverBinaries(config.cacheDir);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'offerflow-test-'));
   const results = await Promise.allSettled([
-    freePort().then((port) =>
+    onAFreePort((port) =>
       startFerretDB({
         bin: bins.ferretdb,
         host: '127.0.0.1',
@@ -36,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
         output: { kind: 'file', path: path.join(dir, 'ferretdb.log') },
       }),
     ),
-    freePort().then((port) =>
+    onAFreePort((port) =>
       startTemporalDevServer({
         bin: bins.temporal,
         host: '127.0.0.1',
@@ -64,6 +64,21 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.workflowBundle] = bundlePath;
   process.env[TEST_ENV.dir] = dir;
   (globalThis as Record<string, unknown>).__offerflowTestServers = { ferretdb, temporal, dir };
+}
+
+/**
+ * Starts a server on a port that was free a moment ago; another process may take it first (the
+ * Temporal dev server also binds ports of its own), so a server that dies during start-up is
+ * started again on another port, twice at most.
+ */
+async function onAFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !/during start-up/.test(String((err as Error).message))) throw err;
+    }
+  }
 }
 
 const noop = () => undefined;

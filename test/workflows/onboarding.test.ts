@@ -1,14 +1,17 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Email } from '../../activities/outbox/activities';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
-import { cancelTrialUpdate, onboardingStateQuery, purchaseUpdate } from '../../workflows/onboarding/messages';
+import { cancelTrialUpdate, offerSentUpdate, onboardingStateQuery, purchaseUpdate } from '../../workflows/onboarding/messages';
+import { offerStateQuery } from '../../workflows/offers/messages';
+import { offerStart } from '../../workflows/offers/start';
+import { offerWorkflow } from '../../workflows/offers/workflow';
 import { onboardingStart } from '../../workflows/onboarding/start';
 import type { OnboardingInput } from '../../workflows/onboarding/types';
 import { onboardingWorkflow } from '../../workflows/onboarding/workflow';
 import { delegatedAdminWorkflowId } from '../../workflows/delegated-admin/start';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 import { historyHas, useTimeSkipping } from '../support/time-skipping';
-import { DAY, HOUR, ms, onboardingInput, purchaseRequest, refusal } from './inputs';
+import { DAY, HOUR, ms, offerInput, onboardingInput, purchaseRequest, refusal } from './inputs';
 
 // The trial's timers with the product's real durations (30-day trial, reminders 7 days and
 // 1 day before its end, 30 days of grace), each running in well under a second.
@@ -235,5 +238,32 @@ describe('delegated administration asked with the trial', () => {
     expect(state).toMatchObject({ stage: 'onboarded', delegatedAdmin: { relationshipId, status: 'not-granted' } });
     const relationship = ts.callsTo('saveRelationship', delegatedAdminWorkflowId(relationshipId)).map(([r]) => r.status);
     expect(relationship).toEqual(['approval-pending', 'lapsed']);
+  });
+});
+
+describe("the customer's open offers", () => {
+  it('the newest announced offer supersedes the older ones: those the store knew of before, and one announced after it', async () => {
+    const input = onboardingInput();
+    const h = await start(input);
+    const expiresAt = (await ts.now()) + 30 * DAY;
+    const offer = (offerId: string) =>
+      ts.start(offerWorkflow, { ...offerStart(offerInput(expiresAt, { offerId, partnerId: input.partnerId, customerId: input.customerId })) });
+    const announce = (offerId: string) =>
+      h.executeUpdate(offerSentUpdate, { args: [{ offerId, partnerId: input.partnerId, customerId: input.customerId, sentAt: new Date().toISOString() }] });
+    const statusOf = (o: WorkflowHandle) => o.query(offerStateQuery).then((s) => s.status);
+    // ids are time-ordered: a later id is a newer offer
+    const [stored, newest, late] = [await offer('ofr_0002'), await offer('ofr_0003'), await offer('ofr_0001')];
+    ts.stub('findOpenOffers', async () => [
+      { offerId: 'ofr_0002', partnerId: input.partnerId, customerId: input.customerId, sentAt: new Date().toISOString() },
+    ]);
+
+    await announce('ofr_0003');
+    await ts.eventually(async () => (await statusOf(stored)) === 'superseded', 'the stored open offer superseded');
+    expect(await stored.query(offerStateQuery)).toMatchObject({ supersededBy: 'ofr_0003', endedBy: 'offer ofr_0003' });
+    await announce('ofr_0001'); // older than the newest, announced after it: superseded at once
+    await ts.eventually(async () => (await statusOf(late)) === 'superseded', 'the late older offer superseded');
+    await announce('ofr_0003'); // again: nothing changes
+    expect(await statusOf(newest)).toBe('sent');
+    expect(ts.callsTo('findOpenOffers', h.workflowId)).toHaveLength(1); // the store is asked once
   });
 });

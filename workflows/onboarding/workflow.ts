@@ -68,7 +68,6 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const purchases = new Map<string, PurchaseResult>();
   // Declared before any handler: a replay hands buffered updates to their validators inside setHandler.
   let cancelRequest: CancelTrialRequest | undefined;
-  const offersTrackedFromStart = patched('onboarding-tracks-open-offers');
   let cancelStored = false;
   setHandler(onboardingStateQuery, () => state);
 
@@ -152,23 +151,22 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     });
   };
 
-  // The customer's open offers: the newest supersedes the others. Onboardings started before
-  // they kept track ask the store once which offers of theirs are open.
+  // The customer's open offers: the newest supersedes the others. The first announcement also asks
+  // the store which of the customer's offers are open (those sent before onboardings kept track).
   const openOffers = new Map<string, OfferSent>();
-  let storedOpenOffers: Promise<OfferSent[]> | undefined = offersTrackedFromStart ? Promise.resolve([]) : undefined;
+  let storedOpenOffers: Promise<OfferSent[]> | undefined;
   setHandler(offerSentUpdate, async (offer) => {
     storedOpenOffers ??= findOpenOffers(input.partnerId, input.customerId);
     const stored = await storedOpenOffers;
-    if (purchases.has(offer.offerId)) return;
     for (const o of [...stored, offer]) if (!purchases.has(o.offerId)) openOffers.set(o.offerId, o);
-    const newest = [...openOffers.keys()].sort().pop()!;
+    const newest = [...openOffers.keys()].sort().pop();
     const older = [...openOffers.keys()].filter((id) => id !== newest);
     older.forEach((id) => openOffers.delete(id));
     await Promise.all(
       older.map(
         (id) =>
           getExternalWorkflowHandle(offerWorkflowId(id, input.customerId))
-            .signal(supersedeOfferSignal, { byOfferId: newest })
+            .signal(supersedeOfferSignal, { byOfferId: newest! })
             .catch(() => undefined), // that offer has ended: nothing to supersede
       ),
     );
