@@ -38,9 +38,7 @@ const AHEAD = 200;
 
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-export async function benchWorkerMemory(
-  flows: number,
-): Promise<{
+export async function benchWorkerMemory(flows: number): Promise<{
   flows: number;
   listed: number;
   mostBehind: number;
