@@ -54,14 +54,18 @@ async function main(): Promise<void> {
   const operator: { token?: string; created: boolean; file?: string } =
     config.operatorToken || servers.ferretdb || servers.temporal ? ensureOperatorToken(config.dataDir, config.operatorToken) : { created: false };
   const env = { ...process.env, MONGODB_URI: servers.mongodbUri, TEMPORAL_ADDRESS: servers.temporalAddress, OFFERFLOW_OPERATOR_TOKEN: operator.token };
-  for (const name of ['worker', 'api'] as const) {
+  const [worker] = (['worker', 'api'] as const).map((name) => {
     const child = spawnEntry(name, env);
     apps.push(child);
     void child.exited.then(onExit);
-  }
+    return child;
+  });
+  // The worker bundles the workflow code before it polls (seconds): until then a request that
+  // waits on a workflow would time out, so "ready" waits for it as well as for the API.
+  const workerReady = new Promise<void>((resolve) => worker!.process.on('message', (m: { ready?: boolean }) => m?.ready && resolve()));
 
   const apiUrl = `http://${config.host}:${config.port}`;
-  await waitFor('the API', () => healthy(`${apiUrl}/healthz`), 120_000, 250);
+  await Promise.all([waitFor('the API', () => healthy(`${apiUrl}/healthz`), 120_000, 250), workerReady]);
   if (stopping) return;
   // One write, so that whoever reads the output sees the whole banner at once.
   const banner = [

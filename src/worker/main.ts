@@ -51,7 +51,10 @@ async function main(): Promise<void> {
   };
   await ensureSchedules(clientConnection, config.temporalNamespace, config.taskQueue);
   logger.info({ taskQueue: config.taskQueue }, 'worker running');
-  await worker.run();
+  const running = worker.run();
+  // Started by `npm start`: its banner waits for this, so that the first request after "ready" finds a worker.
+  process.send?.({ ready: true });
+  await running;
   await connection.close();
   await clientConnection.close();
   await mongo.close();
