@@ -83,9 +83,9 @@ export default tseslint.config(
     },
   },
   {
-    // Type-aware: a forgotten await on a workflow, activity or database call is a real bug class.
+    // Type-aware (one program for tsconfig.json): a forgotten await on a workflow, activity or database call is a real bug class.
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',

@@ -26,6 +26,7 @@ const envSchema = z.object({
   PUBLIC_URL: optionalString,
   OFFERFLOW_OPERATOR_TOKEN: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+  WORKFLOW_BUNDLE: optionalString,
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   SMTP_URL: optionalString,
   SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
@@ -60,6 +61,8 @@ export interface Config {
   rateLimit: { perMinute: number; burst: number };
   /** Workflows the worker keeps in memory between tasks; the rest are replayed when they wake (most wait for days). */
   maxCachedWorkflows: number;
+  /** A workflow bundle built ahead (its path); unset, the worker bundles workflows/ when it starts. */
+  workflowBundle?: string;
   /** How long a partner's directory writer gathers customer changes before writing them (customer list and search lag by that much). */
   directoryRefreshMs: number;
   /** Outgoing mail; without it the outbox only records. */
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    workflowBundle: e.WORKFLOW_BUNDLE,
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
   };
 }

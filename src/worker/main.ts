@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const connection = await waitFor('Temporal', () => NativeConnection.connect({ address: config.temporalAddress }), Number.POSITIVE_INFINITY, 2000);
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   const worker = await createWorker({
-    workflowBundle: await bundleWorkflowsApart(),
+    workflowBundle: config.workflowBundle ? { codePath: config.workflowBundle } : await bundleWorkflowsApart(),
     options: { maxCachedWorkflows: config.maxCachedWorkflows },
     connection,
     namespace: config.temporalNamespace,

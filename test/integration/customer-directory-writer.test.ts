@@ -153,14 +153,14 @@ it('lists every change of a burst from a hundred onboardings at once, which reac
   let n = 0;
   await Promise.all(
     Array.from({ length: 100 }, async () => {
-      for (let k = 0; k < 12; k++) await publishCustomer(entry(partnerId, n++, 'trial'));
+      for (let k = 0; k < 6; k++) await publishCustomer(entry(partnerId, n++, 'trial'));
     }),
   );
   await waitFor(
     'every customer listed',
     async () => {
       const count = await stack.directory.count(partnerId);
-      if (count !== 1200) throw new Error(`${count} listed`);
+      if (count !== 600) throw new Error(`${count} listed`);
     },
     60_000,
     200,
@@ -172,6 +172,6 @@ it('lists every change of a burst from a hundred onboardings at once, which reac
     signals += events.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
   }
   expect(signals).toBeGreaterThan(0);
-  expect(signals).toBeLessThan(300);
+  expect(signals).toBeLessThan(150); // a quarter of the changes at the most
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 }, 120_000);

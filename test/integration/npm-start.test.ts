@@ -175,7 +175,7 @@ describe('npm start', () => {
   }, 120_000);
 
   it('a second start finds the data of the first; a dying child stops everything, non-zero', async () => {
-    const s = npmStart(env);
+    const s = npmStart({ ...env, WORKFLOW_BUNDLE: testEnv('workflowBundle') }); // bundling at start is the first test's
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);
     const api = `http://127.0.0.1:${env.PORT}`;
@@ -225,6 +225,7 @@ describe('npm start', () => {
       TEMPORAL_TASK_QUEUE: 'npm-start-external',
       OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused'),
       OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      WORKFLOW_BUNDLE: testEnv('workflowBundle'),
     });
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);
@@ -290,6 +291,7 @@ describe('npm start', () => {
       TEMPORAL_ADDRESS: testEnv('temporalAddress'),
       TEMPORAL_TASK_QUEUE: 'npm-start-killed',
       OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      WORKFLOW_BUNDLE: testEnv('workflowBundle'),
     });
     running.push(s);
     await waitForOutput(s, /press Ctrl-C to stop/);

@@ -148,7 +148,7 @@ const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const isExecutable = (file: string) => fs.existsSync(file) && (fs.statSync(file).mode & 0o100) !== 0;
 
 describe('scripts/build-servers.sh on a new machine', () => {
-  const RUNS = 20;
+  const RUNS = 10;
 
   it(`builds both servers into an empty cache and writes servers.env, every time (${RUNS} fresh caches)`, async () => {
     const results: Run[] = [];
