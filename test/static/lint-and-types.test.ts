@@ -3,28 +3,6 @@ import path from 'node:path';
 
 const root = path.resolve(__dirname, '../..');
 
-// ESLint loads its (ESM) config with a dynamic import, which jest's module
-// sandbox cannot do, so it runs in a child process: one for the whole file.
-const LINT_SCRIPT = `
-const { ESLint } = require('eslint');
-(async () => {
-  const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-  const eslint = new ESLint({ cwd: process.cwd() });
-  const repo = await eslint.lintFiles(['.']);
-  const texts = [];
-  for (const { code, filePath } of input) {
-    const [r] = await eslint.lintText(code, { filePath });
-    texts.push(r.messages.map((m) => m.ruleId + ': ' + m.message));
-  }
-  process.stdout.write(JSON.stringify({
-    files: repo.length,
-    problems: repo.flatMap((r) => r.messages.map((m) => require('path').relative(process.cwd(), r.filePath) + ':' + m.line + ' ' + m.ruleId + ': ' + m.message)),
-    texts,
-  }));
-})().catch((e) => { console.error(e); process.exit(1); });
-`;
-
-// an existing file's path (type-aware lint resolves the project by path); the text linted is the case's
 const workflowFile = path.join(root, 'workflows/invitations/workflow.ts');
 const refused: Array<[string, string]> = [
   ["import fs from 'node:fs'; fs.readFileSync('x');", '@typescript-eslint/no-restricted-imports'],
@@ -52,7 +30,6 @@ const refusedInRoutes: Array<[string, string]> = [
 ];
 const allowedInRoutes =
   "import { defineRoute } from '../api/route';\nimport type { Services } from '../services';\nexport const r = (s: Services) => [defineRoute, s.invitations];";
-const serviceFile = path.join(root, 'src/invitations/service.ts');
 const refusedAnywhere: Array<[string, string]> = [
   ['export async function f(start: () => Promise<void>) { start(); }', '@typescript-eslint/no-floating-promises'],
   ['export function f(items: string[], save: (s: string) => Promise<void>) { items.forEach(async (s) => save(s)); }', '@typescript-eslint/no-misused-promises'],
@@ -64,57 +41,63 @@ const allowed = [
   'export async function wf(): Promise<void> { await sleep(1); void acts; }',
 ].join('\n');
 
-let lint: { files: number; problems: string[]; texts: string[][] };
+let checks: { typeErrors: string[]; files: number; problems: string[]; texts: string[][] };
 
 beforeAll(async () => {
   const cases = [
-    ...[...refused.map(([code]) => code), allowed].map((code) => ({ code, filePath: workflowFile })),
-    ...[...refusedInRoutes.map(([code]) => code), allowedInRoutes].map((code) => ({ code, filePath: routeFile })),
-    ...refusedAnywhere.map(([code]) => ({ code, filePath: serviceFile })),
+    ...[...refused.map(([code]) => code), allowed].map((code) => ({ code, filePath: workflowFile, typed: false })),
+    ...[...refusedInRoutes.map(([code]) => code), allowedInRoutes].map((code) => ({ code, filePath: routeFile, typed: false })),
+    // a file of its own each, held in memory with the program's types
+    ...refusedAnywhere.map(([code], i) => ({ code, filePath: path.join(root, `src/invitations/lint-case-${i}.ts`), typed: true })),
   ];
-  const child = execFile(process.execPath, ['-e', LINT_SCRIPT], { cwd: root, maxBuffer: 16 << 20 });
+  const child = execFile(process.execPath, [path.join(__dirname, '../support/static-checks.cjs')], { cwd: root, maxBuffer: 16 << 20 });
   child.stdin!.end(JSON.stringify(cases));
   const out = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`eslint failed: ${stderr}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the static checks failed: ${stderr}`))));
   });
-  lint = JSON.parse(out);
-}, 120_000);
+  checks = JSON.parse(out);
+}, 180_000);
 
 describe('static checks', () => {
-  it('eslint reports nothing anywhere in the repository', () => {
-    expect(lint.problems).toEqual([]);
-    expect(lint.files).toBeGreaterThan(20);
+  // the same as `tsc --noEmit -p tsconfig.json`; tsconfig.build.json (what `npm run build` compiles) is built for real by the npm-start test
+  it('the type check (strict) finds nothing', () => {
+    expect(checks.typeErrors).toEqual([]);
+  });
+
+  it('eslint (type-aware) reports nothing anywhere in the repository', () => {
+    expect(checks.problems).toEqual([]);
+    expect(checks.files).toBeGreaterThan(20);
   });
 
   describe('the workflow determinism rule', () => {
     it.each(refused.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
-      expect(lint.texts[i]!.map((m) => m.split(':')[0])).toContain(rule);
+      expect(checks.texts[i]!.map((m) => m.split(':')[0])).toContain(rule);
     });
 
     it('allows type-only imports of activities and the Temporal workflow API', () => {
-      expect(lint.texts[refused.length]).toEqual([]);
+      expect(checks.texts[refused.length]).toEqual([]);
     });
   });
 
   describe('the route layering rule (src/**/routes.ts speak HTTP and call services)', () => {
     const offset = refused.length + 1;
     it.each(refusedInRoutes.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
-      expect(lint.texts[offset + i]!.map((m) => m.split(':')[0])).toContain(rule);
+      expect(checks.texts[offset + i]!.map((m) => m.split(':')[0])).toContain(rule);
     });
 
     it('allows the route framework and the services', () => {
-      expect(lint.texts[offset + refusedInRoutes.length]).toEqual([]);
+      expect(checks.texts[offset + refusedInRoutes.length]).toEqual([]);
     });
   });
 
   describe('type-aware rules (a promise nobody waits for)', () => {
     const offset = refused.length + 1 + refusedInRoutes.length + 1;
     it.each(refusedAnywhere.map(([code, rule], i) => [code, rule, i] as const))('refuses %s', (_code, rule, i) => {
-      expect(lint.texts[offset + i]!.map((m) => m.split(':')[0])).toContain(rule);
+      expect(checks.texts[offset + i]!.map((m) => m.split(':')[0])).toContain(rule);
     });
   });
 });
