@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineRoute } from '../api/route';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from '../subscriptions/present';
-import { changeLicensesSchema, createCustomerUserSchema, previewQuery, pricePreviewOut, subscriptionParams } from './schemas';
+import { changeLicensesSchema, licenseChangeProblems, previewQuery, pricePreviewOut, subscriptionParams } from '../subscriptions/schemas';
+import { createCustomerUserSchema } from './schemas';
 
 /** The customer's own view, with its customer token. */
 export function customerPortalRoutes({ customers, subscriptions, onboarding, customerUsers }: Services) {
@@ -74,13 +75,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       params: subscriptionParams,
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: [
-        'license-count-out-of-bounds',
-        'license-decrease-not-allowed',
-        'license-count-below-assigned',
-        'license-count-unchanged',
-        'subscription-not-active',
-      ],
+      problems: licenseChangeProblems,
       async handler({ principal, params, body, audit }) {
         return {
           status: 200,

@@ -1,6 +1,6 @@
 import { defineRoute } from '../api/route';
 import { id } from '../api/schemas';
-import { changeLicensesSchema } from '../customer-portal/schemas';
+import { changeLicensesSchema, licenseChangeProblems } from './schemas';
 import { customerParams } from '../customers/schemas';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from './present';
@@ -35,14 +35,7 @@ export function partnerSubscriptionRoutes({ subscriptions }: Services) {
       params: customerParams.extend({ subscriptionId: id('a subscription id') }),
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: [
-        'delegated-admin-required',
-        'license-count-out-of-bounds',
-        'license-decrease-not-allowed',
-        'license-count-below-assigned',
-        'license-count-unchanged',
-        'subscription-not-active',
-      ],
+      problems: ['delegated-admin-required', ...licenseChangeProblems],
       async handler({ principal, params, body, audit }) {
         const changed = await subscriptions.changeByPartner(principal, params.customerId, params.subscriptionId, body.licenses, audit);
         return { status: 200, body: presentSubscription(changed) };

@@ -5,18 +5,13 @@ import { delegatedAdminStart } from '../../workflows/delegated-admin/start';
 import type { DelegatedAdminInput } from '../../workflows/delegated-admin/types';
 import { delegatedAdminWorkflow } from '../../workflows/delegated-admin/workflow';
 import { useTimeSkipping } from '../support/time-skipping';
-import { DAY, HOUR, ms, refusal, relationshipInput } from './inputs';
+import { DAY, expectNear, HOUR, ms, refusal, relationshipInput } from './inputs';
 
 // A delegated-admin relationship's timers with the API's default durations: 90 days to answer,
 // 730 days once accepted, the expiry notice 7 days before the end, extensions of 180 days.
 const ts = useTimeSkipping();
 
-const SLACK = 60_000;
-const near = (actual: string | number | undefined, expected: number) => {
-  expect(actual).toBeDefined();
-  expect(ms(actual!)).toBeGreaterThanOrEqual(expected);
-  expect(ms(actual!)).toBeLessThan(expected + SLACK);
-};
+const near = expectNear;
 const start = (input: DelegatedAdminInput) => ts.start(delegatedAdminWorkflow, delegatedAdminStart(input));
 const statuses = (h: WorkflowHandle) => ts.callsTo('saveRelationship', h.workflowId).map(([r]) => r.status);
 /** The e-mails sent, by time, then recipient (partner and customer are told in parallel). */

@@ -127,3 +127,13 @@ export async function refusal(update: Promise<unknown>): Promise<{ type: string 
 
 /** ms between two ISO times or epoch ms. */
 export const ms = (t: string | number | Date) => (typeof t === 'number' ? t : t instanceof Date ? t.getTime() : Date.parse(t));
+
+/** Workflow time may run a little behind or ahead of a timer's moment (the task starts after it fires). */
+export const SLACK = 60_000;
+
+/** `actual` is at `expected` or up to SLACK after it. */
+export function expectNear(actual: string | number | Date | undefined, expected: number): void {
+  expect(actual).toBeDefined();
+  expect(ms(actual!)).toBeGreaterThanOrEqual(expected);
+  expect(ms(actual!)).toBeLessThan(expected + SLACK);
+}

@@ -5,17 +5,12 @@ import type { TrialInvitationInput } from '../../workflows/invitations/types';
 import { trialInvitationWorkflow } from '../../workflows/invitations/workflow';
 import { onboardingWorkflowId } from '../../workflows/onboarding/start';
 import { useTimeSkipping } from '../support/time-skipping';
-import { DAY, ms, invitationInput } from './inputs';
+import { DAY, expectNear, invitationInput, ms } from './inputs';
 
 // A trial invitation's one timer: it expires after expiresInMs (30 days by default).
 const ts = useTimeSkipping();
 
-const SLACK = 60_000;
-const near = (actual: string | undefined, expected: number) => {
-  expect(actual).toBeDefined();
-  expect(ms(actual!)).toBeGreaterThanOrEqual(expected);
-  expect(ms(actual!)).toBeLessThan(expected + SLACK);
-};
+const near = expectNear;
 const start = (input: TrialInvitationInput) => ts.start(trialInvitationWorkflow, invitationStart(input));
 const saved = (h: WorkflowHandle) => ts.callsTo('saveInvitation', h.workflowId).map(([s]) => [s.status, s.revision]);
 const until = async (t: number) => ts.sleep(t - (await ts.now()));

@@ -6,17 +6,12 @@ import { offerStart } from '../../workflows/offers/start';
 import type { OfferInput } from '../../workflows/offers/types';
 import { offerWorkflow } from '../../workflows/offers/workflow';
 import { useTimeSkipping } from '../support/time-skipping';
-import { DAY, HOUR, ms, offerInput, refusal } from './inputs';
+import { DAY, expectNear, HOUR, offerInput, refusal } from './inputs';
 
 // An offer's one timer: it expires at its expiresAt (30 days after sending by default, set by the API).
 const ts = useTimeSkipping();
 
-const SLACK = 60_000;
-const near = (actual: string | undefined, expected: number) => {
-  expect(actual).toBeDefined();
-  expect(ms(actual!)).toBeGreaterThanOrEqual(expected);
-  expect(ms(actual!)).toBeLessThan(expected + SLACK);
-};
+const near = expectNear;
 const start = (input: OfferInput) => ts.start(offerWorkflow, offerStart(input));
 const saved = (h: WorkflowHandle) => ts.callsTo('saveOfferRecipient', h.workflowId).map(([s]) => s.status);
 const until = async (t: number) => ts.sleep(t - (await ts.now()));

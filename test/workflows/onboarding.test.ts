@@ -11,7 +11,7 @@ import { onboardingWorkflow } from '../../workflows/onboarding/workflow';
 import { delegatedAdminWorkflowId } from '../../workflows/delegated-admin/start';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 import { historyHas, useTimeSkipping } from '../support/time-skipping';
-import { DAY, HOUR, ms, offerInput, onboardingInput, purchaseRequest, refusal } from './inputs';
+import { DAY, expectNear, HOUR, ms, offerInput, onboardingInput, purchaseRequest, refusal } from './inputs';
 
 // The trial's timers with the product's real durations (30-day trial, reminders 7 days and
 // 1 day before its end, 30 days of grace), each running in well under a second.
@@ -19,8 +19,6 @@ const ts = useTimeSkipping();
 
 const SEVEN_DAYS = `trial-reminder-${7 * DAY}`;
 const ONE_DAY = `trial-reminder-${1 * DAY}`;
-/** Workflow time may run a little behind or ahead of a timer's moment (the task starts after it fires). */
-const SLACK = 60_000;
 
 const emails = (h: WorkflowHandle) => ts.callsTo('sendEmail', h.workflowId).map(([m]) => m);
 const kinds = (h: WorkflowHandle) => emails(h).map((m) => m.kind);
@@ -34,10 +32,7 @@ const published = (h: WorkflowHandle) => ts.callsTo('publishCustomer', h.workflo
 const start = (input: OnboardingInput, taskQueue?: string) => ts.start(onboardingWorkflow, { ...onboardingStart(input), taskQueue });
 /** The trial's end as the workflow computed it (from its first stored snapshot). */
 const trialEnd = (h: WorkflowHandle) => ms(ts.callsTo('saveSubscription', h.workflowId)[0]![0].trialEndsAt!);
-const near = (actual: string | number | Date, expected: number) => {
-  expect(ms(actual)).toBeGreaterThanOrEqual(expected);
-  expect(ms(actual)).toBeLessThan(expected + SLACK);
-};
+const near = expectNear;
 
 describe('the trial runs its course', () => {
   it('reminds 7 days and 1 day before a 30-day trial ends, expires it, suspends it, removes it after the 30-day grace period', async () => {
