@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineRoute } from '../api/route';
 import { cursor, page, pageLimit } from '../api/schemas';
 import type { Services } from '../services';
-import { presentInvitation } from './present';
 import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut, redemptionOut } from './schemas';
 
 export function invitationRoutes({ invitations }: Services) {
@@ -34,7 +33,7 @@ export function invitationRoutes({ invitations }: Services) {
             body: { id: created.id, status: 'pending', workflowId: created.workflowId },
           };
         }
-        return { status: 201, headers: { Location: `/v1/invitations/${created.invitation.id}` }, body: presentInvitation(created.invitation) };
+        return { status: 201, headers: { Location: `/v1/invitations/${created.invitation.id}` }, body: created.invitation };
       },
     }),
     defineRoute({
@@ -49,8 +48,7 @@ export function invitationRoutes({ invitations }: Services) {
       responses: { 200: { description: 'A page of invitations', schema: page(invitationOut) } },
       problems: ['invalid-cursor'],
       async handler({ principal, query }) {
-        const { items, nextCursor } = await invitations.list(principal.partner._id, { status: query.status }, query);
-        return { status: 200, body: { items: items.map(presentInvitation), nextCursor } };
+        return { status: 200, body: await invitations.list(principal.partner._id, { status: query.status }, query) };
       },
     }),
     defineRoute({
@@ -64,7 +62,7 @@ export function invitationRoutes({ invitations }: Services) {
       params: invitationParams,
       responses: { 200: { description: 'The invitation', schema: invitationOut } },
       async handler({ principal, params }) {
-        return { status: 200, body: presentInvitation(await invitations.get(principal.partner._id, params.invitationId)) };
+        return { status: 200, body: await invitations.get(principal.partner._id, params.invitationId) };
       },
     }),
     defineRoute({
@@ -105,8 +103,7 @@ export function invitationRoutes({ invitations }: Services) {
         },
       },
       async handler({ principal, params }) {
-        const workflow = await invitations.workflow(principal.partner._id, params.invitationId);
-        return { status: 200, body: { ...workflow, state: presentInvitation(workflow.state) } };
+        return { status: 200, body: await invitations.workflow(principal.partner._id, params.invitationId) };
       },
     }),
     defineRoute({
@@ -121,7 +118,7 @@ export function invitationRoutes({ invitations }: Services) {
       responses: { 200: { description: 'The revoked invitation', schema: invitationOut } },
       problems: ['invitation-not-active'],
       async handler({ principal, params, audit }) {
-        return { status: 200, body: presentInvitation(await invitations.revoke(principal, params.invitationId, audit)) };
+        return { status: 200, body: await invitations.revoke(principal, params.invitationId, audit) };
       },
     }),
   ];

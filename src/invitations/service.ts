@@ -13,7 +13,7 @@ import { pageById, type Page, type PageRequest } from '../db/pagination';
 import { DomainError, invalidInput, notFound } from '../errors';
 import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { LinkService } from '../links/service';
-import type { PartnerService, PublicProfile } from '../partners/service';
+import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { trialInvitationWorkflow } from '../../workflows';
@@ -27,7 +27,7 @@ import {
 } from '../../workflows/invitations/messages';
 import { invitationStart, invitationWorkflowId } from '../../workflows/invitations/start';
 import type { AcceptInvitationRequest, InvitationState, InvitationStatus } from '../../workflows/invitations/types';
-import type { InvitationDoc, InvitationTrial } from './model';
+import type { InvitationDoc } from './model';
 import type { acceptLinkSchema } from '../links/schemas';
 import type { createInvitationSchema } from './schemas';
 
@@ -46,7 +46,6 @@ export interface Invitation {
   revokedBy?: string;
   expiredAt?: string;
   declines: number;
-  trial: InvitationTrial;
   workflowId: string;
 }
 
@@ -104,7 +103,6 @@ export function createInvitationService(
       revokedBy: s.revokedBy,
       expiredAt: iso(s.expiredAt),
       declines: s.declines ?? 0,
-      trial: s.trial,
       workflowId: invitationWorkflowId(id),
     };
   };
@@ -113,14 +111,12 @@ export function createInvitationService(
     if (!doc) throw notFound(`invitation ${invitationId}`);
     return doc;
   };
+  const notActive = (status: InvitationStatus, detail: string) => new DomainError('invitation-not-active', detail, { invitationStatus: status });
   /** An ended invitation's workflow is gone: its stored status says why. */
-  const notActive = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => () =>
-    new DomainError('invitation-not-active', `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`, {
-      invitationStatus: invitation.status,
-    });
+  const whenEnded = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => () =>
+    notActive(invitation.status, `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`);
   const requireActive = (invitation: InvitationDoc) => {
-    if (invitation.status !== 'active')
-      throw new DomainError('invitation-not-active', `this invitation is ${invitation.status}`, { invitationStatus: invitation.status });
+    if (invitation.status !== 'active') throw notActive(invitation.status, `this invitation is ${invitation.status}`);
   };
 
   return {
@@ -212,7 +208,7 @@ export function createInvitationService(
       const stored = await findStored(principal.partner._id, invitationId);
       const state = await callWorkflow(
         () => handle(invitationId).executeUpdate(revokeInvitationUpdate, { args: [{ by: principal.user._id }] }),
-        notActive(stored),
+        whenEnded(stored),
       );
       await audit({ action: 'invitation.revoked', target: { kind: 'invitation', id: invitationId } });
       return view(state);
@@ -225,7 +221,7 @@ export function createInvitationService(
         kind: 'trial-invitation',
         status: invitation.status,
         expiresAt: invitation.expiresAt.toISOString(),
-        partner: await partners.publicProfile(invitation.partnerId),
+        partner: publicProfile(await partners.find(invitation.partnerId)),
         service: {
           sku: service._id,
           name: service.name,
@@ -269,7 +265,7 @@ export function createInvitationService(
       };
       let result;
       try {
-        result = await callWorkflow(() => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { args: [request] }), notActive(invitation));
+        result = await callWorkflow(() => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { args: [request] }), whenEnded(invitation));
       } catch (err) {
         if (issued) await models.CustomerToken.deleteOne({ _id: issued.tokenId });
         throw err;
@@ -302,7 +298,7 @@ export function createInvitationService(
       }
       requireActive(invitation);
       const by = customerId ?? 'anonymous';
-      await callWorkflow(() => handle(invitation._id).executeUpdate(declineInvitationUpdate, { args: [{ by }] }), notActive(invitation));
+      await callWorkflow(() => handle(invitation._id).executeUpdate(declineInvitationUpdate, { args: [{ by }] }), whenEnded(invitation));
       await audit({
         partnerId: invitation.partnerId,
         actor: { kind: 'customer', id: by },

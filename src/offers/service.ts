@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Audit } from '../audit/record';
 import { requirePermission } from '../auth/policy';
@@ -12,7 +12,7 @@ import { DomainError, invalidInput, notFound } from '../errors';
 import { newLinkCode, newTimeOrderedId } from '../ids';
 import type { LinkService } from '../links/service';
 import type { OnboardingService } from '../onboarding/service';
-import type { PartnerService, PublicProfile } from '../partners/service';
+import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, describeIfAny, isRefusal } from '../temporal/failures';
 import { offerWorkflow } from '../../workflows';
@@ -209,12 +209,9 @@ export function createOfferService(
       const offer = await findOffer(principal.partner._id, offerId);
       if (!offer.revokedAt) await models.Offer.updateOne({ _id: offer._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });
       for (const r of (await recipientsOf(offer._id)).filter((x) => x.status === 'sent')) {
-        await callWorkflow(
-          () => handle(offer._id, r.customerId).executeUpdate(revokeOfferUpdate, { args: [{ by: principal.user._id }] }),
-          () => new DomainError('offer-not-open', 'over'),
-        ).catch((err) => {
+        await callWorkflow(() => handle(offer._id, r.customerId).executeUpdate(revokeOfferUpdate, { args: [{ by: principal.user._id }] })).catch((err) => {
           // accepted or ended meanwhile: it keeps that status
-          if (!isRefusal(err, 'offer-not-open')) throw err;
+          if (!(err instanceof WorkflowNotFoundError) && !isRefusal(err, 'offer-not-open')) throw err;
         });
       }
       await audit({ action: 'offer.revoked', target: { kind: 'offer', id: offer._id } });
@@ -229,7 +226,7 @@ export function createOfferService(
         kind: 'purchase-offer',
         status: offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open',
         expiresAt: offer.expiresAt.toISOString(),
-        partner: await partners.publicProfile(offer.partnerId),
+        partner: publicProfile(partner),
         items: offer.items.map((item, i) => {
           const s = services[i]!;
           return {

@@ -12,6 +12,12 @@ import type { createPartnerSchema } from './schemas';
 /** The profile customers see wherever the partner is shown to them (absent fields left out). */
 export type PublicProfile = Omit<CompanyProfile, 'address'> & { address: Record<string, string> };
 
+/** What a customer sees of the partner behind a link. */
+export function publicProfile(partner: PartnerDoc): PublicProfile {
+  const { name, phone, email, website, address } = partner.profile;
+  return { name, phone, email, website, address: Object.fromEntries(Object.entries(address).filter(([, v]) => v != null)) as Record<string, string> };
+}
+
 export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
   const connection = () => models.Partner.db;
   const find = async (partnerId: string): Promise<PartnerDoc> => {
@@ -93,12 +99,6 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
       );
       await audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: partnerId }, details: { fields } });
       return after;
-    },
-
-    /** What a customer sees of the partner behind a link. */
-    async publicProfile(partnerId: string): Promise<PublicProfile> {
-      const { name, phone, email, website, address } = (await find(partnerId)).profile;
-      return { name, phone, email, website, address: Object.fromEntries(Object.entries(address).filter(([, v]) => v != null)) as Record<string, string> };
     },
   };
 }
