@@ -1,3 +1,4 @@
+import { systemRequest } from '../src/request-scope';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,7 +89,7 @@ export async function benchPartner(models: Models) {
       authorisations: ['subscription-advisor', 'delegated-admin-certified', 'authorised-service-provider'],
       admin: { email: 'admin@bench.example', displayName: 'Bench Admin' },
     },
-    async () => undefined,
+    systemRequest(async () => undefined),
   ); // no audit log for the bench's own partner
   return { partnerId: partner._id, token: token.token };
 }

@@ -30,7 +30,9 @@ export type DomainErrorKind =
   | 'subscription-not-active'
   | 'delegated-admin-required'
   | 'relationship-not-pending'
-  | 'relationship-ended';
+  | 'relationship-ended'
+  /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
+  | 'change-in-progress';
 
 export class DomainError extends Error {
   constructor(

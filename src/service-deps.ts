@@ -11,6 +11,9 @@ export interface ServiceDeps {
   taskQueue: string;
   /** Base of customer-facing links, e.g. https://offers.example.com */
   publicUrl: string;
-  /** How long a request waits for a workflow to confirm (e.g. the record stored) before answering that it is on its way. */
+  /**
+   * How long a request waits for a workflow to confirm (a record stored, a change made) before answering
+   * that it is on its way (202 for a create) or still in progress (503 change-in-progress, retry with the same key).
+   */
   updateWaitMs: number;
 }

@@ -19,8 +19,14 @@ export interface Redemption {
 
 export function createInvitationActivities({ models }: { models: Models }) {
   return {
-    /** Stores the invitation as the workflow now holds it (idempotent, ordered by revision). */
+    /**
+     * Stores the invitation as the workflow now holds it (idempotent, ordered by revision).
+     * The first revision registers its link's code too: a link exists exactly when its
+     * invitation does, whatever became of the request that asked for it.
+     */
     async saveInvitation({ invitationId, ...fields }: InvitationSnapshot): Promise<void> {
+      if (fields.revision === 1)
+        await insertRecordOnce(models.LinkCode, { _id: fields.code, kind: 'invitation', targetId: invitationId, createdAt: new Date(fields.createdAt) });
       await saveSnapshot(models.Invitation, invitationId, { ...fields, workflowId: invitationWorkflowId(invitationId) });
     },
 

@@ -1,4 +1,4 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models } from '../../src/db/models';
 import { OfferFailure } from '../../workflows/offers/failures';
@@ -15,8 +15,15 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
       await saveSnapshot(deps.models.OfferRecipient, `${snapshot.offerId}|${snapshot.customerId}`, snapshot);
     },
 
-    /** Asks the customer's onboarding to buy (it converts the trial or creates subscriptions; idempotent per offer). */
+    /**
+     * Asks the customer's onboarding to buy (it converts the trial or creates subscriptions;
+     * idempotent per offer). It heartbeats while it waits: should its worker die, the
+     * purchase is tried again within the heartbeat timeout.
+     */
     async purchaseThroughOnboarding(partnerId: string, customerId: string, request: PurchaseRequest): Promise<PurchaseResult> {
+      const context = Context.current();
+      context.heartbeat();
+      const alive = setInterval(() => context.heartbeat(), 2_000);
       try {
         return await onboarding(partnerId, customerId).executeUpdate(purchaseUpdate, { args: [request] });
       } catch (err) {
@@ -27,6 +34,8 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
           );
         }
         throw err;
+      } finally {
+        clearInterval(alive);
       }
     },
 

@@ -11,6 +11,8 @@ export function domainProblem(err: unknown): Problem | undefined {
   switch (err.kind) {
     case 'invalid-input':
       return validationProblem([{ location: 'body', path: String(err.details.field ?? ''), message: err.message }]);
+    case 'change-in-progress':
+      return new Problem(err.kind, err.message, err.details, { 'Retry-After': '2' });
     case 'customer-token-required':
       return new Problem('unauthenticated', err.message, {}, { 'WWW-Authenticate': 'Bearer realm="offerflow"' });
     default:

@@ -51,13 +51,15 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
     };
     addParams(route.params, 'path');
     addParams(route.query, 'query');
-    if (route.creates) {
+    if (route.method !== 'get') {
       parameters.push({
         name: 'Idempotency-Key',
         in: 'header',
         required: false,
         description:
-          'Any unique string (1–255 visible ASCII characters): a retry with the same key and body returns the first response instead of creating again.',
+          route.auth === 'public' || route.auth === 'customer-or-public'
+            ? "A random UUID (16–255 visible ASCII characters; without a customer token the key is all that tells callers apart): a retry with the same key and body gets the first answer (a new customer's token included) instead of acting again."
+            : 'Any unique string (1–255 visible ASCII characters; a random UUID is best): a retry with the same key and body gets the first answer instead of acting again.',
         schema: { type: 'string', maxLength: 255 },
       });
     }
@@ -71,7 +73,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       if ('authorisation' in ACTIONS[route.permission as keyof typeof ACTIONS]) slugs.add('authorisation-required');
     }
     if (route.params) slugs.add('not-found');
-    if (route.creates) ['idempotency-key-in-use', 'idempotency-key-reused'].forEach((s) => slugs.add(s as ProblemSlug));
+    if (route.method !== 'get') ['idempotency-key-in-use', 'idempotency-key-reused'].forEach((s) => slugs.add(s as ProblemSlug));
     for (const s of route.problems ?? []) slugs.add(s);
 
     const responses: Record<string, Json> = {};

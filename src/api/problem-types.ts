@@ -123,7 +123,13 @@ export const PROBLEM_TYPES = {
   'dependency-unavailable': {
     status: 503,
     title: 'Service unavailable',
-    description: 'MongoDB or Temporal is unavailable; retry shortly. /healthz says which.',
+    description: 'MongoDB or Temporal is unavailable; retry after the Retry-After seconds (with the same Idempotency-Key, for a change). /healthz says which.',
+  },
+  'change-in-progress': {
+    status: 503,
+    title: 'Change in progress',
+    description:
+      'The change was handed to its workflow, which has not confirmed it within the wait the API allows (a worker restarting, MongoDB slow). It goes on; retry after the Retry-After seconds with the same Idempotency-Key to get its result.',
   },
 } as const satisfies Record<string, { status: number; title: string; description: string }>;
 

@@ -40,8 +40,11 @@ export class Problem extends Error {
   }
 }
 
+/** How long a caller should wait before trying again while a dependency is down (seconds). */
+export const RETRY_AFTER_UNAVAILABLE_S = 2;
+
 export const dependencyUnavailable = (dependency: 'MongoDB' | 'Temporal', extra: Record<string, unknown> = {}) =>
-  new Problem('dependency-unavailable', `${dependency} is unavailable; try again shortly`, extra);
+  new Problem('dependency-unavailable', `${dependency} is unavailable; try again shortly`, extra, { 'Retry-After': String(RETRY_AFTER_UNAVAILABLE_S) });
 
 export function validationProblem(errors: FieldError[]): Problem {
   const first = errors[0];

@@ -4,9 +4,10 @@ import type { Logger } from '../logger';
 import { authenticateCustomer, authenticateCustomerIfAny, authenticateOperator, authenticatePartnerUser } from './authenticate';
 import { actorOf, type CustomerPrincipal, type PartnerPrincipal, type Principal } from '../auth/principal';
 import { requirePermission, type Action } from '../auth/policy';
-import { recordAudit, type Audit, type AuditEntry } from '../audit/record';
+import { recordAudit, type AuditEntry } from '../audit/record';
+import { idFor, type RequestScope } from '../request-scope';
 import type { RouteDeps } from './deps';
-import { withIdempotency } from './idempotency';
+import { withIdempotency, type KeyedRequest } from './idempotency';
 import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
 import type { Reply } from './reply';
@@ -32,8 +33,8 @@ export interface RouteContext<P, Q, B, A extends Auth> {
   principal: PrincipalFor<A>;
   requestId: string;
   log: Logger;
-  /** Records a change in the audit log (actor, partner and request filled in unless given); handed to the service that makes it. */
-  audit: Audit;
+  /** The request as the services see it: who acts, the ids its Idempotency-Key names, the audit log. */
+  request: RequestScope;
 }
 
 const empty = z.strictObject({});
@@ -53,7 +54,7 @@ export interface RouteDef<PS extends z.ZodType = Empty, QS extends z.ZodType = E
   params?: PS;
   query?: QS;
   body?: BS;
-  /** A POST that creates something: honours Idempotency-Key. */
+  /** A POST that creates something (answers 201); every changing route honours Idempotency-Key. */
   creates?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Problem types this route may answer with besides the common ones. */
@@ -72,7 +73,7 @@ export type AnyRoute = RouteDef<any, any, any, any>;
 
 export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
-/** Mounts routes: authentication, rate limit, policy, validation, idempotency, then the handler. */
+/** Mounts routes: authentication, rate limit, policy, validation, idempotency (every changing route), then the handler. */
 export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps): void {
   for (const route of routes) {
     router[route.method](expressPath(route.path), async (req: Request, res: Response) => {
@@ -87,23 +88,29 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
         throw new Problem('unexpected-body', `${route.method.toUpperCase()} ${route.path} takes no body`);
       }
       const requestId = String(req.id);
-      const ctx: RouteContext<unknown, unknown, unknown, Auth> = {
-        params,
-        query,
-        body,
-        principal: principal as never,
-        requestId,
-        log: req.log,
-        audit: (entry) =>
-          recordAudit(deps.models, {
-            ...entry,
-            partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
-            actor: entry.actor ?? (principal ? (actorOf(principal) as AuditEntry['actor']) : { kind: 'system', id: 'anonymous' }),
-            requestId,
-          }),
+      const actor = principal ? (actorOf(principal) as AuditEntry['actor']) : ({ kind: 'system', id: 'anonymous' } as const);
+      const run = (keyed: KeyedRequest | undefined) => {
+        const at = keyed?.at ?? new Date();
+        const audit: RequestScope['audit'] = (entry) =>
+          recordAudit(
+            deps.models,
+            {
+              ...entry,
+              partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
+              actor: entry.actor ?? actor,
+              requestId,
+            },
+            new Date(),
+            keyed && idFor({ key: keyed.key, at }, 'aud', `${entry.action} ${entry.target.id}`),
+          );
+        const request: RequestScope = { requestId, actor, at, key: keyed?.key, audit };
+        const ctx: RouteContext<unknown, unknown, unknown, Auth> = { params, query, body, principal: principal as never, requestId, log: req.log, request };
+        return route.handler(ctx as never);
       };
-      const run = () => route.handler(ctx as never);
-      const reply = route.creates && principal ? await withIdempotency(deps.models, req, principalKey(principal), run) : await run();
+      const reply =
+        route.method === 'get'
+          ? await run(undefined)
+          : await withIdempotency(deps.models, req, principal ? principalKey(principal) : `public ${req.path}`, run, { minKeyLength: principal ? 1 : 16 });
       res.status(reply.status).set(reply.headers ?? {});
       if (reply.body === undefined) res.end();
       else res.json(reply.body);

@@ -1,4 +1,5 @@
 import { newTimeOrderedId } from '../ids';
+import { insertOnce } from '../db/duplicate-key';
 import type { Models } from '../db/models';
 import type { AuditActor, AuditTarget } from './model';
 
@@ -17,10 +18,10 @@ export interface AuditEntry {
  */
 export type Audit = (entry: Omit<AuditEntry, 'actor' | 'requestId' | 'partnerId'> & { partnerId?: string; actor?: AuditActor }) => Promise<void>;
 
-/** Appends one change to the audit log. */
-export async function recordAudit(models: Models, entry: AuditEntry, at = new Date()): Promise<void> {
-  await models.AuditEvent.create({
-    _id: newTimeOrderedId('aud', at),
+/** Appends one change to the audit log; under an `id` derived from its request, once however often the request is retried. */
+export async function recordAudit(models: Models, entry: AuditEntry, at = new Date(), id?: string): Promise<void> {
+  await insertOnce(models.AuditEvent, {
+    _id: id ?? newTimeOrderedId('aud', at),
     at,
     partnerId: entry.partnerId,
     actor: entry.actor,

@@ -17,8 +17,7 @@ export interface IssuedToken {
   hash: string;
 }
 
-export function issueToken(owner: { partnerId: string; userId: string }, prefix = PARTNER_TOKEN_PREFIX): IssuedToken {
-  const tokenId = newId('tok');
+export function issueToken(owner: { partnerId: string; userId: string }, prefix = PARTNER_TOKEN_PREFIX, tokenId = newId('tok')): IssuedToken {
   const secret = randomBytes(32).toString('base64url');
   return { tokenId, token: `${prefix}.${owner.partnerId}.${owner.userId}.${tokenId}.${secret}`, hash: hashSecret(secret) };
 }
@@ -52,8 +51,8 @@ export function secretMatches(secret: string, storedHash: string): boolean {
   return sameDigest(hashSecret(secret), storedHash);
 }
 
-export function issueCustomerToken(customerId: string): IssuedToken {
-  const tokenId = newId('tok');
+/** A customer token; `tokenId` names it when a request issues it again on a retry (replacing the one it issued before). */
+export function issueCustomerToken(customerId: string, tokenId = newId('tok')): IssuedToken {
   const secret = randomBytes(32).toString('base64url');
   return { tokenId, token: `${CUSTOMER_TOKEN_PREFIX}.${customerId}.${tokenId}.${secret}`, hash: hashSecret(secret) };
 }

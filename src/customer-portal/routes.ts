@@ -76,10 +76,10 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
       problems: licenseChangeProblems,
-      async handler({ principal, params, body, audit }) {
+      async handler({ principal, params, body, request }) {
         return {
           status: 200,
-          body: presentSubscription(await subscriptions.changeByCustomer(principal.customer._id, params.subscriptionId, body.licenses, audit)),
+          body: presentSubscription(await subscriptions.changeByCustomer(principal.customer._id, params.subscriptionId, body.licenses, request)),
         };
       },
     }),
@@ -94,8 +94,8 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       params: subscriptionParams,
       responses: { 200: { description: 'The trial, removed', schema: subscriptionOut } },
       problems: ['trial-not-cancellable', 'customer-not-onboarding'],
-      async handler({ principal, params, audit }) {
-        return { status: 200, body: presentSubscription(await onboarding.cancelTrial(principal.customer, params.subscriptionId, audit)) };
+      async handler({ principal, params, request }) {
+        return { status: 200, body: presentSubscription(await onboarding.cancelTrial(principal.customer, params.subscriptionId, request)) };
       },
     }),
     defineRoute({

@@ -18,8 +18,8 @@ export function delegatedAdminRoutes({ delegatedAdmin }: Services) {
       params: relationshipParams,
       responses: { 200: { description: 'The relationship after it', schema: relationshipOut } },
       problems: ['relationship-not-pending', 'relationship-ended'],
-      async handler({ principal, params, audit }) {
-        return { status: 200, body: presentRelationship(await delegatedAdmin.answer(principal.customer._id, params.relationshipId, answer, audit)) };
+      async handler({ principal, params, request }) {
+        return { status: 200, body: presentRelationship(await delegatedAdmin.answer(principal.customer._id, params.relationshipId, answer, request)) };
       },
     });
 
@@ -38,8 +38,8 @@ export function delegatedAdminRoutes({ delegatedAdmin }: Services) {
       creates: true,
       responses: { 201: { description: 'Asked', schema: relationshipOut } },
       problems: ['conflict'],
-      async handler({ principal, params, body, audit }) {
-        const relationship = await delegatedAdmin.request(principal, params.customerId, body, audit);
+      async handler({ principal, params, body, request }) {
+        const relationship = await delegatedAdmin.request(principal, params.customerId, body, request);
         return { status: 201, headers: { Location: `/v1/customers/${params.customerId}/delegated-admin` }, body: presentRelationship(relationship) };
       },
     }),

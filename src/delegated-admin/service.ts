@@ -1,11 +1,10 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { z } from 'zod';
-import type { Audit } from '../audit/record';
 import type { PartnerPrincipal } from '../auth/principal';
 import type { CustomerService } from '../customers/service';
 import { findOwned } from '../db/owned';
 import { DomainError, notFound } from '../errors';
-import { newTimeOrderedId } from '../ids';
+import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { delegatedAdminWorkflow } from '../../workflows';
@@ -42,7 +41,7 @@ const withWorkflow = (r: RelationshipDoc): Relationship => ({ ...r, workflowId: 
  * customer only while it is active.
  */
 export function createDelegatedAdminService(
-  { models, temporal, taskQueue }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue'>,
+  { models, temporal, taskQueue, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue' | 'updateWaitMs'>,
   { customers }: { customers: CustomerService },
 ) {
   const handle = (relationshipId: string) => temporal.workflow.getHandle(delegatedAdminWorkflowId(relationshipId));
@@ -62,14 +61,20 @@ export function createDelegatedAdminService(
 
   return {
     /** Asks a customer of the partner for delegated administration; nothing is granted until it accepts. */
-    async request(principal: PartnerPrincipal, customerId: string, option: z.output<typeof delegatedAdminOptionSchema>, audit: Audit): Promise<Relationship> {
+    async request(
+      principal: PartnerPrincipal,
+      customerId: string,
+      option: z.output<typeof delegatedAdminOptionSchema>,
+      request: RequestScope,
+    ): Promise<Relationship> {
       const partner = principal.partner;
       await customers.requireCustomerOf(partner._id, customerId);
       const tenant = await customers.tenant(customerId);
-      if (await models.Relationship.exists({ partnerId: partner._id, customerId, status: { $in: [...OPEN_STATUSES] } })) {
+      const relationshipId = idFor(request, 'rel');
+      const open = await models.Relationship.findOne({ partnerId: partner._id, customerId, status: { $in: [...OPEN_STATUSES] } }, { _id: 1 }).lean();
+      if (open && open._id !== relationshipId) {
         throw new DomainError('conflict', 'a delegated-admin relationship with this customer is already pending or active');
       }
-      const relationshipId = newTimeOrderedId('rel');
       const start = delegatedAdminStart({
         relationshipId,
         partnerId: partner._id,
@@ -79,11 +84,25 @@ export function createDelegatedAdminService(
         ...toOption(option),
         acceptedAtStart: false,
         requestedBy: principal.user._id,
+        requested: requestedBy(request),
       });
-      await temporal.workflow.executeUpdateWithStart(relationshipRecordedUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(delegatedAdminWorkflow, { ...start, taskQueue, workflowIdConflictPolicy: 'FAIL' }),
+      await callWorkflow(
+        () =>
+          temporal.workflow.executeUpdateWithStart(relationshipRecordedUpdate, {
+            updateId: updateIdFor(request, 'recorded'),
+            startWorkflowOperation: new WithStartWorkflowOperation(delegatedAdminWorkflow, {
+              ...start,
+              taskQueue,
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            }),
+          }),
+        undefined,
+        updateWaitMs,
+      ).catch((err) => {
+        // this request's relationship was made and has ended since: it is as stored
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       });
-      await audit({ action: 'delegated-admin.requested', target: { kind: 'customer', id: customerId }, details: { relationshipId } });
       return stored(relationshipId);
     },
 
@@ -98,20 +117,15 @@ export function createDelegatedAdminService(
       (await models.Relationship.find({ customerId }).sort({ _id: -1 }).lean()).map(withWorkflow),
 
     /** The customer accepts, declines or ends a relationship. */
-    async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, audit: Audit): Promise<Relationship> {
+    async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, request: RequestScope): Promise<Relationship> {
       const r = await customersRelationship(customerId, relationshipId);
-      const { update, done, whenEnded } = ANSWERS[answer];
+      const { update, whenEnded } = ANSWERS[answer];
       // its workflow is over: the stored status says why
       await callWorkflow(
-        () => handle(r._id).executeUpdate(update, { args: [{ by: 'customer' }] }),
+        () => handle(r._id).executeUpdate(update, { updateId: updateIdFor(request, answer), args: [{ by: 'customer', requested: requestedBy(request) }] }),
         () => new DomainError(whenEnded, `the relationship is ${r.status}`, { relationshipStatus: r.status }),
+        updateWaitMs,
       );
-      await audit({
-        partnerId: r.partnerId,
-        actor: { kind: 'customer', id: customerId },
-        action: `delegated-admin.${done}`,
-        target: { kind: 'relationship', id: r._id },
-      });
       return stored(r._id);
     },
 

@@ -24,8 +24,8 @@ export function invitationRoutes({ invitations }: Services) {
         202: { description: 'Started; stored shortly', schema: pendingInvitationOut },
       },
       problems: ['sku-not-available', 'license-count-out-of-bounds'],
-      async handler({ principal, body }) {
-        const created = await invitations.create(principal, body);
+      async handler({ principal, body, request }) {
+        const created = await invitations.create(principal, body, request);
         if (!created.stored) {
           return {
             status: 202,
@@ -117,8 +117,8 @@ export function invitationRoutes({ invitations }: Services) {
       params: invitationParams,
       responses: { 200: { description: 'The revoked invitation', schema: invitationOut } },
       problems: ['invitation-not-active'],
-      async handler({ principal, params, audit }) {
-        return { status: 200, body: await invitations.revoke(principal, params.invitationId, audit) };
+      async handler({ principal, params, request }) {
+        return { status: 200, body: await invitations.revoke(principal, params.invitationId, request) };
       },
     }),
   ];

@@ -1,7 +1,6 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { z } from 'zod';
 import { withinMs } from '../async';
-import type { Audit } from '../audit/record';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { issueCustomerToken } from '../auth/tokens';
@@ -11,9 +10,10 @@ import { toOption } from '../delegated-admin/option';
 import { findOwned } from '../db/owned';
 import { pageById, type Page, type PageRequest } from '../db/pagination';
 import { DomainError, invalidInput, notFound } from '../errors';
-import { newLinkCode, newTimeOrderedId } from '../ids';
+import { newLinkCode } from '../ids';
 import type { LinkService } from '../links/service';
 import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
+import { idFor, plainIdFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { trialInvitationWorkflow } from '../../workflows';
@@ -115,6 +115,7 @@ export function createInvitationService(
   /** An ended invitation's workflow is gone: its stored status says why. */
   const whenEnded = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => () =>
     notActive(invitation.status, `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`);
+  const get = async (partnerId: string, invitationId: string): Promise<Invitation> => view(await findStored(partnerId, invitationId));
   const requireActive = (invitation: InvitationDoc) => {
     if (invitation.status !== 'active') throw notActive(invitation.status, `this invitation is ${invitation.status}`);
   };
@@ -123,10 +124,14 @@ export function createInvitationService(
     /**
      * Starts the invitation's workflow and answers once it is stored; if storing takes
      * longer than the update wait (MongoDB slow or down), answers that it is on its way.
+     * The invitation's id comes from the request: a retry with its Idempotency-Key meets
+     * the workflow the first attempt started. The workflow registers the link's code with
+     * the invitation, so a request that fails leaves no link behind.
      */
     async create(
       principal: PartnerPrincipal,
       input: CreateInvitation,
+      request: RequestScope,
     ): Promise<{ stored: true; invitation: Invitation } | { stored: false; id: string; workflowId: string }> {
       const partner = principal.partner;
       const service = await catalog.sellable(input.sku, partner.cloud);
@@ -134,16 +139,15 @@ export function createInvitationService(
       const licenses = input.trial.licenses ?? service.trial.licenseCount ?? service.minLicenses;
       requireWithinBounds(service, licenses);
       if (input.delegatedAdmin) requirePermission(principal, 'delegated-admin:request');
-      const invitationId = newTimeOrderedId('inv');
-      const code = newLinkCode();
-      await links.register(code, 'invitation', invitationId);
+      const invitationId = idFor(request, 'inv');
       const start = invitationStart({
         invitationId,
         partnerId: partner._id,
         sku: input.sku,
-        code,
+        code: newLinkCode(), // a retry's code is not used: the workflow started first keeps its own
         expiresInMs: input.expiresInSeconds * 1000,
         createdBy: principal.user._id,
+        requested: { actor: request.actor, requestId: request.requestId },
         trial: {
           lengthMs: (input.trial.lengthSeconds ?? (service.trial.lengthDays ?? 30) * DAY_S) * 1000,
           licenses,
@@ -153,9 +157,22 @@ export function createInvitationService(
         delegatedAdmin: input.delegatedAdmin ? { ...toOption(input.delegatedAdmin), partnerEmail: partner.profile.email } : undefined,
       });
       const recorded = temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, { ...start, taskQueue, workflowIdConflictPolicy: 'FAIL' }),
+        updateId: updateIdFor(request, 'recorded'),
+        startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {
+          ...start,
+          taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
       });
-      const state = await withinMs(recorded, updateWaitMs);
+      let state;
+      try {
+        state = await withinMs(recorded, updateWaitMs);
+      } catch (err) {
+        // The request's invitation was made and has ended since (expired, revoked): it is as stored.
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { stored: true, invitation: await get(partner._id, invitationId) };
+        throw err;
+      }
       // Started but not stored yet (MongoDB slow or down): the workflow keeps retrying, nothing is lost.
       if (!state) return { stored: false, id: invitationId, workflowId: start.workflowId };
       return { stored: true, invitation: view(state) };
@@ -167,7 +184,7 @@ export function createInvitationService(
       return { items: found.items.map(view), nextCursor: found.nextCursor };
     },
 
-    get: async (partnerId: string, invitationId: string): Promise<Invitation> => view(await findStored(partnerId, invitationId)),
+    get,
 
     /** Who accepted the invitation, in the order they arrived, and where each now stands. */
     async redemptions(partnerId: string, invitationId: string, page: PageRequest): Promise<Page<Redemption>> {
@@ -204,13 +221,17 @@ export function createInvitationService(
       };
     },
 
-    async revoke(principal: PartnerPrincipal, invitationId: string, audit: Audit): Promise<Invitation> {
+    async revoke(principal: PartnerPrincipal, invitationId: string, request: RequestScope): Promise<Invitation> {
       const stored = await findStored(principal.partner._id, invitationId);
       const state = await callWorkflow(
-        () => handle(invitationId).executeUpdate(revokeInvitationUpdate, { args: [{ by: principal.user._id }] }),
+        () =>
+          handle(invitationId).executeUpdate(revokeInvitationUpdate, {
+            updateId: updateIdFor(request, 'revoke'),
+            args: [{ by: principal.user._id, requested: requestedBy(request) }],
+          }),
         whenEnded(stored),
+        updateWaitMs,
       );
-      await audit({ action: 'invitation.revoked', target: { kind: 'invitation', id: invitationId } });
       return view(state);
     },
 
@@ -235,38 +256,58 @@ export function createInvitationService(
     /**
      * A customer accepts through the link: a new tenant (its token returned once)
      * or an existing one (with its token). The trial starts and the partner becomes
-     * its advisor.
+     * its advisor. Under an Idempotency-Key a retry is the same acceptance (the same
+     * tenant id, subscription, relationship and workflow update): it gets the first
+     * result, and a new tenant's token again — the one the first attempt issued is
+     * replaced, as nobody but this caller can have received it.
      */
-    async accept(invitation: InvitationDoc, caller: CustomerPrincipal | undefined, input: AcceptInvitation, audit: Audit): Promise<AcceptedInvitation> {
+    async accept(
+      invitation: InvitationDoc,
+      caller: CustomerPrincipal | undefined,
+      input: AcceptInvitation,
+      request: RequestScope,
+    ): Promise<AcceptedInvitation> {
       if (input.licenses) throw invalidInput('licenses', 'only for purchase offers');
       if (caller && input.customer) throw invalidInput('customer', 'leave it out when accepting with a customer token');
       if (!caller && !input.customer) throw invalidInput('customer', 'describe the new customer, or send its customer token');
-      requireActive(invitation);
       let issued: ReturnType<typeof issueCustomerToken> | undefined;
       let customer: AcceptInvitationRequest['customer'];
       if (caller) {
         customer = { mode: 'existing', customerId: caller.customer._id };
       } else {
         const wanted = input.customer!;
-        if (await models.CustomerDomain.exists({ _id: wanted.domain.toLowerCase() })) {
+        const customerId = idFor(request, 'cus');
+        const holder = await models.CustomerDomain.findById(wanted.domain.toLowerCase()).lean();
+        if (holder && holder.customerId !== customerId) {
           throw new DomainError('customer-exists', `a customer with the domain ${wanted.domain} exists already: accept with its customer token`);
         }
-        const customerId = newTimeOrderedId('cus');
+        if (!holder) requireActive(invitation); // else this very request made the tenant: it gets its result, whatever the invitation says now
         // The token is stored (hashed) before the tenant exists, so that a crash in
         // between cannot leave a tenant nobody can sign in to; it is dropped on failure.
-        issued = issueCustomerToken(customerId);
-        await models.CustomerToken.create({ _id: issued.tokenId, hash: issued.hash, customerId, createdAt: new Date() });
+        issued = issueCustomerToken(customerId, plainIdFor(request, 'tok'));
+        await models.CustomerToken.replaceOne(
+          { _id: issued.tokenId },
+          { _id: issued.tokenId, hash: issued.hash, customerId, createdAt: new Date() },
+          { upsert: true },
+        );
         customer = { mode: 'create', customerId, name: wanted.name, domain: wanted.domain, contact: wanted.contact };
       }
-      const request: AcceptInvitationRequest = {
+      if (caller) requireActive(invitation);
+      const accept: AcceptInvitationRequest = {
         customer,
-        subscriptionId: newTimeOrderedId('sub'),
-        delegatedAdmin: { agreed: input.acceptDelegatedAdmin, relationshipId: newTimeOrderedId('rel') },
+        subscriptionId: idFor(request, 'sub'),
+        delegatedAdmin: { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') },
+        requested: requestedBy(request),
       };
       let result;
       try {
-        result = await callWorkflow(() => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { args: [request] }), whenEnded(invitation));
+        result = await callWorkflow(
+          () => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { updateId: updateIdFor(request, 'accept'), args: [accept] }),
+          whenEnded(invitation),
+          updateWaitMs,
+        );
       } catch (err) {
+        // Refused: nothing was made. Anything else (unconfirmed, Temporal away): a retry under the key issues the token again.
         if (issued) await models.CustomerToken.deleteOne({ _id: issued.tokenId });
         throw err;
       }
@@ -275,13 +316,6 @@ export function createInvitationService(
         issued = undefined;
       }
       const tenant = await customers.tenant(result.customerId);
-      await audit({
-        partnerId: invitation.partnerId,
-        actor: { kind: 'customer', id: result.customerId },
-        action: 'invitation.accepted',
-        target: { kind: 'customer', id: result.customerId },
-        details: { invitationId: invitation._id, created: result.created, started: result.started },
-      });
       return {
         customer: { id: tenant._id, name: tenant.name, domain: tenant.domain },
         onboarding: { workflowId: result.onboardingWorkflowId, started: result.started },
@@ -291,20 +325,21 @@ export function createInvitationService(
     },
 
     /** Someone who opened the link says no (anyone; a customer that accepted it already cancels its trial instead). */
-    async decline(invitation: InvitationDoc, caller: CustomerPrincipal | undefined, audit: Audit): Promise<void> {
+    async decline(invitation: InvitationDoc, caller: CustomerPrincipal | undefined, request: RequestScope): Promise<void> {
       const customerId = caller?.customer._id;
       if (customerId && (await models.Redemption.exists({ _id: `${invitation._id}|${customerId}` }))) {
         throw new DomainError('invitation-already-accepted', `customer ${customerId} accepted this invitation already`);
       }
       requireActive(invitation);
-      const by = customerId ?? 'anonymous';
-      await callWorkflow(() => handle(invitation._id).executeUpdate(declineInvitationUpdate, { args: [{ by }] }), whenEnded(invitation));
-      await audit({
-        partnerId: invitation.partnerId,
-        actor: { kind: 'customer', id: by },
-        action: 'invitation.declined',
-        target: { kind: 'invitation', id: invitation._id },
-      });
+      await callWorkflow(
+        () =>
+          handle(invitation._id).executeUpdate(declineInvitationUpdate, {
+            updateId: updateIdFor(request, 'decline'),
+            args: [{ by: customerId ?? 'anonymous', requested: requestedBy(request) }],
+          }),
+        whenEnded(invitation),
+        updateWaitMs,
+      );
     },
   };
 }

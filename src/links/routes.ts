@@ -47,12 +47,12 @@ export function linkRoutes({ links, invitations, offers }: Services) {
         'license-count-out-of-bounds',
         'customer-not-onboarding',
       ],
-      async handler({ params, body, principal, audit }) {
+      async handler({ params, body, principal, request }) {
         const link = await links.resolve(params.code);
         const accepted =
           link.kind === 'invitation'
-            ? await invitations.accept(link.invitation, principal, body, audit)
-            : await offers.accept(link.offer, principal, body, audit);
+            ? await invitations.accept(link.invitation, principal, body, request)
+            : await offers.accept(link.offer, principal, body, request);
         return { status: 201, body: accepted };
       },
     }),
@@ -66,10 +66,10 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       params: linkParams,
       responses: { 200: { description: 'Declined', schema: z.object({ status: z.literal('declined') }) } },
       problems: ['offer-not-open', 'invitation-not-active', 'invitation-already-accepted'],
-      async handler({ params, principal, audit }) {
+      async handler({ params, principal, request }) {
         const link = await links.resolve(params.code);
-        if (link.kind === 'invitation') await invitations.decline(link.invitation, principal, audit);
-        else await offers.decline(link.offer, principal, audit);
+        if (link.kind === 'invitation') await invitations.decline(link.invitation, principal, request);
+        else await offers.decline(link.offer, principal, request);
         return { status: 200, body: { status: 'declined' as const } };
       },
     }),

@@ -20,8 +20,8 @@ export function offerRoutes({ offers }: Services) {
       creates: true,
       responses: { 201: { description: 'Sent', schema: offerOut } },
       problems: ['sku-not-available', 'license-count-out-of-bounds', 'customer-not-onboarding'],
-      async handler({ principal, body, audit }) {
-        const offer = await offers.create(principal, body, audit);
+      async handler({ principal, body, request }) {
+        const offer = await offers.create(principal, body, request);
         return { status: 201, headers: { Location: `/v1/offers/${offer.id}` }, body: offer };
       },
     }),
@@ -63,8 +63,8 @@ export function offerRoutes({ offers }: Services) {
       permission: 'offers:send',
       params: offerParams,
       responses: { 200: { description: 'The offer, revoked', schema: offerOut } },
-      async handler({ principal, params, audit }) {
-        return { status: 200, body: await offers.revoke(principal, params.offerId, audit) };
+      async handler({ principal, params, request }) {
+        return { status: 200, body: await offers.revoke(principal, params.offerId, request) };
       },
     }),
   ];

@@ -1,6 +1,5 @@
-import { WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
-import type { Audit } from '../audit/record';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { priceIn, requireWithinBounds, type CatalogService } from '../catalog/service';
@@ -9,10 +8,12 @@ import { toOption } from '../delegated-admin/option';
 import { findOwned } from '../db/owned';
 import { pageById, type Page, type PageRequest } from '../db/pagination';
 import { DomainError, invalidInput, notFound } from '../errors';
-import { newLinkCode, newTimeOrderedId } from '../ids';
+import { insertOnce } from '../db/duplicate-key';
+import { newLinkCode } from '../ids';
 import type { LinkService } from '../links/service';
 import type { OnboardingService } from '../onboarding/service';
 import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
+import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, describeIfAny, isRefusal } from '../temporal/failures';
 import { offerWorkflow } from '../../workflows';
@@ -79,7 +80,7 @@ type AcceptOffer = z.output<typeof acceptLinkSchema>;
  * it); accepting buys through the onboarding.
  */
 export function createOfferService(
-  { models, temporal, taskQueue }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue'>,
+  { models, temporal, taskQueue, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue' | 'updateWaitMs'>,
   {
     catalog,
     links,
@@ -124,6 +125,7 @@ export function createOfferService(
     return callWorkflow(
       () => act(h),
       () => new DomainError('offer-not-open', `this offer is ${recipient?.status ?? 'over'}`, { offerStatus: recipient?.status }),
+      updateWaitMs,
     );
   };
   /** The offer's items as sold in the partner's cloud: bounds and prices from the catalog. */
@@ -142,9 +144,11 @@ export function createOfferService(
     /**
      * Sends an offer to customers of the partner: each gets it by e-mail with its
      * link. Answers once every customer's offer is stored and has superseded that
-     * customer's older open offer.
+     * customer's older open offer. Everything it makes is named by the request: a
+     * retry with its Idempotency-Key finds the offer and the workflows the first
+     * attempt made, and makes only what that one did not get to.
      */
-    async create(principal: PartnerPrincipal, input: CreateOffer, audit: Audit): Promise<Offer> {
+    async create(principal: PartnerPrincipal, input: CreateOffer, request: RequestScope): Promise<Offer> {
       const partner = principal.partner;
       if (input.delegatedAdmin) requirePermission(principal, 'delegated-admin:request');
       const items = await priced(partner.cloud, input.items);
@@ -156,20 +160,21 @@ export function createOfferService(
         if (status !== 'running') throw new DomainError('customer-not-onboarding', `customer ${customerId} is not onboarding with this partner any more`);
         recipients.push({ customerId, email: tenant.contacts?.[0]?.email ?? '' });
       }
-      const now = new Date();
-      const offer = (
-        await models.Offer.create({
-          _id: newTimeOrderedId('ofr', now),
-          partnerId: partner._id,
-          code: newLinkCode(),
-          items: input.items,
-          createdBy: principal.user._id,
-          createdAt: now,
-          expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000),
-          billingPeriodMs: input.billing.periodSeconds * 1000,
-          cancellationWindowMs: input.billing.cancellationWindowSeconds * 1000,
-        })
-      ).toObject() as OfferDoc;
+      const now = request.at;
+      const offerId = idFor(request, 'ofr');
+      // An offer nobody sent to (its request failed and was never retried) is removed by the maintenance schedule.
+      await insertOnce(models.Offer, {
+        _id: offerId,
+        partnerId: partner._id,
+        code: newLinkCode(),
+        items: input.items,
+        createdBy: principal.user._id,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000),
+        billingPeriodMs: input.billing.periodSeconds * 1000,
+        cancellationWindowMs: input.billing.cancellationWindowSeconds * 1000,
+      });
+      const offer = (await models.Offer.findById(offerId).lean())!;
       await links.register(offer.code, 'offer', offer._id);
       for (const r of recipients) {
         const start = offerStart({
@@ -179,17 +184,31 @@ export function createOfferService(
           customerId: r.customerId,
           customerEmail: r.email,
           url: links.url('offer', offer.code),
-          items: items.map((item) => ({ ...item, subscriptionId: newTimeOrderedId('sub') })),
+          items: items.map((item, i) => ({ ...item, subscriptionId: idFor(request, 'sub', `${r.customerId}|${i}`) })),
           expiresAt: offer.expiresAt.toISOString(),
           billingPeriodMs: offer.billingPeriodMs,
           cancellationWindowMs: offer.cancellationWindowMs,
           delegatedAdmin: input.delegatedAdmin ? toOption(input.delegatedAdmin) : undefined,
+          requested: requestedBy(request),
         });
-        await temporal.workflow.executeUpdateWithStart(offerRecordedUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation(offerWorkflow, { ...start, taskQueue, workflowIdConflictPolicy: 'FAIL' }),
+        await callWorkflow(
+          () =>
+            temporal.workflow.executeUpdateWithStart(offerRecordedUpdate, {
+              updateId: updateIdFor(request, `recorded ${r.customerId}`),
+              startWorkflowOperation: new WithStartWorkflowOperation(offerWorkflow, {
+                ...start,
+                taskQueue,
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              }),
+            }),
+          undefined,
+          updateWaitMs,
+        ).catch((err) => {
+          // this request's offer to that customer was made and has ended since: nothing to do
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         });
       }
-      await audit({ action: 'offer.sent', target: { kind: 'offer', id: offer._id }, details: { customers: input.customerIds, items: input.items } });
       return view(offer);
     },
 
@@ -205,16 +224,23 @@ export function createOfferService(
     },
 
     /** Revokes the offer for every customer who has not accepted it. */
-    async revoke(principal: PartnerPrincipal, offerId: string, audit: Audit): Promise<Offer> {
+    async revoke(principal: PartnerPrincipal, offerId: string, request: RequestScope): Promise<Offer> {
       const offer = await findOffer(principal.partner._id, offerId);
       if (!offer.revokedAt) await models.Offer.updateOne({ _id: offer._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });
       for (const r of (await recipientsOf(offer._id)).filter((x) => x.status === 'sent')) {
-        await callWorkflow(() => handle(offer._id, r.customerId).executeUpdate(revokeOfferUpdate, { args: [{ by: principal.user._id }] })).catch((err) => {
+        await callWorkflow(
+          () =>
+            handle(offer._id, r.customerId).executeUpdate(revokeOfferUpdate, {
+              updateId: updateIdFor(request, `revoke ${r.customerId}`),
+              args: [{ by: principal.user._id, requested: requestedBy(request) }],
+            }),
+          undefined,
+          updateWaitMs,
+        ).catch((err) => {
           // accepted or ended meanwhile: it keeps that status
           if (!(err instanceof WorkflowNotFoundError) && !isRefusal(err, 'offer-not-open')) throw err;
         });
       }
-      await audit({ action: 'offer.revoked', target: { kind: 'offer', id: offer._id } });
       return view(await findOffer(principal.partner._id, offer._id), await recipientsOf(offer._id));
     },
 
@@ -243,34 +269,26 @@ export function createOfferService(
     },
 
     /** The customer accepts (with its token), possibly with other license counts: it buys through its onboarding. */
-    async accept(offer: OfferDoc, caller: CustomerPrincipal | undefined, input: AcceptOffer, audit: Audit): Promise<AcceptedOffer> {
+    async accept(offer: OfferDoc, caller: CustomerPrincipal | undefined, input: AcceptOffer, request: RequestScope): Promise<AcceptedOffer> {
       if (!caller) throw new DomainError('customer-token-required', 'accepting an offer needs the customer token');
       if (input.customer) throw invalidInput('customer', 'not for offers');
-      const delegatedAdmin = { agreed: input.acceptDelegatedAdmin, relationshipId: newTimeOrderedId('rel') };
+      const delegatedAdmin = { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') };
       const c = caller.customer;
       const result = await onOffer(offer, c._id, (h) =>
-        h.executeUpdate(acceptOfferUpdate, { args: [{ licenses: input.licenses, delegatedAdmin, by: 'customer' }] }),
+        h.executeUpdate(acceptOfferUpdate, {
+          updateId: updateIdFor(request, 'accept'),
+          args: [{ licenses: input.licenses, delegatedAdmin, by: 'customer', requested: requestedBy(request) }],
+        }),
       );
-      await audit({
-        partnerId: offer.partnerId,
-        actor: { kind: 'customer', id: c._id },
-        action: 'offer.accepted',
-        target: { kind: 'offer', id: offer._id },
-        details: { licenses: result.items },
-      });
       return { customer: { id: c._id, name: c.name, domain: c.domain }, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin };
     },
 
     /** The customer declines (with its token). */
-    async decline(offer: OfferDoc, caller: CustomerPrincipal | undefined, audit: Audit): Promise<void> {
+    async decline(offer: OfferDoc, caller: CustomerPrincipal | undefined, request: RequestScope): Promise<void> {
       if (!caller) throw new DomainError('customer-token-required', 'declining an offer needs the customer token');
-      await onOffer(offer, caller.customer._id, (h) => h.executeUpdate(declineOfferUpdate, { args: [{ by: 'customer' }] }));
-      await audit({
-        partnerId: offer.partnerId,
-        actor: { kind: 'customer', id: caller.customer._id },
-        action: 'offer.declined',
-        target: { kind: 'offer', id: offer._id },
-      });
+      await onOffer(offer, caller.customer._id, (h) =>
+        h.executeUpdate(declineOfferUpdate, { updateId: updateIdFor(request, 'decline'), args: [{ by: 'customer', requested: requestedBy(request) }] }),
+      );
     },
   };
 }

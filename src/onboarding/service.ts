@@ -1,7 +1,7 @@
-import type { Audit } from '../audit/record';
 import type { CustomerDoc } from '../customers/model';
 import { findOwned } from '../db/owned';
 import { DomainError, notFound } from '../errors';
+import { requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import type { SubscriptionDoc } from '../subscriptions/model';
 import { callWorkflow, describeIfAny } from '../temporal/failures';
@@ -14,7 +14,7 @@ import type { TimelineEventDoc } from './model';
  * (workflows/onboarding): whether it runs, the customer ending its trial, and
  * the timeline its workflows write.
  */
-export function createOnboardingService({ models, temporal }: Pick<ServiceDeps, 'models' | 'temporal'>) {
+export function createOnboardingService({ models, temporal, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'updateWaitMs'>) {
   const handle = (partnerId: string, customerId: string) => temporal.workflow.getHandle(onboardingWorkflowId(partnerId, customerId));
   return {
     workflowId: onboardingWorkflowId,
@@ -27,21 +27,20 @@ export function createOnboardingService({ models, temporal }: Pick<ServiceDeps, 
     },
 
     /** The customer ends its trial (running or suspended) before buying it: the trial is removed and the onboarding ends. */
-    async cancelTrial(customer: CustomerDoc, subscriptionId: string, audit: Audit): Promise<SubscriptionDoc> {
+    async cancelTrial(customer: CustomerDoc, subscriptionId: string, request: RequestScope): Promise<SubscriptionDoc> {
       const sub = await findOwned(models.Subscription, subscriptionId, { customerId: customer._id });
       if (!sub) throw notFound(`subscription ${subscriptionId}`);
       if (sub.status !== 'trial' && sub.status !== 'suspended')
         throw new DomainError('trial-not-cancellable', `subscription ${sub._id} is ${sub.status}, not a trial`);
       await callWorkflow(
-        () => handle(sub.partnerId, sub.customerId).executeUpdate(cancelTrialUpdate, { args: [{ by: 'customer' }] }),
+        () =>
+          handle(sub.partnerId, sub.customerId).executeUpdate(cancelTrialUpdate, {
+            updateId: updateIdFor(request, 'cancel-trial'),
+            args: [{ by: 'customer', requested: requestedBy(request) }],
+          }),
         () => new DomainError('customer-not-onboarding', `the trial of subscription ${sub._id} has ended`),
+        updateWaitMs,
       );
-      await audit({
-        partnerId: sub.partnerId,
-        actor: { kind: 'customer', id: customer._id },
-        action: 'trial.cancelled',
-        target: { kind: 'subscription', id: sub._id },
-      });
       return (await models.Subscription.findById(sub._id).lean())!;
     },
 

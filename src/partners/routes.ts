@@ -27,8 +27,8 @@ export function partnerRoutes({ partners }: Services) {
         },
       },
       problems: ['email-taken'],
-      async handler({ body, audit }) {
-        const { partner, admin, token } = await partners.create(body, audit);
+      async handler({ body, request }) {
+        const { partner, admin, token } = await partners.create(body, request);
         return {
           status: 201,
           headers: { Location: `/v1/operator/partners/${partner._id}` },
@@ -73,8 +73,8 @@ export function partnerRoutes({ partners }: Services) {
         auth: 'operator',
         params: authorisationParams,
         responses: { 200: { description: 'The partner after the change', schema: partnerOut } },
-        async handler({ params, audit }) {
-          return { status: 200, body: presentPartner(await partners.setAuthorisation(params.partnerId, params.authorisation, method === 'put', audit)) };
+        async handler({ params, request }) {
+          return { status: 200, body: presentPartner(await partners.setAuthorisation(params.partnerId, params.authorisation, method === 'put', request)) };
         },
       }),
     ),
@@ -101,8 +101,8 @@ export function partnerRoutes({ partners }: Services) {
       permission: 'profile:edit',
       body: profilePatchSchema,
       responses: { 200: { description: 'The partner after the change', schema: partnerOut } },
-      async handler({ principal, body, audit }) {
-        return { status: 200, body: presentPartner(await partners.updateProfile(principal.partner._id, body, audit)) };
+      async handler({ principal, body, request }) {
+        return { status: 200, body: presentPartner(await partners.updateProfile(principal.partner._id, body, request)) };
       },
     }),
   ];

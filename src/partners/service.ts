@@ -1,9 +1,9 @@
+import { insertOnce } from '../db/duplicate-key';
 import type { z } from 'zod';
-import type { Audit } from '../audit/record';
+import { idFor, plainIdFor, type RequestScope } from '../request-scope';
 import { withLock } from '../db/lock';
 import { pageById, type PageRequest } from '../db/pagination';
 import { notFound } from '../errors';
-import { newTimeOrderedId } from '../ids';
 import type { ServiceDeps } from '../service-deps';
 import { createUser, issueTokenFor } from '../users/service';
 import type { Authorisation, CompanyProfile, PartnerDoc } from './model';
@@ -31,22 +31,22 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
     list: (page: PageRequest) => pageById(models.Partner, {}, { ...page, scope: 'partners', order: 'oldest-first' }),
 
     /** Creates a partner with its first global admin and that admin's first token (shown once). */
-    async create(input: z.output<typeof createPartnerSchema>, audit: Audit, now = new Date()) {
-      const partnerId = newTimeOrderedId('ptn');
-      const partner = (
-        await models.Partner.create({
-          _id: partnerId,
-          cloud: input.cloud,
-          profile: input.profile,
-          authorisations: input.authorisations,
-          createdAt: now,
-          updatedAt: now,
-        })
-      ).toObject() as PartnerDoc;
+    async create(input: z.output<typeof createPartnerSchema>, request: RequestScope) {
+      const now = request.at;
+      const partnerId = idFor(request, 'ptn');
+      await insertOnce(models.Partner, {
+        _id: partnerId,
+        cloud: input.cloud,
+        profile: input.profile,
+        authorisations: input.authorisations,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const partner = (await models.Partner.findById(partnerId).lean())!;
       let made;
       try {
-        const admin = await createUser(models, partnerId, { ...input.admin, companyRole: 'global-admin', customerRole: 'full' }, now);
-        const token = await issueTokenFor(models, admin, { label: 'first token', createdBy: 'operator' }, now);
+        const admin = await createUser(models, partnerId, { ...input.admin, companyRole: 'global-admin', customerRole: 'full' }, now, idFor(request, 'usr'));
+        const token = await issueTokenFor(models, admin, { label: 'first token', createdBy: 'operator' }, now, plainIdFor(request, 'tok'));
         made = { partner, admin, token };
       } catch (err) {
         // no multi-document transactions (FerretDB): undo by hand
@@ -54,7 +54,7 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
         await models.Partner.deleteOne({ _id: partnerId });
         throw err;
       }
-      await audit({
+      await request.audit({
         partnerId,
         action: 'partner.created',
         target: { kind: 'partner', id: partnerId },
@@ -64,7 +64,7 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
     },
 
     /** Grants or withdraws one authorisation (idempotent); returns the partner after. */
-    async setAuthorisation(partnerId: string, authorisation: Authorisation, granted: boolean, audit: Audit, now = new Date()): Promise<PartnerDoc> {
+    async setAuthorisation(partnerId: string, authorisation: Authorisation, granted: boolean, request: RequestScope, now = new Date()): Promise<PartnerDoc> {
       const { after, changed } = await withLock(connection(), `partner:${partnerId}`, async () => {
         const before = await find(partnerId);
         const set = new Set(before.authorisations);
@@ -76,7 +76,7 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
         return { after: { ...before, authorisations, updatedAt: now }, changed: true };
       });
       if (changed) {
-        await audit({
+        await request.audit({
           partnerId,
           action: granted ? 'partner.authorisation-granted' : 'partner.authorisation-withdrawn',
           target: { kind: 'partner', id: partnerId },
@@ -87,7 +87,7 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
     },
 
     /** Changes fields of the company profile; the audit names those that changed. */
-    async updateProfile(partnerId: string, patch: Partial<CompanyProfile>, audit: Audit, now = new Date()): Promise<PartnerDoc> {
+    async updateProfile(partnerId: string, patch: Partial<CompanyProfile>, request: RequestScope, now = new Date()): Promise<PartnerDoc> {
       const { before, after } = await withLock(connection(), `partner:${partnerId}`, async () => {
         const before = await find(partnerId);
         const profile = { ...before.profile, ...patch };
@@ -97,7 +97,7 @@ export function createPartnerService({ models }: Pick<ServiceDeps, 'models'>) {
       const fields = Object.keys(patch).filter(
         (k) => JSON.stringify(before.profile[k as keyof CompanyProfile]) !== JSON.stringify(patch[k as keyof CompanyProfile]),
       );
-      await audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: partnerId }, details: { fields } });
+      await request.audit({ action: 'partner.profile-updated', target: { kind: 'partner', id: partnerId }, details: { fields } });
       return after;
     },
   };

@@ -36,8 +36,8 @@ export function partnerSubscriptionRoutes({ subscriptions }: Services) {
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
       problems: ['delegated-admin-required', ...licenseChangeProblems],
-      async handler({ principal, params, body, audit }) {
-        const changed = await subscriptions.changeByPartner(principal, params.customerId, params.subscriptionId, body.licenses, audit);
+      async handler({ principal, params, body, request }) {
+        const changed = await subscriptions.changeByPartner(principal, params.customerId, params.subscriptionId, body.licenses, request);
         return { status: 200, body: presentSubscription(changed) };
       },
     }),

@@ -1,9 +1,9 @@
-import type { Audit } from '../audit/record';
 import type { PartnerPrincipal } from '../auth/principal';
 import type { CustomerService } from '../customers/service';
 import type { DelegatedAdminService } from '../delegated-admin/service';
 import { findOwned } from '../db/owned';
 import { DomainError, notFound } from '../errors';
+import { requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
@@ -17,15 +17,16 @@ import type { SubscriptionDoc } from './model';
  * stored record says so, and a trial never bought has no such workflow.
  */
 export function createSubscriptionService(
-  { models, temporal }: Pick<ServiceDeps, 'models' | 'temporal'>,
+  { models, temporal, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'updateWaitMs'>,
   { customers, delegatedAdmin }: { customers: CustomerService; delegatedAdmin: DelegatedAdminService },
 ) {
   const notActive = (sub: SubscriptionDoc) => new DomainError('subscription-not-active', `subscription ${sub._id} is ${sub.status}`);
-  const onSubscription = <T>(sub: SubscriptionDoc, act: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>): Promise<T> => {
+  const onSubscription = <T>(sub: SubscriptionDoc, act: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>, waitMs?: number): Promise<T> => {
     if (sub.status !== 'active' && sub.status !== 'trial') throw notActive(sub);
     return callWorkflow(
       () => act(temporal.workflow.getHandle(subscriptionWorkflowId(sub._id))),
       () => notActive(sub),
+      waitMs,
     );
   };
   const own = async (owner: { customerId: string; partnerId?: string }, subscriptionId: string): Promise<SubscriptionDoc> => {
@@ -33,10 +34,14 @@ export function createSubscriptionService(
     if (!sub) throw notFound(`subscription ${subscriptionId}`);
     return sub;
   };
-  /** Changes the license count through the subscription's workflow; answers with the record it stored. */
-  const change = async (sub: SubscriptionDoc, licenses: number, by: string): Promise<{ from: number; stored: SubscriptionDoc }> => {
-    const state = await onSubscription(sub, (h) => h.executeUpdate(changeLicensesUpdate, { args: [{ licenses, by }] }));
-    return { from: state.lastChange?.from ?? sub.licenses, stored: (await models.Subscription.findById(sub._id).lean())! };
+  /** Changes the license count through the subscription's workflow (which writes the audit entry); answers with the record it stored. */
+  const change = async (sub: SubscriptionDoc, licenses: number, by: string, request: RequestScope): Promise<SubscriptionDoc> => {
+    await onSubscription(
+      sub,
+      (h) => h.executeUpdate(changeLicensesUpdate, { updateId: updateIdFor(request, 'change'), args: [{ licenses, by, requested: requestedBy(request) }] }),
+      updateWaitMs,
+    );
+    return (await models.Subscription.findById(sub._id).lean())!;
   };
 
   return {
@@ -55,27 +60,22 @@ export function createSubscriptionService(
     },
 
     /** The customer changes its license count. */
-    async changeByCustomer(customerId: string, subscriptionId: string, licenses: number, audit: Audit): Promise<SubscriptionDoc> {
-      const sub = await own({ customerId }, subscriptionId);
-      const { from, stored } = await change(sub, licenses, 'customer');
-      await audit({
-        partnerId: sub.partnerId,
-        actor: { kind: 'customer', id: customerId },
-        action: 'subscription.licenses-changed',
-        target: { kind: 'subscription', id: sub._id },
-        details: { from, to: licenses },
-      });
-      return stored;
+    async changeByCustomer(customerId: string, subscriptionId: string, licenses: number, request: RequestScope): Promise<SubscriptionDoc> {
+      return change(await own({ customerId }, subscriptionId), licenses, 'customer', request);
     },
 
     /** A partner user (customer role full) changes it under active delegated administration. */
-    async changeByPartner(principal: PartnerPrincipal, customerId: string, subscriptionId: string, licenses: number, audit: Audit): Promise<SubscriptionDoc> {
+    async changeByPartner(
+      principal: PartnerPrincipal,
+      customerId: string,
+      subscriptionId: string,
+      licenses: number,
+      request: RequestScope,
+    ): Promise<SubscriptionDoc> {
       const partnerId = principal.partner._id;
       const sub = await own({ customerId, partnerId }, subscriptionId);
       await delegatedAdmin.requireGranted(partnerId, customerId);
-      const { from, stored } = await change(sub, licenses, `partner user ${principal.user._id}`);
-      await audit({ action: 'subscription.licenses-changed', target: { kind: 'subscription', id: sub._id }, details: { customerId, from, to: licenses } });
-      return stored;
+      return change(sub, licenses, `partner user ${principal.user._id}`, request);
     },
   };
 }

@@ -50,16 +50,32 @@ export function refusalOf(err: unknown): DomainError | undefined {
  * domain error, and a workflow that has ended (or never was) becomes what
  * `whenGone` says, for only the caller knows what that means (an invitation
  * expired, an offer no longer open). Temporal being down stays as it is: the
- * API answers 503 for it.
+ * API answers 503 for it. With `waitMs`, an answer that takes longer is not
+ * waited for: the change goes on in its workflow and the caller is told to
+ * ask again (a retry with the request's Idempotency-Key meets the same update).
  */
-export async function callWorkflow<T>(call: () => Promise<T>, whenGone?: () => DomainError | Promise<DomainError>): Promise<T> {
+export async function callWorkflow<T>(call: () => Promise<T>, whenGone?: () => DomainError | Promise<DomainError>, waitMs?: number): Promise<T> {
   try {
-    return await call();
+    if (waitMs === undefined) return await call();
+    const pending = call();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), waitMs)));
+    try {
+      const answer = await Promise.race([pending, late]);
+      if (answer === LATE)
+        throw new DomainError('change-in-progress', `the change was not confirmed within ${waitMs / 1000} s; it goes on: retry for its result`);
+      return answer;
+    } finally {
+      clearTimeout(timer);
+      pending.catch(() => undefined); // answered after the caller moved on
+    }
   } catch (err) {
     if (whenGone && err instanceof WorkflowNotFoundError) throw await whenGone();
     throw refusalOf(err) ?? err;
   }
 }
+
+const LATE = Symbol('late');
 
 /** True when `err` is a refusal of the given kinds (e.g. an offer accepted or ended meanwhile). */
 export const isRefusal = (err: unknown, ...kinds: DomainErrorKind[]): boolean => err instanceof DomainError && kinds.includes(err.kind);

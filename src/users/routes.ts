@@ -53,8 +53,8 @@ export function userRoutes({ users }: Services) {
       creates: true,
       responses: { 201: { description: 'Created', schema: userOut } },
       problems: ['email-taken'],
-      async handler({ principal, body, audit }) {
-        const user = await users.create(principal, body, audit);
+      async handler({ principal, body, request }) {
+        const user = await users.create(principal, body, request);
         return { status: 201, headers: { Location: `/v1/users/${user._id}` }, body: presentUser(user) };
       },
     }),
@@ -84,8 +84,8 @@ export function userRoutes({ users }: Services) {
       body: patchUserSchema,
       responses: { 200: { description: 'The user after the change', schema: userOut } },
       problems: ['last-global-admin', 'user-inactive'],
-      async handler({ principal, params, body, audit }) {
-        return { status: 200, body: presentUser(await users.update(principal, params.userId, body, audit)) };
+      async handler({ principal, params, body, request }) {
+        return { status: 200, body: presentUser(await users.update(principal, params.userId, body, request)) };
       },
     }),
     defineRoute({
@@ -100,8 +100,8 @@ export function userRoutes({ users }: Services) {
       params: userParams,
       responses: { 200: { description: 'The deactivated user', schema: userOut } },
       problems: ['last-global-admin', 'user-inactive'],
-      async handler({ principal, params, audit }) {
-        return { status: 200, body: presentUser(await users.deactivate(principal, params.userId, audit)) };
+      async handler({ principal, params, request }) {
+        return { status: 200, body: presentUser(await users.deactivate(principal, params.userId, request)) };
       },
     }),
     defineRoute({
@@ -118,8 +118,8 @@ export function userRoutes({ users }: Services) {
       creates: true,
       responses: { 201: { description: 'Issued', schema: issuedTokenOut } },
       problems: ['user-inactive'],
-      async handler({ principal, params, body, audit }) {
-        const { doc, token } = await users.issueToken(principal, params.userId, body, audit);
+      async handler({ principal, params, body, request }) {
+        const { doc, token } = await users.issueToken(principal, params.userId, body, request);
         return { status: 201, headers: { Location: `/v1/users/${doc.userId}/tokens/${doc._id}` }, body: { ...presentToken(doc), token } };
       },
     }),
@@ -147,8 +147,8 @@ export function userRoutes({ users }: Services) {
       permission: 'tokens:own',
       params: tokenParams,
       responses: { 204: { description: 'Revoked (also when it already was)' } },
-      async handler({ principal, params, audit }) {
-        await users.revokeToken(principal, params.userId, params.tokenId, audit);
+      async handler({ principal, params, request }) {
+        await users.revokeToken(principal, params.userId, params.tokenId, request);
         return { status: 204 };
       },
     }),

@@ -1,4 +1,4 @@
-import type { Audit } from '../audit/record';
+import { idFor, plainIdFor, type RequestScope } from '../request-scope';
 import type { ApiTokenDoc } from '../auth/model';
 import { permissionsOf, requirePermission, type Action } from '../auth/policy';
 import type { PartnerPrincipal } from '../auth/principal';
@@ -23,10 +23,11 @@ export interface NewUser {
 
 export type UserChange = { displayName?: string; companyRole?: CompanyRole; customerRole?: CustomerRole };
 
-export async function createUser(models: Models, partnerId: string, input: NewUser, now = new Date()): Promise<UserDoc> {
+/** Creates a user; `userId` (derived from the request, when it has a key) lets a retry find the user it made. */
+export async function createUser(models: Models, partnerId: string, input: NewUser, now = new Date(), userId = newTimeOrderedId('usr')): Promise<UserDoc> {
   try {
     const doc = await models.User.create({
-      _id: newTimeOrderedId('usr'),
+      _id: userId,
       partnerId,
       ...input,
       emailLower: input.email.toLowerCase(),
@@ -36,18 +37,26 @@ export async function createUser(models: Models, partnerId: string, input: NewUs
     });
     return doc.toObject() as UserDoc;
   } catch (err) {
-    if (isDuplicateKey(err)) throw new DomainError('email-taken', `a user with the e-mail ${input.email} already exists in this partner`);
-    throw err;
+    if (!isDuplicateKey(err)) throw err;
+    const made = await models.User.findById(userId).lean();
+    if (made?.partnerId === partnerId && made.emailLower === input.email.toLowerCase()) return made; // this request's, made by an attempt before
+    throw new DomainError('email-taken', `a user with the e-mail ${input.email} already exists in this partner`);
   }
 }
 
+/**
+ * Issues a token. With `tokenId` (derived from a request's key) a retry of the request issues it
+ * again under the same id, replacing the secret an earlier attempt made and nobody received.
+ */
 export async function issueTokenFor(
   models: Models,
   user: Pick<UserDoc, '_id' | 'partnerId'>,
   opts: { label: string; expiresInDays?: number; createdBy: string },
   now = new Date(),
+  tokenId?: string,
 ) {
-  const issued = issueToken({ partnerId: user.partnerId, userId: user._id });
+  const issued = issueToken({ partnerId: user.partnerId, userId: user._id }, undefined, tokenId);
+  if (tokenId) await models.ApiToken.deleteOne({ _id: tokenId, userId: user._id, revokedAt: { $exists: false } });
   const doc = await models.ApiToken.create({
     _id: issued.tokenId,
     hash: issued.hash,
@@ -106,9 +115,9 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
       return pageById(models.User, query, { ...page, scope: query, order: 'oldest-first' });
     },
 
-    async create(principal: PartnerPrincipal, input: NewUser, audit: Audit): Promise<UserDoc> {
-      const user = await createUser(models, principal.partner._id, input);
-      await audit({
+    async create(principal: PartnerPrincipal, input: NewUser, request: RequestScope): Promise<UserDoc> {
+      const user = await createUser(models, principal.partner._id, input, request.at, idFor(request, 'usr'));
+      await request.audit({
         action: 'user.created',
         target: { kind: 'user', id: user._id },
         details: { email: user.email, companyRole: user.companyRole, customerRole: user.customerRole },
@@ -122,28 +131,28 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
       return find(principal.partner._id, userId);
     },
 
-    async update(principal: PartnerPrincipal, userId: string, patch: UserChange, audit: Audit): Promise<UserDoc> {
+    async update(principal: PartnerPrincipal, userId: string, patch: UserChange, request: RequestScope): Promise<UserDoc> {
       const { before, after } = await change(principal.partner._id, userId, patch);
       const changes = Object.fromEntries(
         (Object.keys(patch) as Array<keyof UserChange>).filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
       );
-      await audit({ action: 'user.updated', target: { kind: 'user', id: userId }, details: changes });
+      await request.audit({ action: 'user.updated', target: { kind: 'user', id: userId }, details: changes });
       return after;
     },
 
-    async deactivate(principal: PartnerPrincipal, userId: string, audit: Audit): Promise<UserDoc> {
+    async deactivate(principal: PartnerPrincipal, userId: string, request: RequestScope): Promise<UserDoc> {
       const { after } = await change(principal.partner._id, userId, { active: false });
-      await audit({ action: 'user.deactivated', target: { kind: 'user', id: userId } });
+      await request.audit({ action: 'user.deactivated', target: { kind: 'user', id: userId } });
       return after;
     },
 
     /** A new API token for a user (oneself, or anyone by admins); its secret is in the result only. */
-    async issueToken(principal: PartnerPrincipal, userId: string, opts: { label: string; expiresInDays?: number }, audit: Audit) {
+    async issueToken(principal: PartnerPrincipal, userId: string, opts: { label: string; expiresInDays?: number }, request: RequestScope) {
       requireFor(principal, userId, 'users:manage');
       const user = await find(principal.partner._id, userId);
       if (!user.active) throw notFound(`active user ${userId}`);
-      const issued = await issueTokenFor(models, user, { ...opts, createdBy: principal.user._id });
-      await audit({ action: 'token.issued', target: { kind: 'user', id: user._id }, details: { tokenId: issued.doc._id, label: issued.doc.label } });
+      const issued = await issueTokenFor(models, user, { ...opts, createdBy: principal.user._id }, request.at, plainIdFor(request, 'tok'));
+      await request.audit({ action: 'token.issued', target: { kind: 'user', id: user._id }, details: { tokenId: issued.doc._id, label: issued.doc.label } });
       return issued;
     },
 
@@ -155,13 +164,13 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
     },
 
     /** Revokes a token (idempotent). */
-    async revokeToken(principal: PartnerPrincipal, userId: string, tokenId: string, audit: Audit): Promise<void> {
+    async revokeToken(principal: PartnerPrincipal, userId: string, tokenId: string, request: RequestScope): Promise<void> {
       requireFor(principal, userId, 'users:manage');
       const token = await findOwned(models.ApiToken, tokenId, { partnerId: principal.partner._id, userId });
       if (!token) throw notFound(`token ${tokenId}`);
       if (token.revokedAt) return;
       await models.ApiToken.updateOne({ _id: token._id }, { $set: { revokedAt: new Date(), revokedBy: principal.user._id } });
-      await audit({ action: 'token.revoked', target: { kind: 'user', id: userId }, details: { tokenId: token._id } });
+      await request.audit({ action: 'token.revoked', target: { kind: 'user', id: userId }, details: { tokenId: token._id } });
     },
   };
 }

@@ -6,7 +6,8 @@ import { eventually, startTestStack, type TestStack } from '../support/stack';
 let stack: TestStack;
 let p: TestPartner;
 beforeAll(async () => {
-  stack = await startTestStack();
+  // 50 acceptances of one invitation at once queue up in its workflow: let each wait its turn
+  stack = await startTestStack({ updateWaitMs: 60_000 });
   p = await createPartner(stack);
 });
 afterAll(async () => {

@@ -62,8 +62,10 @@ it('invite → trial → reminder → offer → purchase with changed counts →
   const adjusted = await stack.http('POST', `/v1/customer/subscriptions/${accepted.body.subscriptionId}/licenses`, { licenses: 16 }, asCustomer);
   expect(adjusted.status).toBe(200);
   expect(adjusted.body).toMatchObject({ status: 'active', licenses: 16 });
+  // written by the subscription's workflow with the change, with the request that asked for it
   const audited = await stack.models.AuditEvent.findOne({ action: 'subscription.licenses-changed', 'target.id': accepted.body.subscriptionId }).lean();
-  expect(JSON.parse(String(audited?.details))).toEqual({ from: 14, to: 16 });
+  expect(JSON.parse(String(audited?.details))).toEqual({ customerId: accepted.body.customer.id, from: 14, to: 16 });
+  expect(audited).toMatchObject({ actor: { kind: 'customer', id: accepted.body.customer.id }, requestId: adjusted.headers.get('x-request-id') });
 
   // the onboarding waits for delegated administration
   const waiting = await eventually(

@@ -54,6 +54,8 @@ export interface StackOptions {
   /** The directory writers' gathering time (default 200 ms: the production path, quickly). */
   directoryRefreshMs?: number;
   rateLimit?: { perMinute: number; burst: number };
+  /** Wraps the Temporal client the API uses (fault injection: test/support/lost-answers.ts); the worker's is the real one. */
+  apiTemporal?: (client: Client) => Client;
 }
 
 /** The operator token every test stack accepts. */
@@ -111,11 +113,11 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   const app = createApp({
     models,
     directory,
-    temporal: temporal.client,
+    temporal: opts.apiTemporal ? opts.apiTemporal(temporal.client) : temporal.client,
     taskQueue,
     publicUrl: 'http://offers.test',
     logger,
-    updateWaitMs: opts.updateWaitMs ?? 10_000,
+    updateWaitMs: opts.updateWaitMs ?? 20_000,
     rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
     operatorTokenHash: hashSecret(OPERATOR_TOKEN),
     mongoConnection: mongo.connection,

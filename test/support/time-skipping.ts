@@ -68,6 +68,7 @@ export const defaultStubs: Stubs = {
   checkPartnerMayInvite: async () => ({ cloud: 'global' }),
   recordRedemption: async () => undefined,
   deleteExpiredIdempotencyKeys: async () => 0,
+  deleteUnsentOffers: async () => 0,
   saveOfferRecipient: async () => undefined,
   purchaseThroughOnboarding: async (_partnerId, _customerId, request) => ({
     subscriptions: request.items.map((i) => ({ subscriptionId: i.subscriptionId, sku: i.sku, licenses: i.licenses, convertedTrial: false })),
@@ -78,6 +79,7 @@ export const defaultStubs: Stubs = {
   saveSubscription: async () => undefined,
   countAssignedLicenses: async () => 0,
   recordStage: async () => undefined,
+  recordAuditEvent: async () => undefined,
 };
 
 export interface TimeSkipping {

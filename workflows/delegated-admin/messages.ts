@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { RelationshipState } from './types';
+import type { RelationshipState, RelationshipAnswerRequest } from './types';
 
 export const relationshipStateQuery = defineQuery<RelationshipState>('state');
 
@@ -7,12 +7,12 @@ export const relationshipStateQuery = defineQuery<RelationshipState>('state');
 export const relationshipRecordedUpdate = defineUpdate<RelationshipState>('recorded');
 
 /** The customer grants the request (refused unless it is pending). */
-export const acceptRelationshipUpdate = defineUpdate<RelationshipState, [{ by: string }]>('accept');
+export const acceptRelationshipUpdate = defineUpdate<RelationshipState, [RelationshipAnswerRequest]>('accept');
 
-export const declineRelationshipUpdate = defineUpdate<RelationshipState, [{ by: string }]>('decline');
+export const declineRelationshipUpdate = defineUpdate<RelationshipState, [RelationshipAnswerRequest]>('decline');
 
 /** The customer ends it, at any time (refused once it has ended). */
-export const terminateRelationshipUpdate = defineUpdate<RelationshipState, [{ by: string }]>('terminate');
+export const terminateRelationshipUpdate = defineUpdate<RelationshipState, [RelationshipAnswerRequest]>('terminate');
 
 /** Told to the onboarding once the relationship it waits for is settled (active, or ended without being). */
 export const delegatedAdminSettledSignal = defineSignal<[{ relationshipId: string; active: boolean }]>('delegatedAdminSettled');

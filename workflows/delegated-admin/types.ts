@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../audit';
 export const RELATIONSHIP_STATUSES = ['approval-pending', 'active', 'expiring', 'expired', 'terminated', 'declined', 'lapsed'] as const;
 export type RelationshipStatus = (typeof RELATIONSHIP_STATUSES)[number];
 
@@ -24,6 +25,14 @@ export interface DelegatedAdminInput {
   /** The onboarding waiting for this relationship, told when it is settled. */
   onboardingWorkflowId?: string;
   requestedBy: string;
+  /** The partner's request that asked for it on its own (not with a trial or an offer). */
+  requested?: RequestedBy;
+}
+
+/** A customer's answer: `by` is 'customer'. */
+export interface RelationshipAnswerRequest {
+  by: string;
+  requested?: RequestedBy;
 }
 
 export interface RelationshipState {

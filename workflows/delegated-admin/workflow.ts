@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -12,6 +13,7 @@ import type { DelegatedAdminActivities } from '../../activities/delegated-admin/
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
 import { persistenceActivityOptions } from '../activity-options';
+import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { LifecycleStage } from '../search-attributes';
 import { DelegatedAdminFailure } from './failures';
@@ -104,6 +106,16 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   const requirePending = () => {
     if (state.status !== 'approval-pending') throw refuse(`the relationship is ${state.status}, not pending approval`, DelegatedAdminFailure.NotPending);
   };
+  const audit = (action: string, requested: RequestedBy | undefined, by: RequestedBy['actor']) =>
+    auditChange({
+      partnerId: input.partnerId,
+      actor: requested?.actor ?? by,
+      action: `delegated-admin.${action}`,
+      target: action === 'requested' ? { kind: 'customer', id: input.customerId } : { kind: 'relationship', id: input.relationshipId },
+      requestId: requested?.requestId,
+      details: action === 'requested' ? { relationshipId: input.relationshipId } : undefined,
+    });
+  const customer = { kind: 'customer', id: input.customerId } as const;
   let recorded = false;
 
   setHandler(relationshipStateQuery, () => state);
@@ -113,11 +125,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   });
   setHandler(
     acceptRelationshipUpdate,
-    async ({ by }) => {
+    async ({ by, requested }) => {
       await condition(() => recorded);
       requirePending();
       activate();
       await persist();
+      await audit('accepted', requested, customer);
       await stage(by, `until ${state.endsAt}`);
       await notify('active', 'Delegated administration is active', `Your partner may now administer your tenant until ${state.endsAt}.`);
       await settle(true);
@@ -127,11 +140,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   );
   setHandler(
     declineRelationshipUpdate,
-    async ({ by }) => {
+    async ({ by, requested }) => {
       await condition(() => recorded);
       requirePending();
       end('declined', by);
       await persist();
+      await audit('declined', requested, customer);
       await stage(by);
       await settle(false);
       return state;
@@ -143,12 +157,13 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   };
   setHandler(
     terminateRelationshipUpdate,
-    async ({ by }) => {
+    async ({ by, requested }) => {
       await condition(() => recorded);
       requireOpen();
       const wasPending = state.status === 'approval-pending';
       end('terminated', by);
       await persist();
+      await audit('terminated', requested, customer);
       await stage(by);
       await notify('terminated', 'Delegated administration has ended', 'The customer ended the relationship: the partner can no longer act in its tenant.');
       if (wasPending) await settle(false);
@@ -160,18 +175,22 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   const msUntil = (iso: string) => Math.max(1, Date.parse(iso) - workflowNow().getTime());
   if (state.status === 'active') activate();
   await persist();
+  if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
   recorded = true;
   await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
+  // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
+  const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
+  const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';
+  if (asked) await notify('requested', 'Your partner asks for delegated administration', 'Accept or decline it in your customer portal.');
   if (state.status === 'approval-pending') {
-    await notify('requested', 'Your partner asks for delegated administration', 'Accept or decline it in your customer portal.');
     if (!(await condition(() => state.status !== 'approval-pending', input.approvalTimeoutMs))) {
       end('lapsed', 'system');
       await persist();
       await stage('system', 'neither accepted nor declined in time');
       await settle(false);
     }
-  } else {
-    await settle(true);
+  } else if (!toldEvenIfAnswered || input.acceptedAtStart) {
+    await settle(true); // an answer that came meanwhile has settled it already (a decline too)
   }
 
   while (!ended()) {

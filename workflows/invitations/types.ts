@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../audit';
 import type { DelegatedAdminOption } from '../delegated-admin/types';
 
 export const INVITATION_STATUSES = ['active', 'revoked', 'expired'] as const;
@@ -13,6 +14,8 @@ export interface TrialInvitationInput {
   /** How long the invitation stays open (from the request; 30 days by default). */
   expiresInMs: number;
   createdBy: string;
+  /** The request that created it (absent in invitations started before the workflow wrote the audit log). */
+  requested?: RequestedBy;
   /** Delegated administration offered with the trial (the customer may agree while accepting). */
   delegatedAdmin?: DelegatedAdminOption & { partnerEmail: string };
   /** The trial each accepting customer gets (durations are data: from the catalog or the request). */
@@ -46,10 +49,12 @@ export interface InvitationState {
 /** `by`: the customer's id when a customer token came with the decline, else 'anonymous'. */
 export interface DeclineInvitationRequest {
   by: string;
+  requested?: RequestedBy;
 }
 
 export interface RevokeInvitationRequest {
   by: string;
+  requested?: RequestedBy;
 }
 
 /** A customer accepting the invitation through its link (the API has checked who is asking). */
@@ -60,6 +65,7 @@ export interface AcceptInvitationRequest {
   subscriptionId: string;
   /** For an invitation with delegated administration: the customer's answer, and the relationship's id. */
   delegatedAdmin?: { agreed: boolean; relationshipId: string };
+  requested?: RequestedBy;
 }
 
 export interface AcceptInvitationResult {

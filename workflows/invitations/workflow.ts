@@ -14,6 +14,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CustomerActivities } from '../../activities/customers/activities';
 import type { InvitationActivities } from '../../activities/invitations/activities';
 import { persistenceActivityOptions } from '../activity-options';
+import { auditChange, type RequestedBy } from '../audit';
 import { workflowNow, isoNow } from '../clock';
 import { onboardingStart } from '../onboarding/start';
 import { onboardingWorkflow } from '../onboarding/workflow';
@@ -59,6 +60,14 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     await saveInvitation({ ...snapshot, revision: ++revision });
     upsertSearchAttributes([{ key: LifecycleStage, value: stageOf[state.status] }]);
   };
+  const audit = (
+    action: string,
+    requested: RequestedBy | undefined,
+    by: RequestedBy['actor'],
+    target: { kind: string; id: string },
+    details?: Record<string, unknown>,
+  ) => auditChange({ partnerId: state.partnerId, actor: requested?.actor ?? by, action, target, requestId: requested?.requestId, details });
+  const self = { kind: 'invitation', id: input.invitationId };
   const refuseUnlessActive = () => {
     if (state.status !== 'active') {
       throw ApplicationFailure.nonRetryable(`invitation ${state.invitationId} is ${state.status}`, InvitationFailure.NotActive, {
@@ -74,31 +83,33 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
   });
   setHandler(
     revokeInvitationUpdate,
-    async ({ by }) => {
+    async ({ by, requested }) => {
       await condition(() => state.recorded);
       refuseUnlessActive(); // again: it may have expired while this update waited
       state.status = 'revoked';
       state.revokedAt = isoNow();
       state.revokedBy = by;
       await persist();
+      await audit('invitation.revoked', requested, { kind: 'partner-user', id: by }, self);
       return state;
     },
     { validator: (_request) => refuseUnlessActive() },
   );
   setHandler(
     declineInvitationUpdate,
-    async () => {
+    async ({ by, requested }) => {
       await condition(() => state.recorded);
       refuseUnlessActive();
       state.declines = (state.declines ?? 0) + 1;
       await persist();
+      await audit('invitation.declined', requested, by === 'anonymous' ? { kind: 'system', id: 'anonymous' } : { kind: 'customer', id: by }, self);
       return state;
     },
     { validator: (_request) => refuseUnlessActive() },
   );
   setHandler(
     acceptInvitationUpdate,
-    async ({ customer, subscriptionId, delegatedAdmin }) => {
+    async ({ customer, subscriptionId, delegatedAdmin, requested }) => {
       await condition(() => state.recorded);
       refuseUnlessActive();
       const { cloud } = await checkPartnerMayInvite(state.partnerId);
@@ -134,6 +145,12 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
         at: isoNow(),
       });
       state.redemptions++;
+      const customerActor = { kind: 'customer', id: registered.customerId } as const;
+      await audit('invitation.accepted', requested && { ...requested, actor: customerActor }, customerActor, customerActor, {
+        invitationId: state.invitationId,
+        created: registered.created,
+        started,
+      });
       return {
         customerId: registered.customerId,
         created: registered.created,
@@ -147,6 +164,7 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
 
   if (!input.carried) {
     await persist();
+    await audit('invitation.created', input.requested, { kind: 'partner-user', id: input.createdBy }, self, { sku: input.sku });
     state.recorded = true;
   }
 

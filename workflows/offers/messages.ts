@@ -1,14 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AcceptOfferRequest, OfferState, PurchaseResult } from './types';
+import type { AcceptOfferRequest, CloseOfferRequest, OfferState, PurchaseResult } from './types';
 
 export const offerStateQuery = defineQuery<OfferState>('state');
 
 /** The customer accepts, possibly changing license counts: refused unless the offer is open for it. */
 export const acceptOfferUpdate = defineUpdate<OfferState & PurchaseResult, [AcceptOfferRequest]>('accept');
 
-export const declineOfferUpdate = defineUpdate<OfferState, [{ by: string }]>('decline');
+export const declineOfferUpdate = defineUpdate<OfferState, [CloseOfferRequest]>('decline');
 
-export const revokeOfferUpdate = defineUpdate<OfferState, [{ by: string }]>('revoke');
+export const revokeOfferUpdate = defineUpdate<OfferState, [CloseOfferRequest]>('revoke');
 
 /** A newer offer to the same customer replaces this one, if it is still open; sent by the customer's onboarding. */
 export const supersedeOfferSignal = defineSignal<[{ byOfferId: string }]>('superseded');

@@ -10,6 +10,7 @@ export interface OfferItem {
   subscriptionId: string;
 }
 
+import type { RequestedBy } from '../audit';
 import type { DelegatedAdminChoice, DelegatedAdminOption } from '../delegated-admin/types';
 
 export interface OfferInput {
@@ -26,6 +27,8 @@ export interface OfferInput {
   cancellationWindowMs: number;
   /** The offer asks for delegated administration too. */
   delegatedAdmin?: DelegatedAdminOption;
+  /** The request that sent it (absent in offers sent before the workflow wrote the audit log). */
+  requested?: RequestedBy;
 }
 
 export const OFFER_STATUSES = ['sent', 'accepted', 'declined', 'superseded', 'revoked', 'expired'] as const;
@@ -59,6 +62,13 @@ export interface AcceptOfferRequest {
   /** For an offer with delegated administration: whether the customer grants it now, and the relationship's id. */
   delegatedAdmin?: { agreed: boolean; relationshipId: string };
   by: string;
+  requested?: RequestedBy;
+}
+
+/** Declining or revoking: `by` is 'customer' or the partner user. */
+export interface CloseOfferRequest {
+  by: string;
+  requested?: RequestedBy;
 }
 
 export interface PurchaseRequest {

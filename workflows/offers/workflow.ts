@@ -11,6 +11,7 @@ import {
 import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import { persistenceActivityOptions } from '../activity-options';
+import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
@@ -25,12 +26,17 @@ import {
   supersedeOfferUpdate,
 } from './messages';
 import { offerStage } from './start';
-import type { OfferInput, OfferState, OfferStatus, PurchaseResult } from './types';
+import type { CloseOfferRequest, OfferInput, OfferState, OfferStatus, PurchaseResult } from './types';
 
 const { saveOfferRecipient, announceOfferToOnboarding } = proxyActivities<OfferActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
-// Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer.
-const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({ ...persistenceActivityOptions, startToCloseTimeout: '2 minutes' });
+// Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer. It
+// heartbeats while it waits, so a killed worker's purchase is retried in seconds, not minutes.
+const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({
+  ...persistenceActivityOptions,
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '10 seconds',
+});
 
 /**
  * A purchase offer to one customer: sent → accepted (with the customer's
@@ -68,6 +74,16 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
     end('superseded', `offer ${byOfferId}`);
     state.supersededBy = byOfferId;
   };
+  const customer = { kind: 'customer', id: input.customerId } as const;
+  const audit = (action: string, requested: RequestedBy | undefined, by: RequestedBy['actor'], details: Record<string, unknown> = {}) =>
+    auditChange({
+      partnerId: input.partnerId,
+      actor: requested?.actor ?? by,
+      action,
+      target: { kind: 'offer', id: input.offerId },
+      requestId: requested?.requestId,
+      details: { customerId: input.customerId, ...details },
+    });
   let recorded = false;
   // A purchase under way: the offer counts as accepted (a second acceptance is refused) but is not
   // over until the onboarding has bought; a refused purchase leaves it open, still expiring on time.
@@ -96,7 +112,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   );
   setHandler(
     acceptOfferUpdate,
-    async ({ licenses = {} as Record<string, number>, delegatedAdmin, by }) => {
+    async ({ licenses = {} as Record<string, number>, delegatedAdmin, by, requested }) => {
       await condition(() => recorded);
       refuseUnlessOpen();
       state.status = 'accepted'; // at once: a concurrent second acceptance is refused by the validator
@@ -130,6 +146,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       }
       state.subscriptions = result.subscriptions.map(({ subscriptionId, sku, licenses: n }) => ({ subscriptionId, sku, licenses: n }));
       await persist();
+      await audit('offer.accepted', requested, customer, { licenses: state.items });
       return { ...state, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin };
     },
     {
@@ -146,17 +163,19 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   );
   const closeBy =
     (status: OfferStatus) =>
-    async ({ by }: { by: string }) => {
+    async ({ by, requested }: CloseOfferRequest) => {
       await condition(() => recorded);
       refuseUnlessOpen();
       end(status, by);
       await persist();
+      await audit(`offer.${status}`, requested, by === 'customer' ? customer : { kind: 'partner-user', id: by });
       return state;
     };
   setHandler(declineOfferUpdate, closeBy('declined'), { validator: (_request) => refuseUnlessOpen() });
   setHandler(revokeOfferUpdate, closeBy('revoked'), { validator: (_request) => refuseUnlessOpen() });
 
   await persist();
+  await audit('offer.sent', input.requested, { kind: 'system', id: 'partner' }, { items: state.items });
   // Before it counts as sent: an older open offer is superseded by the time the partner hears of this one.
   if (patched('offer-announced-to-onboarding')) {
     await announceOfferToOnboarding({ offerId: input.offerId, partnerId: input.partnerId, customerId: input.customerId, sentAt: state.sentAt });

@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../audit';
 import type { DelegatedAdminChoice } from '../delegated-admin/types';
 import type { Stage } from '../stages';
 
@@ -37,4 +38,5 @@ export interface OnboardingState {
 
 export interface CancelTrialRequest {
   by: string;
+  requested?: RequestedBy;
 }

@@ -18,6 +18,7 @@ import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { SubscriptionActivities, SubscriptionSnapshot } from '../../activities/subscriptions/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
 import { persistenceActivityOptions } from '../activity-options';
+import { auditChange } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import type { DirectoryEntry } from '../customer-directory/types';
 import { delegatedAdminSettledSignal } from '../delegated-admin/messages';
@@ -250,6 +251,16 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const cancelTrial = async (request: CancelTrialRequest): Promise<OnboardingState> => {
     await enter(Stage.Cancelled, request.by, `trial of ${input.trial.sku} cancelled`);
     await saveTrial({ status: 'removed', licenses: 0 });
+    await auditChange(
+      {
+        partnerId: input.partnerId,
+        actor: request.requested?.actor ?? { kind: 'customer', id: input.customerId },
+        action: 'trial.cancelled',
+        target: { kind: 'subscription', id: input.trial.subscriptionId },
+        requestId: request.requested?.requestId,
+      },
+      'cancel-trial',
+    );
     await publish('removed');
     cancelStored = true;
     await condition(allHandlersFinished);

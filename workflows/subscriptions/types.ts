@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../audit';
 /** Statuses of a stored subscription: a trial (its onboarding's), then paid (its own workflow's). */
 export const SUBSCRIPTION_STATUSES = ['trial', 'active', 'suspended', 'removed', 'cancelled'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
@@ -36,7 +37,8 @@ export interface SubscriptionState {
   /** Changes applied so far (each one stored and notified). */
   changes: number;
   /** The last change applied (absent before the first). */
-  lastChange?: { from: number; to: number; proratedAmount: number; by: string };
+  /** The last change, and the update that made it (a retry of that request meets it here, even in a continued run). */
+  lastChange?: { from: number; to: number; proratedAmount: number; by: string; updateId?: string };
   revision: number;
 }
 
@@ -44,6 +46,7 @@ export interface LicenseChangeRequest {
   licenses: number;
   /** 'customer', or the partner user acting under delegated administration. */
   by: string;
+  requested?: RequestedBy;
 }
 
 export interface PricePreview {

@@ -1,4 +1,14 @@
-import { ApplicationFailure, allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { auditChange } from '../audit';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { SubscriptionActivities } from '../../activities/subscriptions/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
@@ -85,9 +95,12 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
 
   setHandler(subscriptionStateQuery, () => state);
   setHandler(pricePreviewQuery, (licenses, atMs) => preview(licenses, atMs));
+  // The same request again (its answer was lost and the run continued as new since): it has been done.
+  const repeated = () => state.lastChange?.updateId !== undefined && state.lastChange.updateId === currentUpdateInfo()?.id;
   setHandler(
     changeLicensesUpdate,
     async (request) => {
+      if (repeated()) return state;
       check(request);
       if (request.licenses < state.licenses) {
         const assigned = await countAssignedLicenses(state.customerId, state.sku);
@@ -103,9 +116,17 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       const before = state.licenses;
       const amount = preview(request.licenses).proratedAmount;
       state.licenses = request.licenses;
-      state.lastChange = { from: before, to: request.licenses, proratedAmount: amount, by: request.by };
+      state.lastChange = { from: before, to: request.licenses, proratedAmount: amount, by: request.by, updateId: currentUpdateInfo()?.id };
       const n = ++state.changes;
       await save();
+      await auditChange({
+        partnerId: state.partnerId,
+        actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
+        action: 'subscription.licenses-changed',
+        target: { kind: 'subscription', id: state.subscriptionId },
+        requestId: request.requested?.requestId,
+        details: { customerId: state.customerId, from: before, to: request.licenses },
+      });
       const detail = `${state.sku}: ${before} → ${state.licenses} licenses by ${request.by} (prorated ${amount} ${input.currency} minor units)`;
       await recordStage({
         workflowId,
@@ -129,7 +150,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       });
       return state;
     },
-    { validator: check },
+    { validator: (request) => repeated() || check(request) },
   );
 
   if (!input.carried) await save();
