@@ -11,7 +11,8 @@ import { linkCode, newCustomer } from '../support/flows';
  * Determinism: histories of real runs replayed against today's workflow code.
  * Histories committed under test/fixtures/histories (binary protobuf, recorded
  * by an earlier version: RECORD_HISTORIES=1 npx jest test/integration/replay.test.ts adds
- * the kinds not there yet, RECORD_HISTORIES=overwrite replaces them all; worker-restart.test.ts
+ * the kinds not there yet, RECORD_HISTORIES=overwrite replaces them all, RECORD_HISTORIES_SUFFIX=-x
+ * records this version's beside the older ones (e.g. after a patch); worker-restart.test.ts
  * records the onboarding with a late reminder the same way)
  * must keep replaying; a change that breaks them needs patched().
  */
@@ -109,7 +110,7 @@ describe('replaying recorded histories', () => {
       fs.mkdirSync(FIXTURES, { recursive: true });
       // Histories recorded by earlier versions stay as they are: they are the point.
       for (const h of histories) {
-        const file = path.join(FIXTURES, `${fixtureName[h.workflowId] ?? h.workflowId.split(':')[0]}.pb`);
+        const file = path.join(FIXTURES, `${fixtureName[h.workflowId] ?? h.workflowId.split(':')[0]}${process.env.RECORD_HISTORIES_SUFFIX ?? ''}.pb`);
         if (!fs.existsSync(file) || process.env.RECORD_HISTORIES === 'overwrite') fs.writeFileSync(file, History.encode(h.history).finish());
       }
     }
