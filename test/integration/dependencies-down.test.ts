@@ -41,6 +41,7 @@ describe('/healthz and routes while a dependency is down', () => {
     const read = await stack.http('GET', '/v1/invitations/inv_x', undefined, bearer(`ofp.ptn_x.usr_x.tok_${'a'.repeat(16)}.${'b'.repeat(43)}`));
     expect(read.status).toBe(503);
     expect(read.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'MongoDB is unavailable; try again shortly' });
+    expect(read.headers.get('retry-after')).toBe('2');
     // still serving
     expect((await stack.http('GET', '/healthz')).status).toBe(503);
   });
@@ -57,8 +58,10 @@ describe('/healthz and routes while a dependency is down', () => {
     const create = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(partner.admin.token));
     expect(create.status).toBe(503);
     expect(create.body).toMatchObject({ type: '/problems/dependency-unavailable', detail: 'Temporal is unavailable; try again shortly' });
+    expect(create.headers.get('retry-after')).toBe('2');
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect(await stack.models.Invitation.countDocuments()).toBe(0);
+    expect(await stack.models.LinkCode.countDocuments()).toBe(0); // nothing left that nothing owns
   });
 
   it('both unreachable: 503 naming both', async () => {

@@ -27,6 +27,42 @@ describe('clean-up by a Temporal schedule (FerretDB has no TTL indexes)', () => 
     expect((await stack.models.IdempotencyKey.find().lean()).map((k) => k._id)).toEqual(['fresh']);
   });
 
+  it('removes an offer (and its link) that no customer’s offer workflow took up within the hour, and nothing else', async () => {
+    const now = Date.now();
+    const offer = (id: string, agoMs: number) => ({
+      _id: id,
+      partnerId: 'ptn_maintenance',
+      code: `code-${id}`,
+      items: [{ sku: 'BUS-STD', licenses: 5 }],
+      createdBy: 'usr_x',
+      createdAt: new Date(now - agoMs),
+      expiresAt: new Date(now + 86_400_000),
+      billingPeriodMs: 1,
+      cancellationWindowMs: 1,
+    });
+    const offers = [offer('ofr_unsent', 2 * 3600_000), offer('ofr_sent', 2 * 3600_000), offer('ofr_young', 60_000)];
+    await stack.models.Offer.insertMany(offers);
+    await stack.models.LinkCode.insertMany(offers.map((o) => ({ _id: o.code, kind: 'offer', targetId: o._id, createdAt: o.createdAt })));
+    await stack.models.OfferRecipient.create({
+      _id: 'ofr_sent|cus_x',
+      offerId: 'ofr_sent',
+      partnerId: 'ptn_maintenance',
+      customerId: 'cus_x',
+      status: 'sent',
+      items: [{ sku: 'BUS-STD', licenses: 5 }],
+      expiresAt: new Date(now + 86_400_000).toISOString(),
+      sentAt: new Date(now).toISOString(),
+      revision: 1,
+    });
+    const result = await stack.client.workflow.execute(cleanupWorkflow, { taskQueue: stack.taskQueue, workflowId: `cleanup-offers-${now}` });
+    expect(result.unsentOffers).toBe(1);
+    expect((await stack.models.Offer.find({ partnerId: 'ptn_maintenance' }).lean()).map((o) => o._id).sort()).toEqual(['ofr_sent', 'ofr_young']);
+    expect((await stack.models.LinkCode.find({ kind: 'offer', targetId: /^ofr_(unsent|sent|young)$/ }).lean()).map((l) => l.targetId).sort()).toEqual([
+      'ofr_sent',
+      'ofr_young',
+    ]);
+  });
+
   it('the worker creates the hourly schedule once, however often it starts', async () => {
     const connection = stack.client.connection;
     await ensureSchedules(connection, 'default', stack.taskQueue);
