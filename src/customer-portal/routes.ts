@@ -111,8 +111,8 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
         201: { description: 'Created', schema: z.object({ id: z.string(), email: z.string(), displayName: z.string(), skus: z.array(z.string()) }) },
       },
       problems: ['email-taken'],
-      async handler({ principal, body }) {
-        const user = await customerUsers.create(principal.customer, body);
+      async handler({ principal, body, request }) {
+        const user = await customerUsers.create(principal.customer, body, request);
         return { status: 201, body: { id: user._id, email: user.email, displayName: user.displayName, skus: [...user.assignedSkus] } };
       },
     }),

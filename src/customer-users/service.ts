@@ -1,7 +1,7 @@
 import type { CustomerDoc } from '../customers/model';
 import { isDuplicateKey } from '../db/duplicate-key';
 import { DomainError } from '../errors';
-import { newTimeOrderedId } from '../ids';
+import { idFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import type { CustomerUserDoc } from './model';
 
@@ -15,11 +15,13 @@ export interface NewCustomerUser {
 /** The users of a customer tenant and the licenses assigned to them. */
 export function createCustomerUserService({ models }: Pick<ServiceDeps, 'models'>) {
   return {
-    async create(customer: CustomerDoc, input: NewCustomerUser): Promise<CustomerUserDoc> {
-      const now = new Date();
+    /** Adds a user to the tenant; named by the request, so a retry with its Idempotency-Key finds the user it made. */
+    async create(customer: CustomerDoc, input: NewCustomerUser, request: RequestScope): Promise<CustomerUserDoc> {
+      const now = request.at;
+      const userId = idFor(request, 'cuu');
       try {
         const user = await models.CustomerUser.create({
-          _id: newTimeOrderedId('cuu', now),
+          _id: userId,
           customerId: customer._id,
           email: input.email,
           emailLower: input.email.toLowerCase(),
@@ -30,8 +32,10 @@ export function createCustomerUserService({ models }: Pick<ServiceDeps, 'models'
         });
         return user.toObject() as CustomerUserDoc;
       } catch (err) {
-        if (isDuplicateKey(err)) throw new DomainError('email-taken', `a user with the e-mail ${input.email} exists in this tenant`);
-        throw err;
+        if (!isDuplicateKey(err)) throw err;
+        const made = await models.CustomerUser.findById(userId).lean();
+        if (made?.customerId === customer._id && made.emailLower === input.email.toLowerCase()) return made; // made by an attempt before
+        throw new DomainError('email-taken', `a user with the e-mail ${input.email} exists in this tenant`);
       }
     },
   };

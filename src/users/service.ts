@@ -57,17 +57,25 @@ export async function issueTokenFor(
 ) {
   const issued = issueToken({ partnerId: user.partnerId, userId: user._id }, undefined, tokenId);
   if (tokenId) await models.ApiToken.deleteOne({ _id: tokenId, userId: user._id, revokedAt: { $exists: false } });
-  const doc = await models.ApiToken.create({
-    _id: issued.tokenId,
-    hash: issued.hash,
-    partnerId: user.partnerId,
-    userId: user._id,
-    label: opts.label,
-    createdAt: now,
-    createdBy: opts.createdBy,
-    expiresAt: opts.expiresInDays ? new Date(now.getTime() + opts.expiresInDays * DAY_MS) : undefined,
-  });
-  return { doc: doc.toObject() as ApiTokenDoc, token: issued.token };
+  try {
+    const doc = await models.ApiToken.create({
+      _id: issued.tokenId,
+      hash: issued.hash,
+      partnerId: user.partnerId,
+      userId: user._id,
+      label: opts.label,
+      createdAt: now,
+      createdBy: opts.createdBy,
+      expiresAt: opts.expiresInDays ? new Date(now.getTime() + opts.expiresInDays * DAY_MS) : undefined,
+    });
+    return { doc: doc.toObject() as ApiTokenDoc, token: issued.token };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    throw new DomainError(
+      'conflict',
+      'the token an earlier attempt of this request issued has been revoked since: send a new request, with a new Idempotency-Key',
+    );
+  }
 }
 
 /** Managing someone else's user or tokens takes `othersAction`; one's own does not. */
