@@ -1,24 +1,38 @@
 import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
+const retry: ActivityOptions['retry'] = {
+  initialInterval: '500 milliseconds',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+};
+
 /**
  * Retry policy for activities that write to MongoDB: they are idempotent, so a
  * database outage is simply waited out (backing off up to a minute between tries).
+ * A write takes milliseconds; the time-out is what notices a worker that died
+ * holding the activity, so it is short: its work is tried again within seconds.
  */
 export const persistenceActivityOptions: ActivityOptions = {
+  startToCloseTimeout: '10 seconds',
+  retry,
+};
+
+/**
+ * For work that may take longer than a single write: applying a batch of changes to a
+ * partner's directory, sending an e-mail over SMTP.
+ */
+export const slowerPersistenceActivityOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 milliseconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-  },
+  retry,
 };
 
 /**
  * For a write done as a local activity (in the worker that runs the workflow task, with
  * no activity task for the server to dispatch): the same retries, the short ones in the
- * worker, longer backoffs as timers.
+ * worker, longer backoffs as timers. A worker that dies takes its workflow task with it,
+ * and the task's own time-out brings the work back.
  */
 export const localPersistenceActivityOptions: LocalActivityOptions = {
-  startToCloseTimeout: persistenceActivityOptions.startToCloseTimeout,
-  retry: persistenceActivityOptions.retry,
+  startToCloseTimeout: '30 seconds',
+  retry,
 };

@@ -9,8 +9,8 @@ import { openTemporal } from '../temporal/client';
 import { createApp } from './app';
 import { RateLimiter } from './rate-limit';
 
-/** Below the time-outs of common HTTP clients (30 s and up), so that the caller hears 202 or 503 rather than giving up. */
-export const DEFAULT_UPDATE_WAIT_MS = 20_000;
+/** Well below the time-outs of HTTP clients (often 20–30 s), so that the caller hears 202 or 503 rather than giving up. */
+export const DEFAULT_UPDATE_WAIT_MS = 10_000;
 
 /** The API process: serves HTTP on HOST:PORT, even while MongoDB or Temporal is down (answering 503). */
 async function main(): Promise<void> {

@@ -1,11 +1,12 @@
-// Writes the run's real counts to .test-results.json, which .ci/run turns into
-// its "N passed, N failed" line. A suite that fails to run counts as a failure.
+// Writes the run's real counts to .test-results.json (or the file its `file` option
+// names), which .ci/run turns into its "N passed, N failed" line. A suite that fails
+// to run counts as a failure.
 const fs = require('node:fs');
 const path = require('node:path');
 
 class ResultsReporter {
-  constructor(globalConfig) {
-    this.file = path.join(globalConfig.rootDir, '.test-results.json');
+  constructor(globalConfig, options = {}) {
+    this.file = path.join(globalConfig.rootDir, options.file ?? '.test-results.json');
   }
 
   onRunComplete(_contexts, results) {

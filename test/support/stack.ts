@@ -117,7 +117,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     taskQueue,
     publicUrl: 'http://offers.test',
     logger,
-    updateWaitMs: opts.updateWaitMs ?? 20_000,
+    updateWaitMs: opts.updateWaitMs ?? 10_000,
     rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
     operatorTokenHash: hashSecret(OPERATOR_TOKEN),
     mongoConnection: mongo.connection,

@@ -1,12 +1,12 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CustomerDirectoryActivities } from '../../activities/customer-directory/activities';
-import { localPersistenceActivityOptions, persistenceActivityOptions } from '../activity-options';
+import { localPersistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { workflowNow } from '../clock';
 import { customerChangedSignal, customersChangedSignal } from './messages';
 import { gatheringMs } from './pacing';
 import type { DirectoryEntry, DirectoryOptions } from './types';
 
-const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(persistenceActivityOptions);
+const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(slowerPersistenceActivityOptions);
 /**
  * The writer's batches run as local activities, in the worker that runs its workflow
  * task. As ordinary activities, a batch could stay Scheduled for as long as onboardings

@@ -12,7 +12,7 @@ import {
 import type { DelegatedAdminActivities } from '../../activities/delegated-admin/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
-import { persistenceActivityOptions } from '../activity-options';
+import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { LifecycleStage } from '../search-attributes';
@@ -30,7 +30,7 @@ import type { DelegatedAdminInput, RelationshipState, RelationshipStatus } from 
 
 const { saveRelationship } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
-const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 
 const ENDED: RelationshipStatus[] = ['expired', 'terminated', 'declined', 'lapsed'];
 

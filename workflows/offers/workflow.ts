@@ -10,7 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
-import { persistenceActivityOptions } from '../activity-options';
+import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { licenseCountOutOfBounds } from '../license-bounds';
@@ -29,7 +29,7 @@ import { offerStage } from './start';
 import type { CloseOfferRequest, OfferInput, OfferState, OfferStatus, PurchaseResult } from './types';
 
 const { saveOfferRecipient, announceOfferToOnboarding } = proxyActivities<OfferActivities>(persistenceActivityOptions);
-const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 // Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer. It
 // heartbeats while it waits, so a killed worker's purchase is retried in seconds, not minutes.
 const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({

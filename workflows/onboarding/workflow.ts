@@ -17,7 +17,7 @@ import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { SubscriptionActivities, SubscriptionSnapshot } from '../../activities/subscriptions/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
-import { persistenceActivityOptions } from '../activity-options';
+import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import type { DirectoryEntry } from '../customer-directory/types';
@@ -40,7 +40,7 @@ import type { CancelTrialRequest, OnboardingInput, OnboardingState } from './typ
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
 const { saveSubscription } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
 const { publishCustomer } = proxyActivities<CustomerPublishingActivities>(persistenceActivityOptions);
-const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 const { findOpenOffers } = proxyActivities<OfferActivities>(persistenceActivityOptions);
 
 /**

@@ -12,7 +12,7 @@ import { auditChange } from '../audit';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { SubscriptionActivities } from '../../activities/subscriptions/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
-import { persistenceActivityOptions } from '../activity-options';
+import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { isoNow, workflowNow } from '../clock';
 import { DAY_MS } from '../durations';
 import { licenseCountOutOfBounds } from '../license-bounds';
@@ -24,7 +24,7 @@ import type { PricePreview, SubscriptionInput, SubscriptionState } from './types
 
 const { saveSubscription, countAssignedLicenses } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
-const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 
 /**
  * A paid subscription, as an entity: license changes are validated updates
