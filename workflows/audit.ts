@@ -20,6 +20,12 @@ export interface RequestedBy {
  */
 export async function auditChange(entry: Omit<WorkflowAuditEntry, 'key' | 'at'>, step = 'main'): Promise<void> {
   if (!patched('audit-written-by-workflow')) return;
-  const key = `${workflowInfo().workflowId}|${currentUpdateInfo()?.id ?? step}|${entry.action}`;
-  await recordAuditEvent({ ...entry, key, at: isoNow() });
+  await recordAuditEvent(auditEntry(entry, step));
 }
+
+/** The entry as `auditChange` writes it, for an activity that writes it together with its own record (no activity of its own). */
+export const auditEntry = (entry: Omit<WorkflowAuditEntry, 'key' | 'at'>, step = 'main'): WorkflowAuditEntry => ({
+  ...entry,
+  key: `${workflowInfo().workflowId}|${currentUpdateInfo()?.id ?? step}|${entry.action}`,
+  at: isoNow(),
+});

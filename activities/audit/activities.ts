@@ -20,22 +20,24 @@ export interface WorkflowAuditEntry {
 export const auditIdOf = (key: string, at: Date): string =>
   `aud_${at.getTime().toString(36).padStart(9, '0')}_${createHash('sha256').update(key, 'utf8').digest('base64url').slice(0, 11)}`;
 
+/** Appends a change to the audit log, once whatever the retries. */
+export async function writeAuditEntry(models: Models, e: WorkflowAuditEntry): Promise<void> {
+  const at = new Date(e.at);
+  await insertRecordOnce(models.AuditEvent, {
+    _id: auditIdOf(e.key, at),
+    at,
+    partnerId: e.partnerId,
+    actor: e.actor,
+    action: e.action,
+    target: e.target,
+    requestId: e.requestId,
+    details: JSON.stringify(e.details ?? {}),
+  });
+}
+
 export function createAuditActivities({ models }: { models: Models }) {
   return {
-    /** Appends a change to the audit log, once whatever the retries. */
-    async recordAuditEvent(e: WorkflowAuditEntry): Promise<void> {
-      const at = new Date(e.at);
-      await insertRecordOnce(models.AuditEvent, {
-        _id: auditIdOf(e.key, at),
-        at,
-        partnerId: e.partnerId,
-        actor: e.actor,
-        action: e.action,
-        target: e.target,
-        requestId: e.requestId,
-        details: JSON.stringify(e.details ?? {}),
-      });
-    },
+    recordAuditEvent: (e: WorkflowAuditEntry): Promise<void> => writeAuditEntry(models, e),
   };
 }
 

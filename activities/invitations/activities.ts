@@ -3,6 +3,7 @@ import type { Models } from '../../src/db/models';
 import { InvitationFailure } from '../../workflows/invitations/failures';
 import { invitationWorkflowId } from '../../workflows/invitations/start';
 import type { InvitationState } from '../../workflows/invitations/types';
+import { writeAuditEntry, type WorkflowAuditEntry } from '../audit/activities';
 import { insertRecordOnce, saveSnapshot } from '../records';
 
 export interface InvitationSnapshot extends Omit<InvitationState, 'recorded' | 'redemptions'> {
@@ -15,6 +16,8 @@ export interface Redemption {
   customerId: string;
   onboardingWorkflowId: string;
   at: string;
+  /** The acceptance's audit entry, written with it (absent from workflows that did not write one). */
+  audit?: WorkflowAuditEntry;
 }
 
 export function createInvitationActivities({ models }: { models: Models }) {
@@ -39,8 +42,9 @@ export function createInvitationActivities({ models }: { models: Models }) {
       return { cloud: partner.cloud };
     },
 
-    async recordRedemption(r: Redemption): Promise<void> {
+    async recordRedemption({ audit, ...r }: Redemption): Promise<void> {
       await insertRecordOnce(models.Redemption, { _id: `${r.invitationId}|${r.customerId}`, ...r, at: new Date(r.at) });
+      if (audit) await writeAuditEntry(models, audit);
     },
   };
 }

@@ -178,10 +178,9 @@ describe('an Idempotency-Key held by a request that died', () => {
     faults.next('executeUpdateWithStart', { lose: true });
     expectLost(await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, headers));
     // as a process killed right after the change leaves it: in progress, its last lease still running
-    await stack.models.IdempotencyKey.updateOne(
-      { _id: recordIdOf(`${p.id}:${p.admin.id}`, headers['idempotency-key']) },
-      { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } },
-    );
+    const id = recordIdOf(`${p.id}:${p.admin.id}`, headers['idempotency-key']);
+    await eventually(async () => (await stack.models.IdempotencyKey.findById(id).lean())?.leaseUntil?.getTime() === 0, 5000, 'the 503 to lapse the lease');
+    await stack.models.IdempotencyKey.updateOne({ _id: id }, { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } });
     const died = Date.now();
     const busy = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, headers);
     expect(busy.status).toBe(409);

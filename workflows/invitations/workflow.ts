@@ -14,7 +14,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CustomerActivities } from '../../activities/customers/activities';
 import type { InvitationActivities } from '../../activities/invitations/activities';
 import { persistenceActivityOptions } from '../activity-options';
-import { auditChange, type RequestedBy } from '../audit';
+import { auditChange, auditEntry, type RequestedBy } from '../audit';
 import { workflowNow, isoNow } from '../clock';
 import { onboardingStart } from '../onboarding/start';
 import { onboardingWorkflow } from '../onboarding/workflow';
@@ -137,20 +137,24 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
         started = false;
       }
+      const accepter = { kind: 'customer', id: registered.customerId } as const;
+      // The acceptance's audit entry is written with the redemption, by the same activity.
       await recordRedemption({
         invitationId: state.invitationId,
         partnerId: state.partnerId,
         customerId: registered.customerId,
         onboardingWorkflowId: workflowId,
         at: isoNow(),
+        audit: auditEntry({
+          partnerId: state.partnerId,
+          actor: accepter,
+          action: 'invitation.accepted',
+          target: accepter,
+          requestId: requested?.requestId,
+          details: { invitationId: state.invitationId, created: registered.created, started },
+        }),
       });
       state.redemptions++;
-      const customerActor = { kind: 'customer', id: registered.customerId } as const;
-      await audit('invitation.accepted', requested && { ...requested, actor: customerActor }, customerActor, customerActor, {
-        invitationId: state.invitationId,
-        created: registered.created,
-        started,
-      });
       return {
         customerId: registered.customerId,
         created: registered.created,
