@@ -1,4 +1,3 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { z } from 'zod';
 import type { PartnerPrincipal } from '../auth/principal';
 import type { CustomerService } from '../customers/service';
@@ -7,6 +6,7 @@ import { DomainError, notFound } from '../errors';
 import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
+import { startOnce } from '../temporal/start-once';
 import { delegatedAdminWorkflow } from '../../workflows';
 import {
   acceptRelationshipUpdate,
@@ -86,22 +86,10 @@ export function createDelegatedAdminService(
         requestedBy: principal.user._id,
         requested: requestedBy(request),
       });
-      await callWorkflow(
-        () =>
-          temporal.workflow.executeUpdateWithStart(relationshipRecordedUpdate, {
-            updateId: updateIdFor(request, 'recorded'),
-            startWorkflowOperation: new WithStartWorkflowOperation(delegatedAdminWorkflow, {
-              ...start,
-              taskQueue,
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            }),
-          }),
-        undefined,
-        updateWaitMs,
-      ).catch((err) => {
-        // this request's relationship was made and has ended since: it is as stored
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // (if this request's relationship has ended since, it is as stored)
+      await startOnce(temporal, delegatedAdminWorkflow, { ...start, taskQueue }, relationshipRecordedUpdate, {
+        updateId: updateIdFor(request, 'recorded'),
+        waitMs: updateWaitMs,
       });
       return stored(relationshipId);
     },

@@ -1,6 +1,4 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { z } from 'zod';
-import { withinMs } from '../async';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { issueCustomerToken } from '../auth/tokens';
@@ -15,7 +13,8 @@ import type { LinkService } from '../links/service';
 import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
 import { idFor, plainIdFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
-import { callWorkflow } from '../temporal/failures';
+import { callWorkflow, isRefusal } from '../temporal/failures';
+import { startOnce } from '../temporal/start-once';
 import { trialInvitationWorkflow } from '../../workflows';
 import { DAY_MS, DAY_S, DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';
 import {
@@ -156,26 +155,18 @@ export function createInvitationService(
         },
         delegatedAdmin: input.delegatedAdmin ? { ...toOption(input.delegatedAdmin), partnerEmail: partner.profile.email } : undefined,
       });
-      const recorded = temporal.workflow.executeUpdateWithStart(invitationRecordedUpdate, {
-        updateId: updateIdFor(request, 'recorded'),
-        startWorkflowOperation: new WithStartWorkflowOperation(trialInvitationWorkflow, {
-          ...start,
-          taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        }),
-      });
-      let state;
       try {
-        state = await withinMs(recorded, updateWaitMs);
+        const started = await startOnce(temporal, trialInvitationWorkflow, { ...start, taskQueue }, invitationRecordedUpdate, {
+          updateId: updateIdFor(request, 'recorded'),
+          waitMs: updateWaitMs,
+        });
+        // ended: the request's invitation was made and has ended since (expired, revoked); it is as stored
+        return { stored: true, invitation: started.ended ? await get(partner._id, invitationId) : view(started.state) };
       } catch (err) {
-        // The request's invitation was made and has ended since (expired, revoked): it is as stored.
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { stored: true, invitation: await get(partner._id, invitationId) };
+        // Started but not stored yet (MongoDB slow or down): the workflow keeps retrying, nothing is lost.
+        if (isRefusal(err, 'change-in-progress')) return { stored: false, id: invitationId, workflowId: start.workflowId };
         throw err;
       }
-      // Started but not stored yet (MongoDB slow or down): the workflow keeps retrying, nothing is lost.
-      if (!state) return { stored: false, id: invitationId, workflowId: start.workflowId };
-      return { stored: true, invitation: view(state) };
     },
 
     async list(partnerId: string, filter: { status?: InvitationStatus }, page: PageRequest): Promise<Page<Invitation>> {

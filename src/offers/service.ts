@@ -1,4 +1,4 @@
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
@@ -16,6 +16,7 @@ import { publicProfile, type PartnerService, type PublicProfile } from '../partn
 import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, describeIfAny, isRefusal } from '../temporal/failures';
+import { startOnce } from '../temporal/start-once';
 import { offerWorkflow } from '../../workflows';
 import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, revokeOfferUpdate } from '../../workflows/offers/messages';
 import { offerStart, offerWorkflowId } from '../../workflows/offers/start';
@@ -191,22 +192,10 @@ export function createOfferService(
           delegatedAdmin: input.delegatedAdmin ? toOption(input.delegatedAdmin) : undefined,
           requested: requestedBy(request),
         });
-        await callWorkflow(
-          () =>
-            temporal.workflow.executeUpdateWithStart(offerRecordedUpdate, {
-              updateId: updateIdFor(request, `recorded ${r.customerId}`),
-              startWorkflowOperation: new WithStartWorkflowOperation(offerWorkflow, {
-                ...start,
-                taskQueue,
-                workflowIdConflictPolicy: 'USE_EXISTING',
-                workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              }),
-            }),
-          undefined,
-          updateWaitMs,
-        ).catch((err) => {
-          // this request's offer to that customer was made and has ended since: nothing to do
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // (if this request's offer to that customer has ended since, there is nothing to do)
+        await startOnce(temporal, offerWorkflow, { ...start, taskQueue }, offerRecordedUpdate, {
+          updateId: updateIdFor(request, `recorded ${r.customerId}`),
+          waitMs: updateWaitMs,
         });
       }
       return view(offer);

@@ -132,8 +132,20 @@ it('writes a backlog down to what it may carry before it renews, so that its nex
     60_000,
     200,
   );
+  // (the visibility store lists a new run a moment after it starts)
+  const runs = await waitFor(
+    'the renewed runs listed',
+    async () => {
+      const listed = [];
+      for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) listed.push(w);
+      if (listed.length < 2) throw new Error(`${listed.length} run listed`);
+      return listed;
+    },
+    15_000,
+    200,
+  );
   const carried: number[] = [];
-  for await (const w of stack.client.workflow.list({ query: `WorkflowId = '${customerDirectoryWorkflowId(partnerId)}'` })) {
+  for (const w of runs) {
     const started = (await stack.client.workflow.getHandle(w.workflowId, w.runId).fetchHistory()).events![0]!;
     const args = started.workflowExecutionStartedEventAttributes!.input!.payloads!.map((p) => defaultPayloadConverter.fromPayload(p as never)) as [
       string,
