@@ -11,12 +11,14 @@ import { RateLimiter } from './rate-limit';
 
 /** Well below the time-outs of HTTP clients (often 20–30 s), so that the caller hears 202 or 503 rather than giving up. */
 export const DEFAULT_UPDATE_WAIT_MS = 10_000;
+export const MONGO_COMMAND_TIMEOUT_MS = 10_000;
 
 /** The API process: serves HTTP on HOST:PORT, even while MongoDB or Temporal is down (answering 503). */
 async function main(): Promise<void> {
   const config = requireConnections(loadConfig());
   const logger = createLogger('api', config.logLevel);
-  const mongo = openMongo(config.mongodbUri, logger, { serverSelectionTimeoutMS: 2000 });
+  // A database that hangs (rather than refusing) is a 503 after 10 s, like one that is down, not a request that never answers.
+  const mongo = openMongo(config.mongodbUri, logger, { serverSelectionTimeoutMS: 2000, socketTimeoutMS: MONGO_COMMAND_TIMEOUT_MS });
   const temporal = openTemporal(config.temporalAddress, config.temporalNamespace);
   const models = createModels(mongo.connection);
   if (!config.operatorToken) logger.warn('OFFERFLOW_OPERATOR_TOKEN is not set: the operator routes (/v1/operator) answer 401');

@@ -15,7 +15,16 @@ export interface MongoHandle {
  * process can start (and report 503) while the database is still down.
  * Commands are never buffered: with MongoDB unavailable they fail at once.
  */
-export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTimeoutMS?: number; maxPoolSize?: number } = {}): MongoHandle {
+export function openMongo(
+  uri: string,
+  logger: Logger,
+  opts: {
+    serverSelectionTimeoutMS?: number;
+    maxPoolSize?: number;
+    /** How long a command may go unanswered on an open connection (a database that hangs rather than refuses); none by default. */
+    socketTimeoutMS?: number;
+  } = {},
+): MongoHandle {
   const connection = mongoose.createConnection();
   connection.set('bufferCommands', false);
   // Models are usually registered before the first connection succeeds; mongoose's
@@ -36,6 +45,7 @@ export function openMongo(uri: string, logger: Logger, opts: { serverSelectionTi
           // FerretDB v1 holds up to two SQLite connections per command in flight and
           // has a pool of 100: a larger client pool can deadlock it under load.
           maxPoolSize: opts.maxPoolSize ?? 16,
+          socketTimeoutMS: opts.socketTimeoutMS,
           // FerretDB (and a single mongod) have no retryable-writes sessions.
           retryWrites: false,
           monitorCommands: Boolean(statsFile),
