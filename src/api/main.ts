@@ -18,7 +18,11 @@ async function main(): Promise<void> {
   const config = requireConnections(loadConfig());
   const logger = createLogger('api', config.logLevel);
   // A database that hangs (rather than refusing) is a 503 after 10 s, like one that is down, not a request that never answers.
-  const mongo = openMongo(config.mongodbUri, logger, { serverSelectionTimeoutMS: 2000, socketTimeoutMS: MONGO_COMMAND_TIMEOUT_MS });
+  const mongo = openMongo(config.mongodbUri, logger, {
+    serverSelectionTimeoutMS: 2000,
+    socketTimeoutMS: MONGO_COMMAND_TIMEOUT_MS,
+    connectTimeoutMS: 5000,
+  });
   const temporal = openTemporal(config.temporalAddress, config.temporalNamespace);
   const models = createModels(mongo.connection);
   if (!config.operatorToken) logger.warn('OFFERFLOW_OPERATOR_TOKEN is not set: the operator routes (/v1/operator) answer 401');

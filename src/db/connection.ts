@@ -23,6 +23,8 @@ export function openMongo(
     maxPoolSize?: number;
     /** How long a command may go unanswered on an open connection (a database that hangs rather than refuses); none by default. */
     socketTimeoutMS?: number;
+    /** How long opening a connection (and its handshake) may take; the driver's 30 s by default. */
+    connectTimeoutMS?: number;
   } = {},
 ): MongoHandle {
   const connection = mongoose.createConnection();
@@ -46,6 +48,7 @@ export function openMongo(
           // has a pool of 100: a larger client pool can deadlock it under load.
           maxPoolSize: opts.maxPoolSize ?? 16,
           socketTimeoutMS: opts.socketTimeoutMS,
+          connectTimeoutMS: opts.connectTimeoutMS,
           // FerretDB (and a single mongod) have no retryable-writes sessions.
           retryWrites: false,
           monitorCommands: Boolean(statsFile),
