@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { httpCall, type HttpResult } from '../support/stack';
 
 /**
  * A sane HTTP client: every POST/PUT/PATCH/DELETE carries an Idempotency-Key (one per
@@ -28,13 +29,7 @@ export interface Attempt {
   detail?: string;
 }
 
-export interface OpResult {
-  op: number;
-  chain: string;
-  step: string;
-  method: string;
-  path: string;
-  key?: string;
+export interface OpResult extends Pick<Attempt, 'op' | 'chain' | 'step' | 'method' | 'path' | 'key'> {
   ok: boolean;
   /** The final answer's status; 'deadline' when the operation was given up. */
   status: Outcome | 'deadline';
@@ -160,28 +155,16 @@ export class SaneClient {
     timeoutMs: number,
     send: { method: string; path: string; body?: unknown; token?: string; key?: string },
     poll: boolean,
-  ): Promise<{ attempt: Attempt; res?: Response; body: any; text: string }> {
+  ): Promise<{ attempt: Attempt; res?: HttpResult; body: any; text: string }> {
     const id = this.nextAttempt++;
     const started = { op, chain: req.chain, step: req.step, method: send.method, path: send.path, key: send.key, poll, startedAt: Date.now() };
     this.inFlight.set(id, started);
     const headers: Record<string, string> = {};
     if (send.token) headers.authorization = `Bearer ${send.token}`;
     if (send.key) headers['idempotency-key'] = send.key;
-    if (send.body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const res = await fetch(`${this.baseUrl}${send.path}`, {
-        method: send.method,
-        headers,
-        body: send.body === undefined ? undefined : JSON.stringify(send.body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      let body: any;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        body = undefined;
-      }
+      const res = await httpCall(this.baseUrl, send.method, send.path, send.body, headers, timeoutMs);
+      const { body, text } = res;
       const problem = typeof body?.type === 'string' && body.type.startsWith('/problems/') ? body.type.slice('/problems/'.length) : undefined;
       const attempt: Attempt = { ...started, endedAt: Date.now(), outcome: res.status, problem, detail: problem ? String(body.detail ?? '') : undefined };
       this.attempts.push(attempt);
@@ -200,7 +183,7 @@ export class SaneClient {
 }
 
 /** Retry-After in ms (seconds or an HTTP date), 1 s when absent, capped. */
-function retryAfterMs(res: Response, capMs: number): number {
+function retryAfterMs(res: Pick<HttpResult, 'headers'>, capMs: number): number {
   const header = res.headers.get('retry-after');
   if (!header) return 1000;
   const seconds = Number(header);

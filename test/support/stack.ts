@@ -156,8 +156,16 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   };
 }
 
-export async function httpCall(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
-  const init: RequestInit = { method, headers: { ...headers } };
+/** Calls the API at `baseUrl`; with `timeoutMs`, an answer that takes longer is abandoned (a TimeoutError). */
+export async function httpCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  timeoutMs?: number,
+): Promise<HttpResult> {
+  const init: RequestInit = { method, headers: { ...headers }, signal: timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs) };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
