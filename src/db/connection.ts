@@ -78,7 +78,9 @@ export function openMongo(
 /** True when `err` means MongoDB could not be reached (as opposed to a bad command). */
 export function isMongoUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  const names = ['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError'];
+  // network errors include the pool cleared after one (a command that timed out on a hanging database)
+  if (err instanceof mongoose.mongo.MongoNetworkError) return true;
+  const names = ['MongoServerSelectionError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'MongoWaitQueueTimeoutError'];
   if (names.includes(err.name)) return true;
   return err.name === 'MongooseError' && /before initial connection is complete|Connection was force closed|client must be connected/i.test(err.message);
 }
