@@ -29,6 +29,7 @@ export type DomainErrorKind =
   | 'license-count-unchanged'
   | 'subscription-not-active'
   | 'delegated-admin-required'
+  | 'delegated-admin-already-requested'
   | 'relationship-not-pending'
   | 'relationship-ended'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */

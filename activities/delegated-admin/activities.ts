@@ -4,7 +4,7 @@ import { saveSnapshot } from '../records';
 
 export function createDelegatedAdminActivities({ models }: { models: Models }) {
   return {
-    async saveRelationship({ relationshipId, ...fields }: RelationshipState & { revision: number }): Promise<void> {
+    async saveRelationship({ relationshipId, ...fields }: RelationshipState & { revision: number; workflowId?: string; runId?: string }): Promise<void> {
       await saveSnapshot(models.Relationship, relationshipId, fields);
     },
   };

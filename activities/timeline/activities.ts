@@ -3,7 +3,9 @@ import { insertRecordOnce } from '../records';
 
 export interface StageRecord {
   workflowId: string;
-  /** The n-th stage of that workflow: the record's key. */
+  /** What the record's key is built from when the workflow id is not enough (an id that names later runs too). */
+  key?: string;
+  /** The n-th stage of that workflow (or key): the record's key. */
   n: number;
   partnerId: string;
   customerId: string;
@@ -18,7 +20,7 @@ export function createTimelineActivities({ models }: { models: Models }) {
     /** Appends one stage to the customer's timeline (keyed by workflow and step: written once). */
     async recordStage(r: StageRecord): Promise<void> {
       await insertRecordOnce(models.TimelineEvent, {
-        _id: `${r.workflowId}#${r.n}`,
+        _id: `${r.key ?? r.workflowId}#${r.n}`,
         partnerId: r.partnerId,
         customerId: r.customerId,
         stage: r.stage,

@@ -103,6 +103,12 @@ export const PROBLEM_TYPES = {
     title: 'Delegated administration required',
     description: 'Acting in a customer needs an active delegated-admin relationship with it.',
   },
+  'delegated-admin-already-requested': {
+    status: 409,
+    title: 'Delegated administration already requested',
+    description:
+      'The partner already has a pending or active delegated-admin relationship with this customer (`relationshipId`, `relationshipStatus`): one at a time. Ask again once it has ended.',
+  },
   'relationship-not-pending': { status: 409, title: 'Not pending approval', description: 'The relationship was already accepted, declined or ended.' },
   'relationship-ended': { status: 409, title: 'Relationship ended', description: 'The relationship has expired, lapsed, been declined or terminated.' },
   'sku-not-available': {

@@ -5,6 +5,9 @@ import { RELATIONSHIP_STATUSES, type RelationshipState } from '../../workflows/d
 export interface RelationshipDoc extends Omit<RelationshipState, 'relationshipId'> {
   _id: string;
   revision: number;
+  /** The run that holds it (stored since relationships share a workflow id per partner and customer; before, derived from `_id`). */
+  workflowId?: string;
+  runId?: string;
 }
 
 export const relationshipSchema = recordSchema<RelationshipDoc>(
@@ -22,6 +25,8 @@ export const relationshipSchema = recordSchema<RelationshipDoc>(
     autoExtend: { type: Boolean, required: true },
     durationMs: { type: Number, required: true },
     revision: { type: Number, required: true, min: 1 },
+    workflowId: { type: String },
+    runId: { type: String },
   },
   { collection: 'delegated_admin_relationships' },
 );

@@ -37,7 +37,7 @@ export function delegatedAdminRoutes({ delegatedAdmin }: Services) {
       body: delegatedAdminOptionSchema,
       creates: true,
       responses: { 201: { description: 'Asked', schema: relationshipOut } },
-      problems: ['conflict'],
+      problems: ['delegated-admin-already-requested'],
       async handler({ principal, params, body, request }) {
         const relationship = await delegatedAdmin.request(principal, params.customerId, body, request);
         return { status: 201, headers: { Location: `/v1/customers/${params.customerId}/delegated-admin` }, body: presentRelationship(relationship) };

@@ -15,8 +15,8 @@ import {
   relationshipStateQuery,
   terminateRelationshipUpdate,
 } from '../../workflows/delegated-admin/messages';
-import { delegatedAdminStart, delegatedAdminWorkflowId } from '../../workflows/delegated-admin/start';
-import { GRANTING_STATUSES, OPEN_STATUSES } from '../../workflows/delegated-admin/types';
+import { delegatedAdminStart, delegatedAdminWorkflowId, relationshipWorkflowId } from '../../workflows/delegated-admin/start';
+import { GRANTING_STATUSES, OPEN_STATUSES, type RelationshipStatus } from '../../workflows/delegated-admin/types';
 import type { RelationshipDoc } from './model';
 import { toOption } from './option';
 import type { delegatedAdminOptionSchema } from './schemas';
@@ -33,7 +33,15 @@ export type RelationshipAnswer = keyof typeof ANSWERS;
 /** A relationship as stored, with the workflow that runs it. */
 export type Relationship = RelationshipDoc & { workflowId: string };
 
-const withWorkflow = (r: RelationshipDoc): Relationship => ({ ...r, workflowId: delegatedAdminWorkflowId(r._id) });
+const withWorkflow = (r: RelationshipDoc): Relationship => ({ ...r, workflowId: r.workflowId ?? relationshipWorkflowId(r._id) });
+
+const isOpen = (status: RelationshipStatus) => (OPEN_STATUSES as readonly RelationshipStatus[]).includes(status);
+
+const alreadyRequested = (open: { relationshipId: string; status: RelationshipStatus }) =>
+  new DomainError('delegated-admin-already-requested', `relationship ${open.relationshipId} with this customer is ${open.status}: one at a time`, {
+    relationshipId: open.relationshipId,
+    relationshipStatus: open.status,
+  });
 
 /**
  * Delegated administration (workflows/delegated-admin): partners ask (certified
@@ -44,18 +52,21 @@ export function createDelegatedAdminService(
   { models, temporal, taskQueue, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue' | 'updateWaitMs'>,
   { customers }: { customers: CustomerService },
 ) {
-  const handle = (relationshipId: string) => temporal.workflow.getHandle(delegatedAdminWorkflowId(relationshipId));
+  // the run named: a workflow id per partner and customer also names the relationships after this one
+  const handle = (r: RelationshipDoc) => temporal.workflow.getHandle(withWorkflow(r).workflowId, r.runId);
   const stored = async (relationshipId: string): Promise<Relationship> => withWorkflow((await models.Relationship.findById(relationshipId).lean())!);
   /** The customer's relationship: stored, or asked a moment ago (its workflow holds it before its record is stored). */
   const customersRelationship = async (customerId: string, relationshipId: string): Promise<RelationshipDoc> => {
     const r = await findOwned(models.Relationship, relationshipId, { customerId });
     if (r) return r;
+    // only a relationship asked with a trial or an offer is told to the customer before it is stored
+    const early = temporal.workflow.getHandle(relationshipWorkflowId(relationshipId));
     const state = await callWorkflow(
-      () => handle(relationshipId).query(relationshipStateQuery),
+      () => early.query(relationshipStateQuery),
       () => notFound(`relationship ${relationshipId}`),
     );
     if (state.customerId !== customerId) throw notFound(`relationship ${relationshipId}`);
-    await handle(relationshipId).executeUpdate(relationshipRecordedUpdate);
+    await early.executeUpdate(relationshipRecordedUpdate);
     return (await models.Relationship.findById(relationshipId).lean())!;
   };
 
@@ -71,26 +82,31 @@ export function createDelegatedAdminService(
       await customers.requireCustomerOf(partner._id, customerId);
       const tenant = await customers.tenant(customerId);
       const relationshipId = idFor(request, 'rel');
-      const open = await models.Relationship.findOne({ partnerId: partner._id, customerId, status: { $in: [...OPEN_STATUSES] } }, { _id: 1 }).lean();
-      if (open && open._id !== relationshipId) {
-        throw new DomainError('conflict', 'a delegated-admin relationship with this customer is already pending or active');
-      }
-      const start = delegatedAdminStart({
-        relationshipId,
-        partnerId: partner._id,
-        partnerEmail: partner.profile.email,
-        customerId,
-        customerEmail: tenant.contacts?.[0]?.email ?? '',
-        ...toOption(option),
-        acceptedAtStart: false,
-        requestedBy: principal.user._id,
-        requested: requestedBy(request),
-      });
-      // (if this request's relationship has ended since, it is as stored)
-      await startOnce(temporal, delegatedAdminWorkflow, { ...start, taskQueue }, relationshipRecordedUpdate, {
+      const open = await models.Relationship.findOne({ partnerId: partner._id, customerId, status: { $in: [...OPEN_STATUSES] } }, { status: 1 }).lean();
+      if (open && open._id !== relationshipId) throw alreadyRequested({ relationshipId: open._id, status: open.status });
+      const earlier = await models.Relationship.findById(relationshipId, { status: 1 }).lean();
+      if (earlier && !isOpen(earlier.status)) return stored(relationshipId); // this request's relationship has ended since
+      const start = delegatedAdminStart(
+        {
+          relationshipId,
+          partnerId: partner._id,
+          partnerEmail: partner.profile.email,
+          customerId,
+          customerEmail: tenant.contacts?.[0]?.email ?? '',
+          ...toOption(option),
+          acceptedAtStart: false,
+          requestedBy: principal.user._id,
+          requested: requestedBy(request),
+        },
+        delegatedAdminWorkflowId(partner._id, customerId),
+      );
+      // racing requests meet one workflow: the first to start it asks, the others are told
+      const started = await startOnce(temporal, delegatedAdminWorkflow, { ...start, taskQueue }, relationshipRecordedUpdate, {
         updateId: updateIdFor(request, 'recorded'),
         waitMs: updateWaitMs,
+        reuse: 'ALLOW_DUPLICATE',
       });
+      if (!started.ended && started.state.relationshipId !== relationshipId) throw alreadyRequested(started.state);
       return stored(relationshipId);
     },
 
@@ -110,7 +126,7 @@ export function createDelegatedAdminService(
       const { update, whenEnded } = ANSWERS[answer];
       // its workflow is over: the stored status says why
       await callWorkflow(
-        () => handle(r._id).executeUpdate(update, { updateId: updateIdFor(request, answer), args: [{ by: 'customer', requested: requestedBy(request) }] }),
+        () => handle(r).executeUpdate(update, { updateId: updateIdFor(request, answer), args: [{ by: 'customer', requested: requestedBy(request) }] }),
         () => new DomainError(whenEnded, `the relationship is ${r.status}`, { relationshipStatus: r.status }),
         updateWaitMs,
       );

@@ -9,15 +9,15 @@ import { callWorkflow } from './failures';
  * workflow has stored itself). The update's id comes from the request as well, so
  * a retry attaches to the update the first attempt sent. Past the wait it throws
  * `change-in-progress` (the workflow goes on). `ended` when the request's workflow
- * has run and ended since (a closed id is never started again): its stored record
- * says how it stands.
+ * has run and ended since (a closed id is never started again, unless `reuse` allows
+ * it: ids that name one run at a time): its stored record says how it stands.
  */
 export async function startOnce<W extends Workflow, R>(
   temporal: Client,
   workflow: W,
   start: Omit<WorkflowStartOptions<W>, 'workflowIdConflictPolicy' | 'workflowIdReusePolicy'>,
   recorded: UpdateDefinition<R, []>,
-  options: { updateId?: string; waitMs: number },
+  options: { updateId?: string; waitMs: number; reuse?: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE' },
 ): Promise<{ ended: false; state: R } | { ended: true }> {
   try {
     const state = await callWorkflow(
@@ -27,7 +27,7 @@ export async function startOnce<W extends Workflow, R>(
           startWorkflowOperation: new WithStartWorkflowOperation(workflow, {
             ...start,
             workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            workflowIdReusePolicy: options.reuse ?? 'REJECT_DUPLICATE',
           } as WorkflowStartOptions<W> & { workflowIdConflictPolicy: 'USE_EXISTING' }), // (tsc cannot see through the generic args)
         }),
       undefined,

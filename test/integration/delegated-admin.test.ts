@@ -34,16 +34,54 @@ describe('delegated administration', () => {
     const c = await customerOf(p);
     const asked = await request(c.id);
     expect(asked.status).toBe(201);
-    expect(asked.body).toMatchObject({ status: 'approval-pending', partnerId: p.id, customerId: c.id, workflowId: `delegated-admin:${asked.body.id}` });
+    expect(asked.body).toMatchObject({ status: 'approval-pending', partnerId: p.id, customerId: c.id, workflowId: `delegated-admin:${p.id}:${c.id}` });
     expect((await adjust(c.id, c.subscriptionId, 11)).body.type).toBe('/problems/delegated-admin-required');
-    expect((await request(c.id)).status).toBe(409); // one open request at a time
+    const again = await request(c.id); // one open request at a time
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      type: '/problems/delegated-admin-already-requested',
+      relationshipId: asked.body.id,
+      relationshipStatus: 'approval-pending',
+    });
 
     const declined = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/decline`, undefined, bearer(c.token));
     expect(declined.body.status).toBe('declined');
     expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token))).body.type).toBe(
       '/problems/relationship-not-pending',
     );
-    expect((await request(c.id)).status).toBe(201);
+    const second = await request(c.id);
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ status: 'approval-pending', workflowId: asked.body.workflowId }); // the next run of the same workflow id
+    // an answer to the first relationship reaches the first, not the one running now under its workflow id
+    const late = await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/terminate`, undefined, bearer(c.token));
+    expect(late.body).toMatchObject({ type: '/problems/relationship-ended', relationshipStatus: 'declined' });
+    expect((await relationship(second.body.id)).status).toBe('approval-pending');
+    const accepted = await stack.http('POST', `/v1/customer/delegated-admin/${second.body.id}/accept`, undefined, bearer(c.token));
+    expect(accepted.body).toMatchObject({ id: second.body.id, status: 'active' });
+    // each relationship asked once, told once: its own e-mails and timeline
+    const asking = await stack.models.OutboxMessage.find({ customerId: c.id, kind: 'delegated-admin-requested' }).lean();
+    expect(asking).toHaveLength(4); // partner and customer, twice
+    const requested = await stack.models.AuditEvent.find({ partnerId: p.id, action: 'delegated-admin.requested', 'target.id': c.id }).lean();
+    expect(requested.map((e) => (JSON.parse(e.details) as { relationshipId: string }).relationshipId).sort()).toEqual([asked.body.id, second.body.id].sort());
+  }, 60_000);
+
+  it('racing requests for one customer: exactly one is asked, the others are told it is already requested', async () => {
+    const c = await customerOf(p);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => request(c.id)));
+    const asked = answers.filter((a) => a.status === 201);
+    expect(asked).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status !== 201)) {
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ type: '/problems/delegated-admin-already-requested', relationshipId: asked[0]!.body.id });
+    }
+    expect(await stack.models.Relationship.countDocuments({ partnerId: p.id, customerId: c.id })).toBe(1);
+    await eventually(
+      async () => (await stack.models.OutboxMessage.countDocuments({ customerId: c.id, kind: 'delegated-admin-requested' })) === 2,
+      10_000,
+      'the request e-mailed to partner and customer',
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await stack.models.OutboxMessage.countDocuments({ customerId: c.id, kind: 'delegated-admin-requested' })).toBe(2);
   }, 60_000);
 
   it('a request neither accepted nor declined lapses', async () => {

@@ -80,7 +80,7 @@ describe('replaying recorded histories', () => {
     );
     expect(asked.status).toBe(201);
     expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(buyer.body.token))).status).toBe(200);
-    const relationshipWorkflowId = `delegated-admin:${asked.body.id}`;
+    const relationshipWorkflowId = asked.body.workflowId as string;
     await stack.client.workflow.getHandle(relationshipWorkflowId).result();
     // A trial cancelled by its customer; an invitation declined.
     const quitter = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });

@@ -8,7 +8,7 @@ import { offerWorkflow } from '../../workflows/offers/workflow';
 import { onboardingStart } from '../../workflows/onboarding/start';
 import type { OnboardingInput } from '../../workflows/onboarding/types';
 import { onboardingWorkflow } from '../../workflows/onboarding/workflow';
-import { delegatedAdminWorkflowId } from '../../workflows/delegated-admin/start';
+import { relationshipWorkflowId } from '../../workflows/delegated-admin/start';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 import { historyHas, useTimeSkipping } from '../support/time-skipping';
 import { DAY, expectNear, HOUR, ms, offerInput, onboardingInput, purchaseRequest, refusal } from './inputs';
@@ -221,7 +221,7 @@ describe('delegated administration asked with the trial', () => {
         noticeMs: 7 * DAY,
       },
     });
-    ts.cleanUp(delegatedAdminWorkflowId(relationshipId));
+    ts.cleanUp(relationshipWorkflowId(relationshipId));
     ts.cleanUp(subscriptionWorkflowId(input.trial.subscriptionId));
     await h.executeUpdate(purchaseUpdate, { args: [purchaseRequest(input)] });
     await ts.eventually(async () => (await h.query(onboardingStateQuery)).stage === 'awaiting-delegated-admin', 'awaiting delegated admin');
@@ -231,7 +231,7 @@ describe('delegated administration asked with the trial', () => {
     await ts.sleep(2 * DAY);
     const state = await h.query(onboardingStateQuery);
     expect(state).toMatchObject({ stage: 'onboarded', delegatedAdmin: { relationshipId, status: 'not-granted' } });
-    const relationship = ts.callsTo('saveRelationship', delegatedAdminWorkflowId(relationshipId)).map(([r]) => r.status);
+    const relationship = ts.callsTo('saveRelationship', relationshipWorkflowId(relationshipId)).map(([r]) => r.status);
     expect(relationship).toEqual(['approval-pending', 'lapsed']);
   });
 });

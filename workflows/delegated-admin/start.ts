@@ -3,8 +3,15 @@ import { Stage } from '../stages';
 import type { StartOptions } from '../start-options';
 import type { DelegatedAdminInput, RelationshipStatus } from './types';
 
-/** One workflow per delegated-admin relationship. */
-export const delegatedAdminWorkflowId = (relationshipId: string): string => `delegated-admin:${relationshipId}`;
+/**
+ * A relationship the partner asks for on its own runs under one workflow id per partner and
+ * customer: while one runs (pending or active), a second request meets it instead of starting
+ * another, however many race. Each relationship is a run of that id.
+ */
+export const delegatedAdminWorkflowId = (partnerId: string, customerId: string): string => `delegated-admin:${partnerId}:${customerId}`;
+
+/** A relationship asked with a trial or an offer (its onboarding owns the one at a time), or requested before: a workflow of its own. */
+export const relationshipWorkflowId = (relationshipId: string): string => `delegated-admin:${relationshipId}`;
 
 export const relationshipStage: Record<RelationshipStatus, Stage> = {
   'approval-pending': Stage.DelegatedAdminApprovalPending,
@@ -17,9 +24,12 @@ export const relationshipStage: Record<RelationshipStatus, Stage> = {
 };
 
 /** A relationship, started by the API (asked on its own) or by the onboarding (asked with a trial or an offer). */
-export function delegatedAdminStart(input: DelegatedAdminInput): StartOptions<[DelegatedAdminInput]> {
+export function delegatedAdminStart(
+  input: DelegatedAdminInput,
+  workflowId = relationshipWorkflowId(input.relationshipId),
+): StartOptions<[DelegatedAdminInput]> {
   return {
-    workflowId: delegatedAdminWorkflowId(input.relationshipId),
+    workflowId,
     args: [input],
     typedSearchAttributes: [
       { key: PartnerId, value: input.partnerId },

@@ -25,7 +25,7 @@ import {
   relationshipStateQuery,
   terminateRelationshipUpdate,
 } from './messages';
-import { relationshipStage } from './start';
+import { relationshipStage, relationshipWorkflowId } from './start';
 import type { DelegatedAdminInput, RelationshipState, RelationshipStatus } from './types';
 
 const { saveRelationship } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
@@ -42,7 +42,9 @@ const ENDED: RelationshipStatus[] = ['expired', 'terminated', 'declined', 'lapse
  * the partner's access lasts exactly while it is active or expiring.
  */
 export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promise<RelationshipState> {
-  const workflowId = workflowInfo().workflowId;
+  const { workflowId, runId } = workflowInfo();
+  // what this relationship's records are keyed by: its workflow id may name later relationships too
+  const key = relationshipWorkflowId(input.relationshipId);
   const state: RelationshipState = {
     relationshipId: input.relationshipId,
     partnerId: input.partnerId,
@@ -57,12 +59,13 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   let step = 0;
   const ended = () => ENDED.includes(state.status);
   const persist = async () => {
-    await saveRelationship({ ...state, revision: ++revision });
+    await saveRelationship({ ...state, revision: ++revision, workflowId, runId });
     upsertSearchAttributes([{ key: LifecycleStage, value: relationshipStage[state.status] }]);
   };
   const stage = (by: string, detail?: string) =>
     recordStage({
       workflowId,
+      key,
       n: ++step,
       partnerId: input.partnerId,
       customerId: input.customerId,
@@ -75,7 +78,7 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     Promise.all(
       [input.partnerEmail, input.customerEmail].map((to, i) =>
         sendEmail({
-          key: `${workflowId}:${kind}:${state.extensions}:${i}`,
+          key: `${key}:${kind}:${state.extensions}:${i}`,
           partnerId: input.partnerId,
           customerId: input.customerId,
           to,
@@ -107,14 +110,17 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     if (state.status !== 'approval-pending') throw refuse(`the relationship is ${state.status}, not pending approval`, DelegatedAdminFailure.NotPending);
   };
   const audit = (action: string, requested: RequestedBy | undefined, by: RequestedBy['actor']) =>
-    auditChange({
-      partnerId: input.partnerId,
-      actor: requested?.actor ?? by,
-      action: `delegated-admin.${action}`,
-      target: action === 'requested' ? { kind: 'customer', id: input.customerId } : { kind: 'relationship', id: input.relationshipId },
-      requestId: requested?.requestId,
-      details: action === 'requested' ? { relationshipId: input.relationshipId } : undefined,
-    });
+    auditChange(
+      {
+        partnerId: input.partnerId,
+        actor: requested?.actor ?? by,
+        action: `delegated-admin.${action}`,
+        target: action === 'requested' ? { kind: 'customer', id: input.customerId } : { kind: 'relationship', id: input.relationshipId },
+        requestId: requested?.requestId,
+        details: action === 'requested' ? { relationshipId: input.relationshipId } : undefined,
+      },
+      key,
+    );
   const customer = { kind: 'customer', id: input.customerId } as const;
   let recorded = false;
 
