@@ -261,6 +261,9 @@ export function createOfferService(
     async accept(offer: OfferDoc, caller: CustomerPrincipal | undefined, input: AcceptOffer, request: RequestScope): Promise<AcceptedOffer> {
       if (!caller) throw new DomainError('customer-token-required', 'accepting an offer needs the customer token');
       if (input.customer) throw invalidInput('customer', 'not for offers');
+      const unknown = Object.keys(input.licenses ?? {}).find((sku) => !offer.items.some((item) => item.sku === sku));
+      if (unknown !== undefined)
+        throw invalidInput(`licenses.${unknown}`, `${unknown} is not a SKU of this offer (${offer.items.map((i) => i.sku).join(', ')})`);
       const delegatedAdmin = { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') };
       const c = caller.customer;
       const result = await onOffer(offer, c._id, (h) =>

@@ -151,7 +151,12 @@ describe('purchase offers', () => {
     expect(tooMany.status).toBe(422);
     expect(tooMany.body.type).toBe('/problems/license-count-out-of-bounds');
     const notInOffer = await accept(newer.code, c.token, { 'ENT-E5': 3 });
-    expect(notInOffer.status).toBe(422);
+    expect(notInOffer.status).toBe(400);
+    expect(notInOffer.body.errors).toEqual([expect.objectContaining({ location: 'body', path: 'licenses.ENT-E5' })]);
+    // a key JSON allows but no parser should skip: refused, not dropped (which would buy at the offer's counts)
+    const prototypeKey = await accept(newer.code, c.token, JSON.parse('{"__proto__":{"BUS-STD":1}}') as Record<string, number>);
+    expect(prototypeKey.status).toBe(400);
+    expect(prototypeKey.body.errors).toEqual([expect.objectContaining({ location: 'body', path: 'licenses.__proto__' })]);
     expect((await accept(newer.code, c.token)).status).toBe(201);
     const twice = await accept(newer.code, c.token);
     expect(twice.status).toBe(409);
