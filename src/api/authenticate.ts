@@ -30,35 +30,44 @@ export async function authenticateOperator(req: Request, deps: AuthDeps): Promis
 
 /** The active partner user a token belongs to; one 401 for every way a token can be bad. */
 export async function authenticatePartnerUser(req: Request, deps: AuthDeps): Promise<PartnerPrincipal> {
-  const invalid = unauthenticated('the token is invalid, expired or revoked');
-  const parsed = parseToken(bearer(req));
-  if (!parsed || parsed.prefix !== PARTNER_TOKEN_PREFIX) throw invalid;
+  const principal = await partnerUserOf(bearer(req), deps.models);
+  if (!principal) throw unauthenticated('the token is invalid, expired or revoked');
+  return principal;
+}
+
+/** The active partner user whose valid, unrevoked, unexpired token this is. */
+export async function partnerUserOf(presented: string, models: Models): Promise<PartnerPrincipal | undefined> {
+  const parsed = parseToken(presented);
+  if (!parsed || parsed.prefix !== PARTNER_TOKEN_PREFIX) return undefined;
   // One round trip: the token names its partner and user.
   const [token, user, partner] = await Promise.all([
-    deps.models.ApiToken.findById(parsed.tokenId).lean(),
-    deps.models.User.findById(parsed.userId).lean(),
-    deps.models.Partner.findById(parsed.partnerId).lean(),
+    models.ApiToken.findById(parsed.tokenId).lean(),
+    models.User.findById(parsed.userId).lean(),
+    models.Partner.findById(parsed.partnerId).lean(),
   ]);
   if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) {
-    throw invalid;
+    return undefined;
   }
   // The ids in the token are not trusted: they must be the token's own.
   if (token.userId !== parsed.userId || token.partnerId !== parsed.partnerId || !user || user.partnerId !== token.partnerId || !partner || !user.active) {
-    throw invalid;
+    return undefined;
   }
   return { kind: 'partner-user', partner: partner as PartnerPrincipal['partner'], user: user as PartnerPrincipal['user'], tokenId: token._id };
 }
 
 /** The customer a customer token (`ofc.…`) belongs to. */
 export async function authenticateCustomer(req: Request, deps: AuthDeps): Promise<CustomerPrincipal> {
-  const invalid = unauthenticated('the customer token is invalid or revoked');
-  const parsed = parseCustomerToken(bearer(req));
-  if (!parsed) throw invalid;
-  const [token, customer] = await Promise.all([
-    deps.models.CustomerToken.findById(parsed.tokenId).lean(),
-    deps.models.Customer.findById(parsed.customerId).lean(),
-  ]);
-  if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || token.customerId !== parsed.customerId || !customer) throw invalid;
+  const principal = await customerOf(bearer(req), deps.models);
+  if (!principal) throw unauthenticated('the customer token is invalid or revoked');
+  return principal;
+}
+
+/** The customer whose valid, unrevoked token this is. */
+export async function customerOf(presented: string, models: Models): Promise<CustomerPrincipal | undefined> {
+  const parsed = parseCustomerToken(presented);
+  if (!parsed) return undefined;
+  const [token, customer] = await Promise.all([models.CustomerToken.findById(parsed.tokenId).lean(), models.Customer.findById(parsed.customerId).lean()]);
+  if (!token || !secretMatches(parsed.secret, token.hash) || token.revokedAt || token.customerId !== parsed.customerId || !customer) return undefined;
   return { kind: 'customer', customer: customer as CustomerPrincipal['customer'], tokenId: token._id };
 }
 

@@ -23,6 +23,8 @@ export interface KeyedRequest {
 export interface IdempotencyOptions {
   /** A caller nobody authenticated (a link holder) must send a key nobody else can guess. */
   minKeyLength?: number;
+  /** Whether a kept answer may be shown again (one carrying a token that no longer works may not). */
+  replayable?: (reply: Reply) => Promise<boolean>;
 }
 
 /**
@@ -85,6 +87,12 @@ export async function withIdempotency(
     }
     if (seen.state === 'done' && seen.reply) {
       const reply = unseal<Reply>(caller, key, seen.reply);
+      if (options.replayable && !(await options.replayable(reply))) {
+        throw new Problem(
+          'secret-withdrawn',
+          `the request with Idempotency-Key '${key}' succeeded, but the token its answer carried no longer works: it is not shown again`,
+        );
+      }
       return { ...reply, headers: { ...reply.headers, 'Idempotent-Replayed': 'true' } };
     }
     const leaseLeftMs = (seen.leaseUntil?.getTime() ?? 0) - now.getTime();

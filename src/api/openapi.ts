@@ -74,6 +74,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
     }
     if (route.params) slugs.add('not-found');
     if (route.method !== 'get') ['idempotency-key-in-use', 'idempotency-key-reused'].forEach((s) => slugs.add(s as ProblemSlug));
+    if (route.showsSecret) slugs.add('secret-withdrawn');
     for (const s of route.problems ?? []) slugs.add(s);
 
     const responses: Record<string, Json> = {};

@@ -44,6 +44,12 @@ export const PROBLEM_TYPES = {
     title: 'Request in progress',
     description: 'A request with this Idempotency-Key is still being processed; retry shortly.',
   },
+  'secret-withdrawn': {
+    status: 410,
+    title: 'Secret no longer shown',
+    description:
+      'A retry of a request that succeeded, whose answer carried a token that has since been revoked or has expired (or whose user was deactivated): a kept answer never shows a token that no longer works. Issue a new token.',
+  },
   'idempotency-key-reused': {
     status: 422,
     title: 'Idempotency-Key reused',

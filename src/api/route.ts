@@ -11,6 +11,7 @@ import { withIdempotency, type KeyedRequest } from './idempotency';
 import { Problem } from './problem';
 import type { ProblemSlug } from './problem-types';
 import type { Reply } from './reply';
+import { replayable } from './replayed-secrets';
 import { parse } from './validate';
 
 /** public: nobody needed; customer-or-public: a customer token if sent (e.g. accepting a link). */
@@ -56,6 +57,11 @@ export interface RouteDef<PS extends z.ZodType = Empty, QS extends z.ZodType = E
   body?: BS;
   /** A POST that creates something (answers 201); every changing route honours Idempotency-Key. */
   creates?: boolean;
+  /**
+   * Its answer carries a secret shown once (an API token): its Idempotency-Key must be 16+
+   * characters, for the kept answer is sealed under it, and a retry is shown it only while it works.
+   */
+  showsSecret?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
   /** Problem types this route may answer with besides the common ones. */
   problems?: ProblemSlug[];
@@ -110,7 +116,10 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
       const reply =
         route.method === 'get'
           ? await run(undefined)
-          : await withIdempotency(deps.models, req, principal ? principalKey(principal) : `public ${req.path}`, run, { minKeyLength: principal ? 1 : 16 });
+          : await withIdempotency(deps.models, req, principal ? principalKey(principal) : `public ${req.path}`, run, {
+              minKeyLength: principal && !route.showsSecret ? 1 : 16,
+              replayable: (kept) => replayable(deps.models, kept),
+            });
       res.status(reply.status).set(reply.headers ?? {});
       if (reply.body === undefined) res.end();
       else res.json(reply.body);

@@ -37,6 +37,7 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       auth: 'customer-or-public',
       params: linkParams,
       body: acceptLinkSchema,
+      showsSecret: true,
       responses: { 201: { description: 'Accepted: the onboarding has started (or was already running)', schema: acceptedOut } },
       problems: [
         'invitation-not-active',

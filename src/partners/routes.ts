@@ -20,6 +20,7 @@ export function partnerRoutes({ partners }: Services) {
       auth: 'operator',
       body: createPartnerSchema,
       creates: true,
+      showsSecret: true,
       responses: {
         201: {
           description: 'Created',

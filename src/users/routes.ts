@@ -116,6 +116,7 @@ export function userRoutes({ users }: Services) {
       params: userParams,
       body: issueTokenSchema,
       creates: true,
+      showsSecret: true,
       responses: { 201: { description: 'Issued', schema: issuedTokenOut } },
       problems: ['user-inactive'],
       async handler({ principal, params, body, request }) {

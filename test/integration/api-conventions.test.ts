@@ -159,6 +159,31 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(a.status).toBe(201);
     expect(b.body.partner.id).toBe(a.body.partner.id);
     expect(await stack.models.Partner.countDocuments({ 'profile.name': body.profile.name })).toBe(1);
+    // its answer carries the admin's token: shown again only while it works, and never kept readable
+    expect(b.body.admin.token.token).toBe(a.body.admin.token.token);
+    expect(JSON.stringify(await stack.models.IdempotencyKey.find().lean())).not.toContain(a.body.admin.token.token.split('.').pop());
+    const revoke = await stack.http('DELETE', `/v1/users/${a.body.admin.user.id}/tokens/${a.body.admin.token.id}`, undefined, bearer(a.body.admin.token.token));
+    expect(revoke.status).toBe(204);
+    const afterRevoke = await stack.http('POST', '/v1/operator/partners', body, headers);
+    expectProblem(afterRevoke, 410, '/problems/secret-withdrawn');
+    expect(afterRevoke.text).not.toContain(a.body.admin.token.token);
+  });
+
+  it('a token-issuing retry shows the token again only while it works; its key must be one nobody guesses', async () => {
+    const key = `token-${'x'.repeat(20)}-${Date.now()}`;
+    const issue = (k = key) => stack.http('POST', `/v1/users/${p.admin.id}/tokens`, { label: 'ci' }, { ...bearer(p.admin.token), 'idempotency-key': k });
+    const short = await issue('tok-1');
+    expectProblem(short, 400, '/problems/validation');
+    expect(short.body.errors[0]).toMatchObject({ location: 'header', path: 'Idempotency-Key' });
+    const first = await issue();
+    expect(first.status).toBe(201);
+    const again = await issue();
+    expect(again.body.token).toBe(first.body.token);
+    expect(JSON.stringify(await stack.models.IdempotencyKey.find().lean())).not.toContain(first.body.token.split('.').pop());
+    expect((await stack.http('DELETE', `/v1/users/${p.admin.id}/tokens/${first.body.id}`, undefined, bearer(p.admin.token))).status).toBe(204);
+    const afterRevoke = await issue();
+    expectProblem(afterRevoke, 410, '/problems/secret-withdrawn');
+    expect(afterRevoke.text).not.toContain(first.body.token);
   });
 });
 
