@@ -243,6 +243,34 @@ describe('license adjustments', () => {
     ]);
   }, 60_000);
 
+  it('the price preview follows the clock, not the workflow’s last task: the window closes and the prorated price shrinks while nothing happens', async () => {
+    const c = await trialCustomer();
+    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 10 }], { billing: { periodSeconds: 60, cancellationWindowSeconds: 4 } });
+    const subId: string = (await accept(o.code, c.token)).body.subscriptions[0].subscriptionId;
+    await eventually(async () => (await stack.models.Subscription.findById(subId).lean())?.status === 'active', 20_000, 'active');
+    const preview = async (licenses: number) => {
+      const res = await stack.http('GET', `/v1/customer/subscriptions/${subId}/price-preview?licenses=${licenses}`, undefined, bearer(c.token));
+      expect(res.status).toBe(200);
+      return {
+        ...(res.body as { decreaseAllowed: boolean; proratedAmount: number; periodEndsAt: string; cancellationWindowEndsAt: string }),
+        asked: Date.now(),
+      };
+    };
+    // 5 more licenses × $12.50 for what is left of the 60 s period
+    const expected = (p: { periodEndsAt: string; asked: number }) => (5 * 1250 * (Date.parse(p.periodEndsAt) - p.asked)) / 60_000;
+    const before = await preview(15);
+    expect((await preview(8)).decreaseAllowed).toBe(true);
+    expect(before.proratedAmount).toBeCloseTo(expected(before), -2);
+    await new Promise((r) => setTimeout(r, Date.parse(before.cancellationWindowEndsAt) + 1500 - Date.now()));
+    expect((await preview(8)).decreaseAllowed).toBe(false);
+    const after = await preview(15);
+    expect(after.proratedAmount).toBeLessThan(before.proratedAmount - 300);
+    expect(after.proratedAmount).toBeCloseTo(expected(after), -2);
+    expect((await stack.http('POST', `/v1/customer/subscriptions/${subId}/licenses`, { licenses: 8 }, bearer(c.token))).body.type).toBe(
+      '/problems/license-decrease-not-allowed',
+    );
+  }, 60_000);
+
   it('refuses a decrease outside the window or below the assigned licenses, counts out of bounds, no change, and others’ subscriptions', async () => {
     const c = await trialCustomer();
     const buy = async (customer: { id: string; token: string }, cancellationWindowSeconds: number) => {
