@@ -137,11 +137,19 @@ describe('delegated administration', () => {
     const bought = await stack.http('POST', `/v1/links/${linkCode(offer.body.url)}/accept`, {}, bearer(accepted.body.token));
     expect(bought.body.delegatedAdmin).toEqual({ relationshipId: expect.stringMatching(/^rel_/), status: 'approval-pending' });
     const { relationshipId } = bought.body.delegatedAdmin;
+    // the customer's record says what its timeline says: bought, and waiting for the customer's answer
+    const customerId: string = accepted.body.customer.id;
+    const stageOf = async () => (await stack.http('GET', `/v1/customers/${customerId}`, undefined, asPartner())).body.stage as string;
+    await eventually(async () => (await stageOf()) === 'awaiting-delegated-admin', 10_000, 'the customer listed as awaiting delegated admin');
+    const timeline = await stack.http('GET', `/v1/customers/${customerId}/timeline`, undefined, asPartner());
+    const onboarding = (timeline.body as Array<{ stage: string; workflowId: string }>).filter((t) => t.workflowId.startsWith('onboarding:'));
+    expect(onboarding.at(-1)!.stage).toBe('awaiting-delegated-admin');
     // another customer cannot, even before the relationship's record is stored
     const stranger = await stack.http('POST', `/v1/links/${linkCode(inv.body.url)}/accept`, { customer: newCustomer() });
     expect((await stack.http('POST', `/v1/customer/delegated-admin/${relationshipId}/accept`, undefined, bearer(stranger.body.token))).status).toBe(404);
     const granted = await stack.http('POST', `/v1/customer/delegated-admin/${relationshipId}/accept`, undefined, bearer(accepted.body.token));
     expect(granted).toMatchObject({ status: 200, body: { id: relationshipId, status: 'active', customerId: accepted.body.customer.id } });
+    await eventually(async () => (await stageOf()) === 'onboarded', 10_000, 'the customer listed as onboarded');
   });
 
   it('agreed together with a trial: active from the start', async () => {

@@ -323,6 +323,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   await condition(() => allHandlersFinished() && purchased());
   if (state.delegatedAdmin?.status === 'pending') {
     await enter(Stage.AwaitingDelegatedAdmin, 'system', `relationship ${state.delegatedAdmin.relationshipId}`);
+    // the customer list shows the stage as well (flows from before this left it at purchased)
+    if (patched('awaiting-delegated-admin-listed')) await publish(directoryStatus);
     await condition(() => state.delegatedAdmin!.status !== 'pending');
   }
   if (!trialConverted && trial.status !== 'removed') await saveTrial({ status: 'removed', licenses: 0 });
