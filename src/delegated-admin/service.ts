@@ -124,10 +124,13 @@ export function createDelegatedAdminService(
     async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, request: RequestScope): Promise<Relationship> {
       const r = await customersRelationship(customerId, relationshipId);
       const { update, whenEnded } = ANSWERS[answer];
-      // its workflow is over: the stored status says why
       await callWorkflow(
         () => handle(r).executeUpdate(update, { updateId: updateIdFor(request, answer), args: [{ by: 'customer', requested: requestedBy(request) }] }),
-        () => new DomainError(whenEnded, `the relationship is ${r.status}`, { relationshipStatus: r.status }),
+        // its workflow is over: the stored status, final now, says why
+        async () => {
+          const { status } = await stored(r._id);
+          return new DomainError(whenEnded, `the relationship is ${status}`, { relationshipStatus: status });
+        },
         updateWaitMs,
       );
       return stored(r._id);

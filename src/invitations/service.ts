@@ -112,8 +112,11 @@ export function createInvitationService(
   };
   const notActive = (status: InvitationStatus, detail: string) => new DomainError('invitation-not-active', detail, { invitationStatus: status });
   /** An ended invitation's workflow is gone: its stored status says why. */
-  const whenEnded = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => () =>
-    notActive(invitation.status, `invitation ${invitation._id} is ${invitation.status === 'active' ? 'over' : invitation.status}`);
+  /** The refusal once its workflow is over: its record is final then (what was read before may predate the end). */
+  const whenEnded = (invitation: Pick<InvitationDoc, '_id' | 'status'>) => async () => {
+    const status = (await models.Invitation.findById(invitation._id, { status: 1 }).lean())?.status ?? invitation.status;
+    return notActive(status, `invitation ${invitation._id} is ${status === 'active' ? 'over' : status}`);
+  };
   const get = async (partnerId: string, invitationId: string): Promise<Invitation> => view(await findStored(partnerId, invitationId));
   const requireActive = (invitation: InvitationDoc) => {
     if (invitation.status !== 'active') throw notActive(invitation.status, `this invitation is ${invitation.status}`);

@@ -125,7 +125,11 @@ export function createOfferService(
     if (!recipient && !(await describeIfAny(h))) throw notFound('this offer for this customer');
     return callWorkflow(
       () => act(h),
-      () => new DomainError('offer-not-open', `this offer is ${recipient?.status ?? 'over'}`, { offerStatus: recipient?.status }),
+      // its workflow is over, so its record is final now (what was read above may predate the end)
+      async () => {
+        const status = (await models.OfferRecipient.findById(`${offer._id}|${customerId}`, { status: 1 }).lean())?.status;
+        return new DomainError('offer-not-open', `this offer is ${status ?? 'over'}`, { offerStatus: status });
+      },
       updateWaitMs,
     );
   };

@@ -25,7 +25,7 @@ export function createSubscriptionService(
     if (sub.status !== 'active' && sub.status !== 'trial') throw notActive(sub);
     return callWorkflow(
       () => act(temporal.workflow.getHandle(subscriptionWorkflowId(sub._id))),
-      () => notActive(sub),
+      async () => notActive((await models.Subscription.findById(sub._id).lean()) ?? sub), // over: its record is final now
       waitMs,
     );
   };
