@@ -30,6 +30,7 @@ export type DomainErrorKind =
   | 'subscription-not-active'
   | 'delegated-admin-required'
   | 'delegated-admin-already-requested'
+  | 'delegated-admin-not-offered'
   | 'relationship-not-pending'
   | 'relationship-ended'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */

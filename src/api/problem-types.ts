@@ -115,6 +115,11 @@ export const PROBLEM_TYPES = {
     description:
       'The partner already has a pending or active delegated-admin relationship with this customer (`relationshipId`, `relationshipStatus`): one at a time. Ask again once it has ended.',
   },
+  'delegated-admin-not-offered': {
+    status: 422,
+    title: 'Delegated administration not offered',
+    description: '`acceptDelegatedAdmin` is true, but this invitation or offer does not ask for delegated administration: nothing was accepted.',
+  },
   'relationship-not-pending': { status: 409, title: 'Not pending approval', description: 'The relationship was already accepted, declined or ended.' },
   'relationship-ended': { status: 409, title: 'Relationship ended', description: 'The relationship has expired, lapsed, been declined or terminated.' },
   'sku-not-available': {

@@ -19,6 +19,14 @@ export function createCustomerUserService({ models }: Pick<ServiceDeps, 'models'
     async create(customer: CustomerDoc, input: NewCustomerUser, request: RequestScope): Promise<CustomerUserDoc> {
       const now = request.at;
       const userId = idFor(request, 'cuu');
+      const audited = async (user: CustomerUserDoc) => {
+        await request.audit({
+          action: 'customer-user.created',
+          target: { kind: 'customer-user', id: userId },
+          details: { customerId: customer._id, email: input.email, skus: input.skus },
+        });
+        return user;
+      };
       try {
         const user = await models.CustomerUser.create({
           _id: userId,
@@ -30,11 +38,13 @@ export function createCustomerUserService({ models }: Pick<ServiceDeps, 'models'
           createdAt: now,
           updatedAt: now,
         });
-        return user.toObject() as CustomerUserDoc;
+        return audited(user.toObject() as CustomerUserDoc);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         const made = await models.CustomerUser.findById(userId).lean();
-        if (made?.customerId === customer._id && made.emailLower === input.email.toLowerCase()) return made; // made by an attempt before
+        if (made?.customerId === customer._id && made.emailLower === input.email.toLowerCase()) {
+          return audited(made); // made by an attempt before, which may have died before its audit entry (written once: the request names it)
+        }
         throw new DomainError('email-taken', `a user with the e-mail ${input.email} exists in this tenant`);
       }
     },

@@ -40,6 +40,7 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       showsSecret: true,
       responses: { 201: { description: 'Accepted: the onboarding has started (or was already running)', schema: acceptedOut } },
       problems: [
+        'delegated-admin-not-offered',
         'invitation-not-active',
         'customer-exists',
         'cloud-mismatch',

@@ -26,6 +26,7 @@ const kindByFailureType: Record<string, DomainErrorKind> = {
   [SubscriptionFailure.Cancelled]: 'subscription-not-active',
   [DelegatedAdminFailure.NotPending]: 'relationship-not-pending',
   [DelegatedAdminFailure.NotActive]: 'relationship-ended',
+  [DelegatedAdminFailure.NotOffered]: 'delegated-admin-not-offered',
 };
 
 /** The ApplicationFailure a workflow refused with (through an update, or as a failed workflow), if any. */

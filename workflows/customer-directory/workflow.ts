@@ -2,7 +2,7 @@ import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities
 import type { CustomerDirectoryActivities } from '../../activities/customer-directory/activities';
 import { localPersistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { workflowNow } from '../clock';
-import { customerChangedSignal, customersChangedSignal } from './messages';
+import { customerChangedSignal, customersChangedSignal, directoryWriterStateQuery } from './messages';
 import { gatheringMs } from './pacing';
 import type { DirectoryEntry, DirectoryOptions } from './types';
 
@@ -44,6 +44,9 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
   const maxHistoryEvents = options.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const maxCarried = options.maxCarried ?? DEFAULT_MAX_CARRIED;
   let lastWriteMs = 0; // how long the last batch took to write (from the activity's result: deterministic)
+  let batchesWritten = 0;
+  let customersWritten = 0;
+  setHandler(directoryWriterStateQuery, () => ({ partnerId, pending: pending.length, batchesWritten, customersWritten, lastWriteMs }));
   setHandler(customerChangedSignal, (entry) => {
     pending.push(entry);
   });
@@ -67,6 +70,8 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
       const entries = [...latest.values()];
       if (patched('directory-local-writes')) lastWriteMs = (await applyToDirectoryLocally(partnerId, entries))?.ms ?? 0;
       else await applyToDirectory(partnerId, entries);
+      batchesWritten++;
+      customersWritten += entries.length;
     }
     const renew = workflowInfo().continueAsNewSuggested || (workflowInfo().historyLength > maxHistoryEvents && patched('directory-short-history'));
     // What is still pending is carried into the next run as its input, which the server caps

@@ -1,4 +1,4 @@
-import { CustomerId, LifecycleStage, PartnerId } from '../search-attributes';
+import { CustomerId, LifecycleStage, OfferId, PartnerId } from '../search-attributes';
 import { Stage } from '../stages';
 import type { StartOptions } from '../start-options';
 import type { DelegatedAdminInput, RelationshipStatus } from './types';
@@ -27,6 +27,7 @@ export const relationshipStage: Record<RelationshipStatus, Stage> = {
 export function delegatedAdminStart(
   input: DelegatedAdminInput,
   workflowId = relationshipWorkflowId(input.relationshipId),
+  offerId?: string,
 ): StartOptions<[DelegatedAdminInput]> {
   return {
     workflowId,
@@ -35,6 +36,7 @@ export function delegatedAdminStart(
       { key: PartnerId, value: input.partnerId },
       { key: CustomerId, value: input.customerId },
       { key: LifecycleStage, value: relationshipStage[input.acceptedAtStart ? 'active' : 'approval-pending'] },
+      ...(offerId ? [{ key: OfferId, value: offerId }] : []),
     ],
   };
 }

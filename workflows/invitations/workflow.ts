@@ -20,6 +20,7 @@ import { onboardingStart } from '../onboarding/start';
 import { onboardingWorkflow } from '../onboarding/workflow';
 import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
+import { delegatedAdminNotOffered } from '../delegated-admin/failures';
 import { InvitationFailure } from './failures';
 import { acceptInvitationUpdate, declineInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
 import type { InvitationState, InvitationStatus, TrialInvitationInput } from './types';
@@ -163,7 +164,12 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
         subscriptionId: started ? subscriptionId : undefined,
       };
     },
-    { validator: (_request) => refuseUnlessActive() },
+    {
+      validator: ({ delegatedAdmin }) => {
+        refuseUnlessActive();
+        if (delegatedAdmin?.agreed && !input.delegatedAdmin) throw delegatedAdminNotOffered();
+      },
+    },
   );
 
   if (!input.carried) {

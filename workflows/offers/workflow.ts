@@ -15,6 +15,7 @@ import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
+import { delegatedAdminNotOffered } from '../delegated-admin/failures';
 import { OfferFailure } from './failures';
 import {
   acceptOfferUpdate,
@@ -150,8 +151,9 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       return { ...state, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin };
     },
     {
-      validator: ({ licenses = {} as Record<string, number> }) => {
+      validator: ({ licenses = {} as Record<string, number>, delegatedAdmin }) => {
         refuseUnlessOpen();
+        if (delegatedAdmin?.agreed && !input.delegatedAdmin) throw delegatedAdminNotOffered();
         for (const [sku, n] of Object.entries(licenses) as Array<[string, number]>) {
           const item = input.items.find((i) => i.sku === sku);
           if (!item) throw ApplicationFailure.nonRetryable(`${sku} is not in this offer`, OfferFailure.UnknownSku);

@@ -129,24 +129,28 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   setHandler(delegatedAdminSettledSignal, ({ relationshipId, active }) => {
     if (state.delegatedAdmin?.relationshipId === relationshipId) state.delegatedAdmin.status = active ? 'active' : 'not-granted';
   });
-  const askDelegatedAdmin = async (choice: DelegatedAdminChoice, by: string) => {
+  const askDelegatedAdmin = async (choice: DelegatedAdminChoice, by: string, offerId?: string) => {
     if (state.delegatedAdmin && state.delegatedAdmin.status !== 'not-granted') return; // one at a time
     state.delegatedAdmin = { relationshipId: choice.relationshipId, status: choice.agreed ? 'active' : 'pending' };
-    const relationship = delegatedAdminStart({
-      relationshipId: choice.relationshipId,
-      partnerId: input.partnerId,
-      partnerEmail: choice.partnerEmail,
-      customerId: input.customerId,
-      customerEmail: input.customer.contactEmail,
-      durationMs: choice.durationMs,
-      autoExtend: choice.autoExtend,
-      extensionMs: choice.extensionMs,
-      approvalTimeoutMs: choice.approvalTimeoutMs,
-      noticeMs: choice.noticeMs,
-      acceptedAtStart: choice.agreed,
-      onboardingWorkflowId: workflowId,
-      requestedBy: by,
-    });
+    const relationship = delegatedAdminStart(
+      {
+        relationshipId: choice.relationshipId,
+        partnerId: input.partnerId,
+        partnerEmail: choice.partnerEmail,
+        customerId: input.customerId,
+        customerEmail: input.customer.contactEmail,
+        durationMs: choice.durationMs,
+        autoExtend: choice.autoExtend,
+        extensionMs: choice.extensionMs,
+        approvalTimeoutMs: choice.approvalTimeoutMs,
+        noticeMs: choice.noticeMs,
+        acceptedAtStart: choice.agreed,
+        onboardingWorkflowId: workflowId,
+        requestedBy: by,
+      },
+      undefined,
+      offerId,
+    );
     await startChild(delegatedAdminWorkflow, { ...relationship, parentClosePolicy: ParentClosePolicy.ABANDON }).catch((err) => {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     });
@@ -183,26 +187,31 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       purchases.set(request.offerId, result); // a concurrent repeat waits on the same result below
       openOffers.delete(request.offerId);
       const purchasedAt = isoNow();
+      // operators find what an offer made by its id (flows from before this did not tag it)
+      const fromOffer = patched('offer-id-on-children') ? request.offerId : undefined;
       for (const item of request.items) {
         const converts = !trialConverted && item.sku === input.trial.sku && trial.status !== 'removed';
         const subscriptionId = converts ? input.trial.subscriptionId : item.subscriptionId;
         if (converts) trialConverted = true;
-        const subscription = subscriptionStart({
-          subscriptionId,
-          customerId: input.customerId,
-          partnerId: input.partnerId,
-          partnerEmail: request.partnerEmail,
-          sku: item.sku,
-          licenses: item.licenses,
-          minLicenses: item.minLicenses,
-          maxLicenses: item.maxLicenses,
-          priceMinor: item.priceMinor,
-          currency: item.currency,
-          purchasedAt,
-          billingPeriodMs: request.billingPeriodMs,
-          cancellationWindowMs: request.cancellationWindowMs,
-          revisionBase: converts ? trial.revision : 0,
-        });
+        const subscription = subscriptionStart(
+          {
+            subscriptionId,
+            customerId: input.customerId,
+            partnerId: input.partnerId,
+            partnerEmail: request.partnerEmail,
+            sku: item.sku,
+            licenses: item.licenses,
+            minLicenses: item.minLicenses,
+            maxLicenses: item.maxLicenses,
+            priceMinor: item.priceMinor,
+            currency: item.currency,
+            purchasedAt,
+            billingPeriodMs: request.billingPeriodMs,
+            cancellationWindowMs: request.cancellationWindowMs,
+            revisionBase: converts ? trial.revision : 0,
+          },
+          fromOffer,
+        );
         try {
           // a subscription outlives its onboarding
           await startChild(subscriptionWorkflow, { ...subscription, parentClosePolicy: ParentClosePolicy.ABANDON });
@@ -214,7 +223,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         result.subscriptions.push({ subscriptionId, sku: item.sku, licenses: item.licenses, convertedTrial: converts });
       }
       if (request.delegatedAdmin) {
-        await askDelegatedAdmin(request.delegatedAdmin, request.by);
+        await askDelegatedAdmin(request.delegatedAdmin, request.by, fromOffer);
         const asked = state.delegatedAdmin!;
         result.delegatedAdmin = { relationshipId: asked.relationshipId, status: asked.status === 'active' ? 'active' : 'approval-pending' };
       }

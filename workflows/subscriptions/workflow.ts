@@ -4,8 +4,10 @@ import {
   condition,
   continueAsNew,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import { auditChange } from '../audit';
@@ -16,6 +18,7 @@ import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '..
 import { isoNow, workflowNow } from '../clock';
 import { DAY_MS } from '../durations';
 import { licenseCountOutOfBounds } from '../license-bounds';
+import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { SubscriptionFailure } from './failures';
 import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from './messages';
@@ -119,6 +122,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       state.lastChange = { from: before, to: request.licenses, proratedAmount: amount, by: request.by, updateId: currentUpdateInfo()?.id };
       const n = ++state.changes;
       await save();
+      if (patched('subscription-stage-attribute')) upsertSearchAttributes([{ key: LifecycleStage, value: Stage.LicensesAdjusted }]);
       await auditChange({
         partnerId: state.partnerId,
         actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
