@@ -10,6 +10,8 @@ export interface RouteDeps {
   rateLimiter: RateLimiter;
   /** SHA-256 (hex) of the operator token; operator routes answer 401 without it. */
   operatorTokenHash?: string;
+  /** Signs list cursors (src/api/cursor-key.ts): the same in every API process of a deployment. */
+  cursorKey: Buffer;
 }
 
 /** What the API is built from: the route framework's needs and the services'. */

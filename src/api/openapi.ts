@@ -73,6 +73,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       if ('authorisation' in ACTIONS[route.permission as keyof typeof ACTIONS]) slugs.add('authorisation-required');
     }
     if (route.params) slugs.add('not-found');
+    if (route.query instanceof z.ZodObject && 'cursor' in route.query.shape) slugs.add('invalid-cursor');
     if (route.method !== 'get') ['idempotency-key-in-use', 'idempotency-key-reused'].forEach((s) => slugs.add(s as ProblemSlug));
     for (const s of route.problems ?? []) slugs.add(s);
 

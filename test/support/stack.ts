@@ -5,6 +5,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { RateLimiter } from '../../src/api/rate-limit';
+import { cursorKeyFor } from '../../src/api/cursor-key';
 import { hashSecret } from '../../src/auth/tokens';
 import { seedCatalog } from '../../src/catalog/seed';
 import { CustomerDirectory } from '../../src/customers/directory/directory';
@@ -120,6 +121,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     updateWaitMs: opts.updateWaitMs ?? 10_000,
     rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
     operatorTokenHash: hashSecret(OPERATOR_TOKEN),
+    cursorKey: cursorKeyFor(OPERATOR_TOKEN),
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });
