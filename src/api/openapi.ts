@@ -3,11 +3,12 @@ import { ACTIONS } from '../auth/policy';
 import { BODY_LIMIT_BYTES } from './limits';
 import { PROBLEM_TYPES, type ProblemSlug } from './problem-types';
 import type { AnyRoute } from './route';
+import { describeQueryIntegers } from './schemas';
 
 type Json = Record<string, unknown>;
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', override: describeQueryIntegers }) as Json;
   return rest;
 };
 
