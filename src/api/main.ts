@@ -8,6 +8,7 @@ import { hashSecret } from '../auth/tokens';
 import { openTemporal } from '../temporal/client';
 import { createApp } from './app';
 import { cursorKeyFor } from './cursor-key';
+import { AuthFailureLimiter } from './auth-failures';
 import { RateLimiter } from './rate-limit';
 
 /** Well below the time-outs of HTTP clients (often 20–30 s), so that the caller hears 202 or 503 rather than giving up. */
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     logger,
     updateWaitMs: DEFAULT_UPDATE_WAIT_MS,
     rateLimiter: new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst),
+    authFailures: new AuthFailureLimiter(config.authFailureLimit.perMinute, config.authFailureLimit.burst),
     operatorTokenHash: config.operatorToken ? hashSecret(config.operatorToken) : undefined,
     cursorKey: cursorKeyFor(config.operatorToken),
     mongoConnection: mongo.connection,

@@ -122,7 +122,14 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
   }
 }
 
+/** The caller, if the route takes one; an address that keeps failing is refused before its credentials are looked up. */
 function authenticate(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
+  const credential = req.headers.authorization;
+  if (route.auth === 'public' || (route.auth === 'customer-or-public' && credential === undefined)) return Promise.resolve(undefined);
+  return deps.authFailures.guard(req.ip, credential, () => verifyCredentials(route, req, deps));
+}
+
+function verifyCredentials(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
   switch (route.auth as Auth) {
     case 'public':
       return Promise.resolve(undefined);
