@@ -32,6 +32,8 @@ const envSchema = z.object({
   SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+  AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  AUTH_FAILURE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +61,8 @@ export interface Config {
   /** The platform operator's token (npm start generates one under the data directory when unset). */
   operatorToken?: string;
   rateLimit: { perMinute: number; burst: number };
+  /** Failed authentications a client address may make (429 beyond, before any lookup). */
+  authFailureLimit: { perMinute: number; burst: number };
   /** Workflows the worker keeps in memory between tasks; the rest are replayed when they wake (most wait for days). */
   maxCachedWorkflows: number;
   /** A workflow bundle built ahead (its path); unset, the worker bundles workflows/ when it starts. */
@@ -94,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     operatorToken: e.OFFERFLOW_OPERATOR_TOKEN,
     rateLimit: { perMinute: e.RATE_LIMIT_PER_MINUTE, burst: e.RATE_LIMIT_BURST },
+    authFailureLimit: { perMinute: e.AUTH_FAILURE_LIMIT_PER_MINUTE, burst: e.AUTH_FAILURE_LIMIT_BURST },
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.SMTP_FROM } : undefined,
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     workflowBundle: e.WORKFLOW_BUNDLE,

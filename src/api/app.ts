@@ -9,6 +9,7 @@ import { buildOpenApi } from './openapi';
 import { Problem } from './problem';
 import { problemHandler } from './problem-handler';
 import { requestLog } from './request-log';
+import { noStore, securityHeaders } from './security-headers';
 import { expressPath, mountRoutes } from './route';
 import { allRoutes } from './routes';
 import { createServices } from '../services';
@@ -22,11 +23,13 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.use(securityHeaders());
   app.use(requestLog(deps.logger));
-  app.use(healthRouter({ mongo: deps.mongoConnection, temporal: deps.temporalConnection }));
 
   const routes = allRoutes(createServices(deps));
   app.use(docsRouter(() => buildOpenApi(routes, '1')));
+  app.use(noStore); // everything after the documentation
+  app.use(healthRouter({ mongo: deps.mongoConnection, temporal: deps.temporalConnection }));
 
   app.use((req, _res, next) => {
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Router } from 'express';
 import { PROBLEM_TYPES, type ProblemSlug } from './problem-types';
+import { docsContentSecurityPolicy } from './security-headers';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -14,6 +15,7 @@ export function docsRouter(openApi: () => Record<string, unknown>): Router {
   });
 
   const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  router.use('/docs', docsContentSecurityPolicy());
   router.use('/docs/assets', express.static(swaggerDir, { index: false, maxAge: '1d' }));
   router.get('/docs', (_req, res) => {
     res.type('html').send(`<!doctype html>

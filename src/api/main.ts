@@ -7,6 +7,8 @@ import { createLogger } from '../logger';
 import { hashSecret } from '../auth/tokens';
 import { openTemporal } from '../temporal/client';
 import { createApp } from './app';
+import { cursorKeyFor } from './cursor-key';
+import { AuthFailureLimiter } from './auth-failures';
 import { RateLimiter } from './rate-limit';
 
 /** Well below the time-outs of HTTP clients (often 20–30 s), so that the caller hears 202 or 503 rather than giving up. */
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   });
   const temporal = openTemporal(config.temporalAddress, config.temporalNamespace);
   const models = createModels(mongo.connection);
-  if (!config.operatorToken) logger.warn('OFFERFLOW_OPERATOR_TOKEN is not set: the operator routes (/v1/operator) answer 401');
+  if (!config.operatorToken) {
+    logger.warn('OFFERFLOW_OPERATOR_TOKEN is not set: the operator routes (/v1/operator) answer 401, and list cursors hold only on this API process');
+  }
   void mongo.ready.then(() => seedCatalog(models)).catch((err) => logger.error({ err }, 'seeding the catalog failed'));
   const app = createApp({
     models,
@@ -36,7 +40,9 @@ async function main(): Promise<void> {
     logger,
     updateWaitMs: DEFAULT_UPDATE_WAIT_MS,
     rateLimiter: new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst),
+    authFailures: new AuthFailureLimiter(config.authFailureLimit.perMinute, config.authFailureLimit.burst),
     operatorTokenHash: config.operatorToken ? hashSecret(config.operatorToken) : undefined,
+    cursorKey: cursorKeyFor(config.operatorToken),
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });

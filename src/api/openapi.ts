@@ -3,11 +3,12 @@ import { ACTIONS } from '../auth/policy';
 import { BODY_LIMIT_BYTES } from './limits';
 import { PROBLEM_TYPES, type ProblemSlug } from './problem-types';
 import type { AnyRoute } from './route';
+import { describeQueryIntegers } from './schemas';
 
 type Json = Record<string, unknown>;
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): Json => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', override: describeQueryIntegers }) as Json;
   return rest;
 };
 
@@ -73,6 +74,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       if ('authorisation' in ACTIONS[route.permission as keyof typeof ACTIONS]) slugs.add('authorisation-required');
     }
     if (route.params) slugs.add('not-found');
+    if (route.query instanceof z.ZodObject && 'cursor' in route.query.shape) slugs.add('invalid-cursor');
     if (route.method !== 'get') ['idempotency-key-in-use', 'idempotency-key-reused'].forEach((s) => slugs.add(s as ProblemSlug));
     if (route.showsSecret) slugs.add('secret-withdrawn');
     for (const s of route.problems ?? []) slugs.add(s);

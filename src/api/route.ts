@@ -6,6 +6,7 @@ import { actorOf, type CustomerPrincipal, type PartnerPrincipal, type Principal 
 import { requirePermission, type Action } from '../auth/policy';
 import { recordAudit, type AuditEntry } from '../audit/record';
 import { idFor, type RequestScope } from '../request-scope';
+import { cursorBinding, openQueryCursor, sealNextCursor } from './cursors';
 import type { RouteDeps } from './deps';
 import { withIdempotency, type KeyedRequest } from './idempotency';
 import { Problem } from './problem';
@@ -87,7 +88,10 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
       deps.rateLimiter.take(principal ? principalKey(principal) : `ip:${req.ip}`);
       if (route.permission && principal?.kind === 'partner-user') requirePermission(principal, route.permission);
       const params = parse(route.params ?? empty, req.params, 'path');
-      const query = parse(route.query ?? empty, req.query, 'query');
+      const filters = parse(route.query ?? empty, req.query, 'query');
+      // cursors are signed for this list, caller and query: opened here, sealed in the reply
+      const binding = cursorBinding(route.operationId, principal, params, filters);
+      const query = openQueryCursor(deps.cursorKey, binding, filters);
       let body: unknown;
       if (route.body) body = parse(route.body, req.body, 'body');
       else if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
@@ -122,12 +126,19 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
             });
       res.status(reply.status).set(reply.headers ?? {});
       if (reply.body === undefined) res.end();
-      else res.json(reply.body);
+      else res.json(sealNextCursor(deps.cursorKey, binding, reply.body));
     });
   }
 }
 
+/** The caller, if the route takes one; an address that keeps failing is refused before its credentials are looked up. */
 function authenticate(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
+  const credential = req.headers.authorization;
+  if (route.auth === 'public' || (route.auth === 'customer-or-public' && credential === undefined)) return Promise.resolve(undefined);
+  return deps.authFailures.guard(req.ip, credential, () => verifyCredentials(route, req, deps));
+}
+
+function verifyCredentials(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
   switch (route.auth as Auth) {
     case 'public':
       return Promise.resolve(undefined);

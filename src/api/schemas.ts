@@ -27,7 +27,34 @@ export const phone = z
 
 export const website = z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).max(200);
 
-export const pageLimit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Items per page (1–100, default 25)' });
+/** The query integers (queryInteger) and their bounds: the OpenAPI document describes them as integers (describeQueryIntegers). */
+const queryIntegers = z.registry<{ minimum: number; maximum: number }>();
+
+/**
+ * An integer in a query string: 1–9 decimal digits and nothing else (no sign,
+ * spaces, exponent, fraction or hex, which Number() would take), then in range.
+ */
+export function queryInteger(minimum: number, maximum: number) {
+  const schema = z
+    .string()
+    .regex(/^[0-9]{1,9}$/, 'must be a whole number in decimal digits (at most 9)')
+    .transform(Number)
+    .pipe(z.number().int().min(minimum).max(maximum));
+  queryIntegers.add(schema, { minimum, maximum });
+  return schema;
+}
+
+/** A z.toJSONSchema override: a query integer is an integer with its bounds (and its default), not the string it is parsed from. */
+export function describeQueryIntegers({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodType; jsonSchema: z.core.JSONSchema.BaseSchema }): void {
+  const bounds = queryIntegers.get(zodSchema);
+  if (bounds) {
+    delete jsonSchema.pattern;
+    Object.assign(jsonSchema, { type: 'integer', ...bounds });
+  }
+  if (zodSchema instanceof z.ZodDefault && queryIntegers.has(zodSchema.unwrap())) jsonSchema.default = zodSchema.def.defaultValue;
+}
+
+export const pageLimit = queryInteger(1, 100).default(25).meta({ description: 'Items per page (1–100, default 25)' });
 
 export const cursor = z
   .string()

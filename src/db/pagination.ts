@@ -3,17 +3,19 @@ import type { Model } from 'mongoose';
 import { DomainError } from '../errors';
 
 /**
- * Opaque pagination cursors: the position to continue from, bound to the query
- * that produced it (a cursor of another query is refused, not misapplied).
+ * A page's position: where to continue from, bound to the query that produced
+ * it (a position of another query is refused, not misapplied). Callers never
+ * see it bare: the API signs it for its list, caller and filters
+ * (src/api/cursors.ts), which also encodes it for a URL.
  */
 export function encodeCursor(position: string | number, query: unknown): string {
-  return Buffer.from(JSON.stringify({ p: position, q: fingerprint(query) })).toString('base64url');
+  return JSON.stringify({ p: position, q: fingerprint(query) });
 }
 
 export function decodeCursor<T extends string | number>(cursor: string | undefined, query: unknown, kind: 'string' | 'number'): T | undefined {
   if (cursor === undefined) return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown; q?: unknown };
+    const parsed = JSON.parse(cursor) as { p?: unknown; q?: unknown };
     if (typeof parsed.p === kind && parsed.q === fingerprint(query)) return parsed.p as T;
   } catch {
     // fall through

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from '../api/schemas';
+import { id, queryInteger } from '../api/schemas';
 import type { ProblemSlug } from '../api/problem-types';
 
 export const subscriptionParams = z.strictObject({ subscriptionId: id('a subscription id') });
@@ -15,7 +15,7 @@ export const licenseChangeProblems: ProblemSlug[] = [
   'subscription-not-active',
 ];
 
-export const previewQuery = z.strictObject({ licenses: z.coerce.number().int().min(0).max(100_000) });
+export const previewQuery = z.strictObject({ licenses: queryInteger(0, 100_000) });
 
 export const pricePreviewOut = z.object({
   currentLicenses: z.number().int(),

@@ -5,6 +5,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { RateLimiter } from '../../src/api/rate-limit';
+import { AuthFailureLimiter } from '../../src/api/auth-failures';
+import { cursorKeyFor } from '../../src/api/cursor-key';
 import { hashSecret } from '../../src/auth/tokens';
 import { seedCatalog } from '../../src/catalog/seed';
 import { CustomerDirectory } from '../../src/customers/directory/directory';
@@ -54,6 +56,8 @@ export interface StackOptions {
   /** The directory writers' gathering time (default 200 ms: the production path, quickly). */
   directoryRefreshMs?: number;
   rateLimit?: { perMinute: number; burst: number };
+  /** Failed authentications per client address (default: practically unlimited; every test calls from 127.0.0.1). */
+  authFailureLimit?: { perMinute: number; burst: number };
   /** Wraps the Temporal client the API uses (fault injection: test/support/lost-answers.ts); the worker's is the real one. */
   apiTemporal?: (client: Client) => Client;
 }
@@ -119,7 +123,9 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     logger,
     updateWaitMs: opts.updateWaitMs ?? 10_000,
     rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
+    authFailures: new AuthFailureLimiter(opts.authFailureLimit?.perMinute ?? 1_000_000, opts.authFailureLimit?.burst ?? 1_000_000),
     operatorTokenHash: hashSecret(OPERATOR_TOKEN),
+    cursorKey: cursorKeyFor(OPERATOR_TOKEN),
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });
