@@ -66,7 +66,7 @@ const routeLayering = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'scratch/'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'scratch/', '.venv-fuzz/', '.fuzz-report/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -61,7 +61,8 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
           route.auth === 'public' || route.auth === 'customer-or-public'
             ? "A random UUID (16–255 visible ASCII characters; without a customer token the key is all that tells callers apart): a retry with the same key and body gets the first answer (a new customer's token included) instead of acting again."
             : 'Any unique string (1–255 visible ASCII characters; a random UUID is best): a retry with the same key and body gets the first answer instead of acting again.',
-        schema: { type: 'string', maxLength: 255 },
+        // What withIdempotency accepts (visible ASCII); the 16 characters asked of a caller without a token are in the description only.
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[!-~]+$' },
       });
     }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { bearer, type TestPartner } from './partners';
-import type { HttpResult, TestStack } from './stack';
+import { bearer, type ApiCaller, type TestPartner } from './partners';
+import type { HttpResult } from './stack';
 
 /** The common flows tests go through, each through the API as a caller would. */
 
@@ -25,7 +25,7 @@ export interface TestInvitation {
 }
 
 /** A trial invitation of `partner` (201), with the code of its link. */
-export async function invite(stack: TestStack, partner: TestPartner, body: Record<string, unknown> = {}): Promise<TestInvitation> {
+export async function invite(stack: ApiCaller, partner: TestPartner, body: Record<string, unknown> = {}): Promise<TestInvitation> {
   const res = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD', ...body }, bearer(partner.admin.token));
   expectStatus(res, 201, 'creating an invitation');
   return { id: res.body.id, code: linkCode(res.body.url), workflowId: res.body.workflowId, body: res.body };
@@ -40,7 +40,7 @@ export interface TestCustomer {
 }
 
 /** A new customer accepts the invitation behind `code` (201): its tenant, token and trial. */
-export async function acceptInvitation(stack: TestStack, code: string, body: Record<string, unknown> = {}): Promise<TestCustomer> {
+export async function acceptInvitation(stack: ApiCaller, code: string, body: Record<string, unknown> = {}): Promise<TestCustomer> {
   const res = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer(), ...body });
   expectStatus(res, 201, 'accepting the invitation');
   return {
@@ -54,7 +54,7 @@ export async function acceptInvitation(stack: TestStack, code: string, body: Rec
 
 /** Invite → accept: a customer of `partner` in its trial. */
 export async function trialCustomer(
-  stack: TestStack,
+  stack: ApiCaller,
   partner: TestPartner,
   invitation: Record<string, unknown> = {},
   acceptance: Record<string, unknown> = {},
@@ -71,7 +71,7 @@ export interface TestOffer {
 
 /** A purchase offer of `partner` to its customers (201), with the code of its link. */
 export async function sendOffer(
-  stack: TestStack,
+  stack: ApiCaller,
   partner: TestPartner,
   customerIds: string[],
   items = [{ sku: 'BUS-STD', licenses: 5 }],
@@ -83,5 +83,5 @@ export async function sendOffer(
 }
 
 /** The customer (its token) accepts the offer behind `code`, with its own license counts if given; the raw answer. */
-export const acceptOffer = (stack: TestStack, code: string, token: string, body: Record<string, unknown> = {}): Promise<HttpResult> =>
+export const acceptOffer = (stack: ApiCaller, code: string, token: string, body: Record<string, unknown> = {}): Promise<HttpResult> =>
   stack.http('POST', `/v1/links/${code}/accept`, body, bearer(token));

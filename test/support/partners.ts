@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { OPERATOR_TOKEN, type TestStack } from './stack';
 
+/** What the helpers here and in flows.ts need of a stack: a way to call its API. */
+export type ApiCaller = Pick<TestStack, 'http'>;
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const operator = bearer(OPERATOR_TOKEN);
 
@@ -28,17 +31,17 @@ export function partnerBody(overrides: { cloud?: 'global' | 'sovereign'; authori
   };
 }
 
-/** A partner made through the operator API, with its first global admin's token. */
-export async function createPartner(stack: TestStack, overrides: Parameters<typeof partnerBody>[0] = {}): Promise<TestPartner> {
+/** A partner made through the operator API (a test stack's operator token unless told another), with its first global admin's token. */
+export async function createPartner(stack: ApiCaller, overrides: Parameters<typeof partnerBody>[0] = {}, operatorToken = OPERATOR_TOKEN): Promise<TestPartner> {
   const body = partnerBody(overrides);
-  const res = await stack.http('POST', '/v1/operator/partners', body, operator);
+  const res = await stack.http('POST', '/v1/operator/partners', body, bearer(operatorToken));
   if (res.status !== 201) throw new Error(`creating a partner failed: ${res.status} ${res.text}`);
   return { id: res.body.partner.id, cloud: body.cloud, admin: { id: res.body.admin.user.id, token: res.body.admin.token.token, email: body.admin.email } };
 }
 
 /** A user of `partner` with the given roles, and a token for it. */
 export async function addUser(
-  stack: TestStack,
+  stack: ApiCaller,
   partner: TestPartner,
   roles: { companyRole?: string; customerRole?: string } = {},
 ): Promise<{ id: string; token: string; email: string }> {

@@ -1,0 +1,116 @@
+import { acceptInvitation, acceptOffer, invite, sendOffer, trialCustomer } from '../support/flows';
+import { addUser, bearer, createPartner, type ApiCaller, type TestPartner } from '../support/partners';
+
+/** Who the fuzzer calls as: one run of schemathesis each, in this order. */
+export const TOKEN_KINDS = ['none', 'customer', 'limited-user', 'partner-admin', 'operator'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export interface Principal {
+  /** The bearer token it sends (none: no Authorization header). */
+  token?: string;
+  /**
+   * Real values for path parameters, by parameter name, so that generated requests reach real
+   * objects of this principal (schemathesis mixes them with values it generates).
+   */
+  pathValues: Record<string, string[]>;
+  /** A request that must still answer 200 after the run: the fuzzer did not revoke the token it called with. */
+  probe?: string;
+}
+
+const SKUS = ['BUS-BASIC', 'BUS-STD', 'BUS-PREM', 'MAIL-P1'];
+
+/**
+ * The principals and the objects they reach, made through the API as callers would make them.
+ * Each kind gets objects of its own (the partner admin partner A, the limited user partner B,
+ * the operator partner O), so that what one run changes or revokes (a user deactivated, an
+ * authorisation withdrawn, an invitation revoked) does not decide what the next run can reach.
+ * The tokens the fuzzer calls with are never among the values it is given for a user or a token.
+ */
+export async function buildWorld(api: ApiCaller, operatorToken: string): Promise<Record<TokenKind, Principal>> {
+  const [a, b, o] = await Promise.all([createPartner(api, {}, operatorToken), createPartner(api, {}, operatorToken), createPartner(api, {}, operatorToken)]);
+  const [admin, limited, customer, none] = await Promise.all([adminOf(api, a), limitedUserOf(api, b), customerOf(api, a), linksOf(api, a)]);
+  return {
+    none,
+    customer,
+    'limited-user': limited,
+    'partner-admin': admin,
+    operator: { token: operatorToken, probe: '/v1/operator/partners', pathValues: { partnerId: [o.id] } },
+  };
+}
+
+/** Partner A's global admin: a plain user to act on (deactivate, revoke its token), a trial customer, an offer to it. */
+async function adminOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
+  const victim = await addUser(api, a, { companyRole: 'none', customerRole: 'limited' });
+  const victimTokens = await api.http('GET', `/v1/users/${victim.id}/tokens`, undefined, bearer(a.admin.token));
+  const customers = await Promise.all([trialCustomer(api, a), trialCustomer(api, a)]);
+  const offer = await sendOffer(api, a, [customers[0].id], [{ sku: 'BUS-PREM', licenses: 3 }]);
+  return {
+    token: a.admin.token,
+    probe: '/v1/me',
+    pathValues: {
+      userId: [victim.id],
+      tokenId: [victimTokens.body[0].id],
+      customerId: customers.map((c) => c.id),
+      subscriptionId: customers.map((c) => c.subscriptionId),
+      invitationId: customers.map((c) => c.invitation.id),
+      offerId: [offer.id],
+      sku: SKUS,
+    },
+  };
+}
+
+/** Partner B's user who may send offers but administers nothing (company role none, customer role limited). */
+async function limitedUserOf(api: ApiCaller, b: TestPartner): Promise<Principal> {
+  const user = await addUser(api, b, { companyRole: 'none', customerRole: 'limited' });
+  // Its own second token, for the revoking route to aim at: never the one it calls with.
+  const spare = await api.http('POST', `/v1/users/${user.id}/tokens`, { label: 'spare' }, bearer(user.token));
+  expect201(spare.status, 'issuing a spare token', spare.text);
+  const customer = await trialCustomer(api, b);
+  const offer = await sendOffer(api, b, [customer.id]);
+  return {
+    token: user.token,
+    probe: '/v1/me',
+    pathValues: {
+      userId: [user.id],
+      tokenId: [spare.body.id],
+      customerId: [customer.id],
+      subscriptionId: [customer.subscriptionId],
+      invitationId: [customer.invitation.id],
+      offerId: [offer.id],
+      sku: SKUS,
+    },
+  };
+}
+
+/** A customer of A with a trial, a bought subscription, an open offer and a pending delegated-admin request. */
+async function customerOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
+  const me = await trialCustomer(api, a);
+  const bought = await sendOffer(api, a, [me.id], [{ sku: 'MAIL-P1', licenses: 5 }]);
+  const purchase = await acceptOffer(api, bought.code, me.token);
+  expect201(purchase.status, 'buying an offer', purchase.text);
+  const open = await sendOffer(api, a, [me.id], [{ sku: 'BUS-PREM', licenses: 2 }]);
+  const relationship = await api.http('POST', `/v1/customers/${me.id}/delegated-admin`, {}, bearer(a.admin.token));
+  expect201(relationship.status, 'asking for delegated administration', relationship.text);
+  const another = await invite(api, a);
+  return {
+    token: me.token,
+    probe: '/v1/customer',
+    pathValues: {
+      subscriptionId: [me.subscriptionId, ...purchase.body.subscriptions.map((s: { subscriptionId: string }) => s.subscriptionId)],
+      relationshipId: [relationship.body.id],
+      code: [open.code, another.code, me.invitation.code],
+    },
+  };
+}
+
+/** For callers without a token: an invitation anyone may accept (a new customer each time), and an offer (that needs a customer). */
+async function linksOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
+  const invitation = await invite(api, a);
+  const customer = await acceptInvitation(api, invitation.code);
+  const offer = await sendOffer(api, a, [customer.id]);
+  return { pathValues: { code: [invitation.code, offer.code] } };
+}
+
+function expect201(status: number, what: string, text: string): void {
+  if (status !== 201) throw new Error(`${what}: expected 201, got ${status} ${text}`);
+}
