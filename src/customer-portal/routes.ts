@@ -75,7 +75,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       params: subscriptionParams,
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: licenseChangeProblems,
+      problems: [...licenseChangeProblems, 'change-in-progress'],
       async handler({ principal, params, body, request }) {
         return {
           status: 200,
@@ -93,7 +93,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       auth: 'customer',
       params: subscriptionParams,
       responses: { 200: { description: 'The trial, removed', schema: subscriptionOut } },
-      problems: ['trial-not-cancellable', 'customer-not-onboarding'],
+      problems: ['trial-not-cancellable', 'customer-not-onboarding', 'change-in-progress'],
       async handler({ principal, params, request }) {
         return { status: 200, body: presentSubscription(await onboarding.cancelTrial(principal.customer, params.subscriptionId, request)) };
       },

@@ -67,6 +67,7 @@ export function userRoutes({ users }: Services) {
       auth: 'partner',
       params: userParams,
       responses: { 200: { description: 'The user', schema: userOut } },
+      problems: ['role-required'],
       async handler({ principal, params }) {
         return { status: 200, body: presentUser(await users.get(principal, params.userId)) };
       },
