@@ -18,7 +18,7 @@ export const text = (max: number) =>
 
 export const id = (what = 'an id') => z.string().regex(ID_PATTERN, `must be ${what}`);
 
-export const email = z.email().max(254);
+export { email } from './email';
 
 export const phone = z
   .string()

@@ -3,7 +3,7 @@ import { defineRoute } from '../api/route';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from '../subscriptions/present';
 import { changeLicensesSchema, licenseChangeProblems, previewQuery, pricePreviewOut, subscriptionParams } from '../subscriptions/schemas';
-import { createCustomerUserSchema } from './schemas';
+import { createCustomerUserSchema, customerUserOut } from './schemas';
 
 /** The customer's own view, with its customer token. */
 export function customerPortalRoutes({ customers, subscriptions, onboarding, customerUsers }: Services) {
@@ -108,7 +108,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       body: createCustomerUserSchema,
       creates: true,
       responses: {
-        201: { description: 'Created', schema: z.object({ id: z.string(), email: z.string(), displayName: z.string(), skus: z.array(z.string()) }) },
+        201: { description: 'Created', schema: customerUserOut },
       },
       problems: ['email-taken'],
       async handler({ principal, body, request }) {

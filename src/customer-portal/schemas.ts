@@ -7,3 +7,5 @@ export const createCustomerUserSchema = z.strictObject({
   displayName: text(200),
   skus: z.array(sku).max(20).default([]).meta({ description: 'SKUs whose licenses are assigned to this user' }),
 });
+
+export const customerUserOut = z.object({ id: z.string(), email, displayName: z.string(), skus: z.array(z.string()) });

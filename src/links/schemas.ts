@@ -29,7 +29,7 @@ export const acceptLinkSchema = z.strictObject({
     .meta({ description: 'The new customer tenant. Leave out when accepting as an existing customer (with its customer token).' }),
 });
 
-const partnerView = z.object({ name: z.string(), phone: z.string(), email: z.string(), website: z.string(), address: z.record(z.string(), z.string()) });
+const partnerView = z.object({ name: z.string(), phone: z.string(), email, website: z.string(), address: z.record(z.string(), z.string()) });
 
 export const linkViewOut = z.discriminatedUnion('kind', [
   z.object({

@@ -32,7 +32,7 @@ export const issueTokenSchema = z.strictObject({
 
 export const userOut = z.object({
   id: z.string(),
-  email: z.string(),
+  email,
   displayName: z.string(),
   companyRole,
   customerRole,
