@@ -54,3 +54,21 @@ describe('e-mail addresses: one rule for every input, the one the answers docume
   });
 });
 
+describe('names: a visible letter or digit, emoji sequences welcome', () => {
+  it('a public link refuses a new tenant named "\\u3164" (HANGUL FILLER), naming the field, and creates nothing', async () => {
+    const invitation = await invite(stack, p);
+    const tenantsBefore = await stack.models.Customer.countDocuments();
+    const res = await stack.http('POST', `/v1/links/${invitation.code}/accept`, { customer: { ...newCustomer(), name: '\u3164' } });
+    expectInvalid(res, 'customer.name');
+    expect(res.body.errors.find((e: { path: string }) => e.path === 'customer.name').message).toBe('must contain a visible letter or digit');
+    expect(await stack.models.Customer.countDocuments()).toBe(tenantsBefore);
+  });
+
+  it('takes a team named with an emoji ZWJ sequence, and answers with it', async () => {
+    const invitation = await invite(stack, p);
+    const accepted = await acceptInvitation(stack, invitation.code, { customer: { ...newCustomer(), name: '👩‍💻 Team' } });
+    expect(accepted.body.customer.name).toBe('👩‍💻 Team');
+    const renamed = await stack.http('PATCH', '/v1/partner/profile', { name: '👩‍💻 Partners' }, bearer(p.admin.token));
+    expect(renamed.status).toBe(200);
+  });
+});
