@@ -10,6 +10,7 @@ export type DomainErrorKind =
   | 'customer-token-required'
   | 'authorisation-required'
   | 'role-required'
+  | 'role-above-own'
   | 'conflict'
   | 'email-taken'
   | 'last-global-admin'

@@ -66,9 +66,18 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
       });
     }
 
-    const slugs = new Set<ProblemSlug>(['rate-limited', 'dependency-unavailable', 'internal']);
-    if (route.params || route.query || route.body) slugs.add('validation');
-    if (route.body) ['malformed-body', 'body-too-large', 'unsupported-media-type'].forEach((s) => slugs.add(s as ProblemSlug));
+    // every route: unknown query parameters are refused, and any request's body is parsed (app.ts) before the route sees it
+    const slugs = new Set<ProblemSlug>([
+      'rate-limited',
+      'dependency-unavailable',
+      'busy',
+      'internal',
+      'validation',
+      'malformed-body',
+      'body-too-large',
+      'unsupported-media-type',
+    ]);
+    if (!route.body) slugs.add('unexpected-body');
     if (route.auth !== 'public') slugs.add('unauthenticated');
     if (route.permission) {
       slugs.add('role-required');

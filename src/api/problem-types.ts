@@ -28,6 +28,12 @@ export const PROBLEM_TYPES = {
       'The partner lacks the authorisation this feature needs (subscription advisor, delegated-admin certified or authorised service provider); the platform operator grants them.',
   },
   'role-required': { status: 403, title: 'Role required', description: "The caller's company role or customer role does not allow this." },
+  'role-above-own': {
+    status: 403,
+    title: 'Role above your own',
+    description:
+      'Nobody grants a role above their own (only a global admin grants global admin), nor changes, deactivates or issues a token for a user whose roles are above theirs.',
+  },
   forbidden: { status: 403, title: 'Forbidden', description: 'The caller may not do this to this object.' },
   'not-found': { status: 404, title: 'Not found', description: 'No such object for this caller (objects of other partners are never visible).' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', description: 'The path exists, but not with this method.' },

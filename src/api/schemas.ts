@@ -1,24 +1,27 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../ids';
+import { freeTextProblem, nameProblem } from './names';
 
 /** Building blocks every route's schemas share. */
 
-const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-
-/** Human text: trimmed, NFC, 1..max characters, no control or format characters, well-formed Unicode. */
-export const text = (max: number) =>
+const human = (max: number, problem: (s: string) => string | undefined) =>
   z
     .string()
     .trim()
-    .min(1)
+    .overwrite((s) => s.normalize('NFC')) // before the length checks: NFC may lengthen (U+0958 is two in NFC)
+    .min(1, { abort: true })
     .max(max)
-    .refine((s) => s.isWellFormed(), 'must be well-formed Unicode (no lone surrogates)')
-    .refine((s) => !CONTROL.test(s), 'must not contain control or format characters')
-    .transform((s) => s.normalize('NFC'));
+    .refine((s) => problem(s) === undefined, { error: (issue) => problem(issue.input as string) });
+
+/** Free text: trimmed, NFC, 1..max characters, well-formed, no control, format, private-use or unassigned characters (names.ts). */
+export const text = (max: number) => human(max, freeTextProblem);
+
+/** A name (of a person, company, place): free text that shows at least one letter or digit. */
+export const name = (max: number) => human(max, nameProblem);
 
 export const id = (what = 'an id') => z.string().regex(ID_PATTERN, `must be ${what}`);
 
-export const email = z.email().max(254);
+export { email } from './email';
 
 export const phone = z
   .string()

@@ -3,7 +3,7 @@ import { defineRoute } from '../api/route';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from '../subscriptions/present';
 import { changeLicensesSchema, licenseChangeProblems, previewQuery, pricePreviewOut, subscriptionParams } from '../subscriptions/schemas';
-import { createCustomerUserSchema } from './schemas';
+import { createCustomerUserSchema, customerUserOut } from './schemas';
 
 /** The customer's own view, with its customer token. */
 export function customerPortalRoutes({ customers, subscriptions, onboarding, customerUsers }: Services) {
@@ -75,7 +75,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       params: subscriptionParams,
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: licenseChangeProblems,
+      problems: [...licenseChangeProblems, 'change-in-progress'],
       async handler({ principal, params, body, request }) {
         return {
           status: 200,
@@ -93,7 +93,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       auth: 'customer',
       params: subscriptionParams,
       responses: { 200: { description: 'The trial, removed', schema: subscriptionOut } },
-      problems: ['trial-not-cancellable', 'customer-not-onboarding'],
+      problems: ['trial-not-cancellable', 'customer-not-onboarding', 'change-in-progress'],
       async handler({ principal, params, request }) {
         return { status: 200, body: presentSubscription(await onboarding.cancelTrial(principal.customer, params.subscriptionId, request)) };
       },
@@ -108,7 +108,7 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       body: createCustomerUserSchema,
       creates: true,
       responses: {
-        201: { description: 'Created', schema: z.object({ id: z.string(), email: z.string(), displayName: z.string(), skus: z.array(z.string()) }) },
+        201: { description: 'Created', schema: customerUserOut },
       },
       problems: ['email-taken'],
       async handler({ principal, body, request }) {

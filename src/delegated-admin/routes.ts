@@ -17,7 +17,7 @@ export function delegatedAdminRoutes({ delegatedAdmin }: Services) {
       auth: 'customer',
       params: relationshipParams,
       responses: { 200: { description: 'The relationship after it', schema: relationshipOut } },
-      problems: ['relationship-not-pending', 'relationship-ended'],
+      problems: ['relationship-not-pending', 'relationship-ended', 'change-in-progress'],
       async handler({ principal, params, request }) {
         return { status: 200, body: presentRelationship(await delegatedAdmin.answer(principal.customer._id, params.relationshipId, answer, request)) };
       },
@@ -37,7 +37,7 @@ export function delegatedAdminRoutes({ delegatedAdmin }: Services) {
       body: delegatedAdminOptionSchema,
       creates: true,
       responses: { 201: { description: 'Asked', schema: relationshipOut } },
-      problems: ['delegated-admin-already-requested'],
+      problems: ['delegated-admin-already-requested', 'change-in-progress'],
       async handler({ principal, params, body, request }) {
         const relationship = await delegatedAdmin.request(principal, params.customerId, body, request);
         return { status: 201, headers: { Location: `/v1/customers/${params.customerId}/delegated-admin` }, body: presentRelationship(relationship) };

@@ -116,7 +116,7 @@ export function invitationRoutes({ invitations }: Services) {
       permission: 'invitations:send',
       params: invitationParams,
       responses: { 200: { description: 'The revoked invitation', schema: invitationOut } },
-      problems: ['invitation-not-active'],
+      problems: ['invitation-not-active', 'change-in-progress'],
       async handler({ principal, params, request }) {
         return { status: 200, body: await invitations.revoke(principal, params.invitationId, request) };
       },

@@ -47,7 +47,9 @@ export function linkRoutes({ links, invitations, offers }: Services) {
         'partner-not-authorised',
         'offer-not-open',
         'license-count-out-of-bounds',
+        'sku-not-available',
         'customer-not-onboarding',
+        'change-in-progress',
       ],
       async handler({ params, body, principal, request }) {
         const link = await links.resolve(params.code);
@@ -67,7 +69,7 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       auth: 'customer-or-public',
       params: linkParams,
       responses: { 200: { description: 'Declined', schema: z.object({ status: z.literal('declined') }) } },
-      problems: ['offer-not-open', 'invitation-not-active', 'invitation-already-accepted'],
+      problems: ['offer-not-open', 'invitation-not-active', 'invitation-already-accepted', 'change-in-progress'],
       async handler({ params, principal, request }) {
         const link = await links.resolve(params.code);
         if (link.kind === 'invitation') await invitations.decline(link.invitation, principal, request);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, text } from '../api/schemas';
+import { email, name } from '../api/schemas';
 
 export const linkParams = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'must be the code of a link') });
 
@@ -21,15 +21,15 @@ export const acceptLinkSchema = z.strictObject({
     .meta({ description: 'Purchase offers: the license counts the customer wants, by SKU (within the catalog’s bounds); the offer’s otherwise' }),
   customer: z
     .strictObject({
-      name: text(200),
+      name: name(200),
       domain,
-      contact: z.strictObject({ name: text(200), email }),
+      contact: z.strictObject({ name: name(200), email }),
     })
     .optional()
     .meta({ description: 'The new customer tenant. Leave out when accepting as an existing customer (with its customer token).' }),
 });
 
-const partnerView = z.object({ name: z.string(), phone: z.string(), email: z.string(), website: z.string(), address: z.record(z.string(), z.string()) });
+const partnerView = z.object({ name: z.string(), phone: z.string(), email, website: z.string(), address: z.record(z.string(), z.string()) });
 
 export const linkViewOut = z.discriminatedUnion('kind', [
   z.object({

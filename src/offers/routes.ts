@@ -19,7 +19,7 @@ export function offerRoutes({ offers }: Services) {
       body: createOfferSchema,
       creates: true,
       responses: { 201: { description: 'Sent', schema: offerOut } },
-      problems: ['sku-not-available', 'license-count-out-of-bounds', 'customer-not-onboarding'],
+      problems: ['sku-not-available', 'license-count-out-of-bounds', 'customer-not-onboarding', 'change-in-progress'],
       async handler({ principal, body, request }) {
         const offer = await offers.create(principal, body, request);
         return { status: 201, headers: { Location: `/v1/offers/${offer.id}` }, body: offer };
@@ -63,6 +63,7 @@ export function offerRoutes({ offers }: Services) {
       permission: 'offers:send',
       params: offerParams,
       responses: { 200: { description: 'The offer, revoked', schema: offerOut } },
+      problems: ['change-in-progress'],
       async handler({ principal, params, request }) {
         return { status: 200, body: await offers.revoke(principal, params.offerId, request) };
       },

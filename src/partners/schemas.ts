@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { email, id, phone, text, website } from '../api/schemas';
+import { email, id, name, phone, website } from '../api/schemas';
 import { AUTHORISATIONS, CLOUDS } from './model';
 
 export const addressSchema = z.strictObject({
-  line1: text(200),
-  line2: text(200).optional(),
-  city: text(100),
-  region: text(100).optional(),
+  line1: name(200),
+  line2: name(200).optional(),
+  city: name(100),
+  region: name(100).optional(),
   postalCode: z
     .string()
     .trim()
@@ -15,7 +15,7 @@ export const addressSchema = z.strictObject({
 });
 
 export const profileSchema = z.strictObject({
-  name: text(200),
+  name: name(200),
   phone,
   email,
   website,
@@ -25,7 +25,7 @@ export const profileSchema = z.strictObject({
 /** PATCH /v1/partner/profile: any subset of the profile. */
 export const profilePatchSchema = z
   .strictObject({
-    name: text(200).optional(),
+    name: name(200).optional(),
     phone: phone.optional(),
     email: email.optional(),
     website: website.optional(),
@@ -44,7 +44,7 @@ export const createPartnerSchema = z.strictObject({
     .refine((a) => new Set(a).size === a.length, 'must not repeat an authorisation')
     .default([]),
   admin: z
-    .strictObject({ email, displayName: text(200) })
+    .strictObject({ email, displayName: name(200) })
     .meta({ description: "The partner's first user, a global admin; the response carries its API token (shown once)." }),
 });
 

@@ -52,7 +52,7 @@ export function userRoutes({ users }: Services) {
       body: createUserSchema,
       creates: true,
       responses: { 201: { description: 'Created', schema: userOut } },
-      problems: ['email-taken'],
+      problems: ['email-taken', 'role-above-own'],
       async handler({ principal, body, request }) {
         const user = await users.create(principal, body, request);
         return { status: 201, headers: { Location: `/v1/users/${user._id}` }, body: presentUser(user) };
@@ -77,14 +77,14 @@ export function userRoutes({ users }: Services) {
       path: '/v1/users/{userId}',
       operationId: 'updateUser',
       summary: "Change a user's name or roles (admins)",
-      description: 'The last active global admin cannot be demoted.',
+      description: 'The last active global admin cannot be demoted. Nobody grants a role above their own, nor changes a user whose roles are above theirs.',
       tag: 'Users',
       auth: 'partner',
       permission: 'users:manage',
       params: userParams,
       body: patchUserSchema,
       responses: { 200: { description: 'The user after the change', schema: userOut } },
-      problems: ['last-global-admin', 'user-inactive'],
+      problems: ['last-global-admin', 'user-inactive', 'role-above-own'],
       async handler({ principal, params, body, request }) {
         return { status: 200, body: presentUser(await users.update(principal, params.userId, body, request)) };
       },
@@ -100,7 +100,7 @@ export function userRoutes({ users }: Services) {
       permission: 'users:manage',
       params: userParams,
       responses: { 200: { description: 'The deactivated user', schema: userOut } },
-      problems: ['last-global-admin', 'user-inactive'],
+      problems: ['last-global-admin', 'user-inactive', 'role-above-own'],
       async handler({ principal, params, request }) {
         return { status: 200, body: presentUser(await users.deactivate(principal, params.userId, request)) };
       },
@@ -119,7 +119,7 @@ export function userRoutes({ users }: Services) {
       creates: true,
       showsSecret: true,
       responses: { 201: { description: 'Issued', schema: issuedTokenOut } },
-      problems: ['user-inactive'],
+      problems: ['user-inactive', 'role-above-own'],
       async handler({ principal, params, body, request }) {
         const { doc, token } = await users.issueToken(principal, params.userId, body, request);
         return { status: 201, headers: { Location: `/v1/users/${doc.userId}/tokens/${doc._id}` }, body: { ...presentToken(doc), token } };

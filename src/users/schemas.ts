@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { email, id, text } from '../api/schemas';
+import { email, id, name, text } from '../api/schemas';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from './model';
 
 export const companyRole = z.enum(COMPANY_ROLES).meta({ description: "Role in the partner's own company" });
@@ -9,14 +9,14 @@ export const customerRole = z
 
 export const createUserSchema = z.strictObject({
   email,
-  displayName: text(200),
+  displayName: name(200),
   companyRole: companyRole.default('none'),
   customerRole: customerRole.default('none'),
 });
 
 export const patchUserSchema = z
   .strictObject({
-    displayName: text(200).optional(),
+    displayName: name(200).optional(),
     companyRole: companyRole.optional(),
     customerRole: customerRole.optional(),
   })
@@ -32,7 +32,7 @@ export const issueTokenSchema = z.strictObject({
 
 export const userOut = z.object({
   id: z.string(),
-  email: z.string(),
+  email,
   displayName: z.string(),
   companyRole,
   customerRole,

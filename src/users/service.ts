@@ -1,5 +1,6 @@
 import { idFor, plainIdFor, type RequestScope } from '../request-scope';
 import type { ApiTokenDoc } from '../auth/model';
+import { requireMayGrant, requireMayManage } from '../auth/grants';
 import { permissionsOf, requirePermission, type Action } from '../auth/policy';
 import type { PartnerPrincipal } from '../auth/principal';
 import { issueToken } from '../auth/tokens';
@@ -94,11 +95,15 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
   /**
    * Changes a user; a change that would leave the partner without an active
    * global admin is refused. Serialised per partner, so two admins demoting each
-   * other at once cannot both succeed.
+   * other at once cannot both succeed. The caller must outrank nobody it changes, and grant
+   * no role above its own.
    */
-  const change = (partnerId: string, userId: string, change: UserChange & { active?: false }, now = new Date()) =>
-    withLock(models.User.db, lockKey(partnerId), async () => {
+  const change = (principal: PartnerPrincipal, userId: string, change: UserChange & { active?: false }, now = new Date()) =>
+    withLock(models.User.db, lockKey(principal.partner._id), async () => {
+      const partnerId = principal.partner._id;
       const before = await find(partnerId, userId);
+      requireMayManage(principal.user, before);
+      requireMayGrant(principal.user, change);
       if (!before.active) throw new DomainError('user-inactive', `user ${userId} is deactivated`);
       const losesAdmin = before.companyRole === 'global-admin' && ((change.companyRole && change.companyRole !== 'global-admin') || change.active === false);
       if (losesAdmin) {
@@ -124,6 +129,7 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
     },
 
     async create(principal: PartnerPrincipal, input: NewUser, request: RequestScope): Promise<UserDoc> {
+      requireMayGrant(principal.user, input);
       const user = await createUser(models, principal.partner._id, input, request.at, idFor(request, 'usr'));
       await request.audit({
         action: 'user.created',
@@ -140,7 +146,7 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
     },
 
     async update(principal: PartnerPrincipal, userId: string, patch: UserChange, request: RequestScope): Promise<UserDoc> {
-      const { before, after } = await change(principal.partner._id, userId, patch);
+      const { before, after } = await change(principal, userId, patch);
       const changes = Object.fromEntries(
         (Object.keys(patch) as Array<keyof UserChange>).filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
       );
@@ -149,7 +155,7 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
     },
 
     async deactivate(principal: PartnerPrincipal, userId: string, request: RequestScope): Promise<UserDoc> {
-      const { after } = await change(principal.partner._id, userId, { active: false });
+      const { after } = await change(principal, userId, { active: false });
       await request.audit({ action: 'user.deactivated', target: { kind: 'user', id: userId } });
       return after;
     },
@@ -159,6 +165,7 @@ export function createUserService({ models }: Pick<ServiceDeps, 'models'>) {
       requireFor(principal, userId, 'users:manage');
       const user = await find(principal.partner._id, userId);
       if (!user.active) throw notFound(`active user ${userId}`);
+      requireMayManage(principal.user, user);
       const issued = await issueTokenFor(models, user, { ...opts, createdBy: principal.user._id }, request.at, plainIdFor(request, 'tok'));
       await request.audit({ action: 'token.issued', target: { kind: 'user', id: user._id }, details: { tokenId: issued.doc._id, label: issued.doc.label } });
       return issued;

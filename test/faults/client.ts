@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ResponseContractError } from '../support/openapi-check';
 import { httpCall, type HttpResult } from '../support/stack';
 
 /**
@@ -170,6 +171,7 @@ export class SaneClient {
       this.attempts.push(attempt);
       return { attempt, res, body, text: text.slice(0, 500) };
     } catch (err) {
+      if (err instanceof ResponseContractError) throw err;
       const e = err as Error & { cause?: { code?: string; message?: string } };
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
       const detail = timedOut ? `no answer within ${timeoutMs} ms` : `${e.message}${e.cause ? `: ${e.cause.code ?? e.cause.message}` : ''}`;

@@ -102,7 +102,8 @@ describe('users, roles and tokens', () => {
   });
 
   it('admins create users with both role axes; e-mail is unique within the partner, case-insensitively', async () => {
-    const um = await addUser(stack, p, { companyRole: 'user-management-admin' });
+    // (a customer role of its own to pass on: nobody grants a role above their own, test/integration/role-grants.test.ts)
+    const um = await addUser(stack, p, { companyRole: 'user-management-admin', customerRole: 'limited' });
     const created = await stack.http(
       'POST',
       '/v1/users',

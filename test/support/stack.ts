@@ -18,6 +18,7 @@ import type { Mailer } from '../../src/outbox/mailer';
 import { openTemporal, type TemporalHandle } from '../../src/temporal/client';
 import { installSdkLogger } from '../../src/worker/runtime';
 import { createWorker } from '../../src/worker/worker';
+import { contractViolations, ResponseContractError } from './openapi-check';
 import { testEnv } from './servers';
 
 export interface TestStack {
@@ -162,7 +163,10 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   };
 }
 
-/** Calls the API at `baseUrl`; with `timeoutMs`, an answer that takes longer is abandoned (a TimeoutError). */
+/**
+ * Calls the API at `baseUrl`; with `timeoutMs`, an answer that takes longer is abandoned (a TimeoutError).
+ * An answer that breaks the served OpenAPI document throws a ResponseContractError (test/support/openapi-check.ts).
+ */
 export async function httpCall(
   baseUrl: string,
   method: string,
@@ -183,6 +187,12 @@ export async function httpCall(
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
     parsed = undefined;
+  }
+  const violations = await contractViolations(baseUrl, method, path, { status: res.status, contentType: res.headers.get('content-type'), body: parsed, text });
+  if (violations.length > 0) {
+    throw new ResponseContractError(
+      `${method} ${path} answered ${res.status}, against the OpenAPI document:\n- ${violations.join('\n- ')}\n${text.slice(0, 2000)}`,
+    );
   }
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
