@@ -75,3 +75,18 @@ export async function readNdjson(file: string): Promise<RunOutcome> {
   }
   return outcome;
 }
+
+/** Two runs' outcomes as one (a token kind's main run and the run of its self-destructive operations). */
+export function mergeOutcomes(a: RunOutcome, b: RunOutcome): RunOutcome {
+  const operations = new Map(a.operations);
+  for (const [label, o] of b.operations) {
+    const into = operations.get(label);
+    if (!into) operations.set(label, o);
+    else {
+      const failures = new Map(into.failures);
+      for (const [what, n] of o.failures) failures.set(what, (failures.get(what) ?? 0) + n);
+      operations.set(label, { cases: into.cases + o.cases, failures });
+    }
+  }
+  return { cases: a.cases + b.cases, operations, errors: [...a.errors, ...b.errors] };
+}

@@ -42,7 +42,7 @@ export function writeResults(file: string, tests: FuzzTest[]): { passed: number;
     failed: failed.length,
     skipped: 0,
     suites: 1,
-    failedSuites: failed.map((t) => `fuzz: ${t.name}`),
+    failedSuites: failed.map((t) => t.name),
     success: failed.length === 0,
   };
   fs.writeFileSync(file, JSON.stringify(summary, null, 2));

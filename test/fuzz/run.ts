@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { httpCall } from '../support/stack';
 import { summaryLines, testsOf, writeResults, type FuzzTest, type KindResult } from './results';
+import { mergeOutcomes } from './report';
 import { runSchemathesis } from './schemathesis';
 import { startFuzzServers } from './servers';
 import { configFor, needingAToken, operationsFor, type OpenApiOperation } from './st-config';
-import { buildWorld, TOKEN_KINDS, type TokenKind } from './world';
+import { buildWorld, SELF_DESTRUCTIVE, TOKEN_KINDS, type Principal, type TokenKind } from './world';
 
 /**
  * `npm run test:fuzz`: schemathesis against a real offerflow, once per token kind, then one
@@ -45,23 +46,34 @@ async function main(): Promise<number> {
     );
     say(`offerflow at ${servers.apiUrl}, principals and their objects made in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
+    const fuzz = (name: string, principal: Principal, operationIds: string[], maxExamples: number) => {
+      say(`${name}: ${operationIds.length} operations, ${principal.token ? 'its token' : 'no token'}`);
+      return runSchemathesis({
+        st: ST,
+        dir: path.join(REPORTS, name),
+        schemaUrl: `${servers.apiUrl}/openapi.json`,
+        config: configFor(servers.apiUrl, principal, REAL_ID_PROBABILITY, name === 'none' ? needingAToken(paths) : []),
+        operationIds,
+        maxExamples,
+        seed: SEED,
+        timeoutMs: 240_000,
+      });
+    };
     const kinds: KindResult[] = [];
     for (const kind of TOKEN_KINDS) {
       const started = Date.now();
       const principal = world[kind];
       const operationIds = operationsFor(kind, paths);
-      say(`${kind}: ${operationIds.length} operations, ${principal.token ? 'its token' : 'no token'}`);
-      const outcome = await runSchemathesis({
-        st: ST,
-        dir: path.join(REPORTS, kind),
-        schemaUrl: `${servers.apiUrl}/openapi.json`,
-        config: configFor(servers.apiUrl, principal, REAL_ID_PROBABILITY, kind === 'none' ? needingAToken(paths) : []),
-        operationIds,
-        maxExamples: Number(process.env.FUZZ_MAX_EXAMPLES ?? MAX_EXAMPLES[kind]),
-        seed: SEED,
-        timeoutMs: 240_000,
-      });
+      const maxExamples = Number(process.env.FUZZ_MAX_EXAMPLES ?? MAX_EXAMPLES[kind]);
+      const apart = principal.apart ? operationIds.filter((id) => SELF_DESTRUCTIVE.includes(id)) : [];
+      let outcome = await fuzz(
+        kind,
+        principal,
+        operationIds.filter((id) => !apart.includes(id)),
+        maxExamples,
+      );
       const probe = principal.probe && (await api.http('GET', principal.probe, undefined, { authorization: `Bearer ${principal.token}` }));
+      if (principal.apart && apart.length) outcome = mergeOutcomes(outcome, await fuzz(`${kind}-apart`, principal.apart, apart, maxExamples));
       kinds.push({
         kind,
         operations: new Map(operationIds.map((id) => [id, labels.get(id)!])),

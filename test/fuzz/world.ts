@@ -15,32 +15,56 @@ export interface Principal {
   pathValues: Record<string, string[]>;
   /** A request that must still answer 200 after the run: the fuzzer did not revoke the token it called with. */
   probe?: string;
+  /**
+   * A throw-away principal of the same kind for SELF_DESTRUCTIVE: those operations are fuzzed
+   * apart with it, so that what they may do to the caller itself cannot spoil the main run.
+   */
+  apart?: Principal;
 }
 
+/**
+ * What can take a partner user's own token away: revoking a token, deactivating a user, demoting
+ * one (an admin can, once the fuzzer made a second global admin). Schemathesis takes ids from
+ * responses too (GET /v1/me, GET /v1/users/{userId}/tokens), so it may aim them at the caller.
+ */
+export const SELF_DESTRUCTIVE = ['revokeToken', 'deactivateUser', 'updateUser'];
+
 const SKUS = ['BUS-BASIC', 'BUS-STD', 'BUS-PREM', 'MAIL-P1'];
+/** A user who may send offers but administers nothing. */
+const LIMITED = { companyRole: 'none', customerRole: 'limited' };
 
 /**
  * The principals and the objects they reach, made through the API as callers would make them.
  * Each kind gets objects of its own (the partner admin partner A, the limited user partner B,
  * the operator partner O), so that what one run changes or revokes (a user deactivated, an
  * authorisation withdrawn, an invitation revoked) does not decide what the next run can reach.
- * The tokens the fuzzer calls with are never among the values it is given for a user or a token.
+ * In the main runs no kind is given the id of the token it calls with, nor the admin its own user
+ * id; each is followed by a probe that its token still works. The operations that could take it
+ * away run apart (SELF_DESTRUCTIVE), with a principal that may lose its token.
  */
 export async function buildWorld(api: ApiCaller, operatorToken: string): Promise<Record<TokenKind, Principal>> {
-  const [a, b, o] = await Promise.all([createPartner(api, {}, operatorToken), createPartner(api, {}, operatorToken), createPartner(api, {}, operatorToken)]);
-  const [admin, limited, customer, none] = await Promise.all([adminOf(api, a), limitedUserOf(api, b), customerOf(api, a), linksOf(api, a)]);
+  const partner = () => createPartner(api, {}, operatorToken);
+  const [a, b, d, o] = await Promise.all([partner(), partner(), partner(), partner()]);
+  const [admin, limited, customer, none, adminApart, limitedApart] = await Promise.all([
+    adminOf(api, a),
+    limitedUserOf(api, b),
+    customerOf(api, a),
+    linksOf(api, a),
+    usersOf(api, d, d.admin),
+    addUser(api, b, LIMITED).then((user) => usersOf(api, b, user)),
+  ]);
   return {
     none,
     customer,
-    'limited-user': limited,
-    'partner-admin': admin,
+    'limited-user': { ...limited, apart: limitedApart },
+    'partner-admin': { ...admin, apart: adminApart },
     operator: { token: operatorToken, probe: '/v1/operator/partners', pathValues: { partnerId: [o.id] } },
   };
 }
 
 /** Partner A's global admin: a plain user to act on (deactivate, revoke its token), a trial customer, an offer to it. */
 async function adminOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
-  const victim = await addUser(api, a, { companyRole: 'none', customerRole: 'limited' });
+  const victim = await addUser(api, a, LIMITED);
   const victimTokens = await api.http('GET', `/v1/users/${victim.id}/tokens`, undefined, bearer(a.admin.token));
   const customers = await Promise.all([trialCustomer(api, a), trialCustomer(api, a)]);
   const offer = await sendOffer(api, a, [customers[0].id], [{ sku: 'BUS-PREM', licenses: 3 }]);
@@ -59,9 +83,9 @@ async function adminOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
   };
 }
 
-/** Partner B's user who may send offers but administers nothing (company role none, customer role limited). */
+/** Partner B's limited user (company role none, customer role limited). */
 async function limitedUserOf(api: ApiCaller, b: TestPartner): Promise<Principal> {
-  const user = await addUser(api, b, { companyRole: 'none', customerRole: 'limited' });
+  const user = await addUser(api, b, LIMITED);
   // Its own second token, for the revoking route to aim at: never the one it calls with.
   const spare = await api.http('POST', `/v1/users/${user.id}/tokens`, { label: 'spare' }, bearer(user.token));
   expect201(spare.status, 'issuing a spare token', spare.text);
@@ -80,6 +104,21 @@ async function limitedUserOf(api: ApiCaller, b: TestPartner): Promise<Principal>
       sku: SKUS,
     },
   };
+}
+
+/**
+ * `caller` of `partner` (its admin, or a limited user) with users and tokens to aim at: its own
+ * user, a plain user, a second token of its own and the plain user's token. Not the token it calls
+ * with: it would lose it at the first case, and the rest of the run would be 401s.
+ */
+async function usersOf(api: ApiCaller, partner: TestPartner, caller: { id: string; token: string }): Promise<Principal> {
+  const other = await addUser(api, partner, LIMITED);
+  const [spare, others] = await Promise.all([
+    api.http('POST', `/v1/users/${caller.id}/tokens`, { label: 'spare' }, bearer(caller.token)),
+    api.http('GET', `/v1/users/${other.id}/tokens`, undefined, bearer(other.token)),
+  ]);
+  expect201(spare.status, 'issuing a spare token', spare.text);
+  return { token: caller.token, pathValues: { userId: [caller.id, other.id], tokenId: [spare.body.id, others.body[0].id] } };
 }
 
 /** A customer of A with a trial, a bought subscription, an open offer and a pending delegated-admin request. */
