@@ -5,6 +5,7 @@ import { OfferFailure } from '../../workflows/offers/failures';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
 import { DomainError, type DomainErrorKind } from '../errors';
+import { isTemporalBusy } from './client';
 
 /** Every business refusal a workflow (or its activities) can answer with, as the domain error services throw. */
 const kindByFailureType: Record<string, DomainErrorKind> = {
@@ -57,8 +58,8 @@ export function refusalOf(err: unknown): DomainError | undefined {
  */
 export async function callWorkflow<T>(call: () => Promise<T>, whenGone?: () => DomainError | Promise<DomainError>, waitMs?: number): Promise<T> {
   try {
-    if (waitMs === undefined) return await call();
-    const pending = call();
+    if (waitMs === undefined) return await whileBusy(call, BUSY_RETRY_MS);
+    const pending = whileBusy(call, waitMs);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), waitMs)));
     try {
@@ -77,6 +78,25 @@ export async function callWorkflow<T>(call: () => Promise<T>, whenGone?: () => D
 }
 
 const LATE = Symbol('late');
+const BUSY_RETRY_MS = 10_000;
+
+/**
+ * Calls again, after a short pause, while Temporal turns the call away as busy (a workflow takes
+ * only so many updates in flight at once: 50 customers accepting one invitation together): it
+ * was not admitted, and an update's id makes a repeat harmless anyway. Busy past `forMs`, it is
+ * the caller's 503.
+ */
+async function whileBusy<T>(call: () => Promise<T>, forMs: number): Promise<T> {
+  const until = Date.now() + forMs;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isTemporalBusy(err) || Date.now() + pause > until) throw err;
+      await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
+    }
+  }
+}
 
 /** True when `err` is a refusal of the given kinds (e.g. an offer accepted or ended meanwhile). */
 export const isRefusal = (err: unknown, ...kinds: DomainErrorKind[]): boolean => err instanceof DomainError && kinds.includes(err.kind);

@@ -189,7 +189,7 @@ describe('Idempotency-Key on creating POSTs', () => {
 
 describe('rate limit', () => {
   it('answers 429 with Retry-After beyond the burst, per caller', async () => {
-    const limited = await startTestStack({ rateLimit: { perMinute: 60, burst: 5 } });
+    const limited = await startTestStack({ rateLimit: { perMinute: 1, burst: 5 } });
     try {
       const q = await createPartner(limited);
       const results = [];
