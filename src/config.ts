@@ -20,6 +20,7 @@ const envSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: optionalString,
   FERRETDB_PORT: port.default(27017),
   OFFERFLOW_DATA_DIR: z.string().min(1).default('.data'),
   OFFERFLOW_CACHE_DIR: optionalString,
@@ -54,6 +55,8 @@ export interface Config {
   taskQueue: string;
   temporalPort: number;
   temporalUiPort: number;
+  /** Where the dashboard links each flow (the embedded UI unless set). */
+  temporalUiUrl: string;
   ferretdbPort: number;
   dataDir: string;
   cacheDir: string;
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
+    temporalUiUrl: (e.TEMPORAL_UI_URL ?? `http://${e.HOST}:${e.TEMPORAL_UI_PORT}`).replace(/\/+$/, ''),
     ferretdbPort: e.FERRETDB_PORT,
     dataDir: path.resolve(e.OFFERFLOW_DATA_DIR),
     cacheDir: e.OFFERFLOW_CACHE_DIR ?? path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'offerflow'),

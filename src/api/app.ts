@@ -13,8 +13,9 @@ import { noStore, securityHeaders } from './security-headers';
 import { expressPath, mountRoutes } from './route';
 import { allRoutes } from './routes';
 import { createServices } from '../services';
+import { pagesRouter, type PageSettings } from '../pages/router';
 
-export interface AppDeps extends ApiDeps {
+export interface AppDeps extends ApiDeps, PageSettings {
   mongoConnection: MongoConnection;
   temporalConnection: TemporalConnection;
 }
@@ -26,8 +27,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use(requestLog(deps.logger));
 
-  const routes = allRoutes(createServices(deps));
+  const services = createServices(deps);
+  const routes = allRoutes(services);
   app.use(docsRouter(() => buildOpenApi(routes, '1')));
+  app.use(pagesRouter(services, deps));
   app.use(noStore); // everything after the documentation
   app.use(healthRouter({ mongo: deps.mongoConnection, temporal: deps.temporalConnection }));
 

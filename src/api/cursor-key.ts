@@ -12,3 +12,13 @@ export function cursorKeyFor(operatorToken: string | undefined): Buffer {
   if (!operatorToken) return randomBytes(32);
   return Buffer.from(hkdfSync('sha256', operatorToken, 'offerflow api', 'offerflow list cursors v1', 32));
 }
+
+/**
+ * The key pages sign their CSRF tokens and sessions with: derived from the
+ * operator token like the cursors' key (another purpose, another key); random
+ * without one (then a page session holds only on the process that made it).
+ */
+export function pageKeyFor(operatorToken: string | undefined): Buffer {
+  if (!operatorToken) return randomBytes(32);
+  return Buffer.from(hkdfSync('sha256', operatorToken, 'offerflow api', 'offerflow pages v1', 32));
+}

@@ -7,7 +7,7 @@ import { createLogger } from '../logger';
 import { hashSecret } from '../auth/tokens';
 import { openTemporal } from '../temporal/client';
 import { createApp } from './app';
-import { cursorKeyFor } from './cursor-key';
+import { cursorKeyFor, pageKeyFor } from './cursor-key';
 import { AuthFailureLimiter } from './auth-failures';
 import { RateLimiter } from './rate-limit';
 
@@ -43,6 +43,9 @@ async function main(): Promise<void> {
     authFailures: new AuthFailureLimiter(config.authFailureLimit.perMinute, config.authFailureLimit.burst),
     operatorTokenHash: config.operatorToken ? hashSecret(config.operatorToken) : undefined,
     cursorKey: cursorKeyFor(config.operatorToken),
+    pageKey: pageKeyFor(config.operatorToken),
+    temporalUiUrl: config.temporalUiUrl,
+    temporalNamespace: config.temporalNamespace,
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });

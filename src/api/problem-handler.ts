@@ -19,7 +19,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-function toProblem(err: unknown): Problem | undefined {
+/** The problem an error is answered with (pages show the same one as a page); undefined for an unexpected error. */
+export function toProblem(err: unknown): Problem | undefined {
   if (err instanceof Problem) return err;
   const refusal = domainProblem(err);
   if (refusal) return refusal;

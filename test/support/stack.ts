@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { createApp } from '../../src/api/app';
 import { RateLimiter } from '../../src/api/rate-limit';
 import { AuthFailureLimiter } from '../../src/api/auth-failures';
-import { cursorKeyFor } from '../../src/api/cursor-key';
+import { cursorKeyFor, pageKeyFor } from '../../src/api/cursor-key';
 import { hashSecret } from '../../src/auth/tokens';
 import { seedCatalog } from '../../src/catalog/seed';
 import { CustomerDirectory } from '../../src/customers/directory/directory';
@@ -127,6 +127,9 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     authFailures: new AuthFailureLimiter(opts.authFailureLimit?.perMinute ?? 1_000_000, opts.authFailureLimit?.burst ?? 1_000_000),
     operatorTokenHash: hashSecret(OPERATOR_TOKEN),
     cursorKey: cursorKeyFor(OPERATOR_TOKEN),
+    pageKey: pageKeyFor(OPERATOR_TOKEN),
+    temporalUiUrl: 'http://temporal-ui.test',
+    temporalNamespace: 'default',
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });

@@ -1,0 +1,2 @@
+'use strict';
+// Progressive enhancement only: every page works without this file.
