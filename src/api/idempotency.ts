@@ -25,6 +25,8 @@ export interface IdempotencyOptions {
   minKeyLength?: number;
   /** Whether a kept answer may be shown again (one carrying a token that no longer works may not). */
   replayable?: (reply: Reply) => Promise<boolean>;
+  /** A page's form: its key and what it asks, instead of the HTTP request's header, method, URL and body. */
+  form?: { key: string; request: unknown };
 }
 
 /**
@@ -45,7 +47,7 @@ export async function withIdempotency(
   run: (request: KeyedRequest | undefined) => Promise<Reply>,
   options: IdempotencyOptions = {},
 ): Promise<Reply> {
-  const key = req.get('Idempotency-Key');
+  const key = options.form?.key ?? req.get('Idempotency-Key');
   if (key === undefined) return run(undefined);
   const minLength = options.minKeyLength ?? 1;
   if (!KEY.test(key) || key.length < minLength) {
@@ -54,7 +56,7 @@ export async function withIdempotency(
   }
   const id = recordIdOf(caller, key);
   const fingerprint = createHash('sha256')
-    .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+    .update(options.form ? `form\n${canonicalJson(options.form.request)}` : `${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
     .digest('hex');
 
   let firstAt: Date | undefined;

@@ -85,54 +85,78 @@ export function mountRoutes(router: Router, routes: AnyRoute[], deps: RouteDeps)
   for (const route of routes) {
     router[route.method](expressPath(route.path), async (req: Request, res: Response) => {
       const principal = await authenticate(route, req, deps);
-      deps.rateLimiter.take(principal ? principalKey(principal) : `ip:${req.ip}`);
-      if (route.permission && principal?.kind === 'partner-user') requirePermission(principal, route.permission);
-      const params = parse(route.params ?? empty, req.params, 'path');
-      const filters = parse(route.query ?? empty, req.query, 'query');
-      // cursors are signed for this list, caller and query: opened here, sealed in the reply
-      const binding = cursorBinding(route.operationId, principal, params, filters);
-      const query = openQueryCursor(deps.cursorKey, binding, filters);
-      let body: unknown;
-      if (route.body) body = parse(route.body, req.body, 'body');
-      else if (req.body !== undefined && Object.keys(req.body as object).length > 0) {
-        throw new Problem('unexpected-body', `${route.method.toUpperCase()} ${route.path} takes no body`);
-      }
-      const requestId = String(req.id);
-      const actor = principal ? (actorOf(principal) as AuditEntry['actor']) : ({ kind: 'system', id: 'anonymous' } as const);
-      const run = (keyed: KeyedRequest | undefined) => {
-        const at = keyed?.at ?? new Date();
-        const audit: RequestScope['audit'] = (entry) =>
-          recordAudit(
-            deps.models,
-            {
-              ...entry,
-              partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
-              actor: entry.actor ?? actor,
-              requestId,
-            },
-            new Date(),
-            keyed && idFor({ key: keyed.key, at }, 'aud', `${entry.action} ${entry.target.id}`),
-          );
-        const request: RequestScope = { requestId, actor, at, key: keyed?.key, audit };
-        const ctx: RouteContext<unknown, unknown, unknown, Auth> = { params, query, body, principal: principal as never, requestId, log: req.log, request };
-        return route.handler(ctx as never);
-      };
-      const reply =
-        route.method === 'get'
-          ? await run(undefined)
-          : await withIdempotency(deps.models, req, principal ? principalKey(principal) : `public ${req.path}`, run, {
-              minKeyLength: principal && !route.showsSecret ? 1 : 16,
-              replayable: (kept) => replayable(deps.models, kept),
-            });
+      const reply = await callRoute(route, deps, { req, principal, params: req.params, query: req.query, body: req.body });
       res.status(reply.status).set(reply.headers ?? {});
       if (reply.body === undefined) res.end();
-      else res.json(sealNextCursor(deps.cursorKey, binding, reply.body));
+      else res.json(reply.body);
     });
   }
 }
 
+/** One call of a route by an authenticated (or anonymous) caller: the API's requests, and the pages' (which render its reply). */
+export interface RouteCall {
+  /** The HTTP request it came with: its id, log and address. */
+  req: Request;
+  principal: Principal | undefined;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  /** A page's form: its Idempotency-Key (the API's comes in the header). */
+  formKey?: string;
+}
+
+/** Rate limit, policy, validation, idempotency (every changing route), then the handler; its reply with cursors sealed. */
+export async function callRoute(route: AnyRoute, deps: RouteDeps, call: RouteCall): Promise<Reply> {
+  const { req, principal } = call;
+  deps.rateLimiter.take(principal ? principalKey(principal) : `ip:${req.ip}`);
+  if (route.permission && principal?.kind === 'partner-user') requirePermission(principal, route.permission);
+  const params = parse(route.params ?? empty, call.params, 'path');
+  const filters = parse(route.query ?? empty, call.query, 'query');
+  // cursors are signed for this list, caller and query: opened here, sealed in the reply
+  const binding = cursorBinding(route.operationId, principal, params, filters);
+  const query = openQueryCursor(deps.cursorKey, binding, filters);
+  let body: unknown;
+  if (route.body) body = parse(route.body, call.body, 'body');
+  else if (call.body !== undefined && call.body !== null && Object.keys(call.body as object).length > 0) {
+    throw new Problem('unexpected-body', `${route.method.toUpperCase()} ${route.path} takes no body`);
+  }
+  const requestId = String(req.id);
+  const actor = principal ? (actorOf(principal) as AuditEntry['actor']) : ({ kind: 'system', id: 'anonymous' } as const);
+  const run = (keyed: KeyedRequest | undefined) => {
+    const at = keyed?.at ?? new Date();
+    const audit: RequestScope['audit'] = (entry) =>
+      recordAudit(
+        deps.models,
+        {
+          ...entry,
+          partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
+          actor: entry.actor ?? actor,
+          requestId,
+        },
+        new Date(),
+        keyed && idFor({ key: keyed.key, at }, 'aud', `${entry.action} ${entry.target.id}`),
+      );
+    const request: RequestScope = { requestId, actor, at, key: keyed?.key, audit };
+    const ctx: RouteContext<unknown, unknown, unknown, Auth> = { params, query, body, principal: principal as never, requestId, log: req.log, request };
+    return route.handler(ctx as never);
+  };
+  const reply =
+    route.method === 'get'
+      ? await run(undefined)
+      : await withIdempotency(deps.models, req, principal ? principalKey(principal) : `public ${expressPathOf(route, params)}`, run, {
+          minKeyLength: principal && !route.showsSecret ? 1 : 16,
+          replayable: (kept) => replayable(deps.models, kept),
+          form: call.formKey === undefined ? undefined : { key: call.formKey, request: { operationId: route.operationId, params, body } },
+        });
+  return reply.body === undefined ? reply : { ...reply, body: sealNextCursor(deps.cursorKey, binding, reply.body) };
+}
+
+/** The path a route was called at (a public caller's keys are kept per path: per link). */
+const expressPathOf = (route: AnyRoute, params: unknown) =>
+  route.path.replace(/\{(\w+)\}/g, (_m, name: string) => String((params as Record<string, unknown>)[name] ?? ''));
+
 /** The caller, if the route takes one; an address that keeps failing is refused before its credentials are looked up. */
-function authenticate(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
+export function authenticate(route: AnyRoute, req: Request, deps: RouteDeps): Promise<Principal | undefined> {
   const credential = req.headers.authorization;
   if (route.auth === 'public' || (route.auth === 'customer-or-public' && credential === undefined)) return Promise.resolve(undefined);
   return deps.authFailures.guard(req.ip, credential, () => verifyCredentials(route, req, deps));
