@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { email, name } from '../api/schemas';
+import { RELATIONSHIP_STATUSES } from '../../workflows/delegated-admin/types';
 
 export const linkParams = z.strictObject({ code: z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'must be the code of a link') });
 
@@ -31,19 +32,37 @@ export const acceptLinkSchema = z.strictObject({
 
 const partnerView = z.object({ name: z.string(), phone: z.string(), email, website: z.string(), address: z.record(z.string(), z.string()) });
 
+/** Delegated administration as a customer is asked for it. */
+export const delegatedAdminView = z
+  .object({
+    role: z.enum(['full', 'limited']).meta({ description: 'full: the partner acts as a global admin; limited: as a password admin (password resets only)' }),
+    durationDays: z.number().meta({ description: 'How long it lasts once accepted' }),
+    autoExtend: z.boolean().meta({ description: 'Extended by extensionDays when it would end' }),
+    extensionDays: z.number(),
+  })
+  .meta({ description: 'The delegated administration asked for' });
+
+export const LINK_STATUSES = ['open', 'accepted', 'declined', 'revoked', 'expired', 'superseded'] as const;
+
 export const linkViewOut = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('trial-invitation'),
-    status: z.string(),
+    status: z.string().meta({ description: 'active, revoked or expired (an invitation stays active for many customers)' }),
     expiresAt: z.string(),
     partner: partnerView,
     service: z.object({ sku: z.string(), name: z.string(), description: z.string(), trialDays: z.number(), licenses: z.number() }),
+    delegatedAdmin: delegatedAdminView.optional(),
   }),
   z.object({
     kind: z.literal('purchase-offer'),
-    status: z.enum(['open', 'revoked', 'expired']),
+    status: z.enum(LINK_STATUSES).meta({
+      description:
+        "For the customer whose token came with the request: where the offer stands for it (accepted, declined, superseded by a newer offer…); otherwise the offer's own status, superseded once every customer it was sent to got a newer one",
+    }),
     expiresAt: z.string(),
     partner: partnerView,
+    published: z.boolean().meta({ description: 'Any customer of the partner with the link may accept it, not only those it was sent to' }),
+    billingPeriodDays: z.number(),
     items: z.array(
       z.object({
         sku: z.string(),
@@ -55,6 +74,18 @@ export const linkViewOut = z.discriminatedUnion('kind', [
         monthlyPricePerLicense: z.object({ amount: z.number(), currency: z.string() }),
       }),
     ),
+    delegatedAdmin: delegatedAdminView.optional(),
+  }),
+  z.object({
+    kind: z.literal('delegated-admin'),
+    status: z.enum(RELATIONSHIP_STATUSES),
+    partner: partnerView,
+    customer: z.object({ id: z.string(), name: z.string() }),
+    requestedAt: z.string(),
+    /** a pending request lapses then */
+    lapsesAt: z.string().optional(),
+    endsAt: z.string().optional(),
+    delegatedAdmin: delegatedAdminView,
   }),
 ]);
 

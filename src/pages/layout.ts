@@ -5,10 +5,12 @@ export interface PageOptions {
   body: Html;
   /** Shown above the content: who the page is from or for. */
   header?: Html;
+  /** More stylesheets under /assets (the dashboard's). */
+  stylesheets?: string[];
 }
 
 /** The document every page is: one stylesheet and one script, both files served here (the CSP allows nothing inline). */
-export function layout({ title, body, header }: PageOptions): string {
+export function layout({ title, body, header, stylesheets = [] }: PageOptions): string {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -16,6 +18,7 @@ export function layout({ title, body, header }: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · offerflow</title>
 <link rel="stylesheet" href="/assets/pages.css">
+${stylesheets.map((s) => html`<link rel="stylesheet" href="/assets/${s}">`)}
 <script src="/assets/pages.js" defer></script>
 </head>
 <body>

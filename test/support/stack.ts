@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
@@ -115,12 +115,16 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
 
   if (!opts.mongodbUri) await seedCatalog(models);
   const directory = new CustomerDirectory(mongo.connection);
+  // Listening first, so that the links the API hands out are this server's own (a browser test opens them).
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = createApp({
     models,
     directory,
     temporal: opts.apiTemporal ? opts.apiTemporal(temporal.client) : temporal.client,
     taskQueue,
-    publicUrl: 'http://offers.test',
+    publicUrl: baseUrl,
     logger,
     updateWaitMs: opts.updateWaitMs ?? 10_000,
     rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
@@ -133,10 +137,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     mongoConnection: mongo.connection,
     temporalConnection: temporal.connection,
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app);
 
   return {
     baseUrl,
