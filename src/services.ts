@@ -3,6 +3,7 @@ import { createCatalogService } from './catalog/service';
 import { createCustomerUserService } from './customer-users/service';
 import { createCustomerService } from './customers/service';
 import { createDelegatedAdminService } from './delegated-admin/service';
+import { createFunnelService } from './funnel/service';
 import { createInvitationService } from './invitations/service';
 import { createLinkService } from './links/service';
 import { createOfferService } from './offers/service';
@@ -30,6 +31,7 @@ export function createServices(deps: ServiceDeps) {
     customers,
     customerUsers: createCustomerUserService(deps),
     delegatedAdmin,
+    funnel: createFunnelService(deps),
     invitations: createInvitationService(deps, { catalog, links, partners, customers }),
     links,
     offers: createOfferService(deps, { catalog, links, partners, customers, onboarding }),

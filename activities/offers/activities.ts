@@ -5,6 +5,7 @@ import { OfferFailure } from '../../workflows/offers/failures';
 import type { OfferSent, OfferState, PurchaseRequest, PurchaseResult } from '../../workflows/offers/types';
 import { offerSentUpdate, purchaseUpdate } from '../../workflows/onboarding/messages';
 import { onboardingWorkflowId } from '../../workflows/onboarding/start';
+import { countInFunnel } from '../../src/funnel/count';
 import { saveSnapshot } from '../records';
 
 export function createOfferActivities(deps: { models: Models; temporal: Client }) {
@@ -13,6 +14,8 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
     /** Stores one customer's view of an offer (idempotent, ordered by revision). */
     async saveOfferRecipient(snapshot: OfferState & { revision: number }): Promise<void> {
       await saveSnapshot(deps.models.OfferRecipient, `${snapshot.offerId}|${snapshot.customerId}`, snapshot);
+      // every revision counts it (a set): a first revision lost to a crash is counted by the next
+      await countInFunnel(deps.models, { partnerId: snapshot.partnerId, step: 'offer-sent', member: snapshot.customerId, at: snapshot.sentAt });
     },
 
     /**

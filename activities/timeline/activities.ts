@@ -1,5 +1,15 @@
 import type { Models } from '../../src/db/models';
+import { countInFunnel } from '../../src/funnel/count';
+import type { FunnelStep } from '../../src/funnel/model';
+import { Stage } from '../../workflows/stages';
 import { insertRecordOnce } from '../records';
+
+/** The stages that are steps of the partner's funnel (src/funnel). */
+const FUNNEL_STEP_OF: Partial<Record<string, FunnelStep>> = {
+  [Stage.TrialActive]: 'trial',
+  [Stage.Purchased]: 'purchased',
+  [Stage.DelegatedAdminActive]: 'delegated-admin-active',
+};
 
 export interface StageRecord {
   workflowId: string;
@@ -29,6 +39,14 @@ export function createTimelineActivities({ models }: { models: Models }) {
         detail: r.detail,
         workflowId: r.workflowId,
       });
+      const step = FUNNEL_STEP_OF[r.stage];
+      if (!step) return;
+      await countInFunnel(models, { partnerId: r.partnerId, step, member: r.customerId, at: r.at });
+      if (step === 'trial') {
+        // invited too: by its contact's address, so that one invited by e-mail counts once
+        const customer = await models.Customer.findById(r.customerId, { contacts: 1 }).lean();
+        await countInFunnel(models, { partnerId: r.partnerId, step: 'invited', member: customer?.contacts?.[0]?.email ?? r.customerId, at: r.at });
+      }
     },
   };
 }

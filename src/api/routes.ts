@@ -3,6 +3,7 @@ import { catalogRoutes } from '../catalog/routes';
 import { customerPortalRoutes } from '../customer-portal/routes';
 import { customerRoutes } from '../customers/routes';
 import { delegatedAdminRoutes } from '../delegated-admin/routes';
+import { funnelRoutes } from '../funnel/routes';
 import { invitationRoutes } from '../invitations/routes';
 import { linkRoutes } from '../links/routes';
 import { offerRoutes } from '../offers/routes';
@@ -20,6 +21,7 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...userRoutes(services),
     ...catalogRoutes(services),
     ...customerRoutes(services),
+    ...funnelRoutes(services),
     ...invitationRoutes(services),
     ...offerRoutes(services),
     ...partnerSubscriptionRoutes(services),

@@ -1,0 +1,70 @@
+import { countInFunnel } from '../../src/funnel/count';
+import { bearer, createPartner, type TestPartner } from '../support/partners';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import * as flows from '../support/flows';
+
+let stack: TestStack;
+let p: TestPartner;
+beforeAll(async () => {
+  stack = await startTestStack();
+  p = await createPartner(stack);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const funnel = async (partner: TestPartner, query = '') => {
+  const res = await stack.http('GET', `/v1/funnel${query}`, undefined, bearer(partner.admin.token));
+  expect(res.status).toBe(200);
+  return Object.fromEntries((res.body.steps as Array<{ step: string; count: number; rate: number | null }>).map((s) => [s.step, s]));
+};
+const counts = async (partner: TestPartner, query = '') => Object.fromEntries(Object.entries(await funnel(partner, query)).map(([k, v]) => [k, v.count]));
+
+describe('the conversion funnel', () => {
+  it('moves with each step of the chain as the workflows take it, and is the partner’s own', async () => {
+    const before = await counts(p);
+    const c = await flows.trialCustomer(stack, p);
+    await eventually(async () => (await counts(p)).trial === before.trial! + 1, 20_000, 'the trial counted');
+    expect((await counts(p)).invited).toBe(before.invited! + 1);
+    const offer = await flows.sendOffer(stack, p, [c.id], [{ sku: 'BUS-STD', licenses: 5 }], { delegatedAdmin: { durationDays: 30 } });
+    await eventually(async () => (await counts(p))['offer-sent'] === before['offer-sent']! + 1, 20_000, 'the offer counted');
+    expect((await flows.acceptOffer(stack, offer.code, c.token, { acceptDelegatedAdmin: true })).status).toBe(201);
+    await eventually(
+      async () => {
+        const now = await counts(p);
+        return now.purchased === before.purchased! + 1 && now['delegated-admin-active'] === before['delegated-admin-active']! + 1;
+      },
+      20_000,
+      'the purchase and the relationship counted',
+    );
+    const steps = await funnel(p);
+    expect(steps.invited!.rate).toBeNull();
+    expect(steps.trial!.rate).toBe(Math.round((steps.trial!.count / steps.invited!.count) * 1000) / 1000);
+
+    // another partner's funnel does not see it
+    const other = await createPartner(stack);
+    expect(Object.values(await counts(other))).toEqual([0, 0, 0, 0, 0]);
+    // a period that ends before today does not either
+    expect(Object.values(await counts(p, '?from=2020-01-01&to=2020-12-31'))).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('counts a member once a day however often it is counted (retried activities), and sums days across months', async () => {
+    const q = await createPartner(stack);
+    const entry = { partnerId: q.id, step: 'trial' as const, member: 'cus_1', at: '2026-01-31T10:00:00.000Z' };
+    // the month's first members, at once (two upserts race to insert it)
+    await Promise.all([1, 2, 3].map(() => countInFunnel(stack.workerModels, entry)));
+    await countInFunnel(stack.workerModels, { ...entry, member: 'cus_2', at: '2026-02-01T09:00:00.000Z' });
+    await countInFunnel(stack.workerModels, { ...entry, member: 'cus_1', at: '2026-02-02T09:00:00.000Z' });
+    expect((await counts(q, '?from=2026-01-31&to=2026-02-02')).trial).toBe(3);
+    expect((await counts(q, '?from=2026-02-01&to=2026-02-01')).trial).toBe(1);
+    expect((await counts(q, '?from=2026-01-01&to=2026-01-31')).trial).toBe(1);
+  });
+
+  it('refuses a period that is backwards, too long or not made of days', async () => {
+    for (const query of ['?from=2026-02-02&to=2026-02-01', '?from=2024-01-01&to=2026-01-01', '?from=yesterday', '?to=2026-02-30']) {
+      const res = await stack.http('GET', `/v1/funnel${query}`, undefined, bearer(p.admin.token));
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    }
+  });
+});
