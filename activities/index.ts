@@ -7,6 +7,7 @@ import { createCustomerDirectoryActivities } from './customer-directory/activiti
 import { createCustomerPublishingActivities } from './customer-directory/publish';
 import { createCustomerActivities } from './customers/activities';
 import { createDelegatedAdminActivities } from './delegated-admin/activities';
+import { createFunnelActivities } from './funnel/activities';
 import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
 import { createOfferActivities } from './offers/activities';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   taskQueue: string;
   /** Sends e-mail when SMTP_URL is set; otherwise the outbox only records. */
   mailer?: Mailer;
+  /** Base of the links customers open (PUBLIC_URL): the delegated-admin e-mails carry theirs. */
+  publicUrl?: string;
   /** Gathering time of each partner's directory writer before it writes (0 or unset: none). */
   directoryRefreshMs?: number;
 }
@@ -34,6 +37,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomerDirectoryActivities(deps),
     ...createCustomerPublishingActivities(deps),
     ...createDelegatedAdminActivities(deps),
+    ...createFunnelActivities(deps),
     ...createInvitationActivities(deps),
     ...createMaintenanceActivities(deps),
     ...createOfferActivities(deps),

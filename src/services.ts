@@ -24,7 +24,7 @@ export function createServices(deps: ServiceDeps) {
   const links = createLinkService(deps);
   const onboarding = createOnboardingService(deps);
   const customers = createCustomerService(deps, { onboarding });
-  const delegatedAdmin = createDelegatedAdminService(deps, { customers });
+  const delegatedAdmin = createDelegatedAdminService(deps, { customers, partners });
   return {
     audit: createAuditService(deps),
     catalog,

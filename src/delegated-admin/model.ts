@@ -1,5 +1,5 @@
-import { recordSchema } from '../db/record';
-import { RELATIONSHIP_STATUSES, type RelationshipState } from '../../workflows/delegated-admin/types';
+import { partSchema, recordSchema } from '../db/record';
+import { RELATIONSHIP_STATUSES, type DelegatedAdminOption, type RelationshipState } from '../../workflows/delegated-admin/types';
 
 /** A delegated-admin relationship between a partner and a customer (its workflow's state); written by its workflow. */
 export interface RelationshipDoc extends Omit<RelationshipState, 'relationshipId'> {
@@ -27,6 +27,10 @@ export const relationshipSchema = recordSchema<RelationshipDoc>(
     revision: { type: Number, required: true, min: 1 },
     workflowId: { type: String },
     runId: { type: String },
+    role: { type: String, enum: ['full', 'limited'] },
+    extensionMs: { type: Number },
+    lapsesAt: { type: String },
+    code: { type: String },
   },
   { collection: 'delegated_admin_relationships' },
 );
@@ -34,3 +38,14 @@ export const relationshipSchema = recordSchema<RelationshipDoc>(
 // "is there an active relationship between this partner and this customer?" (every partner action in a customer)
 relationshipSchema.index({ partnerId: 1, customerId: 1, status: 1 });
 relationshipSchema.index({ customerId: 1, _id: 1 });
+
+/** Delegated administration offered with an invitation or offer, as stored with it. */
+export const delegatedAdminOptionPart = partSchema<DelegatedAdminOption>({
+  role: { type: String, enum: ['full', 'limited'] },
+  durationMs: { type: Number, required: true },
+  autoExtend: { type: Boolean, required: true },
+  extensionMs: { type: Number, required: true },
+  approvalTimeoutMs: { type: Number, required: true },
+  noticeMs: { type: Number, required: true },
+});
+

@@ -6,6 +6,7 @@ import type { delegatedAdminOptionSchema } from './schemas';
 /** Delegated administration as a caller asks for it (days or seconds), as the workflows take it (milliseconds). */
 export function toOption(o: z.output<typeof delegatedAdminOptionSchema>): DelegatedAdminOption {
   return {
+    role: o.role,
     durationMs: (o.durationSeconds ?? o.durationDays * DAY_S) * 1000,
     autoExtend: o.autoExtend,
     extensionMs: o.extensionSeconds * 1000,

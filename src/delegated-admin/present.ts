@@ -1,3 +1,5 @@
+import { DAY_MS } from '../../workflows/durations';
+import type { DelegatedAdminOption } from '../../workflows/delegated-admin/types';
 import type { z } from 'zod';
 import type { Relationship } from './service';
 import type { relationshipOut } from './schemas';
@@ -17,4 +19,10 @@ export function presentRelationship(r: Relationship): z.infer<typeof relationshi
     autoExtend: r.autoExtend,
     workflowId: r.workflowId,
   };
+}
+
+/** Delegated administration as a customer is asked for it (days, and the role in words the page shows). */
+export function delegatedAdminView(o: Pick<DelegatedAdminOption, 'role' | 'durationMs' | 'autoExtend' | 'extensionMs'>) {
+  const days = (ms: number) => Math.round((ms / DAY_MS) * 100) / 100;
+  return { role: o.role ?? 'full', durationDays: days(o.durationMs), autoExtend: o.autoExtend, extensionDays: days(o.extensionMs) };
 }

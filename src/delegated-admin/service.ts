@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import type { PartnerPrincipal } from '../auth/principal';
+import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import type { CustomerService } from '../customers/service';
 import { findOwned } from '../db/owned';
-import { DomainError, notFound } from '../errors';
+import { DomainError, invalidInput, notFound } from '../errors';
 import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
@@ -20,6 +20,14 @@ import { GRANTING_STATUSES, OPEN_STATUSES, type RelationshipStatus } from '../..
 import type { RelationshipDoc } from './model';
 import { toOption } from './option';
 import type { delegatedAdminOptionSchema } from './schemas';
+import { delegatedAdminView } from './present';
+import { newLinkCode } from '../ids';
+import type { linkViewOut } from '../links/schemas';
+import { publicProfile, type PartnerService } from '../partners/service';
+import { DAY_MS } from '../../workflows/durations';
+
+/** What a customer sees through a delegated-admin request's link. */
+export type RelationshipLinkView = Extract<z.output<typeof linkViewOut>, { kind: 'delegated-admin' }>;
 
 /** What a customer may answer to a relationship, and how the audit log names it. */
 const ANSWERS = {
@@ -50,7 +58,7 @@ const alreadyRequested = (open: { relationshipId: string; status: RelationshipSt
  */
 export function createDelegatedAdminService(
   { models, temporal, taskQueue, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue' | 'updateWaitMs'>,
-  { customers }: { customers: CustomerService },
+  { customers, partners }: { customers: CustomerService; partners: PartnerService },
 ) {
   // the run named: a workflow id per partner and customer also names the relationships after this one
   const handle = (r: RelationshipDoc) => temporal.workflow.getHandle(withWorkflow(r).workflowId, r.runId);
@@ -95,6 +103,7 @@ export function createDelegatedAdminService(
           customerEmail: tenant.contacts?.[0]?.email ?? '',
           ...toOption(option),
           acceptedAtStart: false,
+          code: newLinkCode(), // a retry's code is not used: the workflow started first keeps its own
           requestedBy: principal.user._id,
           requested: requestedBy(request),
         },
@@ -119,6 +128,38 @@ export function createDelegatedAdminService(
     /** The customer's relationships, newest first. */
     ofCustomer: async (customerId: string): Promise<Relationship[]> =>
       (await models.Relationship.find({ customerId }).sort({ _id: -1 }).lean()).map(withWorkflow),
+
+    /** What the customer sees through the request's link: who asks, for what, for how long. */
+    async linkView(r: RelationshipDoc): Promise<RelationshipLinkView> {
+      const [partner, tenant] = await Promise.all([partners.find(r.partnerId), customers.tenant(r.customerId)]);
+      return {
+        kind: 'delegated-admin',
+        status: r.status,
+        partner: publicProfile(partner),
+        customer: { id: tenant._id, name: tenant.name },
+        requestedAt: r.requestedAt,
+        lapsesAt: r.status === 'approval-pending' ? r.lapsesAt : undefined,
+        endsAt: r.endsAt,
+        delegatedAdmin: delegatedAdminView({ role: r.role, durationMs: r.durationMs, autoExtend: r.autoExtend, extensionMs: r.extensionMs ?? 180 * DAY_MS }),
+      };
+    },
+
+    /** The customer (its token) accepts or declines the request through its link. */
+    async answerThroughLink(
+      r: RelationshipDoc,
+      caller: CustomerPrincipal | undefined,
+      answer: 'accept' | 'decline',
+      input: { licenses?: unknown; customer?: unknown },
+      request: RequestScope,
+    ) {
+      if (!caller) throw new DomainError('customer-token-required', `answering a delegated-admin request needs the token of the customer it asks`);
+      if (input.licenses) throw invalidInput('licenses', 'only for purchase offers');
+      if (input.customer) throw invalidInput('customer', 'not for delegated-admin requests');
+      if (caller.customer._id !== r.customerId) throw notFound('this request for this customer');
+      const relationship = await this.answer(caller.customer._id, r._id, answer, request);
+      const c = caller.customer;
+      return { customer: { id: c._id, name: c.name, domain: c.domain }, relationship };
+    },
 
     /** The customer accepts, declines or ends a relationship. */
     async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, request: RequestScope): Promise<Relationship> {

@@ -1,4 +1,6 @@
 import { partSchema, recordSchema } from '../db/record';
+import { delegatedAdminOptionPart } from '../delegated-admin/model';
+import type { DelegatedAdminOption } from '../../workflows/delegated-admin/types';
 import { INVITATION_STATUSES, type InvitationStatus, type TrialInvitationInput } from '../../workflows/invitations/types';
 
 export type InvitationTrial = TrialInvitationInput['trial'];
@@ -20,6 +22,10 @@ export interface InvitationDoc {
   workflowId: string;
   /** Visitors who declined it through its link (absent in invitations stored before declining existed). */
   declines?: number;
+  /** E-mails of the link offerflow sent. */
+  invited?: number;
+  /** The delegated administration offered with the trial. */
+  delegatedAdmin?: DelegatedAdminOption;
   /** Monotonic per invitation: a snapshot is written only over an older one. */
   revision: number;
 }
@@ -48,6 +54,8 @@ export const invitationSchema = recordSchema<InvitationDoc>(
     },
     workflowId: { type: String, required: true },
     declines: { type: Number, default: 0, min: 0 },
+    invited: { type: Number, min: 0 },
+    delegatedAdmin: { type: delegatedAdminOptionPart },
     revision: { type: Number, required: true, min: 1 },
   },
   { collection: 'invitations' },

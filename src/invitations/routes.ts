@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../api/route';
 import { cursor, page, pageLimit } from '../api/schemas';
 import type { Services } from '../services';
-import { createInvitationSchema, invitationOut, invitationParams, listInvitationsQuery, pendingInvitationOut, redemptionOut } from './schemas';
+import { createInvitationSchema, invitationOut, inviteRecipientsSchema, invitationParams, listInvitationsQuery, pendingInvitationOut, redemptionOut } from './schemas';
 
 export function invitationRoutes({ invitations }: Services) {
   return [
@@ -104,6 +104,23 @@ export function invitationRoutes({ invitations }: Services) {
       },
       async handler({ principal, params }) {
         return { status: 200, body: await invitations.workflow(principal.partner._id, params.invitationId) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/invitations/{invitationId}/recipients',
+      operationId: 'inviteRecipients',
+      summary: 'E-mail the invitation’s link to more people',
+      description: 'Each address gets one e-mail from this invitation, however often it is asked for; the e-mails are in the outbox.',
+      tag: 'Invitations',
+      auth: 'partner',
+      permission: 'invitations:send',
+      params: invitationParams,
+      body: inviteRecipientsSchema,
+      responses: { 200: { description: 'The invitation, with the number of e-mails sent', schema: invitationOut } },
+      problems: ['invitation-not-active', 'change-in-progress'],
+      async handler({ principal, params, body, request }) {
+        return { status: 200, body: await invitations.sendTo(principal, params.invitationId, body.recipients, request) };
       },
     }),
     defineRoute({

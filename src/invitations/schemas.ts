@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import { DAY_S as DAY } from '../../workflows/durations';
-import { cursor, id, pageLimit } from '../api/schemas';
+import { cursor, email, id, pageLimit } from '../api/schemas';
 import { sku } from '../catalog/schemas';
 import { INVITATION_STATUSES } from '../../workflows/invitations/types';
 import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
 export const invitationParams = z.strictObject({ invitationId: id('an invitation id') });
+
+const recipients = z
+  .array(email)
+  .min(1)
+  .max(500)
+  .meta({ description: 'E-mail the link to these addresses (1 to 500; each gets one e-mail from this invitation, however often asked). Or publish the link yourself.' });
 
 export const createInvitationSchema = z.strictObject({
   sku: sku.meta({ description: 'The catalog SKU of the one trial subscription the invitation holds' }),
@@ -48,7 +54,10 @@ export const createInvitationSchema = z.strictObject({
     .default({})
     .meta({ description: 'Durations are data: each customer who accepts gets this trial' }),
   delegatedAdmin: delegatedAdminOptionSchema.optional(),
+  recipients: recipients.optional(),
 });
+
+export const inviteRecipientsSchema = z.strictObject({ recipients });
 
 export const listInvitationsQuery = z.strictObject({ limit: pageLimit, cursor, status: z.enum(INVITATION_STATUSES).optional() });
 
@@ -65,6 +74,7 @@ export const invitationOut = z.object({
   revokedBy: z.string().optional(),
   expiredAt: z.string().optional(),
   declines: z.number().int().meta({ description: 'Visitors who declined it through its link' }),
+  invited: z.number().int().meta({ description: 'E-mails of the link offerflow sent' }),
   workflowId: z.string(),
 });
 

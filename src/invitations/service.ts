@@ -22,12 +22,14 @@ import {
   declineInvitationUpdate,
   invitationRecordedUpdate,
   invitationStateQuery,
+  inviteRecipientsUpdate,
   revokeInvitationUpdate,
 } from '../../workflows/invitations/messages';
 import { invitationStart, invitationWorkflowId } from '../../workflows/invitations/start';
 import type { AcceptInvitationRequest, InvitationState, InvitationStatus } from '../../workflows/invitations/types';
 import type { InvitationDoc } from './model';
-import type { acceptLinkSchema } from '../links/schemas';
+import type { acceptLinkSchema, linkViewOut } from '../links/schemas';
+import { delegatedAdminView } from '../delegated-admin/present';
 import type { createInvitationSchema } from './schemas';
 
 /** An invitation as callers see it (from its stored record, or from its workflow's state). */
@@ -45,6 +47,7 @@ export interface Invitation {
   revokedBy?: string;
   expiredAt?: string;
   declines: number;
+  invited: number;
   workflowId: string;
 }
 
@@ -57,13 +60,7 @@ export interface Redemption {
 }
 
 /** What a customer sees through an invitation's link. */
-export interface InvitationLinkView {
-  kind: 'trial-invitation';
-  status: InvitationStatus;
-  expiresAt: string;
-  partner: PublicProfile;
-  service: { sku: string; name: string; description: string; trialDays: number; licenses: number };
-}
+export type InvitationLinkView = Extract<z.output<typeof linkViewOut>, { kind: 'trial-invitation' }>;
 
 export interface AcceptedInvitation {
   customer: { id: string; name: string; domain: string };
@@ -102,6 +99,7 @@ export function createInvitationService(
       revokedBy: s.revokedBy,
       expiredAt: iso(s.expiredAt),
       declines: s.declines ?? 0,
+      invited: s.invited ?? 0,
       workflowId: invitationWorkflowId(id),
     };
   };
@@ -142,11 +140,15 @@ export function createInvitationService(
       requireWithinBounds(service, licenses);
       if (input.delegatedAdmin) requirePermission(principal, 'delegated-admin:request');
       const invitationId = idFor(request, 'inv');
+      const code = newLinkCode();
       const start = invitationStart({
         invitationId,
         partnerId: partner._id,
         sku: input.sku,
-        code: newLinkCode(), // a retry's code is not used: the workflow started first keeps its own
+        code, // a retry's code is not used: the workflow started first keeps its own
+        url: links.url('invitation', code),
+        from: { name: partner.profile.name, email: partner.profile.email },
+        recipients: input.recipients,
         expiresInMs: input.expiresInSeconds * 1000,
         createdBy: principal.user._id,
         requested: { actor: request.actor, requestId: request.requestId },
@@ -229,6 +231,22 @@ export function createInvitationService(
       return view(state);
     },
 
+    /** E-mails the link to more people (each address once per invitation). */
+    async sendTo(principal: PartnerPrincipal, invitationId: string, recipients: string[], request: RequestScope): Promise<Invitation> {
+      const stored = await findStored(principal.partner._id, invitationId);
+      requireActive(stored);
+      const state = await callWorkflow(
+        () =>
+          handle(invitationId).executeUpdate(inviteRecipientsUpdate, {
+            updateId: updateIdFor(request, 'invite'),
+            args: [{ recipients, requested: requestedBy(request) }],
+          }),
+        whenEnded(stored),
+        updateWaitMs,
+      );
+      return view(state);
+    },
+
     /** What a customer sees through the invitation's link: the partner and the trial. */
     async linkView(invitation: InvitationDoc): Promise<InvitationLinkView> {
       const service = await catalog.entry(invitation.sku);
@@ -244,6 +262,7 @@ export function createInvitationService(
           trialDays: Math.round((invitation.trial.lengthMs / DAY_MS) * 100) / 100,
           licenses: invitation.trial.licenses,
         },
+        delegatedAdmin: invitation.delegatedAdmin && delegatedAdminView(invitation.delegatedAdmin),
       };
     },
 

@@ -1,7 +1,12 @@
 import { recordSchema } from '../db/record';
 
-export const LINK_KINDS = ['invitation', 'offer'] as const;
+export const LINK_KINDS = ['invitation', 'offer', 'delegated-admin'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
+
+const PATHS: Record<LinkKind, string> = { invitation: 'i', offer: 'o', 'delegated-admin': 'd' };
+
+/** The URL a customer opens for a link: `<publicUrl>/i|o|d/<code>`. */
+export const linkUrl = (publicUrl: string, kind: LinkKind, code: string): string => `${publicUrl}/${PATHS[kind]}/${code}`;
 
 /**
  * What a link's code stands for, keyed by the code itself, so that opening a

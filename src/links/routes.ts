@@ -8,7 +8,7 @@ import { acceptedOut, acceptLinkSchema, linkParams, linkViewOut } from './schema
  * with the partner's profile (no token needed), acceptance and declining. A
  * link stands for an invitation or an offer; each is that domain's service's.
  */
-export function linkRoutes({ links, invitations, offers }: Services) {
+export function linkRoutes({ links, invitations, offers, delegatedAdmin }: Services) {
   return [
     defineRoute({
       method: 'get',
@@ -16,12 +16,22 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       operationId: 'viewLink',
       summary: 'What a link offers, and from which partner',
       tag: 'Customers (links)',
-      auth: 'public',
+      description:
+        'With a customer token, an offer says where it stands for that customer (accepted, declined, superseded by a newer offer…). ' +
+        'A delegated-admin request is shown to whoever has its link (it was e-mailed to the customer); answering it needs that customer’s token.',
+      auth: 'customer-or-public',
       params: linkParams,
       responses: { 200: { description: 'The offer behind the link', schema: linkViewOut } },
-      async handler({ params }) {
+      async handler({ params, principal }) {
         const link = await links.resolve(params.code);
-        return { status: 200, body: link.kind === 'invitation' ? await invitations.linkView(link.invitation) : await offers.linkView(link.offer) };
+        switch (link.kind) {
+          case 'invitation':
+            return { status: 200, body: await invitations.linkView(link.invitation) };
+          case 'offer':
+            return { status: 200, body: await offers.linkView(link.offer, principal) };
+          case 'delegated-admin':
+            return { status: 200, body: await delegatedAdmin.linkView(link.relationship) };
+        }
       },
     }),
     defineRoute({
@@ -49,15 +59,21 @@ export function linkRoutes({ links, invitations, offers }: Services) {
         'license-count-out-of-bounds',
         'sku-not-available',
         'customer-not-onboarding',
+        'relationship-not-pending',
         'change-in-progress',
       ],
       async handler({ params, body, principal, request }) {
         const link = await links.resolve(params.code);
-        const accepted =
-          link.kind === 'invitation'
-            ? await invitations.accept(link.invitation, principal, body, request)
-            : await offers.accept(link.offer, principal, body, request);
-        return { status: 201, body: accepted };
+        switch (link.kind) {
+          case 'invitation':
+            return { status: 201, body: await invitations.accept(link.invitation, principal, body, request) };
+          case 'offer':
+            return { status: 201, body: await offers.accept(link.offer, principal, body, request) };
+          case 'delegated-admin': {
+            const r = await delegatedAdmin.answerThroughLink(link.relationship, principal, 'accept', body, request);
+            return { status: 201, body: { customer: r.customer, delegatedAdmin: { relationshipId: r.relationship._id, status: 'active' as const } } };
+          }
+        }
       },
     }),
     defineRoute({
@@ -69,11 +85,12 @@ export function linkRoutes({ links, invitations, offers }: Services) {
       auth: 'customer-or-public',
       params: linkParams,
       responses: { 200: { description: 'Declined', schema: z.object({ status: z.literal('declined') }) } },
-      problems: ['offer-not-open', 'invitation-not-active', 'invitation-already-accepted', 'change-in-progress'],
+      problems: ['offer-not-open', 'invitation-not-active', 'invitation-already-accepted', 'relationship-not-pending', 'change-in-progress'],
       async handler({ params, principal, request }) {
         const link = await links.resolve(params.code);
         if (link.kind === 'invitation') await invitations.decline(link.invitation, principal, request);
-        else await offers.decline(link.offer, principal, request);
+        else if (link.kind === 'offer') await offers.decline(link.offer, principal, request);
+        else await delegatedAdmin.answerThroughLink(link.relationship, principal, 'decline', {}, request);
         return { status: 200, body: { status: 'declined' as const } };
       },
     }),

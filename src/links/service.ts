@@ -3,12 +3,14 @@ import { notFound } from '../errors';
 import type { InvitationDoc } from '../invitations/model';
 import type { OfferDoc } from '../offers/model';
 import type { ServiceDeps } from '../service-deps';
-import type { LinkKind } from './model';
+import { linkUrl, type LinkKind } from './model';
+import type { RelationshipDoc } from '../delegated-admin/model';
 
 /** What a link's code stands for. */
-export type LinkTarget = { kind: 'invitation'; invitation: InvitationDoc } | { kind: 'offer'; offer: OfferDoc };
-
-const PATHS: Record<LinkKind, string> = { invitation: 'i', offer: 'o' };
+export type LinkTarget =
+  | { kind: 'invitation'; invitation: InvitationDoc }
+  | { kind: 'offer'; offer: OfferDoc }
+  | { kind: 'delegated-admin'; relationship: RelationshipDoc };
 
 /** The links partners hand out: each code stands for one invitation or offer. */
 export function createLinkService({ models, publicUrl }: Pick<ServiceDeps, 'models' | 'publicUrl'>) {
@@ -20,7 +22,7 @@ export function createLinkService({ models, publicUrl }: Pick<ServiceDeps, 'mode
     register,
 
     /** The URL a customer opens for a link. */
-    url: (kind: LinkKind, code: string): string => `${publicUrl}/${PATHS[kind]}/${code}`,
+    url: (kind: LinkKind, code: string): string => linkUrl(publicUrl, kind, code),
 
     /** The invitation or offer a link's code stands for; not found for a code nobody issued. */
     async resolve(code: string): Promise<LinkTarget> {
@@ -31,6 +33,9 @@ export function createLinkService({ models, publicUrl }: Pick<ServiceDeps, 'mode
       } else if (link?.kind === 'offer') {
         const offer = await models.Offer.findById(link.targetId).lean();
         if (offer) return { kind: 'offer', offer };
+      } else if (link?.kind === 'delegated-admin') {
+        const relationship = await models.Relationship.findById(link.targetId).lean();
+        if (relationship) return { kind: 'delegated-admin', relationship };
       } else {
         // A link made before codes were registered: found by its code (registered now).
         const [invitation, offer] = await Promise.all([models.Invitation.findOne({ code }).lean(), models.Offer.findOne({ code }).lean()]);

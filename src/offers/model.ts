@@ -1,4 +1,6 @@
 import { partSchema, recordSchema } from '../db/record';
+import { delegatedAdminOptionPart } from '../delegated-admin/model';
+import type { DelegatedAdminOption } from '../../workflows/delegated-admin/types';
 import { OFFER_STATUSES, type OfferState } from '../../workflows/offers/types';
 
 export interface OfferLine {
@@ -21,6 +23,10 @@ export interface OfferDoc {
   cancellationWindowMs: number;
   revokedAt?: Date;
   revokedBy?: string;
+  /** Any customer of the partner with the link may accept it, not only those it was sent to. */
+  published?: boolean;
+  /** The delegated administration it asks for (kept for the customers who accept a published offer). */
+  delegatedAdmin?: DelegatedAdminOption;
 }
 
 export const offerSchema = recordSchema<OfferDoc>(
@@ -36,6 +42,8 @@ export const offerSchema = recordSchema<OfferDoc>(
     cancellationWindowMs: { type: Number, required: true },
     revokedAt: { type: Date },
     revokedBy: { type: String },
+    published: { type: Boolean },
+    delegatedAdmin: { type: delegatedAdminOptionPart },
   },
   { collection: 'offers' },
 );

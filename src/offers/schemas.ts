@@ -6,13 +6,18 @@ import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
 export const offerParams = z.strictObject({ offerId: id('an offer id') });
 
-export const createOfferSchema = z.strictObject({
+export const createOfferSchema = z
+  .strictObject({
   customerIds: z
     .array(id('a customer id'))
-    .min(1)
     .max(50)
+    .default([])
     .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a customer')
-    .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link)" }),
+    .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link); may be empty for a published offer" }),
+  published: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'Publish the link: any customer of the partner who opens it may accept it (with its customer token), not only those it was sent to' }),
   items: z
     .array(z.strictObject({ sku, licenses: z.number().int().min(1).max(100_000) }))
     .min(1)
@@ -43,7 +48,8 @@ export const createOfferSchema = z.strictObject({
     })
     .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
   delegatedAdmin: delegatedAdminOptionSchema.optional(),
-});
+})
+  .refine((o) => o.published || o.customerIds.length > 0, { path: ['customerIds'], message: 'name at least one customer, or publish the offer' });
 
 export const listOffersQuery = z.strictObject({ limit: pageLimit, cursor });
 
@@ -68,5 +74,6 @@ export const offerOut = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   revokedAt: z.string().optional(),
+  published: z.boolean().meta({ description: 'Any customer of the partner with the link may accept it' }),
   recipients: z.array(recipientOut).optional(),
 });

@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
+import type { PartnerDoc } from '../partners/model';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { priceIn, requireWithinBounds, type CatalogService } from '../catalog/service';
@@ -21,7 +22,9 @@ import { offerWorkflow } from '../../workflows';
 import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, revokeOfferUpdate } from '../../workflows/offers/messages';
 import { offerStart, offerWorkflowId } from '../../workflows/offers/start';
 import type { OfferItem, OfferStatus, PurchaseResult } from '../../workflows/offers/types';
-import type { acceptLinkSchema } from '../links/schemas';
+import type { acceptLinkSchema, linkViewOut } from '../links/schemas';
+import { delegatedAdminView } from '../delegated-admin/present';
+import { DAY_MS } from '../../workflows/durations';
 import type { OfferDoc, OfferLine, OfferRecipientDoc } from './model';
 import type { createOfferSchema } from './schemas';
 
@@ -46,25 +49,12 @@ export interface Offer {
   createdAt: string;
   expiresAt: string;
   revokedAt?: string;
+  published: boolean;
   recipients?: OfferRecipient[];
 }
 
 /** What a customer sees through an offer's link. */
-export interface OfferLinkView {
-  kind: 'purchase-offer';
-  status: 'open' | 'revoked' | 'expired';
-  expiresAt: string;
-  partner: PublicProfile;
-  items: Array<{
-    sku: string;
-    name: string;
-    description: string;
-    licenses: number;
-    minLicenses: number;
-    maxLicenses: number;
-    monthlyPricePerLicense: { amount: number; currency: string };
-  }>;
-}
+export type OfferLinkView = Extract<z.output<typeof linkViewOut>, { kind: 'purchase-offer' }>;
 
 export interface AcceptedOffer {
   customer: { id: string; name: string; domain: string };
@@ -109,6 +99,7 @@ export function createOfferService(
     createdAt: o.createdAt.toISOString(),
     expiresAt: o.expiresAt.toISOString(),
     revokedAt: o.revokedAt?.toISOString(),
+    published: o.published ?? false,
     recipients: recipients?.map(recipientView),
   });
   const findOffer = async (partnerId: string, offerId: string): Promise<OfferDoc> => {
@@ -145,6 +136,62 @@ export function createOfferService(
     return items;
   };
 
+  /** A customer of the partner an offer may go to: one onboarding with it now (the directory may lag a moment behind). */
+  const recipientOf = async (partnerId: string, customerId: string) => {
+    const [tenant, status] = await Promise.all([customers.tenant(customerId), onboarding.status(partnerId, customerId)]);
+    if (!status) throw notFound(`customer ${customerId}`);
+    if (status !== 'running') throw new DomainError('customer-not-onboarding', `customer ${customerId} is not onboarding with this partner any more`);
+    return { customerId, email: tenant.contacts?.[0]?.email ?? '' };
+  };
+  /**
+   * Starts the offer's workflow for one customer (it e-mails the link and supersedes the customer's
+   * older open offer) and answers once it is stored; named by the request, so a retry meets it.
+   */
+  const sendTo = async (
+    offer: OfferDoc,
+    partner: Pick<PartnerDoc, '_id' | 'profile'>,
+    r: { customerId: string; email: string },
+    items: Array<Omit<OfferItem, 'subscriptionId'>>,
+    request: RequestScope,
+  ) => {
+    const start = offerStart({
+      offerId: offer._id,
+      partnerId: partner._id,
+      partnerEmail: partner.profile.email,
+      customerId: r.customerId,
+      customerEmail: r.email,
+      url: links.url('offer', offer.code),
+      items: items.map((item, i) => ({ ...item, subscriptionId: idFor(request, 'sub', `${r.customerId}|${i}`) })),
+      expiresAt: offer.expiresAt.toISOString(),
+      billingPeriodMs: offer.billingPeriodMs,
+      cancellationWindowMs: offer.cancellationWindowMs,
+      delegatedAdmin: offer.delegatedAdmin,
+      requested: requestedBy(request),
+    });
+    // (if this request's offer to that customer has ended since, there is nothing to do)
+    await startOnce(temporal, offerWorkflow, { ...start, taskQueue }, offerRecordedUpdate, {
+      updateId: updateIdFor(request, `recorded ${r.customerId}`),
+      waitMs: updateWaitMs,
+    });
+  };
+  /** Where the offer stands for one customer, or for whoever opens its link. */
+  const statusFor = async (offer: OfferDoc, customerId: string | undefined): Promise<OfferLinkView['status']> => {
+    const own = offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open';
+    if (customerId) {
+      const r = await models.OfferRecipient.findById(`${offer._id}|${customerId}`, { status: 1 }).lean();
+      if (r) return r.status === 'sent' ? own : r.status;
+      return own;
+    }
+    if (own !== 'open' || offer.published) return own;
+    // sent to named customers only: open while one of them may still accept it
+    const statuses = (await models.OfferRecipient.find({ offerId: offer._id }, { status: 1 }).lean()).map((r) => r.status);
+    if (statuses.length === 0 || statuses.includes('sent')) return own;
+    if (statuses.every((x) => x === 'accepted')) return 'accepted';
+    if (statuses.every((x) => x === 'declined')) return 'declined';
+    if (statuses.includes('superseded')) return 'superseded';
+    return statuses.every((x) => x === 'revoked') ? 'revoked' : 'expired';
+  };
+
   return {
     /**
      * Sends an offer to customers of the partner: each gets it by e-mail with its
@@ -158,13 +205,7 @@ export function createOfferService(
       if (input.delegatedAdmin) requirePermission(principal, 'delegated-admin:request');
       const items = await priced(partner.cloud, input.items);
       const recipients = [];
-      for (const customerId of input.customerIds) {
-        // The partner's customers are those it onboarded (the directory may lag a moment behind).
-        const [tenant, status] = await Promise.all([customers.tenant(customerId), onboarding.status(partner._id, customerId)]);
-        if (!status) throw notFound(`customer ${customerId}`);
-        if (status !== 'running') throw new DomainError('customer-not-onboarding', `customer ${customerId} is not onboarding with this partner any more`);
-        recipients.push({ customerId, email: tenant.contacts?.[0]?.email ?? '' });
-      }
+      for (const customerId of input.customerIds) recipients.push(await recipientOf(partner._id, customerId));
       const now = request.at;
       const offerId = idFor(request, 'ofr');
       // An offer nobody sent to (its request failed and was never retried) is removed by the maintenance schedule.
@@ -178,30 +219,12 @@ export function createOfferService(
         expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000),
         billingPeriodMs: input.billing.periodSeconds * 1000,
         cancellationWindowMs: input.billing.cancellationWindowSeconds * 1000,
+        published: input.published || undefined,
+        delegatedAdmin: input.delegatedAdmin ? toOption(input.delegatedAdmin) : undefined,
       });
       const offer = (await models.Offer.findById(offerId).lean())!;
       await links.register(offer.code, 'offer', offer._id);
-      for (const r of recipients) {
-        const start = offerStart({
-          offerId: offer._id,
-          partnerId: partner._id,
-          partnerEmail: partner.profile.email,
-          customerId: r.customerId,
-          customerEmail: r.email,
-          url: links.url('offer', offer.code),
-          items: items.map((item, i) => ({ ...item, subscriptionId: idFor(request, 'sub', `${r.customerId}|${i}`) })),
-          expiresAt: offer.expiresAt.toISOString(),
-          billingPeriodMs: offer.billingPeriodMs,
-          cancellationWindowMs: offer.cancellationWindowMs,
-          delegatedAdmin: input.delegatedAdmin ? toOption(input.delegatedAdmin) : undefined,
-          requested: requestedBy(request),
-        });
-        // (if this request's offer to that customer has ended since, there is nothing to do)
-        await startOnce(temporal, offerWorkflow, { ...start, taskQueue }, offerRecordedUpdate, {
-          updateId: updateIdFor(request, `recorded ${r.customerId}`),
-          waitMs: updateWaitMs,
-        });
-      }
+      for (const r of recipients) await sendTo(offer, partner, r, items, request);
       return view(offer);
     },
 
@@ -237,15 +260,17 @@ export function createOfferService(
       return view(await findOffer(principal.partner._id, offer._id), await recipientsOf(offer._id));
     },
 
-    /** What a customer sees through the offer's link: the partner and each line with its price. */
-    async linkView(offer: OfferDoc): Promise<OfferLinkView> {
+    /** What a customer sees through the offer's link: the partner, each line with its price, and where the offer stands for it. */
+    async linkView(offer: OfferDoc, caller?: CustomerPrincipal): Promise<OfferLinkView> {
       const partner = await partners.find(offer.partnerId);
       const services = await Promise.all(offer.items.map((i) => catalog.entry(i.sku)));
       return {
         kind: 'purchase-offer',
-        status: offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open',
+        status: await statusFor(offer, caller?.customer._id),
         expiresAt: offer.expiresAt.toISOString(),
         partner: publicProfile(partner),
+        published: offer.published ?? false,
+        billingPeriodDays: Math.round((offer.billingPeriodMs / DAY_MS) * 100) / 100,
         items: offer.items.map((item, i) => {
           const s = services[i]!;
           return {
@@ -258,6 +283,7 @@ export function createOfferService(
             monthlyPricePerLicense: priceIn(s, partner.cloud),
           };
         }),
+        delegatedAdmin: offer.delegatedAdmin && delegatedAdminView(offer.delegatedAdmin),
       };
     },
 
@@ -270,6 +296,13 @@ export function createOfferService(
         throw invalidInput(`licenses.${unknown}`, `${unknown} is not a SKU of this offer (${offer.items.map((i) => i.sku).join(', ')})`);
       const delegatedAdmin = { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') };
       const c = caller.customer;
+      if (offer.published && !(await models.OfferRecipient.exists({ _id: `${offer._id}|${c._id}` }))) {
+        // a published offer reaches this customer now (it must be onboarding with the partner, hence of its cloud)
+        const status = offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open';
+        if (status !== 'open') throw new DomainError('offer-not-open', `this offer is ${status}`, { offerStatus: status });
+        const partner = await partners.find(offer.partnerId);
+        await sendTo(offer, partner, await recipientOf(offer.partnerId, c._id), await priced(partner.cloud, offer.items), request);
+      }
       const result = await onOffer(offer, c._id, (h) =>
         h.executeUpdate(acceptOfferUpdate, {
           updateId: updateIdFor(request, 'accept'),

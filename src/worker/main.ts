@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       taskQueue: config.taskQueue,
       mailer: config.smtp ? smtpMailer(config.smtp.url, config.smtp.from) : undefined,
       directoryRefreshMs: config.directoryRefreshMs,
+      publicUrl: config.publicUrl,
     },
   });
   stop = (signal: string) => {

@@ -94,6 +94,10 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   const workerMongo = opts.workerMongodbUri ? openMongo(`${opts.workerMongodbUri}${dbName}`, logger, { serverSelectionTimeoutMS: 1000 }) : undefined;
   const workerModels = workerMongo ? createModels(workerMongo.connection) : models;
   if (workerMongo) await workerMongo.ready;
+  // Listening first, so that the links the API and the workflows hand out are this server's own (a browser test opens them).
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (opts.worker !== false) {
     nativeConnection = await NativeConnection.connect({ address: opts.temporalAddress ?? testEnv('temporalAddress') });
     worker = await createWorker({
@@ -107,6 +111,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
         taskQueue,
         mailer: opts.mailer,
         directoryRefreshMs: opts.directoryRefreshMs ?? 200,
+        publicUrl: baseUrl,
       },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
@@ -115,10 +120,6 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
 
   if (!opts.mongodbUri) await seedCatalog(models);
   const directory = new CustomerDirectory(mongo.connection);
-  // Listening first, so that the links the API hands out are this server's own (a browser test opens them).
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const app = createApp({
     models,
     directory,

@@ -80,6 +80,8 @@ export const defaultStubs: Stubs = {
   countAssignedLicenses: async () => 0,
   recordStage: async () => undefined,
   recordAuditEvent: async () => undefined,
+  countInFunnel: async () => undefined,
+  registerRelationshipLink: async () => undefined,
 };
 
 export interface TimeSkipping {

@@ -7,6 +7,9 @@ export const GRANTING_STATUSES = ['active', 'expiring'] as const satisfies reado
 /** Statuses of a request still open: one at a time per partner and customer. */
 export const OPEN_STATUSES = ['approval-pending', 'active', 'expiring'] as const satisfies readonly RelationshipStatus[];
 
+/** What the partner's users may do in the customer: full = global admin, limited = password admin. */
+export type DelegatedAdminRole = 'full' | 'limited';
+
 export interface DelegatedAdminInput {
   relationshipId: string;
   partnerId: string;
@@ -27,6 +30,10 @@ export interface DelegatedAdminInput {
   requestedBy: string;
   /** The partner's request that asked for it on its own (not with a trial or an offer). */
   requested?: RequestedBy;
+  /** What the partner's users may do in the customer (absent before roles were asked for: full). */
+  role?: DelegatedAdminRole;
+  /** The code of the link the customer answers at (`/d/<code>`); made by the workflow when absent. */
+  code?: string;
 }
 
 /** A customer's answer: `by` is 'customer'. */
@@ -48,10 +55,19 @@ export interface RelationshipState {
   extensions: number;
   autoExtend: boolean;
   durationMs: number;
+  /** Absent in relationships stored before the customer's page showed them. */
+  role?: DelegatedAdminRole;
+  extensionMs?: number;
+  /** A pending request lapses then. */
+  lapsesAt?: string;
+  /** Its link's code (`/d/<code>`). */
+  code?: string;
 }
 
 /** The delegated-administration option of an invitation or offer, with the customer's answer when it accepted. */
 export interface DelegatedAdminOption {
+  /** Absent in options made before roles were asked for: full. */
+  role?: DelegatedAdminRole;
   durationMs: number;
   autoExtend: boolean;
   extensionMs: number;

@@ -7,6 +7,7 @@ import {
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DelegatedAdminActivities } from '../../activities/delegated-admin/activities';
@@ -28,7 +29,7 @@ import {
 import { relationshipStage, relationshipWorkflowId } from './start';
 import type { DelegatedAdminInput, RelationshipState, RelationshipStatus } from './types';
 
-const { saveRelationship } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
+const { saveRelationship, registerRelationshipLink } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 
@@ -180,6 +181,15 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
 
   const msUntil = (iso: string) => Math.max(1, Date.parse(iso) - workflowNow().getTime());
   if (state.status === 'active') activate();
+  // The customer answers at a link of its own (relationships started before links had none).
+  let url: string | undefined;
+  if (patched('delegated-admin-link')) {
+    state.code = input.code ?? uuid4().replace(/-/g, '');
+    state.role = input.role ?? 'full';
+    state.extensionMs = input.extensionMs;
+    if (state.status === 'approval-pending') state.lapsesAt = new Date(Date.parse(state.requestedAt) + input.approvalTimeoutMs).toISOString();
+    url = await registerRelationshipLink({ code: state.code, relationshipId: input.relationshipId });
+  }
   await persist();
   if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
   recorded = true;
@@ -187,7 +197,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
   const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
   const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';
-  if (asked) await notify('requested', 'Your partner asks for delegated administration', 'Accept or decline it in your customer portal.');
+  if (asked)
+    await notify(
+      'requested',
+      'Your partner asks for delegated administration',
+      url ? `See what it asks for, and accept or decline it, at ${url}` : 'Accept or decline it in your customer portal.',
+    );
   if (state.status === 'approval-pending') {
     if (!(await condition(() => state.status !== 'approval-pending', input.approvalTimeoutMs))) {
       end('lapsed', 'system');

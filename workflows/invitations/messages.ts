@@ -1,5 +1,12 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AcceptInvitationRequest, AcceptInvitationResult, DeclineInvitationRequest, InvitationState, RevokeInvitationRequest } from './types';
+import type {
+  AcceptInvitationRequest,
+  AcceptInvitationResult,
+  DeclineInvitationRequest,
+  InvitationState,
+  InviteRecipientsRequest,
+  RevokeInvitationRequest,
+} from './types';
 
 /** The invitation's current state. */
 export const invitationStateQuery = defineQuery<InvitationState>('state');
@@ -15,3 +22,6 @@ export const declineInvitationUpdate = defineUpdate<InvitationState, [DeclineInv
 
 /** A customer accepts: the tenant is registered and its onboarding started (refused unless the invitation is active). */
 export const acceptInvitationUpdate = defineUpdate<AcceptInvitationResult, [AcceptInvitationRequest]>('accept');
+
+/** E-mails the link to recipients (refused unless the invitation is active). */
+export const inviteRecipientsUpdate = defineUpdate<InvitationState, [InviteRecipientsRequest]>('invite');

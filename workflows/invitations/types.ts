@@ -20,6 +20,11 @@ export interface TrialInvitationInput {
   delegatedAdmin?: DelegatedAdminOption & { partnerEmail: string };
   /** The trial each accepting customer gets (durations are data: from the catalog or the request). */
   trial: { lengthMs: number; licenses: number; reminderOffsetsMs: number[]; gracePeriodMs: number };
+  /** E-mailed the link at once (absent in invitations made before offerflow e-mailed them). */
+  recipients?: string[];
+  /** Its link, and who it is from, for the e-mails. */
+  url?: string;
+  from?: { name: string; email: string };
   /** The state carried over when the workflow continued as new. */
   carried?: { state: InvitationState; revision: number };
 }
@@ -44,6 +49,16 @@ export interface InvitationState {
   redemptions: number;
   /** Visitors who declined it (absent in invitations started before declining existed). */
   declines?: number;
+  /** E-mails of the link sent by offerflow (absent before it sent them). */
+  invited?: number;
+  /** The delegated administration offered with the trial (absent in invitations stored before it was shown). */
+  delegatedAdmin?: DelegatedAdminOption;
+}
+
+/** E-mail the link to these addresses (each gets one e-mail from this invitation, however often asked). */
+export interface InviteRecipientsRequest {
+  recipients: string[];
+  requested?: RequestedBy;
 }
 
 /** `by`: the customer's id when a customer token came with the decline, else 'anonymous'. */

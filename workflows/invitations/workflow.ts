@@ -22,11 +22,25 @@ import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { delegatedAdminNotOffered } from '../delegated-admin/failures';
 import { InvitationFailure } from './failures';
-import { acceptInvitationUpdate, declineInvitationUpdate, invitationRecordedUpdate, invitationStateQuery, revokeInvitationUpdate } from './messages';
+import {
+  acceptInvitationUpdate,
+  declineInvitationUpdate,
+  invitationRecordedUpdate,
+  invitationStateQuery,
+  inviteRecipientsUpdate,
+  revokeInvitationUpdate,
+} from './messages';
 import type { InvitationState, InvitationStatus, TrialInvitationInput } from './types';
+import type { FunnelActivities } from '../../activities/funnel/activities';
+import type { OutboxActivities } from '../../activities/outbox/activities';
+import type { DelegatedAdminOption } from '../delegated-admin/types';
+
+const withoutPartnerEmail = ({ partnerEmail: _partnerEmail, ...option }: DelegatedAdminOption & { partnerEmail: string }): DelegatedAdminOption => option;
 
 const { saveInvitation, checkPartnerMayInvite, recordRedemption } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
 const { registerCustomer } = proxyActivities<CustomerActivities>(persistenceActivityOptions);
+const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
+const { countInFunnel } = proxyActivities<FunnelActivities>(persistenceActivityOptions);
 
 const stageOf: Record<InvitationStatus, Stage> = {
   active: Stage.InvitationActive,
@@ -53,6 +67,7 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     trial: input.trial,
     recorded: false,
     redemptions: 0,
+    ...(input.delegatedAdmin ? { delegatedAdmin: withoutPartnerEmail(input.delegatedAdmin) } : {}),
   };
   // Continued runs keep counting revisions from where the stored document is.
   let revision = input.carried?.revision ?? 0;
@@ -77,7 +92,41 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     }
   };
 
+  /** Each address gets one e-mail from this invitation (keyed by it), and counts as invited in the partner's funnel. */
+  const emailLink = async (recipients: string[]) => {
+    const fresh = [...new Set(recipients.map((r) => r.toLowerCase()))];
+    const at = isoNow();
+    const expires = state.expiresAt.slice(0, 10);
+    await Promise.all(
+      fresh.map((to) =>
+        sendEmail({
+          key: `${input.invitationId}:invite:${to}`,
+          partnerId: state.partnerId,
+          to,
+          subject: `${input.from?.name ?? 'Your partner'} invites you to a free trial`,
+          text: `${input.from?.name ?? 'Your partner'} invites you to try ${state.sku} for free. See the trial and start it at ${input.url} (open until ${expires}).`,
+          kind: 'invitation',
+          at,
+        }),
+      ),
+    );
+    await countInFunnel(fresh.map((member) => ({ partnerId: state.partnerId, step: 'invited' as const, member, at })));
+    state.invited = (state.invited ?? 0) + fresh.length;
+    await persist();
+  };
+
   setHandler(invitationStateQuery, () => state);
+  setHandler(
+    inviteRecipientsUpdate,
+    async ({ recipients, requested }) => {
+      await condition(() => state.recorded);
+      refuseUnlessActive();
+      await emailLink(recipients);
+      await audit('invitation.sent', requested, { kind: 'partner-user', id: state.createdBy }, self, { recipients: recipients.length });
+      return state;
+    },
+    { validator: (_request) => refuseUnlessActive() },
+  );
   setHandler(invitationRecordedUpdate, async () => {
     await condition(() => state.recorded);
     return state;
@@ -176,6 +225,7 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     await persist();
     await audit('invitation.created', input.requested, { kind: 'partner-user', id: input.createdBy }, self, { sku: input.sku });
     state.recorded = true;
+    if (input.recipients?.length) await emailLink(input.recipients);
   }
 
   const msLeft = Math.max(1, Date.parse(state.expiresAt) - workflowNow().getTime());

@@ -145,6 +145,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
         approvalTimeoutMs: choice.approvalTimeoutMs,
         noticeMs: choice.noticeMs,
         acceptedAtStart: choice.agreed,
+        ...(choice.role ? { role: choice.role } : {}),
         onboardingWorkflowId: workflowId,
         requestedBy: by,
       },
