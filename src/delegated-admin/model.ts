@@ -48,4 +48,3 @@ export const delegatedAdminOptionPart = partSchema<DelegatedAdminOption>({
   approvalTimeoutMs: { type: Number, required: true },
   noticeMs: { type: Number, required: true },
 });
-

@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { defineRoute } from '../api/route';
 import { cursor, page, pageLimit } from '../api/schemas';
 import type { Services } from '../services';
-import { createInvitationSchema, invitationOut, inviteRecipientsSchema, invitationParams, listInvitationsQuery, pendingInvitationOut, redemptionOut } from './schemas';
+import {
+  createInvitationSchema,
+  invitationOut,
+  inviteRecipientsSchema,
+  invitationParams,
+  listInvitationsQuery,
+  pendingInvitationOut,
+  redemptionOut,
+} from './schemas';
 
 export function invitationRoutes({ invitations }: Services) {
   return [

@@ -11,7 +11,9 @@ const recipients = z
   .array(email)
   .min(1)
   .max(500)
-  .meta({ description: 'E-mail the link to these addresses (1 to 500; each gets one e-mail from this invitation, however often asked). Or publish the link yourself.' });
+  .meta({
+    description: 'E-mail the link to these addresses (1 to 500; each gets one e-mail from this invitation, however often asked). Or publish the link yourself.',
+  });
 
 export const createInvitationSchema = z.strictObject({
   sku: sku.meta({ description: 'The catalog SKU of the one trial subscription the invitation holds' }),

@@ -10,7 +10,7 @@ import { pageById, type Page, type PageRequest } from '../db/pagination';
 import { DomainError, invalidInput, notFound } from '../errors';
 import { newLinkCode } from '../ids';
 import type { LinkService } from '../links/service';
-import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
+import { publicProfile, type PartnerService } from '../partners/service';
 import { idFor, plainIdFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, isRefusal } from '../temporal/failures';

@@ -8,9 +8,7 @@ import type { RelationshipDoc } from '../delegated-admin/model';
 
 /** What a link's code stands for. */
 export type LinkTarget =
-  | { kind: 'invitation'; invitation: InvitationDoc }
-  | { kind: 'offer'; offer: OfferDoc }
-  | { kind: 'delegated-admin'; relationship: RelationshipDoc };
+  { kind: 'invitation'; invitation: InvitationDoc } | { kind: 'offer'; offer: OfferDoc } | { kind: 'delegated-admin'; relationship: RelationshipDoc };
 
 /** The links partners hand out: each code stands for one invitation or offer. */
 export function createLinkService({ models, publicUrl }: Pick<ServiceDeps, 'models' | 'publicUrl'>) {

@@ -8,47 +8,49 @@ export const offerParams = z.strictObject({ offerId: id('an offer id') });
 
 export const createOfferSchema = z
   .strictObject({
-  customerIds: z
-    .array(id('a customer id'))
-    .max(50)
-    .default([])
-    .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a customer')
-    .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link); may be empty for a published offer" }),
-  published: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'Publish the link: any customer of the partner who opens it may accept it (with its customer token), not only those it was sent to' }),
-  items: z
-    .array(z.strictObject({ sku, licenses: z.number().int().min(1).max(100_000) }))
-    .min(1)
-    .max(10)
-    .refine((xs) => new Set(xs.map((x) => x.sku)).size === xs.length, 'must not repeat a SKU'),
-  expiresInSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(365 * DAY)
-    .default(30 * DAY),
-  billing: z
-    .strictObject({
-      periodSeconds: z
-        .number()
-        .int()
-        .min(1)
-        .max(366 * DAY)
-        .default(30 * DAY)
-        .meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
-      cancellationWindowSeconds: z
-        .number()
-        .int()
-        .min(0)
-        .max(366 * DAY)
-        .default(7 * DAY)
-        .meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
-    })
-    .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
-  delegatedAdmin: delegatedAdminOptionSchema.optional(),
-})
+    customerIds: z
+      .array(id('a customer id'))
+      .max(50)
+      .default([])
+      .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a customer')
+      .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link); may be empty for a published offer" }),
+    published: z
+      .boolean()
+      .default(false)
+      .meta({
+        description: 'Publish the link: any customer of the partner who opens it may accept it (with its customer token), not only those it was sent to',
+      }),
+    items: z
+      .array(z.strictObject({ sku, licenses: z.number().int().min(1).max(100_000) }))
+      .min(1)
+      .max(10)
+      .refine((xs) => new Set(xs.map((x) => x.sku)).size === xs.length, 'must not repeat a SKU'),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(365 * DAY)
+      .default(30 * DAY),
+    billing: z
+      .strictObject({
+        periodSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(366 * DAY)
+          .default(30 * DAY)
+          .meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
+        cancellationWindowSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .max(366 * DAY)
+          .default(7 * DAY)
+          .meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
+      })
+      .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
+    delegatedAdmin: delegatedAdminOptionSchema.optional(),
+  })
   .refine((o) => o.published || o.customerIds.length > 0, { path: ['customerIds'], message: 'name at least one customer, or publish the offer' });
 
 export const listOffersQuery = z.strictObject({ limit: pageLimit, cursor });

@@ -13,7 +13,7 @@ import { insertOnce } from '../db/duplicate-key';
 import { newLinkCode } from '../ids';
 import type { LinkService } from '../links/service';
 import type { OnboardingService } from '../onboarding/service';
-import { publicProfile, type PartnerService, type PublicProfile } from '../partners/service';
+import { publicProfile, type PartnerService } from '../partners/service';
 import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, describeIfAny, isRefusal } from '../temporal/failures';
