@@ -9,12 +9,9 @@ import { id } from '../api/schemas';
  */
 export const delegatedAdminOptionSchema = z
   .strictObject({
-    role: z
-      .enum(['full', 'limited'])
-      .default('full')
-      .meta({
-        description: "What the partner's users may do in the customer: full (as a global admin) or limited (as a password admin: password resets only)",
-      }),
+    role: z.enum(['full', 'limited']).default('full').meta({
+      description: "What the partner's users may do in the customer: full (as a global admin) or limited (as a password admin: password resets only)",
+    }),
     durationDays: z.number().int().min(1).max(730).default(730).meta({ description: 'How long the relationship lasts once accepted: 1 to 730 days' }),
     autoExtend: z.boolean().default(false).meta({ description: 'Extend by 180 days when it would expire' }),
     durationSeconds: z

@@ -7,13 +7,9 @@ import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
 export const invitationParams = z.strictObject({ invitationId: id('an invitation id') });
 
-const recipients = z
-  .array(email)
-  .min(1)
-  .max(500)
-  .meta({
-    description: 'E-mail the link to these addresses (1 to 500; each gets one e-mail from this invitation, however often asked). Or publish the link yourself.',
-  });
+const recipients = z.array(email).min(1).max(500).meta({
+  description: 'E-mail the link to these addresses (1 to 500; each gets one e-mail from this invitation, however often asked). Or publish the link yourself.',
+});
 
 export const createInvitationSchema = z.strictObject({
   sku: sku.meta({ description: 'The catalog SKU of the one trial subscription the invitation holds' }),

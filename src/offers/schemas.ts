@@ -14,12 +14,9 @@ export const createOfferSchema = z
       .default([])
       .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a customer')
       .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link); may be empty for a published offer" }),
-    published: z
-      .boolean()
-      .default(false)
-      .meta({
-        description: 'Publish the link: any customer of the partner who opens it may accept it (with its customer token), not only those it was sent to',
-      }),
+    published: z.boolean().default(false).meta({
+      description: 'Publish the link: any customer of the partner who opens it may accept it (with its customer token), not only those it was sent to',
+    }),
     items: z
       .array(z.strictObject({ sku, licenses: z.number().int().min(1).max(100_000) }))
       .min(1)
