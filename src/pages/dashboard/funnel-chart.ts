@@ -9,9 +9,9 @@ export interface Funnel {
 
 export const formatRate = (rate: number | null): string => (rate === null ? '—' : `${(Math.round(rate * 1000) / 10).toString()} %`);
 
-const WIDTH = 320;
-const ROW = 54;
-const BAR = 20;
+const WIDTH = 300;
+const ROW = 58;
+const BAR = 22;
 
 /**
  * The funnel as a server-rendered SVG bar chart, one horizontal bar a step (wide
@@ -38,10 +38,10 @@ export function funnelChart(funnel: Funnel): Html {
       const y = i * ROW;
       const w = s.count === 0 ? 0 : Math.max(3, Math.round((s.count / max) * WIDTH));
       return html`<g class="step step-${s.step}" aria-hidden="true">
-        <text class="label" x="0" y="${y + 15}">${s.label}</text>
-        <text class="value" x="${WIDTH}" y="${y + 15}" text-anchor="end">${s.count}${s.rate === null ? '' : ` · ${formatRate(s.rate)}`}</text>
-        <rect class="track" x="0" y="${y + 22}" width="${WIDTH}" height="${BAR}" rx="3"></rect>
-        <rect class="bar" x="0" y="${y + 22}" width="${w}" height="${BAR}" rx="3"></rect>
+        <text class="label" x="0" y="${y + 17}">${s.label}</text>
+        <text class="value" x="${WIDTH}" y="${y + 17}" text-anchor="end">${s.count}${s.rate === null ? '' : ` · ${formatRate(s.rate)}`}</text>
+        <rect class="track" x="0" y="${y + 24}" width="${WIDTH}" height="${BAR}" rx="3"></rect>
+        <rect class="bar" x="0" y="${y + 24}" width="${w}" height="${BAR}" rx="3"></rect>
       </g>`;
     })}
   </svg>`;

@@ -133,8 +133,10 @@ export function funnelView(frame: Frame, period: { from: string; to: string }, f
           ? html`<p class="lede">
                 Customers who reached each step between <strong>${funnel.from}</strong> and <strong>${funnel.to}</strong>, and the share of the step before.
               </p>
-              <figure class="funnel">${funnelChart(funnel)}</figure>
-              ${scroller('Funnel numbers', funnelTable(funnel))}`
+              <div class="funnel-grid">
+                <figure class="funnel">${funnelChart(funnel)}</figure>
+                ${scroller('Funnel numbers', funnelTable(funnel))}
+              </div>`
           : ''
       }`,
   );
@@ -174,7 +176,7 @@ export function customersView(
             ? html`<p class="empty">${filters.q || filters.status ? 'No customer matches.' : 'No customers yet.'}</p>`
             : scroller(
                 'Customers',
-                html`<table class="customers">
+                html`<table class="customers cards">
                   <thead>
                     <tr>
                       <th scope="col">Name</th>
@@ -188,8 +190,8 @@ export function customersView(
                       (c) =>
                         html`<tr>
                           <th scope="row"><a href="/dashboard/customers/${encodeURIComponent(c.id)}">${c.name}</a></th>
-                          <td class="domain">${c.domain}</td>
-                          <td>${CUSTOMER_STATUS_NAMES[c.status] ?? c.status}</td>
+                          <td class="domain" data-label="Domain">${c.domain}</td>
+                          <td data-label="Status">${CUSTOMER_STATUS_NAMES[c.status] ?? c.status}</td>
                           <td><span class="stage">${c.stage}</span></td>
                         </tr>`,
                     )}
@@ -277,7 +279,7 @@ export function invitationsView(frame: Frame, found: Page<Invitation>, isFirst: 
           ? html`<p class="empty">No invitations yet.</p>`
           : scroller(
               'Invitations',
-              html`<table class="invitations">
+              html`<table class="invitations cards">
                 <thead>
                   <tr>
                     <th scope="col">Created</th>
@@ -292,12 +294,12 @@ export function invitationsView(frame: Frame, found: Page<Invitation>, isFirst: 
                   ${found.items.map(
                     (i) =>
                       html`<tr>
-                        <td>${when(i.createdAt)}</td>
-                        <td>${i.sku}</td>
-                        <td>${i.status}</td>
-                        <td>${when(i.expiresAt)}</td>
-                        <td class="num">${i.declines}</td>
-                        <td>${flowLink(frame, i.workflowId)}</td>
+                        <td data-label="Created">${when(i.createdAt)}</td>
+                        <td data-label="Product">${i.sku}</td>
+                        <td data-label="Status">${i.status}</td>
+                        <td data-label="Expires">${when(i.expiresAt)}</td>
+                        <td class="num" data-label="Declines">${i.declines}</td>
+                        <td data-label="Workflow">${flowLink(frame, i.workflowId)}</td>
                       </tr>`,
                   )}
                 </tbody>
@@ -351,7 +353,7 @@ export function offerView(frame: Frame, o: Offer): string {
           ? html`<p class="empty">No customers.</p>`
           : scroller(
               'Customers of the offer',
-              html`<table class="recipients">
+              html`<table class="recipients cards">
                 <thead>
                   <tr>
                     <th scope="col">Customer</th>
@@ -363,11 +365,11 @@ export function offerView(frame: Frame, o: Offer): string {
                   ${recipients.map(
                     (r) =>
                       html`<tr>
-                        <td>
+                        <td data-label="Customer">
                           <a href="/dashboard/customers/${encodeURIComponent(r.customerId)}"><code>${r.customerId}</code></a>
                         </td>
-                        <td>${r.status}${r.endedAt ? html` ${when(r.endedAt)}` : ''}</td>
-                        <td>${flowLink(frame, r.workflowId)}</td>
+                        <td data-label="Status">${r.status}${r.endedAt ? html` ${when(r.endedAt)}` : ''}</td>
+                        <td data-label="Workflow">${flowLink(frame, r.workflowId)}</td>
                       </tr>`,
                   )}
                 </tbody>
@@ -389,7 +391,7 @@ export function activityView(frame: Frame, found: Page<AuditEvent>, isFirst: boo
           ? html`<p class="empty">Nothing recorded yet.</p>`
           : scroller(
               'Activity',
-              html`<table class="activity">
+              html`<table class="activity cards">
                 <thead>
                   <tr>
                     <th scope="col">When</th>
@@ -402,10 +404,10 @@ export function activityView(frame: Frame, found: Page<AuditEvent>, isFirst: boo
                   ${found.items.map(
                     (e) =>
                       html`<tr>
-                        <td>${when(e.at)}</td>
-                        <td>${e.actor.kind} <code>${e.actor.id}</code></td>
-                        <td>${e.action}</td>
-                        <td>${e.target.kind} <code>${e.target.id}</code></td>
+                        <td data-label="When">${when(e.at)}</td>
+                        <td data-label="Who">${e.actor.kind} <code>${e.actor.id}</code></td>
+                        <td data-label="What">${e.action}</td>
+                        <td data-label="On">${e.target.kind} <code>${e.target.id}</code></td>
                       </tr>`,
                   )}
                 </tbody>
