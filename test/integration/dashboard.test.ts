@@ -203,7 +203,7 @@ describe('what a signed-in partner user sees', () => {
     expect(res.text).toContain(`<input id="to" name="to" type="date" value="${today}"`);
     expect(res.text).toContain(`<input id="from" name="from" type="date" value="${from}"`);
     expect(res.text).toMatch(/<label for="from">From<\/label>/);
-    expect(res.text).toMatch(/<svg class="funnel-chart"[^>]* role="img" aria-labelledby="funnel-chart-title funnel-chart-desc"/);
+    expect(res.text).toMatch(/<svg\s+class="funnel-chart"[^>]*\srole="img"\s+aria-labelledby="funnel-chart-title funnel-chart-desc"/);
     expect(res.text).toMatch(/<title id="funnel-chart-title">Conversion funnel from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d<\/title>/);
     for (const step of ['invited', 'trial', 'offer-sent', 'purchased', 'delegated-admin-active']) expect(res.text).toContain(`<tr data-step="${step}">`);
     const chosen = await admin.get('/dashboard?from=2026-01-01&to=2026-01-31');
@@ -218,7 +218,7 @@ describe('what a signed-in partner user sees', () => {
     expect(res.text).not.toContain(evil);
     expect(res.text).toContain(`href="/dashboard/customers/${customerId}"`);
     expect(res.text).toMatch(/<label for="q">Name or domain<\/label>/);
-    expect(res.text).toMatch(/<label for="status">Status<\/label>/);
+    expect(res.text).toMatch(/<label for="status">Status<\/label\s*>/);
   });
 
   it('customers: search by any part of the name, by status; a query the API refuses is said beside the form', async () => {
@@ -230,7 +230,7 @@ describe('what a signed-in partner user sees', () => {
     expect(suspended.text).not.toContain(`/dashboard/customers/${customerId}`);
     const trial = await admin.get('/dashboard/customers?status=trial');
     expect(trial.text).toContain(`/dashboard/customers/${customerId}`);
-    expect(trial.text).toMatch(/<option value="trial" selected>/);
+    expect(trial.text).toMatch(/<option value="trial"\s+selected>/);
     const tooShort = await admin.get('/dashboard/customers?q=f');
     expect(tooShort.text).toMatch(/<p class="message error" role="alert">query field &#39;q&#39;: must be at least 2 characters<\/p>/);
     // the echoed search text is escaped as well
@@ -294,7 +294,7 @@ describe('what a signed-in partner user sees', () => {
     // the global admin may
     const allowed = await admin.get('/dashboard/activity');
     expect(allowed.status).toBe(200);
-    expect(allowed.text).toContain('href="/dashboard/activity" aria-current="page"');
+    expect(allowed.text).toMatch(/href="\/dashboard\/activity"\s+aria-current="page"/);
     expect(allowed.text).toContain('invitation.created');
   });
 });

@@ -31,6 +31,9 @@ export function dashboardRoutes(routes: AnyRoute[]): Record<DashboardOperation, 
   return found;
 }
 
+/** Whether the funnel is the stand-in (funnel-stub.ts), not the API's route. */
+export const funnelIsStandIn = (routes: Record<DashboardOperation, AnyRoute>): boolean => routes.getFunnel === (funnelStubRoute as AnyRoute);
+
 /**
  * Calls of the API's routes for one page request, as the signed-in partner user:
  * the same rate limit, policy, validation and handler an API call goes through.

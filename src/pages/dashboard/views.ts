@@ -117,7 +117,7 @@ const scroller = (label: string, table: Html): Html => html`<div class="table-wr
 
 // ---- Funnel
 
-export function funnelView(frame: Frame, period: { from: string; to: string }, funnel: Funnel | undefined, error?: string): string {
+export function funnelView(frame: Frame, period: { from: string; to: string }, funnel: Funnel | undefined, error?: string, standIn = false): string {
   return dashboardPage(
     { ...frame, section: 'funnel' },
     'Funnel',
@@ -127,7 +127,7 @@ export function funnelView(frame: Frame, period: { from: string; to: string }, f
         <div class="field"><label for="to">To</label><input id="to" name="to" type="date" value="${period.to}" required /></div>
         <div class="field actions"><button type="submit">Show</button></div>
       </form>
-      ${message(error)}
+      ${message(error)} ${message(standIn ? 'The funnel is not counted yet on this server: every count below is a placeholder zero.' : undefined, 'info')}
       ${
         funnel
           ? html`<p class="lede">
@@ -192,7 +192,7 @@ export function customersView(
                           <th scope="row"><a href="/dashboard/customers/${encodeURIComponent(c.id)}">${c.name}</a></th>
                           <td class="domain" data-label="Domain">${c.domain}</td>
                           <td data-label="Status">${CUSTOMER_STATUS_NAMES[c.status] ?? c.status}</td>
-                          <td><span class="stage">${c.stage}</span></td>
+                          <td data-label="Stage"><span class="stage">${c.stage}</span></td>
                         </tr>`,
                     )}
                   </tbody>
