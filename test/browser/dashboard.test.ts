@@ -124,6 +124,13 @@ describe('a partner user on the dashboard', () => {
         await screenshot(page, __filename, `${name}-1-sign-in`);
         await signIn(page, p.admin.token);
 
+        // the keyboard's first stop skips the header
+        await page.keyboard.press('Tab');
+        await expect(
+          page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document.activeElement.textContent),
+        ).resolves.toBe('Skip to the content');
+        await screenshot(page, __filename, `${name}-2-skip-link`);
+
         // the funnel: a chart that names itself, and the numbers as a table
         const chart = page.getByRole('img', { name: /Conversion funnel from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d/ });
         await expect(chart.isVisible()).resolves.toBe(true);

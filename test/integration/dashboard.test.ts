@@ -198,6 +198,8 @@ describe('what a signed-in partner user sees', () => {
   it('the funnel: a period form (labelled dates, default the last 30 days), an SVG chart with title and description, and a table of the numbers', async () => {
     const res = await admin.get('/dashboard');
     expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('content-security-policy')).toMatch(/default-src 'none'.*style-src 'self'/);
     const today = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 29 * 24 * 3600 * 1000).toISOString().slice(0, 10);
     expect(res.text).toContain(`<input id="to" name="to" type="date" value="${today}"`);

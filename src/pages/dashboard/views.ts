@@ -45,7 +45,8 @@ const SECTIONS: Array<{ id: Section; href: string; label: string; permission?: s
 
 function header(frame: Frame): Html {
   const sections = SECTIONS.filter((s) => !s.permission || frame.me.permissions.includes(s.permission));
-  return html`<div class="dash-bar">
+  return html`<a class="skip-link" href="#main">Skip to the content</a>
+    <div class="dash-bar">
       <a class="brand" href="/dashboard">offerflow <span class="sub">partner dashboard</span></a>
       <div class="who">
         <span class="user">${frame.me.user.displayName}</span> <span class="partner">${frame.me.partner.profile.name}</span>
