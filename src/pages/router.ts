@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { ApiDeps } from '../api/deps';
+import { allRoutes } from '../api/routes';
 import { toProblem } from '../api/problem-handler';
 import type { Services } from '../services';
 import { customerPages } from './customer/routes';
@@ -35,7 +36,7 @@ export function pagesRouter(services: Services, deps: PageDeps): Router {
   pages.use(pageHeaders());
   pages.use(express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES, parameterLimit: 200 }));
   customerPages(pages, services, deps);
-  dashboardPages(pages, services, deps);
+  dashboardPages(pages, allRoutes(services), deps);
   pages.use(pageErrors(deps));
   router.use((req, res, next) => (PAGE_PATHS.test(req.path) ? pages(req, res, next) : next()));
   return router;
