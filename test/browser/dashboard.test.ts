@@ -1,6 +1,4 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { allRoutes } from '../../src/api/routes';
-import type { Services } from '../../src/services';
 import { launchBrowser, screenshot, watchConsole } from '../support/browser';
 import { acceptInvitation, acceptOffer, invite, newCustomer, sendOffer, trialCustomer, type TestCustomer } from '../support/flows';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
@@ -12,14 +10,6 @@ import { eventually, startTestStack, type TestStack } from '../support/stack';
  * Temporal UI links, at a desktop width and at 360 px, with nothing refused by the
  * page's CSP and no script error. Screenshots: test-output/dashboard/.
  */
-
-/**
- * Whether the API has the real getFunnel route (GET /v1/funnel). Until it lands on
- * main, the dashboard draws the zero stand-in (src/pages/dashboard/funnel-stub.ts), and
- * "the funnel moves" below cannot assert counts: it then walks the steps and says so
- * in its title. Found without a running API: route factories only keep their services.
- */
-const FUNNEL_IS_REAL = allRoutes(new Proxy({}, { get: () => ({}) }) as Services).some((r) => r.operationId === 'getFunnel');
 
 let stack: TestStack;
 let browser: Browser;
@@ -202,14 +192,10 @@ describe('a partner user on the dashboard', () => {
  * The funnel moves: a new partner's dashboard, reloaded after each step of the
  * chain (each done through the API, as a partner and its customer would), shows
  * that step's count go up. Add a step by adding one to `steps`.
- *
- * ONLY PASSES ONCE getFunnel IS REAL: until GET /v1/funnel is on main, the dashboard
- * draws the stand-in's zeros, so on such a branch this test walks the steps and
- * checks the page after each (no errors) but cannot assert the counts; its title
- * says so. With the real route it asserts every count.
  */
 describe('the funnel', () => {
   interface ChainState {
+    invitee: ReturnType<typeof newCustomer>;
     invitationCode?: string;
     customer?: TestCustomer;
     offerCode?: string;
@@ -222,17 +208,18 @@ describe('the funnel', () => {
   }
   const steps: Step[] = [
     {
-      name: 'a trial invitation is sent',
+      name: 'a trial invitation is e-mailed',
       counts: 'invited',
       async act(p, s) {
-        s.invitationCode = (await invite(stack, p)).code;
+        s.invitationCode = (await invite(stack, p, { recipients: [s.invitee.contact.email] })).code;
       },
     },
     {
       name: 'a new customer accepts it',
       counts: 'trial',
       async act(_p, s) {
-        s.customer = await acceptInvitation(stack, s.invitationCode!);
+        // the invitee itself: invited once, whether by e-mail or as the customer it became
+        s.customer = await acceptInvitation(stack, s.invitationCode!, { customer: s.invitee });
       },
     },
     {
@@ -266,7 +253,7 @@ describe('the funnel', () => {
     },
   ];
 
-  it(`moves after each step of the chain${FUNNEL_IS_REAL ? '' : ' [COUNTS NOT ASSERTED: GET /v1/funnel is the zero stand-in on this branch]'}`, async () => {
+  it('moves after each step of the chain', async () => {
     const p = await createPartner(stack);
     const session = await open(DESKTOP);
     const { context, page } = session;
@@ -274,25 +261,20 @@ describe('the funnel', () => {
       await signIn(page, p.admin.token);
       const expected: Record<string, number> = Object.fromEntries(steps.map((s) => [s.counts, 0]));
       expect(await funnelCounts(page)).toEqual(expected);
-      const state: ChainState = {};
+      const state: ChainState = { invitee: newCustomer() };
       for (const [i, step] of steps.entries()) {
         await step.act(p, state);
         expected[step.counts] = 1;
-        if (FUNNEL_IS_REAL) {
-          // the counts may follow the step by a moment (read models): reload until they do
-          await eventually(
-            async () => {
-              await page.reload();
-              const counts = await funnelCounts(page);
-              return JSON.stringify(counts) === JSON.stringify(expected) && counts;
-            },
-            20_000,
-            `the funnel after "${step.name}" to be ${JSON.stringify(expected)}`,
-          );
-        } else {
-          await page.reload();
-          expect(Object.keys(await funnelCounts(page))).toEqual(Object.keys(expected));
-        }
+        // the counts may follow the step by a moment (read models): reload until they do
+        await eventually(
+          async () => {
+            await page.reload();
+            const counts = await funnelCounts(page);
+            return JSON.stringify(counts) === JSON.stringify(expected) && counts;
+          },
+          20_000,
+          `the funnel after "${step.name}" to be ${JSON.stringify(expected)}`,
+        );
         await screenshot(page, __filename, `funnel-${i + 1}-${step.counts}`);
       }
       expect(realProblems(session)).toEqual([]);

@@ -2,7 +2,6 @@ import type { Request } from 'express';
 import type { PartnerPrincipal } from '../../auth/principal';
 import { callRoute, type AnyRoute } from '../../api/route';
 import type { RouteDeps } from '../../api/deps';
-import { funnelStubRoute } from './funnel-stub';
 
 /** The API operations the dashboard shows: each page is one or more calls of these very routes. */
 export const DASHBOARD_OPERATIONS = [
@@ -20,19 +19,16 @@ export type DashboardOperation = (typeof DASHBOARD_OPERATIONS)[number];
 
 export type CallApi = (operationId: DashboardOperation, input?: { params?: Record<string, string>; query?: Record<string, string> }) => Promise<unknown>;
 
-/** The dashboard's routes by operationId, out of the API's own list (getFunnel: the stand-in until the API has it). */
+/** The dashboard's routes by operationId, out of the API's own list. */
 export function dashboardRoutes(routes: AnyRoute[]): Record<DashboardOperation, AnyRoute> {
   const found = {} as Record<DashboardOperation, AnyRoute>;
   for (const op of DASHBOARD_OPERATIONS) {
-    const route = routes.find((r) => r.operationId === op) ?? (op === 'getFunnel' ? (funnelStubRoute as AnyRoute) : undefined);
+    const route = routes.find((r) => r.operationId === op);
     if (!route) throw new Error(`the dashboard needs the API route ${op}, which does not exist`);
     found[op] = route;
   }
   return found;
 }
-
-/** Whether the funnel is the stand-in (funnel-stub.ts), not the API's route. */
-export const funnelIsStandIn = (routes: Record<DashboardOperation, AnyRoute>): boolean => routes.getFunnel === (funnelStubRoute as AnyRoute);
 
 /**
  * Calls of the API's routes for one page request, as the signed-in partner user:

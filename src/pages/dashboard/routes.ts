@@ -4,7 +4,7 @@ import type { AnyRoute } from '../../api/route';
 import { toProblem } from '../../api/problem-handler';
 import type { PageDeps } from '../router';
 import { csrfTokenFor, csrfValid } from '../session';
-import { apiFor, dashboardRoutes, funnelIsStandIn, type CallApi } from './api';
+import { apiFor, dashboardRoutes, type CallApi } from './api';
 import { partnerUserForToken, secureCookies, sessionOf, signIn, signOut } from './auth';
 import type { Funnel } from './funnel-chart';
 import {
@@ -104,7 +104,7 @@ export function dashboardPages(router: Router, routes: AnyRoute[], deps: PageDep
         const to = isDay(one(req.query.to)) ? one(req.query.to)! : today.toISOString().slice(0, 10);
         const from = isDay(one(req.query.from)) ? one(req.query.from)! : new Date(today.getTime() - 29 * DAY_MS).toISOString().slice(0, 10);
         const found = await tryApi<Funnel>(() => api('getFunnel', { query: { from, to } }));
-        return funnelView(frame, { from, to }, found.body, found.error, funnelIsStandIn(ops));
+        return funnelView(frame, { from, to }, found.body, found.error);
       },
       { home: true },
     ),

@@ -118,7 +118,7 @@ const scroller = (label: string, table: Html): Html => html`<div class="table-wr
 
 // ---- Funnel
 
-export function funnelView(frame: Frame, period: { from: string; to: string }, funnel: Funnel | undefined, error?: string, standIn = false): string {
+export function funnelView(frame: Frame, period: { from: string; to: string }, funnel: Funnel | undefined, error?: string): string {
   return dashboardPage(
     { ...frame, section: 'funnel' },
     'Funnel',
@@ -128,7 +128,7 @@ export function funnelView(frame: Frame, period: { from: string; to: string }, f
         <div class="field"><label for="to">To</label><input id="to" name="to" type="date" value="${period.to}" required /></div>
         <div class="field actions"><button type="submit">Show</button></div>
       </form>
-      ${message(error)} ${message(standIn ? 'The funnel is not counted yet on this server: every count below is a placeholder zero.' : undefined, 'info')}
+      ${message(error)}
       ${
         funnel
           ? html`<p class="lede">
