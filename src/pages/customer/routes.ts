@@ -36,7 +36,11 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
   const acceptLink = route('acceptLink');
   const declineLink = route('declineLink');
 
-  const send = (res: Response, page: Page) => res.status(page.status).type('html').send(layout({ title: page.title, body: page.body }));
+  const send = (res: Response, page: Page) =>
+    res
+      .status(page.status)
+      .type('html')
+      .send(layout({ title: page.title, body: page.body }));
   const secure = (req: Request) => req.secure;
 
   /** The customer whose token is given, through the API's authentication (failed attempts are counted per address). */
@@ -62,7 +66,13 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
 
   /** The link's view, as GET /v1/links/{code} answers it (for this customer, when the route takes one). */
   const view = async (req: Request, code: string, principal: CustomerPrincipal | undefined): Promise<LinkView> => {
-    const reply = await callRoute(viewLink, deps, { req, principal: viewLink.auth === 'public' ? undefined : principal, params: { code }, query: {}, body: undefined });
+    const reply = await callRoute(viewLink, deps, {
+      req,
+      principal: viewLink.auth === 'public' ? undefined : principal,
+      params: { code },
+      query: {},
+      body: undefined,
+    });
     return reply.body as LinkView;
   };
 
@@ -123,10 +133,9 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
       if (toProblem(err)?.slug === 'not-found') return send(res, unknownLinkPage());
       throw err;
     }
-    const values = Object.fromEntries(Object.entries(form).filter(([k, val]) => typeof val === 'string' && k !== 'customerToken' && k !== '_csrf' && k !== 'formKey')) as Record<
-      string,
-      string
-    >;
+    const values = Object.fromEntries(
+      Object.entries(form).filter(([k, val]) => typeof val === 'string' && k !== 'customerToken' && k !== '_csrf' && k !== 'formKey'),
+    ) as Record<string, string>;
     /** The page again, with what was entered and why it did not work. */
     const again = (status: number, error: string) => {
       const page = linkPage(v, formContext(req, res, customer, { values, error }));
@@ -135,7 +144,8 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
     if (action === 'update') return again(200, '');
     if (action !== 'accept' && action !== 'decline') return send(res, messagePage(400, 'This form cannot be accepted', 'It asked for nothing this page does.'));
     const formKey = field('formKey');
-    if (!FORM_KEY.test(formKey)) return send(res, messagePage(400, 'This form cannot be accepted', 'It is incomplete. Open the page again and send it from there.'));
+    if (!FORM_KEY.test(formKey))
+      return send(res, messagePage(400, 'This form cannot be accepted', 'It is incomplete. Open the page again and send it from there.'));
 
     const token = field('customerToken').trim();
     if (token) {
@@ -151,13 +161,18 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
           ? { acceptDelegatedAdmin: agreed }
           : {
               acceptDelegatedAdmin: agreed,
-              customer: { name: field('companyName').trim(), domain: field('domain').trim(), contact: { name: field('contactName').trim(), email: field('contactEmail').trim() } },
+              customer: {
+                name: field('companyName').trim(),
+                domain: field('domain').trim(),
+                contact: { name: field('contactName').trim(), email: field('contactEmail').trim() },
+              },
             };
       } else if (v.kind === 'purchase-offer') {
         const licenses: Record<string, number> = {};
         for (const item of v.items) {
           const n = field(`lic:${item.sku}`).trim();
-          if (!/^\d{1,6}$/.test(n)) return again(400, `Give the number of licenses of ${item.name} as a whole number from ${item.minLicenses} to ${item.maxLicenses}.`);
+          if (!/^\d{1,6}$/.test(n))
+            return again(400, `Give the number of licenses of ${item.name} as a whole number from ${item.minLicenses} to ${item.maxLicenses}.`);
           licenses[item.sku] = Number(n);
         }
         body = { acceptDelegatedAdmin: agreed, licenses };
@@ -212,19 +227,33 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
         case 'relationship-not-pending':
         case 'relationship-ended': {
           const status = String(problem.extra.offerStatus ?? problem.extra.invitationStatus ?? problem.extra.relationshipStatus ?? '') || undefined;
-          const page = linkPage({ ...v, status: status ?? (v.kind === 'delegated-admin' ? 'terminated' : 'expired') } as LinkView, formContext(req, res, customer));
+          const page = linkPage(
+            { ...v, status: status ?? (v.kind === 'delegated-admin' ? 'terminated' : 'expired') } as LinkView,
+            formContext(req, res, customer),
+          );
           return send(res, { ...page, status: problem.status });
         }
         case 'invitation-already-accepted':
-          return send(res, messagePage(409, 'You accepted this invitation already', 'Your trial is running; to stop it, cancel it from your subscriptions.', v.partner));
+          return send(
+            res,
+            messagePage(409, 'You accepted this invitation already', 'Your trial is running; to stop it, cancel it from your subscriptions.', v.partner),
+          );
         case 'customer-not-onboarding':
           return send(res, messagePage(409, 'This offer cannot be bought now', `${problem.detail}. Ask ${v.partner.name} for a new invitation.`, v.partner));
         case 'partner-not-authorised':
-          return send(res, messagePage(409, `This ${thing} cannot be accepted now`, `${v.partner.name} may no longer make this ${thing}; ask them about it.`, v.partner));
+          return send(
+            res,
+            messagePage(409, `This ${thing} cannot be accepted now`, `${v.partner.name} may no longer make this ${thing}; ask them about it.`, v.partner),
+          );
         case 'not-found':
           return send(
             res,
-            messagePage(404, `This ${thing} is not for your company`, `${v.partner.name} did not send this ${thing} to ${customer?.customer.name ?? 'you'}.`, v.partner),
+            messagePage(
+              404,
+              `This ${thing} is not for your company`,
+              `${v.partner.name} did not send this ${thing} to ${customer?.customer.name ?? 'you'}.`,
+              v.partner,
+            ),
           );
         case 'secret-withdrawn':
           return send(

@@ -38,7 +38,8 @@ export interface FormContext {
 /** What the kind of link is called in a sentence. */
 const THING: Record<LinkView['kind'], string> = { 'trial-invitation': 'invitation', 'purchase-offer': 'offer', 'delegated-admin': 'request' };
 
-const hidden = (ctx: FormContext) => html`<input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="formKey" value="${ctx.newKey()}">`;
+const hidden = (ctx: FormContext) =>
+  html`<input type="hidden" name="_csrf" value="${ctx.csrf}" /><input type="hidden" name="formKey" value="${ctx.newKey()}" />`;
 
 const errorBox = (ctx: FormContext) =>
   ctx.error ? html`<div class="alert" role="alert" id="form-error"><strong>That did not work.</strong> ${ctx.error}</div>` : undefined;
@@ -50,47 +51,72 @@ export function partnerCard(p: Partner, heading = 'From'): Html {
   const address = Object.values(p.address ?? {}).filter((v) => typeof v === 'string' && v.trim() !== '');
   const phoneHref = p.phone.replace(/[^+0-9]/g, '');
   return html`<section class="card partner" aria-labelledby="partner-name">
-<h2 id="partner-name"><span class="muted">${heading}</span> ${p.name}</h2>
-<dl class="facts">
-<dt>Phone</dt><dd>${phoneHref ? html`<a href="tel:${phoneHref}">${p.phone}</a>` : p.phone}</dd>
-<dt>E-mail</dt><dd><a href="mailto:${p.email}">${p.email}</a></dd>
-<dt>Website</dt><dd>${isWebAddress(p.website) ? html`<a href="${p.website}" rel="noopener noreferrer">${p.website}</a>` : p.website}</dd>
-${address.length ? html`<dt>Address</dt><dd>${address.map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</dd>` : ''}
-</dl>
-</section>`;
+    <h2 id="partner-name"><span class="muted">${heading}</span> ${p.name}</h2>
+    <dl class="facts">
+      <dt>Phone</dt>
+      <dd>${phoneHref ? html`<a href="tel:${phoneHref}">${p.phone}</a>` : p.phone}</dd>
+      <dt>E-mail</dt>
+      <dd><a href="mailto:${p.email}">${p.email}</a></dd>
+      <dt>Website</dt>
+      <dd>${isWebAddress(p.website) ? html`<a href="${p.website}" rel="noopener noreferrer">${p.website}</a>` : p.website}</dd>
+      ${
+        address.length
+          ? html`<dt>Address</dt>
+              <dd>${address.map((line, i) => html`${i ? html`<br />` : ''}${line}`)}</dd>`
+          : ''
+      }
+    </dl>
+  </section>`;
 }
 
 /** Delegated administration as asked for: role in words, duration, extension, and what it lets the partner do. */
 export function delegatedAdminSection(da: DelegatedAdmin, partnerName: string): Html {
   const role = ROLE_WORDS[da.role] ?? { name: da.role, does: '' };
   return html`<section class="card da" aria-labelledby="da-heading">
-<h2 id="da-heading">Delegated administration</h2>
-<p class="plain">${partnerName} asks to administer your company. ${role.does}</p>
-<dl class="facts">
-<dt>Role</dt><dd>${role.name}</dd>
-<dt>Duration</dt><dd>${days(da.durationDays)} from the day you accept</dd>
-<dt>Extension</dt><dd>${
-    da.autoExtend ? `Extended automatically by ${days(da.extensionDays)} each time it would end` : 'Not extended: it ends by itself'
-  }</dd>
-</dl>
-<p class="muted">You can end it at any time.</p>
-</section>`;
+    <h2 id="da-heading">Delegated administration</h2>
+    <p class="plain">${partnerName} asks to administer your company. ${role.does}</p>
+    <dl class="facts">
+      <dt>Role</dt>
+      <dd>${role.name}</dd>
+      <dt>Duration</dt>
+      <dd>${days(da.durationDays)} from the day you accept</dd>
+      <dt>Extension</dt>
+      <dd>${da.autoExtend ? `Extended automatically by ${days(da.extensionDays)} each time it would end` : 'Not extended: it ends by itself'}</dd>
+    </dl>
+    <p class="muted">You can end it at any time.</p>
+  </section>`;
 }
 
 const daCheckbox = (ctx: FormContext, id: string) =>
-  html`<div class="check"><input type="checkbox" id="${id}" name="acceptDelegatedAdmin" value="yes"${ctx.values?.acceptDelegatedAdmin === 'yes' ? html` checked` : ''}>
-<label for="${id}">Also grant delegated administration, as described above</label></div>`;
+  html`<div class="check">
+    <input type="checkbox" id="${id}" name="acceptDelegatedAdmin" value="yes" ${ctx.values?.acceptDelegatedAdmin === 'yes' ? html` checked` : ''} />
+    <label for="${id}">Also grant delegated administration, as described above</label>
+  </div>`;
 
 const tokenField = (ctx: FormContext, id: string, required: boolean) =>
-  html`<div class="field"><label for="${id}">Customer token</label>
-<input type="password" id="${id}" name="customerToken" autocomplete="off" spellcheck="false"${required ? html` required` : ''} aria-describedby="${id}-hint">
-<p class="hint" id="${id}-hint">The token offerflow showed your company when it first accepted an invitation (it starts with <code>ofc.</code>).</p></div>`;
+  html`<div class="field">
+    <label for="${id}">Customer token</label>
+    <input
+      type="password"
+      id="${id}"
+      name="customerToken"
+      autocomplete="off"
+      spellcheck="false"
+      ${required ? html` required` : ''}
+      aria-describedby="${id}-hint"
+    />
+    <p class="hint" id="${id}-hint">The token offerflow showed your company when it first accepted an invitation (it starts with <code>ofc.</code>).</p>
+  </div>`;
 
 /** "Signed in as …" and a way out, for a browser that holds a customer session. */
 const signedIn = (ctx: FormContext) =>
   ctx.customer
-    ? html`<div class="signed-in"><p>You are answering as <strong>${ctx.customer.name}</strong>.</p>
-<form method="post" action="${ctx.action}" class="inline">${hidden(ctx)}<button type="submit" name="action" value="signout" class="link">Not you? Sign out</button></form></div>`
+    ? html`<div class="signed-in">
+        <p>You are answering as <strong>${ctx.customer.name}</strong>.</p>
+        <form method="post" action="${ctx.action}" class="inline">
+          ${hidden(ctx)}<button type="submit" name="action" value="signout" class="link">Not you? Sign out</button>
+        </form>
+      </div>`
     : undefined;
 
 /** /i/<code>: a trial invitation. */
@@ -99,57 +125,81 @@ export function trialPage(view: TrialView, ctx: FormContext): Page {
   const endsIfToday = daysAfter(ctx.now, s.trialDays);
   const da = view.delegatedAdmin;
   const accept = ctx.customer
-    ? html`<form method="post" action="${ctx.action}" class="stack">${hidden(ctx)}
-${da ? daCheckbox(ctx, 'da-existing') : ''}
-<div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
-</form>`
-    : html`<form method="post" action="${ctx.action}" class="stack" aria-labelledby="new-customer">${hidden(ctx)}
-<h3 id="new-customer">New to offerflow? Describe your company</h3>
-<div class="field"><label for="company-name">Company name</label>
-<input id="company-name" name="companyName" required maxlength="200" autocomplete="organization" value="${value(ctx, 'companyName')}"></div>
-<div class="field"><label for="company-domain">Domain</label>
-<input id="company-domain" name="domain" required maxlength="253" autocapitalize="none" spellcheck="false" placeholder="contoso.example" aria-describedby="domain-hint" value="${value(ctx, 'domain')}">
-<p class="hint" id="domain-hint">Your company's internet domain, such as contoso.onmicrosoft.com.</p></div>
-<div class="field"><label for="contact-name">Administrator's name</label>
-<input id="contact-name" name="contactName" required maxlength="200" autocomplete="name" value="${value(ctx, 'contactName')}"></div>
-<div class="field"><label for="contact-email">Administrator's e-mail</label>
-<input id="contact-email" name="contactEmail" type="email" required maxlength="254" autocomplete="email" value="${value(ctx, 'contactEmail')}"></div>
-${da ? daCheckbox(ctx, 'da-new') : ''}
-<div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
-</form>
-<form method="post" action="${ctx.action}" class="stack existing" aria-labelledby="existing-customer">${hidden(ctx)}<input type="hidden" name="existing" value="yes">
-<h3 id="existing-customer">Already a customer? Use your customer token</h3>
-${tokenField(ctx, 'token-accept', true)}
-${da ? daCheckbox(ctx, 'da-token') : ''}
-<div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial as this customer</button></div>
-</form>`;
+    ? html`<form method="post" action="${ctx.action}" class="stack">
+        ${hidden(ctx)} ${da ? daCheckbox(ctx, 'da-existing') : ''}
+        <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
+      </form>`
+    : html`<form method="post" action="${ctx.action}" class="stack" aria-labelledby="new-customer">
+          ${hidden(ctx)}
+          <h3 id="new-customer">New to offerflow? Describe your company</h3>
+          <div class="field">
+            <label for="company-name">Company name</label>
+            <input id="company-name" name="companyName" required maxlength="200" autocomplete="organization" value="${value(ctx, 'companyName')}" />
+          </div>
+          <div class="field">
+            <label for="company-domain">Domain</label>
+            <input
+              id="company-domain"
+              name="domain"
+              required
+              maxlength="253"
+              autocapitalize="none"
+              spellcheck="false"
+              placeholder="contoso.example"
+              aria-describedby="domain-hint"
+              value="${value(ctx, 'domain')}"
+            />
+            <p class="hint" id="domain-hint">Your company's internet domain, such as contoso.onmicrosoft.com.</p>
+          </div>
+          <div class="field">
+            <label for="contact-name">Administrator's name</label>
+            <input id="contact-name" name="contactName" required maxlength="200" autocomplete="name" value="${value(ctx, 'contactName')}" />
+          </div>
+          <div class="field">
+            <label for="contact-email">Administrator's e-mail</label>
+            <input id="contact-email" name="contactEmail" type="email" required maxlength="254" autocomplete="email" value="${value(ctx, 'contactEmail')}" />
+          </div>
+          ${da ? daCheckbox(ctx, 'da-new') : ''}
+          <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
+        </form>
+        <form method="post" action="${ctx.action}" class="stack existing" aria-labelledby="existing-customer">
+          ${hidden(ctx)}<input type="hidden" name="existing" value="yes" />
+          <h3 id="existing-customer">Already a customer? Use your customer token</h3>
+          ${tokenField(ctx, 'token-accept', true)} ${da ? daCheckbox(ctx, 'da-token') : ''}
+          <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial as this customer</button></div>
+        </form>`;
   return {
     status: 200,
     title: `Trial of ${s.name}`,
     body: html`<h1>${view.partner.name} invites you to try ${s.name}</h1>
-${errorBox(ctx)}
-<section class="card offer" aria-labelledby="trial-heading">
-<h2 id="trial-heading">The trial</h2>
-<p>${s.description}</p>
-<dl class="facts">
-<dt>Service</dt><dd>${s.name} <span class="muted">(${s.sku})</span></dd>
-<dt>Length</dt><dd>${days(s.trialDays)}, free of charge</dd>
-<dt>Licenses</dt><dd>${plural(s.licenses, 'license')}</dd>
-<dt>Ends</dt><dd>on ${day(endsIfToday)} if you start it today</dd>
-<dt>Invitation valid until</dt><dd>${day(view.expiresAt)}</dd>
-</dl>
-</section>
-${da ? delegatedAdminSection(da, view.partner.name) : ''}
-${partnerCard(view.partner)}
-<section class="card accept" aria-labelledby="accept-heading">
-<h2 id="accept-heading">Accept</h2>
-${signedIn(ctx)}
-${accept}
-</section>
-<section class="card decline" aria-labelledby="decline-heading">
-<h2 id="decline-heading">Not interested?</h2>
-<form method="post" action="${ctx.action}">${hidden(ctx)}<button type="submit" name="action" value="decline" class="secondary">Decline the invitation</button></form>
-</section>`,
+      ${errorBox(ctx)}
+      <section class="card offer" aria-labelledby="trial-heading">
+        <h2 id="trial-heading">The trial</h2>
+        <p>${s.description}</p>
+        <dl class="facts">
+          <dt>Service</dt>
+          <dd>${s.name} <span class="muted">(${s.sku})</span></dd>
+          <dt>Length</dt>
+          <dd>${days(s.trialDays)}, free of charge</dd>
+          <dt>Licenses</dt>
+          <dd>${plural(s.licenses, 'license')}</dd>
+          <dt>Ends</dt>
+          <dd>on ${day(endsIfToday)} if you start it today</dd>
+          <dt>Invitation valid until</dt>
+          <dd>${day(view.expiresAt)}</dd>
+        </dl>
+      </section>
+      ${da ? delegatedAdminSection(da, view.partner.name) : ''} ${partnerCard(view.partner)}
+      <section class="card accept" aria-labelledby="accept-heading">
+        <h2 id="accept-heading">Accept</h2>
+        ${signedIn(ctx)} ${accept}
+      </section>
+      <section class="card decline" aria-labelledby="decline-heading">
+        <h2 id="decline-heading">Not interested?</h2>
+        <form method="post" action="${ctx.action}">
+          ${hidden(ctx)}<button type="submit" name="action" value="decline" class="secondary">Decline the invitation</button>
+        </form>
+      </section>`,
   };
 }
 
@@ -177,56 +227,87 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
   const shown = (minor: number | undefined) => (minor === undefined ? '—' : money(minor, currency));
   const da = view.delegatedAdmin;
   const rows = view.items.map(
-    (item, i) => html`<tr data-line data-price="${item.monthlyPricePerLicense.amount}">
-<th scope="row">${item.name} <span class="muted">(${item.sku})</span><span class="desc">${item.description}</span></th>
-<td data-label="Licenses"><label for="lic-${item.sku}" class="visually-hidden">Licenses of ${item.name}</label>
-<input type="number" id="lic-${item.sku}" name="lic:${item.sku}" min="${item.minLicenses}" max="${item.maxLicenses}" step="1" inputmode="numeric" required value="${countOf(ctx, item)}" aria-describedby="bounds-${item.sku}">
-<span class="hint" id="bounds-${item.sku}">${item.minLicenses} to ${item.maxLicenses}</span></td>
-<td data-label="Per license / month">${money(item.monthlyPricePerLicense.amount, currency)}</td>
-<td data-label="Line / month"><output data-line-total for="lic-${item.sku}">${shown(totals.lines[i])}</output></td>
-</tr>`,
+    (item, i) =>
+      html`<tr data-line data-price="${item.monthlyPricePerLicense.amount}">
+        <th scope="row">${item.name} <span class="muted">(${item.sku})</span><span class="desc">${item.description}</span></th>
+        <td data-label="Licenses">
+          <label for="lic-${item.sku}" class="visually-hidden">Licenses of ${item.name}</label>
+          <input
+            type="number"
+            id="lic-${item.sku}"
+            name="lic:${item.sku}"
+            min="${item.minLicenses}"
+            max="${item.maxLicenses}"
+            step="1"
+            inputmode="numeric"
+            required
+            value="${countOf(ctx, item)}"
+            aria-describedby="bounds-${item.sku}"
+          />
+          <span class="hint" id="bounds-${item.sku}">${item.minLicenses} to ${item.maxLicenses}</span>
+        </td>
+        <td data-label="Per license / month">${money(item.monthlyPricePerLicense.amount, currency)}</td>
+        <td data-label="Line / month"><output data-line-total for="lic-${item.sku}">${shown(totals.lines[i])}</output></td>
+      </tr>`,
   );
   return {
     status: 200,
     title: 'Your offer',
     body: html`<h1>${view.partner.name} offers you ${view.items.length === 1 ? view.items[0]!.name : plural(view.items.length, 'service')}</h1>
-${errorBox(ctx)}
-${partnerCard(view.partner)}
-<section class="card offer" aria-labelledby="offer-heading">
-<h2 id="offer-heading">What you buy</h2>
-<p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
-<form method="post" action="${ctx.action}" class="stack" data-offer data-currency="${currency}" data-period-days="${totals.periodDays ?? ''}">${hidden(ctx)}
-<table class="lines">
-<thead><tr><th scope="col">Service</th><th scope="col">Licenses</th><th scope="col">Per license / month</th><th scope="col">Line / month</th></tr></thead>
-<tbody>${rows}</tbody>
-<tfoot>
-<tr><th scope="row" colspan="3">Total per month</th><td data-label="Total per month"><output data-total-month aria-live="polite">${shown(totals.month)}</output></td></tr>
-${
-  totals.periodDays !== undefined
-    ? html`<tr><th scope="row" colspan="3">Total per billing period (${days(totals.periodDays)})</th><td data-label="Per billing period"><output data-total-period aria-live="polite">${shown(totals.period)}</output></td></tr>`
-    : ''
-}
-</tfoot>
-</table>
-${da ? delegatedAdminSection(da, view.partner.name) : ''}
-${da ? daCheckbox(ctx, 'da-offer') : ''}
-${ctx.customer ? '' : tokenField(ctx, 'token-accept', true)}
-<div class="actions"><button type="submit" name="action" value="accept" class="primary">Accept and buy</button>
-<button type="submit" name="action" value="update" class="secondary nojs" formnovalidate>Update the totals</button></div>
-</form>
-${signedIn(ctx)}
-</section>
-${declineSection(ctx, 'Decline the offer')}`,
+      ${errorBox(ctx)} ${partnerCard(view.partner)}
+      <section class="card offer" aria-labelledby="offer-heading">
+        <h2 id="offer-heading">What you buy</h2>
+        <p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
+        <form method="post" action="${ctx.action}" class="stack" data-offer data-currency="${currency}" data-period-days="${totals.periodDays ?? ''}">
+          ${hidden(ctx)}
+          <table class="lines">
+            <thead>
+              <tr>
+                <th scope="col">Service</th>
+                <th scope="col">Licenses</th>
+                <th scope="col">Per license / month</th>
+                <th scope="col">Line / month</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row" colspan="3">Total per month</th>
+                <td data-label="Total per month"><output data-total-month aria-live="polite">${shown(totals.month)}</output></td>
+              </tr>
+              ${
+                totals.periodDays !== undefined
+                  ? html`<tr>
+                      <th scope="row" colspan="3">Total per billing period (${days(totals.periodDays)})</th>
+                      <td data-label="Per billing period"><output data-total-period aria-live="polite">${shown(totals.period)}</output></td>
+                    </tr>`
+                  : ''
+              }
+            </tfoot>
+          </table>
+          ${da ? delegatedAdminSection(da, view.partner.name) : ''} ${da ? daCheckbox(ctx, 'da-offer') : ''}
+          ${ctx.customer ? '' : tokenField(ctx, 'token-accept', true)}
+          <div class="actions">
+            <button type="submit" name="action" value="accept" class="primary">Accept and buy</button>
+            <button type="submit" name="action" value="update" class="secondary nojs" formnovalidate>Update the totals</button>
+          </div>
+        </form>
+        ${signedIn(ctx)}
+      </section>
+      ${declineSection(ctx, 'Decline the offer')}`,
   };
 }
 
 function declineSection(ctx: FormContext, label: string): Html {
   return html`<section class="card decline" aria-labelledby="decline-heading">
-<h2 id="decline-heading">Not interested?</h2>
-<form method="post" action="${ctx.action}" class="stack">${hidden(ctx)}
-${ctx.customer ? '' : tokenField(ctx, 'token-decline', true)}
-<div class="actions"><button type="submit" name="action" value="decline" class="secondary">${label}</button></div></form>
-</section>`;
+    <h2 id="decline-heading">Not interested?</h2>
+    <form method="post" action="${ctx.action}" class="stack">
+      ${hidden(ctx)} ${ctx.customer ? '' : tokenField(ctx, 'token-decline', true)}
+      <div class="actions"><button type="submit" name="action" value="decline" class="secondary">${label}</button></div>
+    </form>
+  </section>`;
 }
 
 /** /d/<code>: a partner asks an existing customer for delegated administration. */
@@ -235,27 +316,32 @@ export function delegatedAdminPage(view: DelegatedAdminLinkView, ctx: FormContex
     status: 200,
     title: 'Delegated administration',
     body: html`<h1>${view.partner.name} asks to administer ${view.customer.name}</h1>
-${errorBox(ctx)}
-${partnerCard(view.partner)}
-${delegatedAdminSection(view.delegatedAdmin, view.partner.name)}
-<section class="card" aria-labelledby="request-heading">
-<h2 id="request-heading">The request</h2>
-<dl class="facts">
-<dt>For</dt><dd>${view.customer.name}</dd>
-<dt>Asked on</dt><dd>${day(view.requestedAt)}</dd>
-${view.lapsesAt ? html`<dt>Answer by</dt><dd>${day(view.lapsesAt)}; after that the request lapses and nothing is granted</dd>` : ''}
-</dl>
-</section>
-<section class="card accept" aria-labelledby="accept-heading">
-<h2 id="accept-heading">Accept</h2>
-<p>Until you accept, nothing is granted.</p>
-${signedIn(ctx)}
-<form method="post" action="${ctx.action}" class="stack">${hidden(ctx)}
-${ctx.customer ? '' : tokenField(ctx, 'token-accept', true)}
-<div class="actions"><button type="submit" name="action" value="accept" class="primary">Accept delegated administration</button></div>
-</form>
-</section>
-${declineSection(ctx, 'Decline the request')}`,
+      ${errorBox(ctx)} ${partnerCard(view.partner)} ${delegatedAdminSection(view.delegatedAdmin, view.partner.name)}
+      <section class="card" aria-labelledby="request-heading">
+        <h2 id="request-heading">The request</h2>
+        <dl class="facts">
+          <dt>For</dt>
+          <dd>${view.customer.name}</dd>
+          <dt>Asked on</dt>
+          <dd>${day(view.requestedAt)}</dd>
+          ${
+            view.lapsesAt
+              ? html`<dt>Answer by</dt>
+                  <dd>${day(view.lapsesAt)}; after that the request lapses and nothing is granted</dd>`
+              : ''
+          }
+        </dl>
+      </section>
+      <section class="card accept" aria-labelledby="accept-heading">
+        <h2 id="accept-heading">Accept</h2>
+        <p>Until you accept, nothing is granted.</p>
+        ${signedIn(ctx)}
+        <form method="post" action="${ctx.action}" class="stack">
+          ${hidden(ctx)} ${ctx.customer ? '' : tokenField(ctx, 'token-accept', true)}
+          <div class="actions"><button type="submit" name="action" value="accept" class="primary">Accept delegated administration</button></div>
+        </form>
+      </section>
+      ${declineSection(ctx, 'Decline the request')}`,
   };
 }
 
@@ -271,8 +357,7 @@ export function linkPage(view: LinkView, ctx: FormContext): Page {
   }
 }
 
-const contactLine = (p: Partner) =>
-  html`<p>Questions? Contact ${p.name}: <a href="mailto:${p.email}">${p.email}</a>${p.phone ? html`, ${p.phone}` : ''}.</p>`;
+const contactLine = (p: Partner) => html`<p>Questions? Contact ${p.name}: <a href="mailto:${p.email}">${p.email}</a>${p.phone ? html`, ${p.phone}` : ''}.</p>`;
 
 /** Why a link cannot be answered (any more): revoked, expired, superseded, accepted, declined, ended; with the partner's contact. */
 export function closedPage(view: LinkView, status: string): Page {
@@ -328,7 +413,9 @@ export function closedPage(view: LinkView, status: string): Page {
   return {
     status: code,
     title,
-    body: html`<h1>${title}</h1><p class="lead" data-status="${status}">${says}</p>${contactLine(view.partner)}${partnerCard(view.partner, 'Sent by')}`,
+    body: html`<h1>${title}</h1>
+      <p class="lead" data-status="${status}">${says}</p>
+      ${contactLine(view.partner)}${partnerCard(view.partner, 'Sent by')}`,
   };
 }
 
@@ -338,13 +425,22 @@ export function unknownLinkPage(): Page {
     status: 404,
     title: 'Unknown link',
     body: html`<h1>This link is unknown</h1>
-<p class="lead">We could not find what this link stands for. Check that you opened the whole link from the e-mail or page you received it on; if it still does not work, ask the partner who sent it to send it again.</p>`,
+      <p class="lead">
+        We could not find what this link stands for. Check that you opened the whole link from the e-mail or page you received it on; if it still does not work,
+        ask the partner who sent it to send it again.
+      </p>`,
   };
 }
 
 /** A page that says one thing, with the partner's contact when known. */
 export function messagePage(status: number, title: string, says: string | Html, partner?: Partner): Page {
-  return { status, title, body: html`<h1>${title}</h1><p class="lead">${says}</p>${partner ? html`${contactLine(partner)}${partnerCard(partner, 'Sent by')}` : ''}` };
+  return {
+    status,
+    title,
+    body: html`<h1>${title}</h1>
+      <p class="lead">${says}</p>
+      ${partner ? html`${contactLine(partner)}${partnerCard(partner, 'Sent by')}` : ''}`,
+  };
 }
 
 export interface ResultOptions {
@@ -362,18 +458,24 @@ export function resultPage(view: LinkView, accepted: Accepted, opts: ResultOptio
   let what: Html;
   if (view.kind === 'trial-invitation') {
     title = 'Your trial has started';
-    what = html`<p class="lead">Your trial of <strong>${view.service.name}</strong> has started with ${plural(view.service.licenses, 'license')}. It runs until <strong>${day(
-      daysAfter(opts.now, view.service.trialDays),
-    )}</strong>.</p>`;
+    what = html`<p class="lead">
+      Your trial of <strong>${view.service.name}</strong> has started with ${plural(view.service.licenses, 'license')}. It runs until
+      <strong>${day(daysAfter(opts.now, view.service.trialDays))}</strong>.
+    </p>`;
   } else if (view.kind === 'purchase-offer') {
     const names = new Map(view.items.map((i) => [i.sku, i.name]));
     const subs = accepted.subscriptions ?? [];
     title = 'Thank you for your purchase';
     what = html`<p class="lead">These subscriptions are yours now:</p>
-<ul class="subs">${subs.map(
-      (s) =>
-        html`<li><strong>${names.get(s.sku) ?? s.sku}</strong>: ${plural(s.licenses, 'license')}${s.convertedTrial ? ' (your trial, now paid)' : ' (new subscription)'}</li>`,
-    )}</ul>`;
+      <ul class="subs">
+        ${subs.map(
+          (s) =>
+            html`<li>
+              <strong>${names.get(s.sku) ?? s.sku}</strong>:
+              ${plural(s.licenses, 'license')}${s.convertedTrial ? ' (your trial, now paid)' : ' (new subscription)'}
+            </li>`,
+        )}
+      </ul>`;
   } else {
     title = 'Delegated administration accepted';
     what = html``;
@@ -381,42 +483,48 @@ export function resultPage(view: LinkView, accepted: Accepted, opts: ResultOptio
   const da = accepted.delegatedAdmin;
   const daLine =
     view.kind === 'delegated-admin'
-      ? html`<p>${
-          da?.status === 'approval-pending'
-            ? `Delegated administration for ${who} is waiting for approval.`
-            : `Delegated administration is active: ${who} may now act in your company as you agreed.`
-        }</p>`
+      ? html`<p>
+          ${
+            da?.status === 'approval-pending'
+              ? `Delegated administration for ${who} is waiting for approval.`
+              : `Delegated administration is active: ${who} may now act in your company as you agreed.`
+          }
+        </p>`
       : da
-        ? html`<p>${
-            da.status === 'active'
-              ? `Delegated administration is active: ${who} may now act in your company as you agreed.`
-              : `Delegated administration is waiting for your approval; nothing is granted until you accept it.`
-          }</p>`
+        ? html`<p>
+            ${
+              da.status === 'active'
+                ? `Delegated administration is active: ${who} may now act in your company as you agreed.`
+                : `Delegated administration is waiting for your approval; nothing is granted until you accept it.`
+            }
+          </p>`
         : view.delegatedAdmin
-          ? html`<p>${
-              opts.agreedDelegatedAdmin
-                ? `You granted delegated administration to ${who}.`
-                : `You did not grant delegated administration; ${who} has no administrative access.`
-            }</p>`
+          ? html`<p>
+              ${
+                opts.agreedDelegatedAdmin
+                  ? `You granted delegated administration to ${who}.`
+                  : `You did not grant delegated administration; ${who} has no administrative access.`
+              }
+            </p>`
           : '';
   const token = accepted.token
     ? html`<section class="card token" aria-labelledby="token-heading">
-<h2 id="token-heading">Your customer token</h2>
-<p><strong>Shown this once.</strong> Copy it now and keep it safe: with it your company accepts offers and manages its subscriptions. This browser remembers it for a few hours, so the next offer you open here knows you.</p>
-<label for="customer-token">Customer token</label>
-<input id="customer-token" class="token-value" readonly value="${accepted.token}" spellcheck="false">
-</section>`
+        <h2 id="token-heading">Your customer token</h2>
+        <p>
+          <strong>Shown this once.</strong> Copy it now and keep it safe: with it your company accepts offers and manages its subscriptions. This browser
+          remembers it for a few hours, so the next offer you open here knows you.
+        </p>
+        <label for="customer-token">Customer token</label>
+        <input id="customer-token" class="token-value" readonly value="${accepted.token}" spellcheck="false" />
+      </section>`
     : '';
   return {
     status: 200,
     title,
     body: html`<h1>${title}</h1>
-${opts.replayed ? html`<p class="note" role="status">This form was sent more than once; this is the result of the first time. Nothing was done twice.</p>` : ''}
-<p>For <strong>${accepted.customer.name}</strong> <span class="muted">(${accepted.customer.domain})</span>.</p>
-${what}
-${daLine}
-${token}
-${contactLine(view.partner)}`,
+      ${opts.replayed ? html`<p class="note" role="status">This form was sent more than once; this is the result of the first time. Nothing was done twice.</p>` : ''}
+      <p>For <strong>${accepted.customer.name}</strong> <span class="muted">(${accepted.customer.domain})</span>.</p>
+      ${what} ${daLine} ${token} ${contactLine(view.partner)}`,
   };
 }
 
@@ -426,8 +534,8 @@ export function declinedPage(view: LinkView): Page {
   return {
     status: 200,
     title: `You declined the ${thing}`,
-    body: html`<h1>You declined the ${thing}</h1><p class="lead">Nothing was started and nothing is granted. Changed your mind? Ask ${view.partner.name} to send it again.</p>${contactLine(
-      view.partner,
-    )}`,
+    body: html`<h1>You declined the ${thing}</h1>
+      <p class="lead">Nothing was started and nothing is granted. Changed your mind? Ask ${view.partner.name} to send it again.</p>
+      ${contactLine(view.partner)}`,
   };
 }
