@@ -125,10 +125,10 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
       clearCookie(res, COOKIES.customer, secure(req));
       return res.redirect(303, req.path);
     }
-    let customer = await sessionCustomer(req, res);
+    const session = await sessionCustomer(req, res);
     let v: LinkView;
     try {
-      v = await view(req, code, customer);
+      v = await view(req, code, session);
     } catch (err) {
       if (toProblem(err)?.slug === 'not-found') return send(res, unknownLinkPage());
       throw err;
@@ -138,7 +138,7 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
     ) as Record<string, string>;
     /** The page again, with what was entered and why it did not work. */
     const again = (status: number, error: string) => {
-      const page = linkPage(v, formContext(req, res, customer, { values, error }));
+      const page = linkPage(v, formContext(req, res, session, { values, error }));
       return send(res, { ...page, status: page.status === 200 ? status : page.status });
     };
     if (action === 'update') return again(200, '');
@@ -147,11 +147,19 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
     if (!FORM_KEY.test(formKey))
       return send(res, messagePage(400, 'This form cannot be accepted', 'It is incomplete. Open the page again and send it from there.'));
 
+    // as whom the form answers is the form's (see views.ts `hidden`): a form sent again means the same, whatever the cookies say meanwhile
+    const as = field('as');
     const token = field('customerToken').trim();
-    if (token) {
-      const given = await customerByToken(req, token);
-      if (!given) return again(401, 'That customer token is not valid (or has been revoked). Check it and try again.');
-      customer = given;
+    let customer: CustomerPrincipal | undefined;
+    if (as === 'session') {
+      if (!session) return again(401, 'This browser is no longer signed in as your company: give your customer token.');
+      customer = session;
+    } else if (as === 'token') {
+      if (!token) return again(401, 'Give your customer token to answer as your company.');
+      customer = await customerByToken(req, token);
+      if (!customer) return again(401, 'That customer token is not valid (or has been revoked). Check it and try again.');
+    } else if (as !== 'new' || v.kind !== 'trial-invitation') {
+      return send(res, messagePage(400, 'This form cannot be accepted', 'It is incomplete. Open the page again and send it from there.'));
     }
     const agreed = field('acceptDelegatedAdmin') === 'yes';
     let body: Record<string, unknown> | undefined;
@@ -178,10 +186,6 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
         body = { acceptDelegatedAdmin: agreed, licenses };
       } else body = {};
     }
-    if (!customer && (v.kind !== 'trial-invitation' || (action === 'accept' && field('existing') === 'yes'))) {
-      return again(401, 'Give your customer token to answer as your company.');
-    }
-
     const call: RouteCall = {
       req,
       principal: customer,
@@ -229,7 +233,7 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
           const status = String(problem.extra.offerStatus ?? problem.extra.invitationStatus ?? problem.extra.relationshipStatus ?? '') || undefined;
           const page = linkPage(
             { ...v, status: status ?? (v.kind === 'delegated-admin' ? 'terminated' : 'expired') } as LinkView,
-            formContext(req, res, customer),
+            formContext(req, res, session),
           );
           return send(res, { ...page, status: problem.status });
         }

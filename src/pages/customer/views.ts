@@ -38,8 +38,16 @@ export interface FormContext {
 /** What the kind of link is called in a sentence. */
 const THING: Record<LinkView['kind'], string> = { 'trial-invitation': 'invitation', 'purchase-offer': 'offer', 'delegated-admin': 'request' };
 
-const hidden = (ctx: FormContext) =>
-  html`<input type="hidden" name="_csrf" value="${ctx.csrf}" /><input type="hidden" name="formKey" value="${ctx.newKey()}" />`;
+/**
+ * Every form's hidden fields: the CSRF token, a fresh Idempotency-Key, and as whom it answers
+ * (new: a new customer it describes; session: the customer this browser is signed in as; token:
+ * the customer whose token it carries), so that sending it again means the same whatever the cookies say meanwhile.
+ */
+const hidden = (ctx: FormContext, as: 'new' | 'session' | 'token' = ctx.customer ? 'session' : 'token') => html`
+  <input type="hidden" name="_csrf" value="${ctx.csrf}" />
+  <input type="hidden" name="formKey" value="${ctx.newKey()}" />
+  <input type="hidden" name="as" value="${as}" />
+`;
 
 const errorBox = (ctx: FormContext) =>
   ctx.error ? html`<div class="alert" role="alert" id="form-error"><strong>That did not work.</strong> ${ctx.error}</div>` : undefined;
@@ -130,7 +138,7 @@ export function trialPage(view: TrialView, ctx: FormContext): Page {
         <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
       </form>`
     : html`<form method="post" action="${ctx.action}" class="stack" aria-labelledby="new-customer">
-          ${hidden(ctx)}
+          ${hidden(ctx, 'new')}
           <h3 id="new-customer">New to offerflow? Describe your company</h3>
           <div class="field">
             <label for="company-name">Company name</label>
@@ -163,7 +171,7 @@ export function trialPage(view: TrialView, ctx: FormContext): Page {
           <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
         </form>
         <form method="post" action="${ctx.action}" class="stack existing" aria-labelledby="existing-customer">
-          ${hidden(ctx)}<input type="hidden" name="existing" value="yes" />
+          ${hidden(ctx, 'token')}
           <h3 id="existing-customer">Already a customer? Use your customer token</h3>
           ${tokenField(ctx, 'token-accept', true)} ${da ? daCheckbox(ctx, 'da-token') : ''}
           <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial as this customer</button></div>
@@ -197,7 +205,7 @@ export function trialPage(view: TrialView, ctx: FormContext): Page {
       <section class="card decline" aria-labelledby="decline-heading">
         <h2 id="decline-heading">Not interested?</h2>
         <form method="post" action="${ctx.action}">
-          ${hidden(ctx)}<button type="submit" name="action" value="decline" class="secondary">Decline the invitation</button>
+          ${hidden(ctx, ctx.customer ? 'session' : 'new')}<button type="submit" name="action" value="decline" class="secondary">Decline the invitation</button>
         </form>
       </section>`,
   };
