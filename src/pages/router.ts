@@ -55,12 +55,6 @@ function pageErrors(deps: PageDeps): ErrorRequestHandler {
     res
       .status(status)
       .type('html')
-      .send(
-        layout({
-          title: status >= 500 ? 'Please try again' : 'This did not work',
-          body: html`<h1>${status >= 500 ? 'Please try again in a moment' : 'This did not work'}</h1>
-            <p>${detail}</p>`,
-        }),
-      );
+      .send(layout({ title: status >= 500 ? 'Please try again' : 'This did not work', body: html`<h1>${status >= 500 ? 'Please try again in a moment' : 'This did not work'}</h1><p>${detail}</p>` }));
   };
 }
