@@ -71,7 +71,7 @@ const newCompany = (name?: string) => {
   const c = flows.newCustomer(name);
   return { companyName: c.name, domain: c.domain, contactName: c.contact.name, contactEmail: c.contact.email };
 };
-const tokenIn = (page: string) => /value="(ofc\.[^"]+)"/.exec(page)?.[1];
+const tokenIn = (page: string) => /<textarea id="customer-token"[^>]*>(ofc\.[^<]+)<\/textarea>/.exec(page)?.[1];
 
 describe('customer pages', () => {
   it('an invitation page: the partner and the trial as text (a hostile name escaped), labelled controls, and the page headers', async () => {

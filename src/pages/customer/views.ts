@@ -70,7 +70,7 @@ export function partnerCard(p: Partner, heading = 'From'): Html {
       ${
         address.length
           ? html`<dt>Address</dt>
-              <dd>${address.map((line, i) => html`${i ? html`<br />` : ''}${line}`)}</dd>`
+              <dd>${address.join(', ')}</dd>`
           : ''
       }
     </dl>
@@ -266,6 +266,7 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
       <section class="card offer" aria-labelledby="offer-heading">
         <h2 id="offer-heading">What you buy</h2>
         <p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
+        ${signedIn(ctx)}
         <form method="post" action="${ctx.action}" class="stack" data-offer data-currency="${currency}" data-period-days="${totals.periodDays ?? ''}">
           ${hidden(ctx)}
           <table class="lines">
@@ -302,7 +303,6 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
             <button type="submit" name="action" value="update" class="secondary nojs" formnovalidate>Update the totals</button>
           </div>
         </form>
-        ${signedIn(ctx)}
       </section>
       ${declineSection(ctx, 'Decline the offer')}`,
   };
@@ -523,7 +523,7 @@ export function resultPage(view: LinkView, accepted: Accepted, opts: ResultOptio
           remembers it for a few hours, so the next offer you open here knows you.
         </p>
         <label for="customer-token">Customer token</label>
-        <input id="customer-token" class="token-value" readonly value="${accepted.token}" spellcheck="false" />
+        <textarea id="customer-token" class="token-value" readonly rows="3" spellcheck="false" autocomplete="off">${accepted.token}</textarea>
       </section>`
     : '';
   return {
