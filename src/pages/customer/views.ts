@@ -523,7 +523,7 @@ export function resultPage(view: LinkView, accepted: Accepted, opts: ResultOptio
           remembers it for a few hours, so the next offer you open here knows you.
         </p>
         <label for="customer-token">Customer token</label>
-        <textarea id="customer-token" class="token-value" readonly rows="3" spellcheck="false" autocomplete="off">${accepted.token}</textarea>
+        <textarea id="customer-token" class="token-value" readonly rows="4" spellcheck="false" autocomplete="off">${accepted.token}</textarea>
       </section>`
     : '';
   return {
