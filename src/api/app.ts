@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps): Express {
   const services = createServices(deps);
   const routes = allRoutes(services);
   app.use(docsRouter(() => buildOpenApi(routes, '1')));
-  app.use(pagesRouter(services, deps));
+  app.use(pagesRouter(services, deps, routes));
   app.use(noStore); // everything after the documentation
   app.use(healthRouter({ mongo: deps.mongoConnection, temporal: deps.temporalConnection }));
 

@@ -17,6 +17,7 @@ export function layout({ title, body, header, stylesheets = [] }: PageOptions): 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · offerflow</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/assets/pages.css" />
         ${stylesheets.map((s) => html`<link rel="stylesheet" href="/assets/${s}" />`)}
         <script src="/assets/pages.js" defer></script>

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import type { ApiDeps } from '../api/deps';
-import { allRoutes } from '../api/routes';
+import type { AnyRoute } from '../api/route';
 import { toProblem } from '../api/problem-handler';
 import type { Services } from '../services';
 import { customerPages } from './customer/routes';
@@ -29,14 +29,14 @@ const PAGE_PATHS = /^\/(i|o|d|dashboard)(\/|$)/;
  * partner users on the dashboard (/dashboard). Rendered here from the same
  * services the API calls, under the same policy.
  */
-export function pagesRouter(services: Services, deps: PageDeps): Router {
+export function pagesRouter(services: Services, deps: PageDeps, routes: AnyRoute[]): Router {
   const router = Router();
   router.use('/assets', express.static(path.join(__dirname, 'assets'), { index: false, maxAge: '1h', fallthrough: false }));
   const pages = Router();
   pages.use(pageHeaders());
   pages.use(express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES, parameterLimit: 200 }));
-  customerPages(pages, services, deps);
-  dashboardPages(pages, allRoutes(services), deps);
+  customerPages(pages, services, deps, routes);
+  dashboardPages(pages, routes, deps);
   pages.use(pageErrors(deps));
   router.use((req, res, next) => (PAGE_PATHS.test(req.path) ? pages(req, res, next) : next()));
   return router;
