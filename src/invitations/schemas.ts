@@ -72,7 +72,7 @@ export const invitationOut = z.object({
   revokedBy: z.string().optional(),
   expiredAt: z.string().optional(),
   declines: z.number().int().meta({ description: 'Visitors who declined it through its link' }),
-  invited: z.number().int().meta({ description: 'E-mails of the link offerflow sent' }),
+  invited: z.number().int().meta({ description: 'E-mails of the link asked for (an address asked for again is not e-mailed again)' }),
   workflowId: z.string(),
 });
 

@@ -41,13 +41,20 @@ describe('replaying recorded histories', () => {
     const created = await stack.http(
       'POST',
       '/v1/invitations',
-      { sku: 'BUS-STD', expiresInSeconds: 6, trial: { lengthSeconds: 2, reminderOffsetsSeconds: [1], gracePeriodSeconds: 1 } },
+      {
+        sku: 'BUS-STD',
+        expiresInSeconds: 6,
+        trial: { lengthSeconds: 2, reminderOffsetsSeconds: [1], gracePeriodSeconds: 1 },
+        recipients: ['invitee@fabrikam.example'],
+      },
       bearer(p.admin.token),
     );
     const code = linkCode(created.body.url);
     const accepted = await stack.http('POST', `/v1/links/${code}/accept`, { customer: newCustomer() });
     expect(accepted.status).toBe(201);
     const revokedInv = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
+    const sent = await stack.http('POST', `/v1/invitations/${revokedInv.body.id}/recipients`, { recipients: ['late@fabrikam.example'] }, bearer(p.admin.token));
+    expect(sent.status).toBe(200);
     await stack.http('POST', `/v1/invitations/${revokedInv.body.id}/revoke`, undefined, bearer(p.admin.token));
 
     const ids = [created.body.workflowId, accepted.body.onboarding.workflowId, revokedInv.body.workflowId];
