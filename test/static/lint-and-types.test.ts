@@ -60,7 +60,7 @@ beforeAll(async () => {
     child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`the static checks failed: ${stderr}`))));
   });
   checks = JSON.parse(out);
-}, 180_000);
+}, 420_000); // type-aware eslint and tsc over the whole tree: minutes on two busy cores
 
 describe('static checks', () => {
   // the same as `tsc --noEmit -p tsconfig.json`; tsconfig.build.json (what `npm run build` compiles) is built for real by the npm-start test
