@@ -15,8 +15,6 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# the pages' stylesheet and script (tsc copies only code)
-COPY --from=build /app/src/pages/assets ./dist/src/pages/assets
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/api/main.js"]

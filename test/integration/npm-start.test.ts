@@ -245,10 +245,9 @@ describe('npm start', () => {
   }, 120_000);
 
   it('the compiled build (what the Docker image runs) serves the same way', async () => {
-    const tsc = require.resolve('typescript/bin/tsc');
     const { execFileSync } = await import('node:child_process');
     try {
-      execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
+      execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, encoding: 'utf8' });
     } catch (err) {
       throw new Error(`npm run build fails:\n${(err as { stdout?: string }).stdout}`, { cause: err });
     }
@@ -279,9 +278,12 @@ describe('npm start', () => {
         .join('\n'),
     ).toMatch(/dist\/src\/worker\/main\.js[\s\S]*dist\/src\/api\/main\.js|dist\/src\/api\/main\.js[\s\S]*dist\/src\/worker\/main\.js/);
     await invite(`http://127.0.0.1:${PORT}`, OPERATOR_TOKEN);
+    // the pages' stylesheet and script are part of the build
+    for (const asset of ['pages.css', 'pages.js', 'dashboard.css']) expect((await fetch(`http://127.0.0.1:${PORT}/assets/${asset}`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${PORT}/dashboard`)).headers.get('content-type')).toMatch(/^text\/html/);
     process.kill(child.pid!, 'SIGTERM');
     expect(await s.exited).toBe(0);
-  }, 120_000);
+  }, 240_000);
 
   it('the worker and the API leave by themselves when the supervisor is killed outright', async () => {
     const { PORT } = await ports();

@@ -154,6 +154,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     updateUser: { displayName: `Renamed ${u}` },
     issueToken: {},
     createInvitation: { sku: 'BUS-STD' },
+    inviteRecipients: { recipients: [`invitee-${u}@fabrikam.example`] },
     acceptLink: { customer: newCustomer() },
     createOffer: { customerIds: [w.customer.id], items: [{ sku: 'BUS-STD', licenses: 2 }] },
     changeLicenses: { licenses: 11 },
