@@ -1,14 +1,12 @@
 import { bearer, createPartner, operator, partnerBody, type TestPartner } from '../support/partners';
 import { startTestStack, type TestStack } from '../support/stack';
+import { useStackWithPartner } from '../support/use-stack';
 
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const expectProblem = (res: { status: number; headers: Headers; body: any }, status: number, type: string) => {

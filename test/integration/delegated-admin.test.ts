@@ -1,15 +1,13 @@
 import { addUser, bearer, createPartner, type TestPartner } from '../support/partners';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { eventually, type TestStack } from '../support/stack';
 import { acceptOffer, linkCode, newCustomer, sendOffer, trialCustomer } from '../support/flows';
+import { useStackWithPartner } from '../support/use-stack';
 
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const asPartner = () => bearer(p.admin.token);

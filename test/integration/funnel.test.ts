@@ -1,16 +1,14 @@
 import { countInFunnel } from '../../src/funnel/count';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { eventually, type TestStack } from '../support/stack';
 import * as flows from '../support/flows';
+import { useStackWithPartner } from '../support/use-stack';
 
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const funnel = async (partner: TestPartner, query = '') => {

@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { acceptInvitation, invite, newCustomer } from '../support/flows';
-import { bearer, createPartner, operator, partnerBody, type TestPartner } from '../support/partners';
-import { startTestStack, type HttpResult, type TestStack } from '../support/stack';
+import { bearer, operator, partnerBody, type TestPartner } from '../support/partners';
+import { type HttpResult, type TestStack } from '../support/stack';
+import { useStackWithPartner } from '../support/use-stack';
 
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const expectInvalid = (res: HttpResult, field: string) => {

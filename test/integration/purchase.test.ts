@@ -2,18 +2,16 @@ import { newTimeOrderedId } from '../../src/ids';
 import { offerWorkflow } from '../../workflows';
 import { DAY_MS } from '../../workflows/durations';
 import { offerStart } from '../../workflows/offers/start';
-import { bearer, createPartner, type TestPartner } from '../support/partners';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { bearer, type TestPartner } from '../support/partners';
+import { eventually, type TestStack } from '../support/stack';
 import * as flows from '../support/flows';
+import { useStackWithPartner } from '../support/use-stack';
 
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const partner = (path: string, body?: unknown, method = body === undefined ? 'GET' : 'POST') => stack.http(method, path, body, bearer(p.admin.token));

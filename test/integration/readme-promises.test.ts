@@ -4,18 +4,16 @@ import { LifecycleStage, OfferId } from '../../workflows/search-attributes';
 import { Stage } from '../../workflows/stages';
 import * as workflows from '../../workflows';
 import { acceptOffer, invite, linkCode, newCustomer, sendOffer, trialCustomer } from '../support/flows';
-import { bearer, createPartner, type TestPartner } from '../support/partners';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { bearer, type TestPartner } from '../support/partners';
+import { eventually, type TestStack } from '../support/stack';
+import { useStackWithPartner } from '../support/use-stack';
 
 /** What the README says offerflow does, each checked against the running service. */
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');

@@ -1,16 +1,14 @@
-import { bearer, createPartner, operator, partnerBody, type TestPartner } from '../support/partners';
-import { startTestStack, type HttpResult, type TestStack } from '../support/stack';
+import { bearer, operator, partnerBody, type TestPartner } from '../support/partners';
+import { type HttpResult, type TestStack } from '../support/stack';
 import * as flows from '../support/flows';
+import { useStackWithPartner } from '../support/use-stack';
 
 /** Hardening headers (helmet) on every response; no-store on everything the API answers. */
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 const directives = (res: HttpResult): Map<string, string> =>

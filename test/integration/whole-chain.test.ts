@@ -1,6 +1,7 @@
-import { bearer, createPartner, type TestPartner } from '../support/partners';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { bearer, type TestPartner } from '../support/partners';
+import { eventually, type TestStack } from '../support/stack';
 import { linkCode, newCustomer } from '../support/flows';
+import { useStackWithPartner } from '../support/use-stack';
 
 /**
  * The chain offerflow is named for, through HTTP only, against the real
@@ -9,12 +10,9 @@ import { linkCode, newCustomer } from '../support/flows';
  */
 let stack: TestStack;
 let p: TestPartner;
-beforeAll(async () => {
-  stack = await startTestStack();
-  p = await createPartner(stack);
-});
-afterAll(async () => {
-  await stack?.stop();
+useStackWithPartner((s, partner) => {
+  stack = s;
+  p = partner;
 });
 
 it('invite → trial → reminder → offer → purchase with changed counts → license adjustment → delegated admin accepted → onboarded', async () => {
