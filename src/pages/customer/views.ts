@@ -267,7 +267,13 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
         <h2 id="offer-heading">What you buy</h2>
         <p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
         ${signedIn(ctx)}
-        <form method="post" action="${ctx.action}" class="stack" data-offer data-currency="${currency}" data-period-days="${totals.periodDays ?? ''}"
+        <form
+          method="post"
+          action="${ctx.action}"
+          class="stack"
+          data-offer
+          data-currency="${currency}"
+          data-period-days="${totals.periodDays ?? ''}"
           data-period-months="${totals.periodDays !== undefined ? String(periodMonths(totals.periodDays)) : ''}"
         >
           ${hidden(ctx)}
