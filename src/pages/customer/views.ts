@@ -265,6 +265,7 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
       ${errorBox(ctx)} ${partnerCard(view.partner)}
       <section class="card offer" aria-labelledby="offer-heading">
         <h2 id="offer-heading">What you buy</h2>
+        ${view.published ? html`<p>${view.partner.name} offers this to each of its customers${ctx.customer ? '' : ": answer with your company's customer token"}.</p>` : ''}
         <p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
         ${signedIn(ctx)}
         <form
