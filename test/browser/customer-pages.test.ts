@@ -148,6 +148,104 @@ describe('customer pages in a browser', () => {
     expect(problems).toEqual([]);
   }, 60_000);
 
+  it('the customer accepts delegated administration at the /d link from its e-mail (known by its session), and the link then says it is active', async () => {
+    const { page, problems } = customer;
+    const asked = await stack.http('POST', `/v1/customers/${customerId}/delegated-admin`, { durationDays: 90, role: 'limited' }, bearer(p.admin.token));
+    expect(asked.status).toBe(201);
+    const url = await linkFromOutbox({ customerId }, 'delegated-admin-requested');
+    expect(url).toMatch(/\/d\/[A-Za-z0-9_-]{32}$/);
+    const opened = await page.goto(url);
+    expect(opened!.status()).toBe(200);
+    // the customer's name is `<script>alert(1)</script> Fabrikam`: text, never markup
+    await expect(page.locator('h1').textContent()).resolves.toBe('Contoso <b>Partners</b> & Co asks to administer <script>alert(1)</script> Fabrikam');
+    expect(await page.locator('main script, h1 b').count()).toBe(0);
+    const main = (await page.locator('main').textContent())!;
+    expect(main).toContain('Limited: password administrator');
+    expect(main).toContain("reset your users' passwords, and nothing else");
+    expect(main).toContain('90 days from the day you accept');
+    expect(main).toContain('Not extended: it ends by itself');
+    await expect(page.locator('.signed-in').textContent()).resolves.toContain('You are answering as <script>alert(1)</script> Fabrikam');
+    expect(await page.locator('#token-accept').count()).toBe(0); // known by its session
+    await shot(page, '15-delegated-admin-request');
+
+    const [answer] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Accept delegated administration' }).click()]);
+    expect(answer!.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Delegated administration accepted');
+    const result = (await page.locator('main').textContent())!;
+    expect(result).toContain('Delegated administration is active');
+    expect(result).toContain('Limited: password administrator');
+    await shot(page, '16-delegated-admin-accepted');
+    const relationships = await stack.http('GET', `/v1/customers/${customerId}/delegated-admin`, undefined, bearer(p.admin.token));
+    expect(relationships.body[0]).toMatchObject({ id: asked.body.id, status: 'active' });
+
+    // the link answered: it says so, no form
+    const again = await page.goto(url);
+    expect(again!.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Delegated administration is active');
+    expect(await page.locator('form button[value=accept]').count()).toBe(0);
+    await shot(page, '17-delegated-admin-answered');
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('another customer declines delegated administration at its /d link with its token; the link then says declined', async () => {
+    const c = await flows.trialCustomer(stack, p);
+    await stack.http('POST', `/v1/customers/${c.id}/delegated-admin`, { durationDays: 30, role: 'full', autoExtend: true }, bearer(p.admin.token));
+    const url = await linkFromOutbox({ customerId: c.id }, 'delegated-admin-requested');
+    const { page, problems } = await visitor();
+    await page.goto(url);
+    const main = (await page.locator('main').textContent())!;
+    expect(main).toContain('Full: global administrator');
+    expect(main).toContain('Extended automatically by 180 days');
+    await page.locator('#token-decline').fill(c.token);
+    await shot(page, '18-delegated-admin-decline');
+    const [answer] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Decline the request' }).click()]);
+    expect(answer!.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('You declined the request');
+    await shot(page, '19-delegated-admin-declined');
+    const relationships = await stack.http('GET', `/v1/customers/${c.id}/delegated-admin`, undefined, bearer(p.admin.token));
+    expect(relationships.body[0].status).toBe('declined');
+
+    const again = await page.goto(url);
+    expect(again!.status()).toBe(410);
+    await expect(page.locator('h1').textContent()).resolves.toBe('This request was declined');
+    await shot(page, '20-delegated-admin-declined-again');
+    expect(unexpected(problems)).toEqual([]);
+  }, 60_000);
+
+  it('a published offer: a trial customer it does not name buys with its token; another partner’s customer is refused clearly', async () => {
+    const c = await flows.trialCustomer(stack, p);
+    await eventually(async () => (await stack.directory.get(p.id, c.id))?.status === 'trial', 20_000, 'the customer in its trial');
+    const offer = await flows.sendOffer(stack, p, [], [{ sku: 'BUS-STD', licenses: 7 }], { published: true });
+    expect(offer.body.published).toBe(true);
+    const { page, problems } = await visitor();
+    expect((await page.goto(offer.body.url))!.status()).toBe(200);
+    await page.getByLabel('Customer token').first().fill(c.token);
+    await shot(page, '21-published-offer');
+    const [answer] = await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Accept and buy' }).click()]);
+    expect(answer!.status()).toBe(200);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Thank you for your purchase');
+    await expect(page.locator('ul.subs').textContent()).resolves.toContain('7 licenses (your trial, now paid)');
+    await shot(page, '22-published-offer-bought');
+    expect(problems).toEqual([]);
+
+    const other = await createPartner(stack, { name: 'Fourth Coffee Partners' });
+    const stranger = await flows.trialCustomer(stack, other);
+    await eventually(async () => (await stack.directory.get(other.id, stranger.id))?.status === 'trial', 20_000, 'the other customer in its trial');
+    const v = await visitor();
+    await v.page.goto(offer.body.url);
+    await v.page.getByLabel('Customer token').first().fill(stranger.token);
+    const [refused] = await Promise.all([v.page.waitForNavigation(), v.page.getByRole('button', { name: 'Accept and buy' }).click()]);
+    expect(refused!.status()).toBeGreaterThanOrEqual(400);
+    const h1 = await v.page.locator('h1').textContent();
+    await shot(v.page, '23-published-offer-other-partners-customer');
+    expect(h1).toBe('This offer is not for your company');
+    expect(await v.page.locator('main').textContent()).toContain(
+      `published this offer for its own customers; ${stranger.body.customer.name} is not one of them`,
+    );
+    expect(await stack.models.Subscription.countDocuments({ customerId: stranger.id, partnerId: p.id })).toBe(0);
+    expect(unexpected(v.problems)).toEqual([]);
+  }, 90_000);
+
   it('expired and revoked links open a clear page with the partner’s contact', async () => {
     const { page, problems } = await visitor();
     const expired = await flows.invite(stack, p, { expiresInSeconds: 1 });

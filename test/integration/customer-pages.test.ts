@@ -322,4 +322,40 @@ describe('customer pages', () => {
     expect(declined.status).toBe(200);
     expect(declined.text).toContain('You declined the invitation');
   }, 60_000);
+  it('a /d page: a customer named like markup shows as text; its token accepts, another customer’s is told the request is not its', async () => {
+    const c = await flows.trialCustomer(stack, p, {}, { customer: { ...flows.newCustomer(HOSTILE), name: HOSTILE } });
+    expect((await stack.http('POST', `/v1/customers/${c.id}/delegated-admin`, { durationDays: 90, role: 'limited' }, bearer(p.admin.token))).status).toBe(201);
+    const mail = await eventually(
+      async () => stack.models.OutboxMessage.findOne({ customerId: c.id, kind: 'delegated-admin-requested' }).lean(),
+      20_000,
+      'the e-mail',
+    );
+    const url = /https?:\/\/\S+\/d\/[A-Za-z0-9_-]{32}/.exec(mail.text)![0];
+    const path = pathOf(url);
+    const v = new Visitor();
+    const page = await v.get(path);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(csp(page)).toMatch(/script-src 'self'/);
+    expect(page.text).not.toContain(HOSTILE);
+    expect(page.text).toContain('asks to administer &lt;script&gt;alert(1)&lt;/script&gt;</h1>');
+    expect(page.text).not.toMatch(/<script>(?!<\/script>)/);
+    expect(page.text).toContain('Limited: password administrator');
+    expect(page.text).toContain('90 days from the day you accept');
+
+    const other = await flows.trialCustomer(stack, p);
+    const wrong = await v.submit(path, page.text, 'accept', { customerToken: other.token });
+    expect(wrong.status).toBe(404);
+    expect(wrong.text).toContain('This request is not for your company');
+
+    const accepted = await v.submit(path, page.text, 'accept', { customerToken: c.token });
+    expect(accepted.status).toBe(200);
+    expect(accepted.text).toContain('Delegated administration accepted');
+    expect(accepted.text).toContain('Delegated administration is active');
+    expect(accepted.text).not.toContain(HOSTILE);
+    const again = await v.get(path);
+    expect(again.status).toBe(200);
+    expect(again.text).toContain('Delegated administration is active');
+    expect(again.text).not.toContain('value="accept"');
+  });
 });

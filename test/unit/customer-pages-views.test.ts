@@ -1,6 +1,6 @@
 import { linkViewOut } from '../../src/links/schemas';
 import { linkPage, offerTotals, resultPage, type FormContext, type LinkView } from '../../src/pages/customer/views';
-import { perPeriod } from '../../src/pages/customer/format';
+import { periodMonths, perPeriod } from '../../src/pages/customer/format';
 
 /**
  * The customer pages rendered from hand-made views: what the back end does not answer yet on this
@@ -137,6 +137,12 @@ describe('customer pages, rendered', () => {
     expect(markup).toContain('Also grant delegated administration');
     expect(labelled(markup)).toEqual(['lic-BUS-STD', 'lic-MAIL-P1', 'da-offer', 'token-accept', 'token-decline']);
     expect(offerTotals(offer, { 'BUS-STD': 10, 'MAIL-P1': undefined }).month).toBeUndefined();
-    expect(perPeriod(13_700, 30)).toBe(Math.round((13_700 * 30 * 12) / 365));
+    expect(markup).toContain('data-period-months="12"');
+    // a period of whole calendar months costs that many months (the default 30 days is a month); others are prorated
+    expect(perPeriod(13_700, 30)).toBe(13_700);
+    expect(perPeriod(13_700, 90)).toBe(3 * 13_700);
+    expect(perPeriod(13_700, 365)).toBe(12 * 13_700);
+    expect(perPeriod(13_700, 14)).toBe(Math.round((13_700 * 14 * 12) / 365));
+    expect(periodMonths(45)).toBeCloseTo((45 * 12) / 365);
   });
 });

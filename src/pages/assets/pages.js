@@ -12,12 +12,12 @@
       return (minor / 100).toFixed(2) + ' ' + currency;
     }
   }
-  var DAYS_PER_MONTH = 365 / 12;
 
   /** An offer's totals follow its license counts as they change. */
   function follow(form) {
     var currency = form.getAttribute('data-currency') || 'USD';
-    var periodDays = Number(form.getAttribute('data-period-days'));
+    // months per billing period, as the server counts them (format.ts periodMonths)
+    var periodMonths = Number(form.getAttribute('data-period-months'));
     var lines = form.querySelectorAll('tr[data-line]');
     function update() {
       var month = 0;
@@ -39,7 +39,7 @@
       var m = form.querySelector('[data-total-month]');
       var p = form.querySelector('[data-total-period]');
       if (m) m.textContent = complete ? money(month, currency) : '—';
-      if (p && periodDays > 0) p.textContent = complete ? money(Math.round((month * periodDays) / DAYS_PER_MONTH), currency) : '—';
+      if (p && periodMonths > 0) p.textContent = complete ? money(Math.round(month * periodMonths), currency) : '—';
     }
     form.addEventListener('input', update);
     form.addEventListener('change', update);

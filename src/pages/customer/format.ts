@@ -13,8 +13,17 @@ export function money(minor: number, currency: string): string {
   }
 }
 
-/** What a monthly amount comes to over a billing period of `days` days (prorated, in minor units). */
-export const perPeriod = (monthlyMinor: number, days: number): number => Math.round((monthlyMinor * days) / DAYS_PER_MONTH);
+/**
+ * How many months a billing period of `days` days is: a whole number of calendar months when it
+ * is one (28 to 31 days a month: the default 30-day period is a month, 365 days are 12), otherwise prorated.
+ */
+export function periodMonths(days: number): number {
+  const whole = Math.round(days / DAYS_PER_MONTH);
+  return whole >= 1 && days >= 28 * whole && days <= 31 * whole ? whole : days / DAYS_PER_MONTH;
+}
+
+/** What a monthly amount comes to over a billing period of `days` days (in minor units). */
+export const perPeriod = (monthlyMinor: number, days: number): number => Math.round(monthlyMinor * periodMonths(days));
 
 /** A day as people write it: 29 November 2026 (UTC, as the server keeps time). */
 export function day(at: Date | string): string {

@@ -250,6 +250,16 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
             messagePage(409, `This ${thing} cannot be accepted now`, `${v.partner.name} may no longer make this ${thing}; ask them about it.`, v.partner),
           );
         case 'not-found':
+          if (v.kind === 'purchase-offer' && v.published)
+            return send(
+              res,
+              messagePage(
+                404,
+                'This offer is not for your company',
+                `${v.partner.name} published this offer for its own customers; ${customer?.customer.name ?? 'your company'} is not one of them.`,
+                v.partner,
+              ),
+            );
           return send(
             res,
             messagePage(

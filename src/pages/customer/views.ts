@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { acceptedOut, linkViewOut } from '../../links/schemas';
 import { html, type Html } from '../html';
-import { day, days, daysAfter, isWebAddress, money, perPeriod, plural, ROLE_WORDS } from './format';
+import { day, days, daysAfter, isWebAddress, money, periodMonths, perPeriod, plural, ROLE_WORDS } from './format';
 
 /** What GET /v1/links/{code} answers, and what accepting answers: the pages render these. */
 export type LinkView = z.output<typeof linkViewOut>;
@@ -265,9 +265,18 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
       ${errorBox(ctx)} ${partnerCard(view.partner)}
       <section class="card offer" aria-labelledby="offer-heading">
         <h2 id="offer-heading">What you buy</h2>
+        ${view.published ? html`<p>${view.partner.name} offers this to each of its customers${ctx.customer ? '' : ": answer with your company's customer token"}.</p>` : ''}
         <p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
         ${signedIn(ctx)}
-        <form method="post" action="${ctx.action}" class="stack" data-offer data-currency="${currency}" data-period-days="${totals.periodDays ?? ''}">
+        <form
+          method="post"
+          action="${ctx.action}"
+          class="stack"
+          data-offer
+          data-currency="${currency}"
+          data-period-days="${totals.periodDays ?? ''}"
+          data-period-months="${totals.periodDays !== undefined ? String(periodMonths(totals.periodDays)) : ''}"
+        >
           ${hidden(ctx)}
           <table class="lines">
             <thead>
@@ -319,7 +328,9 @@ function declineSection(ctx: FormContext, label: string): Html {
 }
 
 /** /d/<code>: a partner asks an existing customer for delegated administration. */
-export function delegatedAdminPage(view: DelegatedAdminLinkView, ctx: FormContext): Page {
+export function delegatedAdminPage(view: DelegatedAdminLinkView, given: FormContext): Page {
+  // signed in as another customer: the request is not its to answer, so the page asks for the token of the one it asks
+  const ctx = given.customer && given.customer.id !== view.customer.id ? { ...given, customer: undefined } : given;
   return {
     status: 200,
     title: 'Delegated administration',
@@ -485,8 +496,18 @@ export function resultPage(view: LinkView, accepted: Accepted, opts: ResultOptio
         )}
       </ul>`;
   } else {
+    const role = ROLE_WORDS[view.delegatedAdmin.role] ?? { name: view.delegatedAdmin.role };
     title = 'Delegated administration accepted';
-    what = html``;
+    what = html`<dl class="facts">
+      <dt>Role</dt>
+      <dd>${role.name}</dd>
+      <dt>Until</dt>
+      <dd>
+        ${day(daysAfter(opts.now, view.delegatedAdmin.durationDays))}${
+          view.delegatedAdmin.autoExtend ? `, then extended by ${days(view.delegatedAdmin.extensionDays)} each time` : ''
+        }
+      </dd>
+    </dl>`;
   }
   const da = accepted.delegatedAdmin;
   const daLine =
