@@ -75,7 +75,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       by,
       detail,
     });
-  const notify = (kind: string, subject: string, text: string) =>
+  /** The same news to the partner and the customer (`toPartner`: when the partner's copy needs other words). */
+  const notify = (kind: string, subject: string, text: string, toPartner?: { subject: string; text: string }) =>
     Promise.all(
       [input.partnerEmail, input.customerEmail].map((to, i) =>
         sendEmail({
@@ -83,8 +84,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
           partnerId: input.partnerId,
           customerId: input.customerId,
           to,
-          subject,
-          text,
+          subject: i === 0 && toPartner ? toPartner.subject : subject,
+          text: i === 0 && toPartner ? toPartner.text : text,
           kind: `delegated-admin-${kind}`,
           at: isoNow(),
         }),
@@ -202,6 +203,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       'requested',
       'Your partner asks for delegated administration',
       url ? `See what it asks for, and accept or decline it, at ${url}` : 'Accept or decline it in your customer portal.',
+      url
+        ? {
+            subject: 'Your delegated-administration request was sent',
+            text: `The customer was asked by e-mail; it answers at ${url} (a page that needs its customer token to answer). You will hear when it does.`,
+          }
+        : undefined,
     );
   if (state.status === 'approval-pending') {
     if (!(await condition(() => state.status !== 'approval-pending', input.approvalTimeoutMs))) {
