@@ -5,7 +5,7 @@ import { catalogServiceSchema } from '../catalog/model';
 import { customerUserSchema } from '../customer-users/model';
 import { customerDomainSchema, customerSchema } from '../customers/model';
 import { relationshipSchema } from '../delegated-admin/model';
-import { funnelMonthSchema } from '../funnel/model';
+import { funnelMonthMembersSchema, funnelMonthSchema } from '../funnel/model';
 import { idempotencyKeySchema } from '../idempotency/model';
 import { invitationSchema, redemptionSchema } from '../invitations/model';
 import { linkCodeSchema } from '../links/model';
@@ -40,6 +40,7 @@ export function createModels(connection: Connection) {
     Relationship: model('Relationship', relationshipSchema),
     LinkCode: model('LinkCode', linkCodeSchema),
     FunnelMonth: model('FunnelMonth', funnelMonthSchema),
+    FunnelMonthMembers: model('FunnelMonthMembers', funnelMonthMembersSchema),
   };
 }
 

@@ -1,5 +1,5 @@
-import { isDuplicateKey } from '../db/duplicate-key';
 import type { Models } from '../db/models';
+import { withLock } from '../db/lock';
 import { funnelMonthId, type FunnelStep } from './model';
 
 export interface FunnelEntry {
@@ -11,24 +11,26 @@ export interface FunnelEntry {
   at: string;
 }
 
-/** Counts one member into its day's step of the funnel; idempotent (a set, by `_id`). */
+/**
+ * Counts one member into its day's step of the funnel, exactly once however
+ * often it is called: the member joins the day's set, and the day's count is set
+ * to the set's size. FerretDB applies an update by reading and writing the
+ * document, so two updates of one document at once can lose one: each month's
+ * writes take its lock (src/db/lock.ts), one writer at a time.
+ */
 export async function countInFunnel(models: Models, e: FunnelEntry): Promise<void> {
   const month = e.at.slice(0, 7);
   const day = e.at.slice(8, 10);
-  const add = () =>
-    models.FunnelMonth.updateOne(
-      { _id: funnelMonthId(e.partnerId, e.step, month) },
-      {
-        $addToSet: { [`days.${day}`]: e.step === 'invited' ? e.member.toLowerCase() : e.member },
-        $setOnInsert: { partnerId: e.partnerId, step: e.step, month },
-      },
+  const _id = funnelMonthId(e.partnerId, e.step, month);
+  const member = e.step === 'invited' ? e.member.toLowerCase() : e.member;
+  await withLock(models.FunnelMonth.db, `funnel:${_id}`, async () => {
+    await models.FunnelMonthMembers.updateOne({ _id }, { $addToSet: { [`days.${day}`]: member } }, { upsert: true });
+    const members = await models.FunnelMonthMembers.findById(_id, { [`days.${day}`]: 1 }).lean();
+    const count = (members?.days as unknown as Record<string, string[]> | undefined)?.[day]?.length ?? 0;
+    await models.FunnelMonth.updateOne(
+      { _id },
+      { $set: { [`days.${day}`]: count }, $setOnInsert: { partnerId: e.partnerId, step: e.step, month } },
       { upsert: true },
     );
-  try {
-    await add();
-  } catch (err) {
-    // two first members of a month at once: one insert wins, the other adds to it
-    if (!isDuplicateKey(err)) throw err;
-    await add();
-  }
+  });
 }

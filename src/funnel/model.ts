@@ -4,13 +4,10 @@ export const FUNNEL_STEPS = ['invited', 'trial', 'offer-sent', 'purchased', 'del
 export type FunnelStep = (typeof FUNNEL_STEPS)[number];
 
 /**
- * Who reached one step of a partner's funnel in one month (UTC), day by day:
- * the read model the dashboard's funnel is summed from, kept by the workflows'
- * activities as each step happens. A member is added with $addToSet on its
- * day, selecting by `_id` alone (the one lookup FerretDB answers without
- * reading the whole collection), so a retried activity changes nothing and a
- * count is exact: distinct members a day. A period reads one document per
- * step and month.
+ * How many reached one step of a partner's funnel in one month (UTC), day by
+ * day: what the dashboard's funnel sums (one small document per step and month).
+ * Each day's count is the size of that day's set in `funnel_month_members`, set
+ * by the one writer of the month (src/funnel/count.ts).
  */
 export interface FunnelMonthDoc {
   /** `<partnerId>|<step>|<YYYY-MM>` */
@@ -18,8 +15,8 @@ export interface FunnelMonthDoc {
   partnerId: string;
   step: FunnelStep;
   month: string;
-  /** By day of the month ("01"…"31"): customer ids; for `invited`, the e-mail addresses invited (or of the customers who came without one). */
-  days: Map<string, string[]>;
+  /** By day of the month ("01"…"31"): distinct members that day. */
+  days: Map<string, number>;
 }
 
 export const funnelMonthSchema = recordSchema<FunnelMonthDoc>(
@@ -28,9 +25,24 @@ export const funnelMonthSchema = recordSchema<FunnelMonthDoc>(
     partnerId: { type: String, required: true },
     step: { type: String, required: true, enum: FUNNEL_STEPS },
     month: { type: String, required: true },
-    days: { type: Map, of: [String], default: {} },
+    days: { type: Map, of: Number, default: {} },
   },
   { collection: 'funnel_months' },
+);
+
+/** Who was counted, by day: the sets the counts are the sizes of (same `_id` as the month's counts). */
+export interface FunnelMonthMembersDoc {
+  _id: string;
+  /** By day: customer ids; for `invited`, the e-mail addresses invited (or of the customers who came without one). */
+  days: Map<string, string[]>;
+}
+
+export const funnelMonthMembersSchema = recordSchema<FunnelMonthMembersDoc>(
+  {
+    _id: { type: String, required: true },
+    days: { type: Map, of: [String], default: {} },
+  },
+  { collection: 'funnel_month_members' },
 );
 
 export const funnelMonthId = (partnerId: string, step: FunnelStep, month: string): string => `${partnerId}|${step}|${month}`;

@@ -50,9 +50,9 @@ export function createFunnelService({ models }: Pick<ServiceDeps, 'models'>) {
           let count = 0;
           for (const doc of docs) {
             if (!doc) continue;
-            for (const [day, members] of Object.entries(doc.days ?? {})) {
+            for (const [day, n] of Object.entries(doc.days ?? {})) {
               const date = `${doc.month}-${day}`;
-              if (date >= from && date <= to) count += (members as string[]).length;
+              if (date >= from && date <= to) count += n as number;
             }
           }
           return count;

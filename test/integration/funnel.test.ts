@@ -46,16 +46,21 @@ describe('the conversion funnel', () => {
     expect(Object.values(await counts(p, '?from=2020-01-01&to=2020-12-31'))).toEqual([0, 0, 0, 0, 0]);
   });
 
-  it('counts a member once a day however often it is counted (retried activities), and sums days across months', async () => {
+  it('counts each member once a day however often and however concurrently it is counted, and sums days across months', async () => {
     const q = await createPartner(stack);
     const entry = { partnerId: q.id, step: 'trial' as const, member: 'cus_1', at: '2026-01-31T10:00:00.000Z' };
-    // the month's first members, at once (two upserts race to insert it)
-    await Promise.all([1, 2, 3].map(() => countInFunnel(stack.workerModels, entry)));
+    // the same member (retried activities) and 40 others, all at once into one month: none lost, none twice
+    await Promise.all([
+      ...[1, 2, 3].map(() => countInFunnel(stack.workerModels, entry)),
+      ...Array.from({ length: 40 }, (_, i) =>
+        countInFunnel(stack.workerModels, { ...entry, member: `cus_x${i}`, at: `2026-01-${String(1 + (i % 3)).padStart(2, '0')}T08:00:00.000Z` }),
+      ),
+    ]);
     await countInFunnel(stack.workerModels, { ...entry, member: 'cus_2', at: '2026-02-01T09:00:00.000Z' });
     await countInFunnel(stack.workerModels, { ...entry, member: 'cus_1', at: '2026-02-02T09:00:00.000Z' });
+    expect((await counts(q, '?from=2026-01-01&to=2026-01-31')).trial).toBe(41);
     expect((await counts(q, '?from=2026-01-31&to=2026-02-02')).trial).toBe(3);
     expect((await counts(q, '?from=2026-02-01&to=2026-02-01')).trial).toBe(1);
-    expect((await counts(q, '?from=2026-01-01&to=2026-01-31')).trial).toBe(1);
   });
 
   it('refuses a period that is backwards, too long or not made of days', async () => {
