@@ -2,6 +2,8 @@
  * Deterministic, realistic-looking customers for benchmarks and seeding:
  * "Northwind Solar Traders", northwindsolar42.onmicrosoft.com, …
  */
+import type { Connection } from 'mongoose';
+import { CustomerDirectory } from '../src/customers/directory/directory';
 const FIRST = [
   'North',
   'South',
@@ -126,4 +128,34 @@ export function fakeCustomer(i: number, rand: () => number): FakeCustomer {
   const status = r < 0.2 ? 'trial' : r < 0.9 ? 'active' : r < 0.97 ? 'suspended' : 'removed';
   const skus = status === 'trial' ? [pick(SKUS)] : [...new Set([pick(SKUS), pick(SKUS)])];
   return { name, domain, status, skus };
+}
+
+/** The id `seedDirectory` gives the `i`th customer. */
+export const fakeCustomerId = (i: number) => `cus_${i.toString(36)}`;
+
+/**
+ * Puts `count` fake customers (prng(`seed`)) in a partner's customer directory in
+ * one `apply`, as the workflows would have one by one; they are
+ * `fakeCustomerId(0…count-1)`. Returns them and how long it took.
+ */
+export async function seedDirectory(connection: Connection, partnerId: string, count: number, seed = 42): Promise<{ all: FakeCustomer[]; seconds: number }> {
+  const rand = prng(seed);
+  const all = Array.from({ length: count }, (_, i) => fakeCustomer(i, rand));
+  const t0 = performance.now();
+  const at = new Date();
+  await new CustomerDirectory(connection).apply(
+    partnerId,
+    all.map((c, i) => ({
+      partnerId,
+      customerId: fakeCustomerId(i),
+      name: c.name,
+      domain: c.domain,
+      cloud: 'global',
+      status: c.status,
+      stage: c.status,
+      skus: c.skus,
+      at,
+    })),
+  );
+  return { all, seconds: (performance.now() - t0) / 1000 };
 }

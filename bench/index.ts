@@ -4,6 +4,8 @@
  */
 import { ManagedChild } from '../src/local/child';
 import { benchApiOverhead, reportApiOverhead } from './api-overhead';
+import { benchFunnel, reportFunnel } from './funnel';
+import { benchPages, reportPages } from './pages';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
 import { benchThroughput, reportThroughput } from './throughput';
@@ -14,6 +16,14 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   async search(args) {
     const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
     console.log(reportSearch(await benchSearch(numbers[0] ?? 100_000, numbers[1] ?? 300, args.includes('--naive'))));
+  },
+  /** pages [loads=200] [concurrency=20]: the offer page (GET /o/<code>) vs its JSON (GET /v1/links/<code>) */
+  async pages(args) {
+    console.log(reportPages(await benchPages(Number(args[0] ?? 200), Number(args[1] ?? 20))));
+  },
+  /** funnel [customers=10000] [samples=200]: the dashboard's first page (GET /dashboard) and GET /v1/funnel */
+  async funnel(args) {
+    console.log(reportFunnel(await benchFunnel(Number(args[0] ?? 10_000), Number(args[1] ?? 200))));
   },
   /** memory [flows=10000] */
   async memory(args) {

@@ -3,8 +3,7 @@
  * latency of a first page and of the next page for a mix of substring queries
  * (some with status or SKU filters), with `customers` customers in the store.
  */
-import { CustomerDirectory } from '../src/customers/directory/directory';
-import { fakeCustomer, prng } from './fake-customers';
+import { prng, seedDirectory } from './fake-customers';
 import { benchFerretDB, benchPartner, connect, ms, percentile, startApi } from './support';
 
 export interface SearchResult {
@@ -22,26 +21,7 @@ export async function benchSearch(customers: number, samples: number, naive: boo
     const uri = `${f.uri}bench`;
     const { connection, models } = await connect(uri);
     const { partnerId, token } = await benchPartner(models);
-    const directory = new CustomerDirectory(connection);
-    const rand = prng(42);
-    const all = Array.from({ length: customers }, (_, i) => fakeCustomer(i, rand));
-    const t0 = performance.now();
-    const at = new Date();
-    await directory.apply(
-      partnerId,
-      all.map((c, i) => ({
-        partnerId,
-        customerId: `cus_${i.toString(36)}`,
-        name: c.name,
-        domain: c.domain,
-        cloud: 'global',
-        status: c.status,
-        stage: c.status,
-        skus: c.skus,
-        at,
-      })),
-    );
-    const seedSeconds = (performance.now() - t0) / 1000;
+    const { all, seconds: seedSeconds } = await seedDirectory(connection, partnerId, customers);
 
     let naiveRegexMs: number[] | undefined;
     if (naive) {

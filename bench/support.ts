@@ -14,6 +14,7 @@ import { createModels, type Models } from '../src/db/models';
 import { createPartnerService } from '../src/partners/service';
 import { seedCatalog } from '../src/catalog/seed';
 import { waitFor } from '../src/async';
+import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 
 export const root = path.resolve(__dirname, '..');
 
@@ -94,18 +95,27 @@ export async function benchPartner(models: Models) {
   return { partnerId: partner._id, token: token.token };
 }
 
-/** The API as its own process (as in production), against `mongodbUri`; Temporal is not needed for what is measured. */
-export async function startApi(mongodbUri: string, token: string): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * The API as its own process (as in production), against `mongodbUri`. Without `temporalAddress`,
+ * Temporal is not needed for what is measured (it points at a closed port). Ready once `token`
+ * reads GET /v1/partner, or without a token once GET /healthz answers 200.
+ */
+export async function startApi(
+  mongodbUri: string,
+  token: string | undefined,
+  { temporalAddress, env = {} }: { temporalAddress?: string; env?: Record<string, string> } = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const child = new ManagedChild('api', process.execPath, ['--import', 'tsx', path.join(root, 'src/api/main.ts')], {
     env: {
       ...process.env,
       MONGODB_URI: mongodbUri,
-      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+      TEMPORAL_ADDRESS: temporalAddress ?? `127.0.0.1:${await freePort()}`,
       PORT: String(port),
       LOG_LEVEL: 'error',
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_BURST: '100000000',
+      ...env,
     },
     output: { kind: 'ignore' },
   });
@@ -113,13 +123,49 @@ export async function startApi(mongodbUri: string, token: string): Promise<{ url
   await waitFor(
     'the API',
     async () => {
-      const res = await fetch(`${url}/v1/partner`, { headers: { authorization: `Bearer ${token}` } });
+      const res = token ? await fetch(`${url}/v1/partner`, { headers: { authorization: `Bearer ${token}` } }) : await fetch(`${url}/healthz`);
       if (res.status !== 200) throw new Error(`status ${res.status}`);
     },
     60_000,
     200,
   );
   return { url, stop: async () => void (await child.stop()) };
+}
+
+/** The worker as its own process (tuned as `npm start` starts it), against `mongodbUri` and `temporalAddress`. */
+export function startWorker(mongodbUri: string, temporalAddress: string): ManagedChild {
+  return new ManagedChild('worker', process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'src/worker/main.ts')], {
+    env: { ...WORKER_ENV, ...process.env, MONGODB_URI: mongodbUri, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn' },
+    output: { kind: 'ignore' },
+  });
+}
+
+/**
+ * A JSON call of the API at `base`: the parsed answer, or an error naming the route and what it answered
+ * when the status is not one of `expected`.
+ */
+export function apiCaller(base: string) {
+  return async (method: string, route: string, body: unknown, token: string | undefined, expected: number | number[]) => {
+    const res = await fetch(`${base}${route}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (![expected].flat().includes(res.status)) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
+    return JSON.parse(text);
+  };
+}
+
+/** POST /v1/invitations, then its link once stored: 202 means not stored within the API's wait (a loaded worker); it is, a moment later. */
+export async function createInvitation(base: string, partnerToken: string, body: unknown): Promise<{ id: string; url: string }> {
+  let invitation = await apiCaller(base)('POST', '/v1/invitations', body, partnerToken, [201, 202]);
+  while (!invitation.url) {
+    await new Promise((r) => setTimeout(r, 200));
+    const read = await fetch(`${base}/v1/invitations/${invitation.id}`, { headers: { authorization: `Bearer ${partnerToken}` } });
+    if (read.status === 200) invitation = await read.json();
+  }
+  return invitation;
 }
 
 export function percentile(sorted: number[], p: number): number {

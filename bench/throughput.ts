@@ -24,7 +24,7 @@ import { ManagedChild } from '../src/local/child';
 import { freePort } from '../src/local/ports';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { baselineChainWorkflow, baselineDoneSignal, baselineSignal, baselineStepUpdate } from './baseline/workflows';
-import { benchFerretDB, benchPartner, benchTemporal, buildDist, connect, root } from './support';
+import { apiCaller, benchFerretDB, createInvitation, benchPartner, benchTemporal, buildDist, connect, root } from './support';
 
 export interface TemporalWork {
   starts: number;
@@ -188,26 +188,11 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
 
 /** One customer's whole chain through the API; resolves to the customer's id once the last call answered. */
 function chainThroughApi(base: string, partnerToken: string) {
-  const call = async (method: string, route: string, body: unknown, token: string | undefined, expected: number | number[]) => {
-    const res = await fetch(`${base}${route}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (![expected].flat().includes(res.status)) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
-    return JSON.parse(text);
-  };
+  const call = apiCaller(base);
   const codeOf = (url: string) => url.split('/').pop()!;
   return async (name: string): Promise<string> => {
     const u = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-    let invitation = await call('POST', '/v1/invitations', { sku: 'BUS-STD', trial: { licenses: 5 } }, partnerToken, [201, 202]);
-    // 202: not stored within the API's wait (a loaded worker); it is, a moment later
-    while (!invitation.url) {
-      await new Promise((r) => setTimeout(r, 200));
-      const read = await fetch(`${base}/v1/invitations/${invitation.id}`, { headers: { authorization: `Bearer ${partnerToken}` } });
-      if (read.status === 200) invitation = await read.json();
-    }
+    const invitation = await createInvitation(base, partnerToken, { sku: 'BUS-STD', trial: { licenses: 5 } });
     const accepted = await call(
       'POST',
       `/v1/links/${codeOf(invitation.url)}/accept`,
