@@ -31,6 +31,7 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
       return ADMINS.includes(m.companyRole);
     case 'createInvitation':
     case 'revokeInvitation':
+    case 'inviteRecipients':
     case 'createOffer':
     case 'revokeOffer':
     case 'requestDelegatedAdmin':
