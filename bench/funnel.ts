@@ -172,7 +172,7 @@ export function reportFunnel(r: FunnelResult): string {
     `  funnel ${r.counts.from} … ${r.counts.to} (default 30 days): ${r.counts.steps.map((s) => `${s.label} ${s.count}${s.count === r.expected[s.step] ? '' : ` (seeded ${r.expected[s.step]}!)`}`).join(', ')}` +
       ` — ${ok ? 'equal to what was seeded' : 'NOT what was seeded'}`,
     `  how: ${FUNNEL_STEPS.length} steps × the period's months = ${FUNNEL_STEPS.length * monthsIn(r.counts.from, r.counts.to)} findById on funnel_months (_id partner|step|month), days summed in the API; no scan of customers`,
-    `  the partner's month documents (${r.monthDocs.length}; the period reads those of its months): ${r.monthDocs.map((d) => `${d.month} ${d.members} ids ${(d.bytes / 1024).toFixed(0)} KB`).join('; ')}`,
+    `  the partner's month documents (${r.monthDocs.length}; the period reads those of its months): ${r.monthDocs.map((d) => `${d.month}: ${d.members} counted, ${d.bytes} B`).join('; ')}`,
   ].join('\n');
 }
 
