@@ -7,6 +7,9 @@ type CookieName = (typeof COOKIES)[keyof typeof COOKIES];
 
 const SESSION_MAX_AGE_S = 8 * 3600;
 
+/** Cookies are Secure when people reach the service over https (its PUBLIC_URL; a TLS-terminating proxy in front is the usual case). */
+export const secureCookies = (publicUrl: string): boolean => publicUrl.startsWith('https:');
+
 export function readCookie(req: Request, name: CookieName): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');

@@ -8,7 +8,7 @@ import type { Services } from '../../services';
 import { html } from '../html';
 import { layout } from '../layout';
 import type { PageDeps } from '../router';
-import { clearCookie, COOKIES, csrfTokenFor, csrfValid, newFormKey, readCookie, setCookie } from '../session';
+import { clearCookie, COOKIES, csrfTokenFor, csrfValid, newFormKey, readCookie, secureCookies, setCookie } from '../session';
 import { declinedPage, linkPage, messagePage, resultPage, unknownLinkPage, type Accepted, type FormContext, type LinkView, type Page } from './views';
 
 const CODE = /^[A-Za-z0-9_-]{32}$/;
@@ -41,7 +41,7 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
       .status(page.status)
       .type('html')
       .send(layout({ title: page.title, body: page.body }));
-  const secure = (req: Request) => req.secure;
+  const secure = (_req: Request) => secureCookies(deps.publicUrl);
 
   /** The customer whose token is given, through the API's authentication (failed attempts are counted per address). */
   const customerByToken = async (req: Request, token: string): Promise<CustomerPrincipal | undefined> => {

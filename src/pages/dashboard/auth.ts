@@ -3,10 +3,9 @@ import type { PartnerPrincipal } from '../../auth/principal';
 import { partnerUserOf } from '../../api/authenticate';
 import { Problem } from '../../api/problem';
 import type { PageDeps } from '../router';
-import { clearCookie, COOKIES, readCookie, setCookie } from '../session';
+import { clearCookie, COOKIES, readCookie, secureCookies, setCookie } from '../session';
 
-/** Cookies are Secure when the service is reached over https. */
-export const secureCookies = (deps: PageDeps): boolean => deps.publicUrl.startsWith('https:');
+const secure = (deps: PageDeps): boolean => secureCookies(deps.publicUrl);
 
 /**
  * The active partner user a pasted or remembered API token belongs to, checked
@@ -35,9 +34,9 @@ export async function sessionOf(req: Request, res: Response, deps: PageDeps): Pr
   if (!token) return { state: 'none' };
   const principal = await partnerUserForToken(req, deps, token);
   if (principal) return { state: 'signed-in', principal };
-  clearCookie(res, COOKIES.partner, secureCookies(deps));
+  clearCookie(res, COOKIES.partner, secure(deps));
   return { state: 'ended' };
 }
 
-export const signIn = (res: Response, deps: PageDeps, token: string): void => setCookie(res, COOKIES.partner, token, secureCookies(deps));
-export const signOut = (res: Response, deps: PageDeps): void => clearCookie(res, COOKIES.partner, secureCookies(deps));
+export const signIn = (res: Response, deps: PageDeps, token: string): void => setCookie(res, COOKIES.partner, token, secure(deps));
+export const signOut = (res: Response, deps: PageDeps): void => clearCookie(res, COOKIES.partner, secure(deps));

@@ -3,9 +3,9 @@ import type { PartnerPrincipal } from '../../auth/principal';
 import type { AnyRoute } from '../../api/route';
 import { toProblem } from '../../api/problem-handler';
 import type { PageDeps } from '../router';
-import { csrfTokenFor, csrfValid } from '../session';
+import { csrfTokenFor, csrfValid, secureCookies } from '../session';
 import { apiFor, dashboardRoutes, type CallApi } from './api';
-import { partnerUserForToken, secureCookies, sessionOf, signIn, signOut } from './auth';
+import { partnerUserForToken, sessionOf, signIn, signOut } from './auth';
 import type { Funnel } from './funnel-chart';
 import {
   activityView,
@@ -50,7 +50,7 @@ function one(v: unknown): string | undefined {
  */
 export function dashboardPages(router: Router, routes: AnyRoute[], deps: PageDeps): void {
   const ops = dashboardRoutes(routes);
-  const secure = secureCookies(deps);
+  const secure = secureCookies(deps.publicUrl);
   const base = deps.temporalUiUrl.replace(/\/+$/, '');
   const temporalUrl = (workflowId: string) => `${base}/namespaces/${encodeURIComponent(deps.temporalNamespace)}/workflows/${encodeURIComponent(workflowId)}`;
 
