@@ -23,14 +23,21 @@ export async function countInFunnel(models: Models, e: FunnelEntry): Promise<voi
   const day = e.at.slice(8, 10);
   const _id = funnelMonthId(e.partnerId, e.step, month);
   const member = e.step === 'invited' ? e.member.toLowerCase() : e.member;
-  await withLock(models.FunnelMonth.db, `funnel:${_id}`, async () => {
-    await models.FunnelMonthMembers.updateOne({ _id }, { $addToSet: { [`days.${day}`]: member } }, { upsert: true });
-    const members = await models.FunnelMonthMembers.findById(_id, { [`days.${day}`]: 1 }).lean();
-    const count = (members?.days as unknown as Record<string, string[]> | undefined)?.[day]?.length ?? 0;
-    await models.FunnelMonth.updateOne(
-      { _id },
-      { $set: { [`days.${day}`]: count }, $setOnInsert: { partnerId: e.partnerId, step: e.step, month } },
-      { upsert: true },
-    );
-  });
+  // a writer that waits longer than this gives up (LockBusyError): its activity is retried, within its time-out
+  const waitMs = 8_000;
+  await withLock(
+    models.FunnelMonth.db,
+    `funnel:${_id}`,
+    async () => {
+      await models.FunnelMonthMembers.updateOne({ _id }, { $addToSet: { [`days.${day}`]: member } }, { upsert: true });
+      const members = await models.FunnelMonthMembers.findById(_id, { [`days.${day}`]: 1 }).lean();
+      const count = (members?.days as unknown as Record<string, string[]> | undefined)?.[day]?.length ?? 0;
+      await models.FunnelMonth.updateOne(
+        { _id },
+        { $set: { [`days.${day}`]: count }, $setOnInsert: { partnerId: e.partnerId, step: e.step, month } },
+        { upsert: true },
+      );
+    },
+    waitMs,
+  );
 }
