@@ -177,27 +177,12 @@ export function customersView(
             ? html`<p class="empty">${filters.q || filters.status ? 'No customer matches.' : 'No customers yet.'}</p>`
             : scroller(
                 'Customers',
-                html`<table class="customers cards">
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Domain</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Stage</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${found.items.map(
-                      (c) =>
-                        html`<tr>
-                          <th scope="row"><a href="/dashboard/customers/${encodeURIComponent(c.id)}">${c.name}</a></th>
-                          <td class="domain" data-label="Domain">${c.domain}</td>
-                          <td data-label="Status">${CUSTOMER_STATUS_NAMES[c.status] ?? c.status}</td>
-                          <td data-label="Stage"><span class="stage">${c.stage}</span></td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`,
+                cardTable('customers', found.items, [
+                  { head: 'Name', rowHeader: true, cell: (c) => html`<a href="/dashboard/customers/${encodeURIComponent(c.id)}">${c.name}</a>` },
+                  { head: 'Domain', className: 'domain', cell: (c) => c.domain },
+                  { head: 'Status', cell: (c) => CUSTOMER_STATUS_NAMES[c.status] ?? c.status },
+                  { head: 'Stage', cell: (c) => html`<span class="stage">${c.stage}</span>` },
+                ]),
               )
           : ''
       }
@@ -268,6 +253,37 @@ export function customerView(frame: Frame, customer: Customer, timeline: Timelin
   );
 }
 
+interface Column<T> {
+  head: string;
+  cell: (item: T) => Html | string;
+  className?: string;
+  /** The row's name (a header cell), shown as the card's title on a narrow screen. */
+  rowHeader?: boolean;
+}
+
+/** A list as a table whose rows become cards on a narrow screen, each value named by its column (dashboard.css). */
+function cardTable<T>(cls: string, items: readonly T[], columns: Array<Column<T>>): Html {
+  return html`<table class="${cls} cards">
+    <thead>
+      <tr>
+        ${columns.map((c) => html`<th scope="col">${c.head}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${items.map(
+        (item) =>
+          html`<tr>
+            ${columns.map((c) =>
+              c.rowHeader
+                ? html`<th scope="row">${c.cell(item)}</th>`
+                : html`<td${c.className ? html` class="${c.className}"` : ''} data-label="${c.head}">${c.cell(item)}</td>`,
+            )}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
 // ---- Invitations and offers
 
 export function invitationsView(frame: Frame, found: Page<Invitation>, isFirst: boolean): string {
@@ -280,31 +296,14 @@ export function invitationsView(frame: Frame, found: Page<Invitation>, isFirst: 
           ? html`<p class="empty">No invitations yet.</p>`
           : scroller(
               'Invitations',
-              html`<table class="invitations cards">
-                <thead>
-                  <tr>
-                    <th scope="col">Created</th>
-                    <th scope="col">Product</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Declines</th>
-                    <th scope="col">Workflow</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${found.items.map(
-                    (i) =>
-                      html`<tr>
-                        <td data-label="Created">${when(i.createdAt)}</td>
-                        <td data-label="Product">${i.sku}</td>
-                        <td data-label="Status">${i.status}</td>
-                        <td data-label="Expires">${when(i.expiresAt)}</td>
-                        <td class="num" data-label="Declines">${i.declines}</td>
-                        <td data-label="Workflow">${flowLink(frame, i.workflowId)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
+              cardTable('invitations', found.items, [
+                { head: 'Created', cell: (i) => when(i.createdAt) },
+                { head: 'Product', cell: (i) => i.sku },
+                { head: 'Status', cell: (i) => i.status },
+                { head: 'Expires', cell: (i) => when(i.expiresAt) },
+                { head: 'Declines', className: 'num', cell: (i) => String(i.declines) },
+                { head: 'Workflow', cell: (i) => flowLink(frame, i.workflowId) },
+              ]),
             )
       }
       ${pager('/dashboard/invitations', {}, found.nextCursor, isFirst)}`,
@@ -354,27 +353,14 @@ export function offerView(frame: Frame, o: Offer): string {
           ? html`<p class="empty">No customers.</p>`
           : scroller(
               'Customers of the offer',
-              html`<table class="recipients cards">
-                <thead>
-                  <tr>
-                    <th scope="col">Customer</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Workflow</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${recipients.map(
-                    (r) =>
-                      html`<tr>
-                        <td data-label="Customer">
-                          <a href="/dashboard/customers/${encodeURIComponent(r.customerId)}"><code>${r.customerId}</code></a>
-                        </td>
-                        <td data-label="Status">${r.status}${r.endedAt ? html` ${when(r.endedAt)}` : ''}</td>
-                        <td data-label="Workflow">${flowLink(frame, r.workflowId)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
+              cardTable('recipients', recipients, [
+                {
+                  head: 'Customer',
+                  cell: (r) => html`<a href="/dashboard/customers/${encodeURIComponent(r.customerId)}"><code>${r.customerId}</code></a>`,
+                },
+                { head: 'Status', cell: (r) => html`${r.status}${r.endedAt ? html` ${when(r.endedAt)}` : ''}` },
+                { head: 'Workflow', cell: (r) => flowLink(frame, r.workflowId) },
+              ]),
             )
       }`,
   );
@@ -392,27 +378,12 @@ export function activityView(frame: Frame, found: Page<AuditEvent>, isFirst: boo
           ? html`<p class="empty">Nothing recorded yet.</p>`
           : scroller(
               'Activity',
-              html`<table class="activity cards">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">What</th>
-                    <th scope="col">On</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${found.items.map(
-                    (e) =>
-                      html`<tr>
-                        <td data-label="When">${when(e.at)}</td>
-                        <td data-label="Who">${e.actor.kind} <code>${e.actor.id}</code></td>
-                        <td data-label="What">${e.action}</td>
-                        <td data-label="On">${e.target.kind} <code>${e.target.id}</code></td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`,
+              cardTable('activity', found.items, [
+                { head: 'When', cell: (e) => when(e.at) },
+                { head: 'Who', cell: (e) => html`${e.actor.kind} <code>${e.actor.id}</code>` },
+                { head: 'What', cell: (e) => e.action },
+                { head: 'On', cell: (e) => html`${e.target.kind} <code>${e.target.id}</code>` },
+              ]),
             )
       }
       ${pager('/dashboard/activity', {}, found.nextCursor, isFirst)}`,
