@@ -22,7 +22,14 @@ export const securityHeaders = (): RequestHandler =>
  * it out" calls the API itself; its icons are data: URLs. (Checked in headless
  * Chromium: it renders, expands, authorises and executes with no CSP violation.)
  */
-export const docsContentSecurityPolicy = (): RequestHandler =>
+export const docsContentSecurityPolicy = (): RequestHandler => selfServedPolicy({ formAction: ["'none'"] });
+
+/**
+ * The CSP of a page made of this server's own files only: its script, stylesheet
+ * and fonts from here, images from here or data: URLs, requests only to here, no
+ * plugins, no <base>, nobody may frame it; where its forms may post is the caller's.
+ */
+export const selfServedPolicy = ({ formAction }: { formAction: string[] }): RequestHandler =>
   helmet.contentSecurityPolicy({
     useDefaults: false,
     directives: {
@@ -34,7 +41,7 @@ export const docsContentSecurityPolicy = (): RequestHandler =>
       connectSrc: ["'self'"],
       objectSrc: ["'none'"],
       baseUri: ["'none'"],
-      formAction: ["'none'"],
+      formAction,
       frameAncestors: ["'none'"],
     },
   });

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import helmet from 'helmet';
+import { selfServedPolicy } from '../api/security-headers';
 
 /**
  * Pages load their stylesheet and script from this server and nothing else:
@@ -7,20 +7,7 @@ import helmet from 'helmet';
  * Every page is for one visitor at one moment (some show a token once): no-store.
  */
 export const pageHeaders = (): RequestHandler[] => [
-  helmet.contentSecurityPolicy({
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      formAction: ["'self'"],
-      baseUri: ["'none'"],
-      frameAncestors: ["'none'"],
-      objectSrc: ["'none'"],
-    },
-  }),
+  selfServedPolicy({ formAction: ["'self'"] }),
   (_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
