@@ -14,8 +14,10 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
     /** Stores one customer's view of an offer (idempotent, ordered by revision). */
     async saveOfferRecipient(snapshot: OfferState & { revision: number }): Promise<void> {
       await saveSnapshot(deps.models.OfferRecipient, `${snapshot.offerId}|${snapshot.customerId}`, snapshot);
-      // every revision counts it (a set): a first revision lost to a crash is counted by the next
-      await countInFunnel(deps.models, { partnerId: snapshot.partnerId, step: 'offer-sent', member: snapshot.customerId, at: snapshot.sentAt });
+      // counted with the snapshot that says it was sent (a retry of this activity counts it again: a set)
+      if (snapshot.status === 'sent') {
+        await countInFunnel(deps.models, { partnerId: snapshot.partnerId, step: 'offer-sent', member: snapshot.customerId, at: snapshot.sentAt });
+      }
     },
 
     /**
