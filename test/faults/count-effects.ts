@@ -164,13 +164,13 @@ export function compare(expected: Signature, e: ChainEffects): { duplicated: Dif
 export function leftovers(s: Snapshot, chains: ChainResult[]) {
   const invitations = new Set(s.invitations.map((i) => i._id));
   const offers = new Set(s.offers.map((o) => o._id));
+  const relationships = new Set(s.relationships.map((r) => r._id));
+  const targets = { invitation: invitations, offer: offers, 'delegated-admin': relationships };
   const users = new Set(chains.map((c) => c.userId));
   const keyStates: Record<string, number> = {};
   for (const k of s.idempotencyKeys) add(keyStates, String(k.state));
   return {
-    orphanLinkCodes: s.linkCodes
-      .filter((l) => !(l.kind === 'invitation' ? invitations : offers).has(l.targetId))
-      .map((l) => ({ code: l._id, kind: l.kind, targetId: l.targetId })),
+    orphanLinkCodes: s.linkCodes.filter((l) => !targets[l.kind].has(l.targetId)).map((l) => ({ code: l._id, kind: l.kind, targetId: l.targetId })),
     idempotencyKeyStates: keyStates,
     /** Requests whose keys are still claimed (their client gave up, or they never finished); a lapsed lease is free to take over. */
     keysInProgress: s.idempotencyKeys

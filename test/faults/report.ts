@@ -256,7 +256,7 @@ export function formatReport(rep: Report, jsonPath: string): string {
   }
   section('workflows still with pending work at the end', rep.settled.pending);
   section('workflows that failed, timed out or were terminated', rep.settled.badlyEnded);
-  section('link codes whose invitation or offer does not exist', rep.leftovers.orphanLinkCodes);
+  section('link codes whose invitation, offer or delegated-admin relationship does not exist', rep.leftovers.orphanLinkCodes);
   lines.push(
     `idempotency keys by state: ${JSON.stringify(rep.leftovers.idempotencyKeyStates)}; in progress with a lease still held: ${rep.leftovers.keysInProgress.filter((k) => k.leaseHeld !== false).length}`,
   );
