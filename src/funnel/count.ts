@@ -11,33 +11,65 @@ export interface FunnelEntry {
   at: string;
 }
 
+interface Batch {
+  partnerId: string;
+  step: FunnelStep;
+  month: string;
+  /** Members by day. */
+  days: Map<string, Set<string>>;
+  done: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+}
+
+/** Per month document: the members waiting for its writer, and whether one is writing. */
+const queues = new Map<string, { next?: Batch; writing: boolean }>();
+
+/** A writer that waits longer than this for the month's lock gives up (LockBusyError): its activity is retried. */
+const LOCK_WAIT_MS = 8_000;
+
 /**
  * Counts one member into its day's step of the funnel, exactly once however
  * often it is called: the member joins the day's set, and the day's count is set
  * to the set's size. FerretDB applies an update by reading and writing the
  * document, so two updates of one document at once can lose one: each month's
- * writes take its lock (src/db/lock.ts), one writer at a time.
+ * writes take its lock (src/db/lock.ts), one writer at a time. Members counted
+ * meanwhile in this process wait for the next write and go in together, so a
+ * burst (50 trials starting at once) takes the lock a few times, not 50.
  */
-export async function countInFunnel(models: Models, e: FunnelEntry): Promise<void> {
+export function countInFunnel(models: Models, e: FunnelEntry): Promise<void> {
   const month = e.at.slice(0, 7);
-  const day = e.at.slice(8, 10);
   const _id = funnelMonthId(e.partnerId, e.step, month);
-  const member = e.step === 'invited' ? e.member.toLowerCase() : e.member;
-  // a writer that waits longer than this gives up (LockBusyError): its activity is retried, within its time-out
-  const waitMs = 8_000;
-  await withLock(
-    models.FunnelMonth.db,
-    `funnel:${_id}`,
-    async () => {
-      await models.FunnelMonthMembers.updateOne({ _id }, { $addToSet: { [`days.${day}`]: member } }, { upsert: true });
-      const members = await models.FunnelMonthMembers.findById(_id, { [`days.${day}`]: 1 }).lean();
-      const count = (members?.days as unknown as Record<string, string[]> | undefined)?.[day]?.length ?? 0;
-      await models.FunnelMonth.updateOne(
-        { _id },
-        { $set: { [`days.${day}`]: count }, $setOnInsert: { partnerId: e.partnerId, step: e.step, month } },
-        { upsert: true },
-      );
-    },
-    waitMs,
-  );
+  const queue = queues.get(_id) ?? { writing: false };
+  queues.set(_id, queue);
+  const batch: Batch = (queue.next ??= { partnerId: e.partnerId, step: e.step, month, days: new Map(), done: [] } as Batch);
+  const day = e.at.slice(8, 10);
+  if (!batch.days.has(day)) batch.days.set(day, new Set());
+  batch.days.get(day)!.add(e.step === 'invited' ? e.member.toLowerCase() : e.member);
+  const counted = new Promise<void>((resolve, reject) => batch.done.push({ resolve, reject }));
+  if (!queue.writing) void drain(models, _id, queue);
+  return counted;
+}
+
+async function drain(models: Models, _id: string, queue: { next?: Batch; writing: boolean }): Promise<void> {
+  queue.writing = true;
+  while (queue.next) {
+    const batch = queue.next;
+    queue.next = undefined;
+    try {
+      await withLock(models.FunnelMonth.db, `funnel:${_id}`, () => write(models, _id, batch), LOCK_WAIT_MS);
+      batch.done.forEach((d) => d.resolve());
+    } catch (err) {
+      batch.done.forEach((d) => d.reject(err));
+    }
+  }
+  queue.writing = false;
+  queues.delete(_id);
+}
+
+async function write(models: Models, _id: string, b: Batch): Promise<void> {
+  const add = Object.fromEntries([...b.days].map(([day, members]) => [`days.${day}`, { $each: [...members] }]));
+  await models.FunnelMonthMembers.updateOne({ _id }, { $addToSet: add }, { upsert: true });
+  const projection = Object.fromEntries([...b.days.keys()].map((day) => [`days.${day}`, 1]));
+  const stored = (await models.FunnelMonthMembers.findById(_id, projection).lean())?.days as unknown as Record<string, string[]> | undefined;
+  const counts = Object.fromEntries([...b.days.keys()].map((day) => [`days.${day}`, stored?.[day]?.length ?? 0]));
+  await models.FunnelMonth.updateOne({ _id }, { $set: counts, $setOnInsert: { partnerId: b.partnerId, step: b.step, month: b.month } }, { upsert: true });
 }
