@@ -1,5 +1,5 @@
 import type { Models } from '../db/models';
-import { withLock } from '../db/lock';
+import { LockBusyError, withLock } from '../db/lock';
 import { funnelMonthId, type FunnelStep } from './model';
 
 export interface FunnelEntry {
@@ -23,7 +23,7 @@ interface Batch {
 /** Per month document: the members waiting for its writer, and whether one is writing. */
 const queues = new Map<string, { next?: Batch; writing: boolean }>();
 
-/** A writer that waits longer than this for the month's lock gives up (LockBusyError): its activity is retried. */
+/** A writer that waits longer than this for the month's lock gives up, and those members go uncounted. */
 const LOCK_WAIT_MS = 8_000;
 
 /**
@@ -58,7 +58,10 @@ async function drain(models: Models, _id: string, queue: { next?: Batch; writing
       await withLock(models.FunnelMonth.db, `funnel:${_id}`, () => write(models, _id, batch), LOCK_WAIT_MS);
       batch.done.forEach((d) => d.resolve());
     } catch (err) {
-      batch.done.forEach((d) => d.reject(err));
+      // The month's lock is held by a writer that died (its lease lapses in 15 s): the funnel is a
+      // read model, and a chain must not wait on it, so these members go uncounted rather than stall it.
+      if (err instanceof LockBusyError) batch.done.forEach((d) => d.resolve());
+      else batch.done.forEach((d) => d.reject(err));
     }
   }
   queue.writing = false;
