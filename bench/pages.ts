@@ -17,7 +17,7 @@
 import http from 'node:http';
 import { mapLimit } from '../src/async';
 import type { ManagedChild } from '../src/local/child';
-import { apiCaller, benchFerretDB, benchTemporal, createInvitation, ms, percentile, startApi, startWorker } from './support';
+import { apiCaller, BENCH_PARTNER, benchFerretDB, benchTemporal, createInvitation, ms, percentile, startApi, startWorker } from './support';
 
 const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef0123456789';
 
@@ -63,24 +63,7 @@ function load(agent: http.Agent, url: string, headers: Record<string, string>): 
 /** Makes the offer through the API, as a partner and its customer would; returns its link's code and the customer's token. */
 async function makeOffer(base: string): Promise<{ code: string; customerToken: string; items: number }> {
   const call = apiCaller(base);
-  const created = await call(
-    'POST',
-    '/v1/operator/partners',
-    {
-      cloud: 'global',
-      profile: {
-        name: 'Contoso Cloud Partners',
-        phone: '+1 425 555 0142',
-        email: 'sales@contoso-partners.example',
-        website: 'https://contoso-partners.example',
-        address: { line1: '1 Harbor Way', city: 'Seattle', postalCode: '98101', country: 'US' },
-      },
-      authorisations: ['subscription-advisor', 'delegated-admin-certified', 'authorised-service-provider'],
-      admin: { email: 'ada@contoso-partners.example', displayName: 'Ada Admin' },
-    },
-    OPERATOR_TOKEN,
-    201,
-  );
+  const created = await call('POST', '/v1/operator/partners', BENCH_PARTNER, OPERATOR_TOKEN, 201);
   const partnerToken: string = created.admin.token.token;
   const codeOf = (url: string) => url.split('/').pop()!;
   const invitation = await createInvitation(base, partnerToken, { sku: 'BUS-STD', trial: { licenses: 10 } });

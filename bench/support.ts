@@ -75,21 +75,24 @@ export async function connect(uri: string): Promise<{ connection: mongoose.Conne
   return { connection, models };
 }
 
+/** The partner the benchmarks make: global, with every authorisation. */
+export const BENCH_PARTNER = {
+  cloud: 'global' as const,
+  profile: {
+    name: 'Bench Partners',
+    phone: '+1 425 555 0100',
+    email: 'bench@example.com',
+    website: 'https://bench.example',
+    address: { line1: '1 Main', city: 'Redmond', postalCode: '98052', country: 'US' },
+  },
+  authorisations: ['subscription-advisor' as const, 'delegated-admin-certified' as const, 'authorised-service-provider' as const],
+  admin: { email: 'admin@bench.example', displayName: 'Bench Admin' },
+};
+
 /** A partner (global, every authorisation) and its global admin's token, written straight to the database. */
 export async function benchPartner(models: Models) {
   const { partner, token } = await createPartnerService({ models }).create(
-    {
-      cloud: 'global',
-      profile: {
-        name: 'Bench Partners',
-        phone: '+1 425 555 0100',
-        email: 'bench@example.com',
-        website: 'https://bench.example',
-        address: { line1: '1 Main', city: 'Redmond', postalCode: '98052', country: 'US' },
-      },
-      authorisations: ['subscription-advisor', 'delegated-admin-certified', 'authorised-service-provider'],
-      admin: { email: 'admin@bench.example', displayName: 'Bench Admin' },
-    },
+    BENCH_PARTNER,
     systemRequest(async () => undefined),
   ); // no audit log for the bench's own partner
   return { partnerId: partner._id, token: token.token };

@@ -78,6 +78,22 @@ export function createDelegatedAdminService(
     return (await models.Relationship.findById(relationshipId).lean())!;
   };
 
+  /** The customer accepts, declines or ends a relationship. */
+  const answerAs = async (customerId: string, relationshipId: string, answer: RelationshipAnswer, request: RequestScope): Promise<Relationship> => {
+    const r = await customersRelationship(customerId, relationshipId);
+    const { update, whenEnded } = ANSWERS[answer];
+    await callWorkflow(
+      () => handle(r).executeUpdate(update, { updateId: updateIdFor(request, answer), args: [{ by: 'customer', requested: requestedBy(request) }] }),
+      // its workflow is over: the stored status, final now, says why
+      async () => {
+        const { status } = await stored(r._id);
+        return new DomainError(whenEnded, `the relationship is ${status}`, { relationshipStatus: status });
+      },
+      updateWaitMs,
+    );
+    return stored(r._id);
+  };
+
   return {
     /** Asks a customer of the partner for delegated administration; nothing is granted until it accepts. */
     async request(
@@ -156,26 +172,12 @@ export function createDelegatedAdminService(
       if (input.licenses) throw invalidInput('licenses', 'only for purchase offers');
       if (input.customer) throw invalidInput('customer', 'not for delegated-admin requests');
       if (caller.customer._id !== r.customerId) throw notFound('this request for this customer');
-      const relationship = await this.answer(caller.customer._id, r._id, answer, request);
+      const relationship = await answerAs(caller.customer._id, r._id, answer, request);
       const c = caller.customer;
       return { customer: { id: c._id, name: c.name, domain: c.domain }, relationship };
     },
 
-    /** The customer accepts, declines or ends a relationship. */
-    async answer(customerId: string, relationshipId: string, answer: RelationshipAnswer, request: RequestScope): Promise<Relationship> {
-      const r = await customersRelationship(customerId, relationshipId);
-      const { update, whenEnded } = ANSWERS[answer];
-      await callWorkflow(
-        () => handle(r).executeUpdate(update, { updateId: updateIdFor(request, answer), args: [{ by: 'customer', requested: requestedBy(request) }] }),
-        // its workflow is over: the stored status, final now, says why
-        async () => {
-          const { status } = await stored(r._id);
-          return new DomainError(whenEnded, `the relationship is ${status}`, { relationshipStatus: status });
-        },
-        updateWaitMs,
-      );
-      return stored(r._id);
-    },
+    answer: answerAs,
 
     /** Refuses unless the partner's users may act in the customer now (an active relationship). */
     async requireGranted(partnerId: string, customerId: string): Promise<void> {

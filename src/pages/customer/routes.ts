@@ -1,13 +1,15 @@
 import { createHmac } from 'node:crypto';
 import type { Request, Response, Router } from 'express';
 import type { CustomerPrincipal } from '../../auth/principal';
+import { customerOf } from '../../api/authenticate';
 import { Problem } from '../../api/problem';
 import { toProblem } from '../../api/problem-handler';
-import { authenticate, callRoute, type AnyRoute, type RouteCall } from '../../api/route';
+import { callRoute, type AnyRoute, type RouteCall } from '../../api/route';
 import type { Services } from '../../services';
 import { html } from '../html';
 import { layout } from '../layout';
 import type { PageDeps } from '../router';
+import { principalForToken } from '../principal';
 import { clearCookie, COOKIES, csrfTokenFor, csrfValid, newFormKey, readCookie, secureCookies, setCookie } from '../session';
 import { declinedPage, linkPage, messagePage, resultPage, unknownLinkPage, type Accepted, type FormContext, type LinkView, type Page } from './views';
 
@@ -44,16 +46,7 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
   const secure = (_req: Request) => secureCookies(deps.publicUrl);
 
   /** The customer whose token is given, through the API's authentication (failed attempts are counted per address). */
-  const customerByToken = async (req: Request, token: string): Promise<CustomerPrincipal | undefined> => {
-    const withBearer = Object.create(req) as Request;
-    Object.defineProperty(withBearer, 'headers', { value: { ...req.headers, authorization: `Bearer ${token}` } });
-    try {
-      return (await authenticate(acceptLink, withBearer, deps)) as CustomerPrincipal | undefined;
-    } catch (err) {
-      if (err instanceof Problem && err.slug === 'unauthenticated') return undefined;
-      throw err;
-    }
-  };
+  const customerByToken = (req: Request, token: string): Promise<CustomerPrincipal | undefined> => principalForToken(req, deps, token, customerOf);
 
   /** The customer this browser's session cookie names (a cookie that no longer works is dropped). */
   const sessionCustomer = async (req: Request, res: Response): Promise<CustomerPrincipal | undefined> => {
@@ -68,7 +61,7 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
   const view = async (req: Request, code: string, principal: CustomerPrincipal | undefined): Promise<LinkView> => {
     const reply = await callRoute(viewLink, deps, {
       req,
-      principal: viewLink.auth === 'public' ? undefined : principal,
+      principal,
       params: { code },
       query: {},
       body: undefined,

@@ -1,30 +1,15 @@
 import type { Request, Response } from 'express';
 import type { PartnerPrincipal } from '../../auth/principal';
 import { partnerUserOf } from '../../api/authenticate';
-import { Problem } from '../../api/problem';
+import { principalForToken } from '../principal';
 import type { PageDeps } from '../router';
 import { clearCookie, COOKIES, readCookie, secureCookies, setCookie } from '../session';
 
 const secure = (deps: PageDeps): boolean => secureCookies(deps.publicUrl);
 
-/**
- * The active partner user a pasted or remembered API token belongs to, checked
- * exactly as the API checks a bearer token, and through the same guard: an address
- * that keeps presenting wrong tokens is refused (429) before any lookup.
- * undefined: the token is wrong, expired or revoked (or its user deactivated).
- */
-export async function partnerUserForToken(req: Request, deps: PageDeps, token: string): Promise<PartnerPrincipal | undefined> {
-  try {
-    return await deps.authFailures.guard(req.ip, `Bearer ${token}`, async () => {
-      const principal = /^[\x21-\x7e]{1,512}$/.test(token) ? await partnerUserOf(token, deps.models) : undefined;
-      if (!principal) throw new Problem('unauthenticated', 'the token is invalid, expired or revoked');
-      return principal;
-    });
-  } catch (err) {
-    if (err instanceof Problem && err.slug === 'unauthenticated') return undefined;
-    throw err;
-  }
-}
+/** The active partner user a pasted or remembered API token belongs to (undefined: wrong, expired, revoked, or its user deactivated). */
+export const partnerUserForToken = (req: Request, deps: PageDeps, token: string): Promise<PartnerPrincipal | undefined> =>
+  principalForToken(req, deps, token, partnerUserOf);
 
 export type Session = { state: 'none' } | { state: 'ended' } | { state: 'signed-in'; principal: PartnerPrincipal };
 
