@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { CustomerDirectory } from '../src/customers/directory/directory';
 import type { Models } from '../src/db/models';
 import type { Mailer } from '../src/outbox/mailer';
+import { createActingActivities } from './acting/activities';
 import { createAuditActivities } from './audit/activities';
 import { createCustomerDirectoryActivities } from './customer-directory/activities';
 import { createCustomerPublishingActivities } from './customer-directory/publish';
@@ -32,6 +33,7 @@ export interface ActivityDeps {
 /** Every activity the worker registers, built from its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createActingActivities(deps),
     ...createAuditActivities(deps),
     ...createCustomerActivities(deps),
     ...createCustomerDirectoryActivities(deps),

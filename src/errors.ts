@@ -34,6 +34,11 @@ export type DomainErrorKind =
   | 'delegated-admin-not-offered'
   | 'relationship-not-pending'
   | 'relationship-ended'
+  | 'delegated-admin-role-insufficient'
+  | 'licenses-exhausted'
+  | 'sku-not-subscribed'
+  | 'password-change-required'
+  | 'invalid-credentials'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
   | 'change-in-progress';
 
@@ -53,3 +58,6 @@ export const notFound = (what: string) => new DomainError('not-found', `${what} 
 
 /** An input that passed its schema but not the rule that ties it to others (`field` names it). */
 export const invalidInput = (field: string, message: string) => new DomainError('invalid-input', message, { field });
+
+/** The ApplicationFailure type of a domain error raised in an activity: its kind travels in the failure's details, and the API throws it again as it was. */
+export const DOMAIN_REFUSAL = 'DomainRefusal';

@@ -16,4 +16,6 @@ export interface ServiceDeps {
    * that it is on its way (202 for a create) or still in progress (503 change-in-progress, retry with the same key).
    */
   updateWaitMs: number;
+  /** Derives the one-time passwords of password resets retried with an Idempotency-Key (random when absent: then only the first attempt's holds). */
+  otpKey?: Buffer;
 }

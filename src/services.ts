@@ -29,7 +29,7 @@ export function createServices(deps: ServiceDeps) {
     audit: createAuditService(deps),
     catalog,
     customers,
-    customerUsers: createCustomerUserService(deps),
+    customerUsers: createCustomerUserService(deps, { delegatedAdmin }),
     delegatedAdmin,
     funnel: createFunnelService(deps),
     invitations: createInvitationService(deps, { catalog, links, partners, customers }),

@@ -36,3 +36,13 @@ export const localPersistenceActivityOptions: LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',
   retry,
 };
+
+/**
+ * For an act in a customer under delegated administration: a few writes, or a license
+ * change that waits for its subscription's workflow. Retried until done: the relationship
+ * does not end while an act it let start is still running.
+ */
+export const actingActivityOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry,
+};

@@ -9,6 +9,7 @@ export interface WorkflowAuditEntry {
   key: string;
   at: string;
   partnerId: string;
+  customerId?: string;
   actor: AuditActor;
   action: string;
   target: AuditTarget;
@@ -27,6 +28,7 @@ export async function writeAuditEntry(models: Models, e: WorkflowAuditEntry): Pr
     _id: auditIdOf(e.key, at),
     at,
     partnerId: e.partnerId,
+    customerId: e.customerId,
     actor: e.actor,
     action: e.action,
     target: e.target,

@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Models } from '../../src/db/models';
+import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures';
 import type { RelationshipState } from '../../workflows/delegated-admin/types';
 import { insertOnce } from '../../src/db/duplicate-key';
 import { linkUrl } from '../../src/links/model';
@@ -11,7 +13,20 @@ export function createDelegatedAdminActivities({ models, publicUrl }: { models: 
       await insertOnce(models.LinkCode, { _id: code, kind: 'delegated-admin', targetId: relationshipId, createdAt: new Date() });
       return publicUrl ? linkUrl(publicUrl, 'delegated-admin', code) : undefined;
     },
-    async saveRelationship({ relationshipId, ...fields }: RelationshipState & { revision: number; workflowId?: string; runId?: string }): Promise<void> {
+    /** Refuses (for good) once the partner is no longer delegated-admin certified: a pending request can then not be accepted. */
+    async checkPartnerCertified(partnerId: string): Promise<void> {
+      const partner = await models.Partner.findById(partnerId, { authorisations: 1 }).lean();
+      if (!partner?.authorisations.includes('delegated-admin-certified')) {
+        throw ApplicationFailure.nonRetryable(
+          'the partner is no longer delegated-admin certified: its request can no longer be accepted',
+          DelegatedAdminFailure.PartnerNotCertified,
+        );
+      }
+    },
+    async saveRelationship({
+      relationshipId,
+      ...fields
+    }: RelationshipState & { revision: number; workflowId?: string; runId?: string; firstRunId?: string }): Promise<void> {
       await saveSnapshot(models.Relationship, relationshipId, fields);
     },
   };

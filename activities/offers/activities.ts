@@ -27,6 +27,16 @@ export function createOfferActivities(deps: { models: Models; temporal: Client }
      */
     async purchaseThroughOnboarding(partnerId: string, customerId: string, request: PurchaseRequest): Promise<PurchaseResult> {
       const context = Context.current();
+      // an offer sent before the partner lost the authorisation is no longer accepted (checked before the purchase is asked for, not on a retry of it)
+      if (context.info.attempt === 1) {
+        const partner = await deps.models.Partner.findById(partnerId, { authorisations: 1 }).lean();
+        if (!partner?.authorisations.includes('subscription-advisor')) {
+          throw ApplicationFailure.nonRetryable(
+            'the partner is no longer authorised as subscription advisor: its offers can no longer be accepted',
+            OfferFailure.PartnerNotAuthorised,
+          );
+        }
+      }
       context.heartbeat();
       const alive = setInterval(() => context.heartbeat(), 2_000);
       try {

@@ -1,3 +1,4 @@
+import { otpKeyFrom } from '../customer-users/service';
 import express, { type Express } from 'express';
 import type { Connection as MongoConnection } from 'mongoose';
 import type { Connection as TemporalConnection } from '@temporalio/client';
@@ -27,7 +28,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use(requestLog(deps.logger));
 
-  const services = createServices(deps);
+  const services = createServices({ ...deps, otpKey: otpKeyFrom(deps.pageKey) });
   const routes = allRoutes(services);
   app.use(docsRouter(() => buildOpenApi(routes, '1')));
   app.use(pagesRouter(services, deps, routes));

@@ -110,6 +110,28 @@ export const PROBLEM_TYPES = {
   },
   'license-count-unchanged': { status: 409, title: 'Nothing to change', description: 'The subscription has this many licenses already.' },
   'subscription-not-active': { status: 409, title: 'Subscription not active', description: 'The subscription is cancelled.' },
+  'delegated-admin-role-insufficient': {
+    status: 403,
+    title: 'Customer role too low',
+    description:
+      "Under delegated administration a partner user acts with its own customer role, at most the relationship's: limited (password admin) resets passwords of users who are not admins and reads; full does everything a customer global admin does.",
+  },
+  'licenses-exhausted': {
+    status: 409,
+    title: 'No license free',
+    description: "Every license of this SKU in the customer's subscriptions is assigned: add licenses or unassign one first.",
+  },
+  'sku-not-subscribed': {
+    status: 409,
+    title: 'No subscription of this SKU',
+    description: 'The customer has no trial or active subscription of this SKU, so it has no license of it to assign.',
+  },
+  'password-change-required': {
+    status: 403,
+    title: 'Password change required',
+    description: 'The password is a one-time one: change it (POST /v1/customer-users/password) before signing in.',
+  },
+  'invalid-credentials': { status: 401, title: 'Wrong e-mail or password', description: 'No user of this customer has this e-mail and password.' },
   'delegated-admin-required': {
     status: 403,
     title: 'Delegated administration required',

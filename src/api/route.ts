@@ -130,6 +130,7 @@ export async function callRoute(route: AnyRoute, deps: RouteDeps, call: RouteCal
         {
           ...entry,
           partnerId: entry.partnerId ?? (principal?.kind === 'partner-user' ? principal.partner._id : undefined),
+          customerId: entry.customerId ?? (principal?.kind === 'customer' ? principal.customer._id : undefined),
           actor: entry.actor ?? actor,
           requestId,
         },

@@ -2,6 +2,7 @@ import { auditRoutes } from '../audit/routes';
 import { catalogRoutes } from '../catalog/routes';
 import { customerPortalRoutes } from '../customer-portal/routes';
 import { customerRoutes } from '../customers/routes';
+import { customerUserRoutes } from '../customer-users/routes';
 import { delegatedAdminRoutes } from '../delegated-admin/routes';
 import { funnelRoutes } from '../funnel/routes';
 import { invitationRoutes } from '../invitations/routes';
@@ -25,6 +26,7 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...invitationRoutes(services),
     ...offerRoutes(services),
     ...partnerSubscriptionRoutes(services),
+    ...customerUserRoutes(services),
     ...delegatedAdminRoutes(services),
     ...auditRoutes(services),
     ...outboxRoutes(services),

@@ -18,6 +18,8 @@ export interface AuditEventDoc {
   _id: string;
   at: Date;
   partnerId?: string;
+  /** The customer it was done in or for: the customer reads these entries with its token. */
+  customerId?: string;
   actor: AuditActor;
   action: string;
   target: AuditTarget;
@@ -31,6 +33,7 @@ export const auditEventSchema = recordSchema<AuditEventDoc>(
     _id: { type: String, required: true },
     at: { type: Date, required: true },
     partnerId: { type: String },
+    customerId: { type: String },
     actor: {
       type: partSchema<AuditActor>({ kind: { type: String, required: true, enum: ACTOR_KINDS }, id: { type: String, required: true } }),
       required: true,
@@ -45,3 +48,4 @@ export const auditEventSchema = recordSchema<AuditEventDoc>(
 
 auditEventSchema.index({ partnerId: 1, _id: -1 });
 auditEventSchema.index({ partnerId: 1, action: 1, _id: -1 });
+auditEventSchema.index({ customerId: 1, _id: -1 });

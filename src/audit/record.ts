@@ -5,6 +5,7 @@ import type { AuditActor, AuditTarget } from './model';
 
 export interface AuditEntry {
   partnerId?: string;
+  customerId?: string;
   actor: AuditActor;
   action: string;
   target: AuditTarget;
@@ -24,6 +25,7 @@ export async function recordAudit(models: Models, entry: AuditEntry, at = new Da
     _id: id ?? newTimeOrderedId('aud', at),
     at,
     partnerId: entry.partnerId,
+    customerId: entry.customerId,
     actor: entry.actor,
     action: entry.action,
     target: entry.target,

@@ -8,5 +8,11 @@ export function createAuditService({ models }: Pick<ServiceDeps, 'models'>) {
       const query = { partnerId, ...(filter.action ? { action: filter.action } : {}) };
       return pageById(models.AuditEvent, query, { ...page, scope: query, order: 'newest-first' });
     },
+
+    /** What was done in a customer (by it, or by partner users on its behalf), newest first. */
+    ofCustomer(customerId: string, filter: { byPartners?: boolean }, page: PageRequest) {
+      const query = { customerId, ...(filter.byPartners ? { 'actor.kind': 'partner-user' } : {}) };
+      return pageById(models.AuditEvent, query, { ...page, scope: query, order: 'newest-first' });
+    },
   };
 }

@@ -23,8 +23,12 @@ export const ACTIONS = {
   'offers:read': { anyone: true },
   'offers:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
   'delegated-admin:request': { authorisation: 'delegated-admin-certified', customerRoles: ['full', 'limited'] },
-  /** Acting inside a customer as its global admin; also needs an active relationship with it. */
-  'customers:administer': { customerRoles: ['full'] },
+  /** Acting inside a customer as its global admin; also needs an active relationship with it (which may cap the role). */
+  'customers:administer': { authorisation: 'authorised-service-provider', customerRoles: ['full'] },
+  /** Password resets inside a customer (limited: of users who are not admins); also needs an active relationship. */
+  'customers:reset-passwords': { authorisation: 'authorised-service-provider', customerRoles: ['full', 'limited'] },
+  /** Reading inside a customer (its users); also needs an active relationship. */
+  'customers:read-tenant': { authorisation: 'authorised-service-provider', customerRoles: ['full', 'limited'] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

@@ -3,10 +3,13 @@ import { defineRoute } from '../api/route';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from '../subscriptions/present';
 import { changeLicensesSchema, licenseChangeProblems, previewQuery, pricePreviewOut, subscriptionParams } from '../subscriptions/schemas';
-import { createCustomerUserSchema, customerUserOut } from './schemas';
+import { createCustomerUserSchema, customerUserOut, customerUserParams, passwordResetOut, updateCustomerUserSchema } from './schemas';
+import { presentCustomerUser } from '../customer-users/present';
+import { auditEventOut, presentAuditEvent } from '../audit/present';
+import { cursor, page, pageLimit } from '../api/schemas';
 
 /** The customer's own view, with its customer token. */
-export function customerPortalRoutes({ customers, subscriptions, onboarding, customerUsers }: Services) {
+export function customerPortalRoutes({ audit, customers, subscriptions, onboarding, customerUsers }: Services) {
   return [
     defineRoute({
       method: 'get',
@@ -99,21 +102,106 @@ export function customerPortalRoutes({ customers, subscriptions, onboarding, cus
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/v1/customer/users',
+      operationId: 'listCustomerUsers',
+      summary: "The customer's users, with their licenses and who last reset their password",
+      tag: 'Customers (self)',
+      auth: 'customer',
+      responses: { 200: { description: 'Its users', schema: customerUserOut.array() } },
+      async handler({ principal }) {
+        return { status: 200, body: (await customerUsers.list(principal.customer._id)).map(presentCustomerUser) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/customer/users/{userId}',
+      operationId: 'getCustomerUser',
+      summary: 'One of the customer’s users',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: customerUserParams,
+      responses: { 200: { description: 'The user', schema: customerUserOut } },
+      async handler({ principal, params }) {
+        return { status: 200, body: presentCustomerUser(await customerUsers.get(principal.customer._id, params.userId)) };
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/v1/customer/users',
       operationId: 'createCustomerUser',
       summary: "Add a user to the customer's tenant, with the licenses assigned to it",
+      description: 'Each assigned SKU needs a free license in the customer’s trial or active subscriptions of it.',
       tag: 'Customers (self)',
       auth: 'customer',
       body: createCustomerUserSchema,
       creates: true,
-      responses: {
-        201: { description: 'Created', schema: customerUserOut },
-      },
-      problems: ['email-taken'],
+      responses: { 201: { description: 'Created', schema: customerUserOut } },
+      problems: ['email-taken', 'licenses-exhausted', 'sku-not-subscribed'],
       async handler({ principal, body, request }) {
-        const user = await customerUsers.create(principal.customer, body, request);
-        return { status: 201, body: { id: user._id, email: user.email, displayName: user.displayName, skus: [...user.assignedSkus] } };
+        return { status: 201, body: presentCustomerUser(await customerUsers.create(principal.customer, body, request)) };
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/customer/users/{userId}',
+      operationId: 'updateCustomerUser',
+      summary: "Change a user's name, role or assigned licenses",
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: customerUserParams,
+      body: updateCustomerUserSchema,
+      responses: { 200: { description: 'The user after the change', schema: customerUserOut } },
+      problems: ['licenses-exhausted', 'sku-not-subscribed'],
+      async handler({ principal, params, body, request }) {
+        return { status: 200, body: presentCustomerUser(await customerUsers.update(principal.customer._id, params.userId, body, request)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customer/users/{userId}/password-reset',
+      operationId: 'resetCustomerUserPassword',
+      summary: "Reset a user's password to a one-time one, to be changed at its next sign-in",
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: customerUserParams,
+      showsSecret: true,
+      responses: { 200: { description: 'The user and its one-time password (shown once)', schema: passwordResetOut } },
+      async handler({ principal, params, request }) {
+        const { user, temporaryPassword } = await customerUsers.resetPassword(principal.customer._id, params.userId, request);
+        return { status: 200, body: { user: presentCustomerUser(user), temporaryPassword } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/customer/activity',
+      operationId: 'listCustomerActivity',
+      summary: 'What was done in the customer, newest first: by whom (the customer or a partner user), when, and under which relationship',
+      description:
+        'Every change a partner user made under delegated administration (users, password resets, licenses) and the customer’s own; ' +
+        "`details.relationshipId` names the relationship a partner acted under. `byPartners=true` keeps only the partners' acts.",
+      tag: 'Customers (self)',
+      auth: 'customer',
+      query: z.strictObject({ limit: pageLimit, cursor, byPartners: z.enum(['true', 'false']).optional() }),
+      responses: { 200: { description: 'A page of events', schema: page(auditEventOut) } },
+      problems: ['invalid-cursor'],
+      async handler({ principal, query }) {
+        const found = await audit.ofCustomer(principal.customer._id, { byPartners: query.byPartners === 'true' }, query);
+        return { status: 200, body: { items: found.items.map(presentAuditEvent), nextCursor: found.nextCursor } };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/customer/users/{userId}',
+      operationId: 'removeCustomerUser',
+      summary: 'Remove a user, freeing its licenses',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: customerUserParams,
+      responses: { 204: { description: 'Removed' } },
+      async handler({ principal, params, request }) {
+        await customerUsers.remove(principal.customer._id, params.userId, request);
+        return { status: 204 };
       },
     }),
   ];

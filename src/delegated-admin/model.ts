@@ -8,6 +8,8 @@ export interface RelationshipDoc extends Omit<RelationshipState, 'relationshipId
   /** The run that holds it (stored since relationships share a workflow id per partner and customer; before, derived from `_id`). */
   workflowId?: string;
   runId?: string;
+  /** The first run of its chain: a run that continued as new is reached through it. */
+  firstRunId?: string;
 }
 
 export const relationshipSchema = recordSchema<RelationshipDoc>(
@@ -27,6 +29,7 @@ export const relationshipSchema = recordSchema<RelationshipDoc>(
     revision: { type: Number, required: true, min: 1 },
     workflowId: { type: String },
     runId: { type: String },
+    firstRunId: { type: String },
     role: { type: String, enum: ['full', 'limited'] },
     extensionMs: { type: Number },
     lapsesAt: { type: String },

@@ -17,7 +17,7 @@ export function delegatedAdminRoutes({ delegatedAdmin }: Services) {
       auth: 'customer',
       params: relationshipParams,
       responses: { 200: { description: 'The relationship after it', schema: relationshipOut } },
-      problems: ['relationship-not-pending', 'relationship-ended', 'change-in-progress'],
+      problems: ['relationship-not-pending', 'relationship-ended', 'partner-not-authorised', 'change-in-progress'],
       async handler({ principal, params, request }) {
         return { status: 200, body: presentRelationship(await delegatedAdmin.answer(principal.customer._id, params.relationshipId, answer, request)) };
       },

@@ -8,7 +8,9 @@ import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { startOnce } from '../temporal/start-once';
 import { delegatedAdminWorkflow } from '../../workflows';
+import type { ActResult, CustomerAction } from '../../workflows/delegated-admin/acting';
 import {
+  actInCustomerUpdate,
   acceptRelationshipUpdate,
   declineRelationshipUpdate,
   relationshipRecordedUpdate,
@@ -60,8 +62,13 @@ export function createDelegatedAdminService(
   { models, temporal, taskQueue, updateWaitMs }: Pick<ServiceDeps, 'models' | 'temporal' | 'taskQueue' | 'updateWaitMs'>,
   { customers, partners }: { customers: CustomerService; partners: PartnerService },
 ) {
-  // the run named: a workflow id per partner and customer also names the relationships after this one
-  const handle = (r: RelationshipDoc) => temporal.workflow.getHandle(withWorkflow(r).workflowId, r.runId);
+  // its chain of runs named (by its first): a workflow id per partner and customer also names the relationships after this one
+  const handle = (r: RelationshipDoc) => {
+    const firstExecutionRunId = r.firstRunId ?? r.runId; // before runs continued as new, the stored run was the first
+    return temporal.workflow.getHandle(withWorkflow(r).workflowId, undefined, firstExecutionRunId ? { firstExecutionRunId } : undefined);
+  };
+  const notGranted = (customerId: string) =>
+    new DomainError('delegated-admin-required', `acting in customer ${customerId} needs an active delegated-admin relationship with it`);
   const stored = async (relationshipId: string): Promise<Relationship> => withWorkflow((await models.Relationship.findById(relationshipId).lean())!);
   /** The customer's relationship: stored, or asked a moment ago (its workflow holds it before its record is stored). */
   const customersRelationship = async (customerId: string, relationshipId: string): Promise<RelationshipDoc> => {
@@ -179,10 +186,31 @@ export function createDelegatedAdminService(
 
     answer: answerAs,
 
-    /** Refuses unless the partner's users may act in the customer now (an active relationship). */
+    /** Refuses unless the partner's users may read in the customer now (an active relationship). */
     async requireGranted(partnerId: string, customerId: string): Promise<void> {
+      await customers.requireCustomerOf(partnerId, customerId); // another partner's customer is not found, whatever its relationships
       const granted = await models.Relationship.exists({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } });
-      if (!granted) throw new DomainError('delegated-admin-required', `acting in customer ${customerId} needs an active delegated-admin relationship with it`);
+      if (!granted) throw notGranted(customerId);
+    },
+
+    /**
+     * A partner user acts in the customer: the relationship's workflow runs the act, and only
+     * while it grants it with a role that covers it, so no act lands after the relationship ends.
+     */
+    async act(principal: PartnerPrincipal, customerId: string, action: CustomerAction, request: RequestScope): Promise<ActResult> {
+      const partnerId = principal.partner._id;
+      await customers.requireCustomerOf(partnerId, customerId);
+      const r = await models.Relationship.findOne({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } }).lean();
+      if (!r) throw notGranted(customerId);
+      return callWorkflow(
+        () =>
+          handle(r).executeUpdate(actInCustomerUpdate, {
+            updateId: updateIdFor(request, `act ${action.kind}`),
+            args: [{ action, userId: principal.user._id, userRole: principal.user.customerRole, requested: requestedBy(request) }],
+          }),
+        () => notGranted(customerId), // its workflow has ended: so has the relationship
+        updateWaitMs,
+      );
     },
   };
 }

@@ -35,7 +35,7 @@ export function partnerSubscriptionRoutes({ subscriptions }: Services) {
       params: customerParams.extend({ subscriptionId: id('a subscription id') }),
       body: changeLicensesSchema,
       responses: { 200: { description: 'The subscription after the change', schema: subscriptionOut } },
-      problems: ['delegated-admin-required', ...licenseChangeProblems, 'change-in-progress'],
+      problems: ['delegated-admin-required', 'delegated-admin-role-insufficient', ...licenseChangeProblems, 'change-in-progress'],
       async handler({ principal, params, body, request }) {
         const changed = await subscriptions.changeByPartner(principal, params.customerId, params.subscriptionId, body.licenses, request);
         return { status: 200, body: presentSubscription(changed) };

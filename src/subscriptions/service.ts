@@ -64,7 +64,7 @@ export function createSubscriptionService(
       return change(await own({ customerId }, subscriptionId), licenses, 'customer', request);
     },
 
-    /** A partner user (customer role full) changes it under active delegated administration. */
+    /** A partner user (customer role full) changes it under active delegated administration: the relationship's workflow runs the change. */
     async changeByPartner(
       principal: PartnerPrincipal,
       customerId: string,
@@ -72,10 +72,10 @@ export function createSubscriptionService(
       licenses: number,
       request: RequestScope,
     ): Promise<SubscriptionDoc> {
-      const partnerId = principal.partner._id;
-      const sub = await own({ customerId, partnerId }, subscriptionId);
-      await delegatedAdmin.requireGranted(partnerId, customerId);
-      return change(sub, licenses, `partner user ${principal.user._id}`, request);
+      const sub = await own({ customerId, partnerId: principal.partner._id }, subscriptionId);
+      if (sub.status !== 'active' && sub.status !== 'trial') throw notActive(sub);
+      await delegatedAdmin.act(principal, customerId, { kind: 'change-licenses', subscriptionId, licenses, updateId: updateIdFor(request, 'change') }, request);
+      return (await models.Subscription.findById(sub._id).lean())!;
     },
   };
 }

@@ -4,7 +4,7 @@ import { InvitationFailure } from '../../workflows/invitations/failures';
 import { OfferFailure } from '../../workflows/offers/failures';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
-import { DomainError, type DomainErrorKind } from '../errors';
+import { DOMAIN_REFUSAL, DomainError, type DomainErrorKind } from '../errors';
 import { isTemporalBusy } from './client';
 
 /** Every business refusal a workflow (or its activities) can answer with, as the domain error services throw. */
@@ -20,6 +20,7 @@ const kindByFailureType: Record<string, DomainErrorKind> = {
   [OfferFailure.OutOfBounds]: 'license-count-out-of-bounds',
   [OfferFailure.UnknownSku]: 'sku-not-available',
   [OfferFailure.NotOnboarding]: 'customer-not-onboarding',
+  [OfferFailure.PartnerNotAuthorised]: 'partner-not-authorised',
   [SubscriptionFailure.OutOfBounds]: 'license-count-out-of-bounds',
   [SubscriptionFailure.DecreaseOutsideWindow]: 'license-decrease-not-allowed',
   [SubscriptionFailure.BelowAssigned]: 'license-count-below-assigned',
@@ -28,6 +29,9 @@ const kindByFailureType: Record<string, DomainErrorKind> = {
   [DelegatedAdminFailure.NotPending]: 'relationship-not-pending',
   [DelegatedAdminFailure.NotActive]: 'relationship-ended',
   [DelegatedAdminFailure.NotOffered]: 'delegated-admin-not-offered',
+  [DelegatedAdminFailure.NotGranting]: 'delegated-admin-required',
+  [DelegatedAdminFailure.RoleTooLow]: 'delegated-admin-role-insufficient',
+  [DelegatedAdminFailure.PartnerNotCertified]: 'partner-not-authorised',
 };
 
 /** The ApplicationFailure a workflow refused with (through an update, or as a failed workflow), if any. */
@@ -41,10 +45,15 @@ export function applicationFailureOf(err: unknown): ApplicationFailure | undefin
 /** A workflow's business refusal as a domain error (its details passed on), or undefined for anything else. */
 export function refusalOf(err: unknown): DomainError | undefined {
   const failure = applicationFailureOf(err);
+  const details = failure?.details?.[0];
+  const facts: Record<string, unknown> = typeof details === 'object' && details ? { ...details } : {};
+  if (failure?.type === DOMAIN_REFUSAL && typeof facts.kind === 'string') {
+    const { kind, ...rest } = facts;
+    return new DomainError(kind as DomainErrorKind, failure.message, rest);
+  }
   const kind = failure?.type ? kindByFailureType[failure.type] : undefined;
   if (!failure || !kind) return undefined;
-  const details = failure.details?.[0];
-  return new DomainError(kind, failure.message, typeof details === 'object' && details ? { ...details } : {});
+  return new DomainError(kind, failure.message, facts);
 }
 
 /**

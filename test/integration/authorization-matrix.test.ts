@@ -36,7 +36,14 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'revokeOffer':
     case 'requestDelegatedAdmin':
       return SENDERS.includes(m.customerRole);
+    case 'listCustomerUsersAsPartner':
+    case 'getCustomerUserAsPartner':
+    case 'resetCustomerUserPasswordAsPartner':
+      return SENDERS.includes(m.customerRole);
     case 'changeLicensesAsPartner':
+    case 'createCustomerUserAsPartner':
+    case 'updateCustomerUserAsPartner':
+    case 'removeCustomerUserAsPartner':
       return m.customerRole === 'full';
     default:
       return true;
@@ -69,7 +76,7 @@ describe('authorization matrix', () => {
         .filter((r) => !['partner', 'operator', 'customer'].includes(r.auth))
         .map((r) => r.operationId)
         .sort(),
-    ).toEqual(['acceptLink', 'declineLink', 'viewLink']);
+    ).toEqual(['acceptLink', 'changeCustomerUserPassword', 'declineLink', 'signInCustomerUser', 'viewLink']);
     expect(routes.filter((r) => r.auth === 'customer').length).toBeGreaterThanOrEqual(6);
   });
 
@@ -152,6 +159,20 @@ describe('authorization matrix', () => {
         type: '/problems/authorisation-required',
       });
       expect(res.body.detail).toMatch(/authorised as subscription advisor/);
+    }
+  });
+
+  it('acting in customers needs the authorised-service-provider authorisation: 403 with the reason on every such route', async () => {
+    const acting = partnerRoutes.filter((r) => ['customers:administer', 'customers:reset-passwords', 'customers:read-tenant'].includes(r.permission!));
+    expect(acting.length).toBeGreaterThanOrEqual(7);
+    for (const route of acting) {
+      const res = await call(route, bearer(w.b.admin.token));
+      expect({ route: route.operationId, status: res.status, type: res.body.type }).toEqual({
+        route: route.operationId,
+        status: 403,
+        type: '/problems/authorisation-required',
+      });
+      expect(res.body.detail).toMatch(/authorised as authorised service provider/);
     }
   });
 

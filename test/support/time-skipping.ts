@@ -64,6 +64,8 @@ export const defaultStubs: Stubs = {
     created: r.mode === 'create',
   }),
   saveRelationship: async () => undefined,
+  checkPartnerCertified: async () => undefined,
+  actInCustomer: async (input) => ({ kind: input.action.kind, targetId: 'userId' in input.action ? input.action.userId : input.action.subscriptionId }),
   saveInvitation: async () => undefined,
   checkPartnerMayInvite: async () => ({ cloud: 'global' }),
   recordRedemption: async () => undefined,

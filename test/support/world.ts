@@ -35,6 +35,8 @@ export interface World {
   subscriptionId: string;
   /** A delegated-admin request of A to that customer. */
   relationshipId: string;
+  /** A user of that customer. */
+  customerUserId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -109,9 +111,17 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the request to settle',
   );
+  const customerUser = await stack.http(
+    'POST',
+    '/v1/customer/users',
+    { email: `world-${randomBytes(4).toString('hex')}@tenant.example`, displayName: 'World User' },
+    bearer(accepted.body.token),
+  );
+  if (customerUser.status !== 201) throw new Error(`adding a customer user failed: ${customerUser.text}`);
   return {
     a,
     members,
+    customerUserId: customerUser.body.id,
     relationshipId: relationship.body.id,
     offerId: offer.body.id,
     offerCode: codeOf(offer.body.url),
@@ -131,7 +141,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
 export function requestFor(route: AnyRoute, w: World): { method: string; path: string; query: string; body?: unknown } {
   const values: Record<string, string | undefined> = {
     partnerId: w.a.id,
-    authorisation: 'authorised-service-provider', // the matrix withdraws it: one no route needs yet
+    authorisation: 'authorised-service-provider',
     userId: w.victim.id,
     tokenId: w.victim.tokenId,
     sku: 'BUS-STD',
@@ -143,8 +153,15 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     relationshipId: w.relationshipId,
   };
   // routes that act in a customer the partner really onboarded
-  if (['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId))
+  if (
+    ['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId) ||
+    route.path.startsWith('/v1/customers/{customerId}/users')
+  )
     values.customerId = w.customer.id;
+  if (route.path.includes('/users/{userId}') && (route.path.startsWith('/v1/customer/') || route.path.startsWith('/v1/customers/')))
+    values.userId = w.customerUserId;
+  // the matrix grants, then withdraws, an authorisation: of B, which holds none before and after
+  if (route.path.includes('/authorisations/')) values.partnerId = w.b.id;
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
   const u = randomBytes(4).toString('hex');
   const bodies: Record<string, unknown> = {
@@ -159,6 +176,16 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     createOffer: { customerIds: [w.customer.id], items: [{ sku: 'BUS-STD', licenses: 2 }] },
     changeLicenses: { licenses: 11 },
     createCustomerUser: { email: `user-${u}@tenant.example`, displayName: 'Tenant User' },
+    createCustomerUserAsPartner: { email: `partner-made-${u}@tenant.example`, displayName: 'Partner Made' },
+    updateCustomerUser: { displayName: `Renamed ${u}` },
+    updateCustomerUserAsPartner: { displayName: `Renamed ${u}` },
+    signInCustomerUser: { customerId: w.customer.id, email: `nobody-${u}@tenant.example`, password: 'not this one' },
+    changeCustomerUserPassword: {
+      customerId: w.customer.id,
+      email: `nobody-${u}@tenant.example`,
+      password: 'not this one',
+      newPassword: 'a new passphrase here',
+    },
     requestDelegatedAdmin: {},
     changeLicensesAsPartner: { licenses: 12 },
   };

@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActRequest, ActResult } from './acting';
 import type { RelationshipState, RelationshipAnswerRequest } from './types';
 
 export const relationshipStateQuery = defineQuery<RelationshipState>('state');
@@ -16,3 +17,6 @@ export const terminateRelationshipUpdate = defineUpdate<RelationshipState, [Rela
 
 /** Told to the onboarding once the relationship it waits for is settled (active, or ended without being). */
 export const delegatedAdminSettledSignal = defineSignal<[{ relationshipId: string; active: boolean }]>('delegatedAdminSettled');
+
+/** A partner user acts in the customer (refused unless the relationship grants it now, with a role that covers the action). */
+export const actInCustomerUpdate = defineUpdate<ActResult, [ActRequest]>('act');

@@ -34,6 +34,10 @@ export interface DelegatedAdminInput {
   role?: DelegatedAdminRole;
   /** The code of the link the customer answers at (`/d/<code>`); made by the workflow when absent. */
   code?: string;
+  /** Continues as new once its history holds more events than this (default 10,000): every act adds some. */
+  maxHistoryEvents?: number;
+  /** What a run that continued as new carries into the next. */
+  continued?: { state: RelationshipState; revision: number; step: number };
 }
 
 /** A customer's answer: `by` is 'customer'. */

@@ -2,6 +2,8 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
+  currentUpdateInfo,
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
@@ -11,14 +13,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DelegatedAdminActivities } from '../../activities/delegated-admin/activities';
+import type { ActingActivities } from '../../activities/acting/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import type { TimelineActivities } from '../../activities/timeline/activities';
-import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
+import { actingActivityOptions, persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { LifecycleStage } from '../search-attributes';
 import { DelegatedAdminFailure } from './failures';
+import { ROLE_NEEDED, effectiveRole, roleCovers, type ActRequest } from './acting';
 import {
+  actInCustomerUpdate,
   acceptRelationshipUpdate,
   declineRelationshipUpdate,
   delegatedAdminSettledSignal,
@@ -27,9 +32,10 @@ import {
   terminateRelationshipUpdate,
 } from './messages';
 import { relationshipStage, relationshipWorkflowId } from './start';
-import type { DelegatedAdminInput, RelationshipState, RelationshipStatus } from './types';
+import { GRANTING_STATUSES, type DelegatedAdminInput, type RelationshipState, type RelationshipStatus } from './types';
 
-const { saveRelationship, registerRelationshipLink } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
+const { saveRelationship, registerRelationshipLink, checkPartnerCertified } = proxyActivities<DelegatedAdminActivities>(persistenceActivityOptions);
+const { actInCustomer } = proxyActivities<ActingActivities>(actingActivityOptions);
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 
@@ -46,7 +52,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
   const { workflowId, runId } = workflowInfo();
   // what this relationship's records are keyed by: its workflow id may name later relationships too
   const key = relationshipWorkflowId(input.relationshipId);
-  const state: RelationshipState = {
+  const carried = input.continued;
+  const state: RelationshipState = carried?.state ?? {
     relationshipId: input.relationshipId,
     partnerId: input.partnerId,
     customerId: input.customerId,
@@ -56,11 +63,16 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     autoExtend: input.autoExtend,
     durationMs: input.durationMs,
   };
-  let revision = 0;
-  let step = 0;
+  let revision = carried?.revision ?? 0;
+  let step = carried?.step ?? 0;
+  /** Acts in the customer running now; the relationship ends only once none is (none lands after its end). */
+  let inFlight = 0;
+  /** Set when the relationship is about to end: no act starts any more. */
+  let closing = false;
   const ended = () => ENDED.includes(state.status);
+  const firstRunId = workflowInfo().firstExecutionRunId;
   const persist = async () => {
-    await saveRelationship({ ...state, revision: ++revision, workflowId, runId });
+    await saveRelationship({ ...state, revision: ++revision, workflowId, runId, firstRunId });
     upsertSearchAttributes([{ key: LifecycleStage, value: relationshipStage[state.status] }]);
   };
   const stage = (by: string, detail?: string) =>
@@ -115,6 +127,7 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     auditChange(
       {
         partnerId: input.partnerId,
+        customerId: input.customerId,
         actor: requested?.actor ?? by,
         action: `delegated-admin.${action}`,
         target: action === 'requested' ? { kind: 'customer', id: input.customerId } : { kind: 'relationship', id: input.relationshipId },
@@ -124,7 +137,7 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       key,
     );
   const customer = { kind: 'customer', id: input.customerId } as const;
-  let recorded = false;
+  let recorded = carried !== undefined;
 
   setHandler(relationshipStateQuery, () => state);
   setHandler(relationshipRecordedUpdate, async () => {
@@ -136,6 +149,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     async ({ by, requested }) => {
       await condition(() => recorded);
       requirePending();
+      if (patched('accept-needs-certified-partner')) await checkPartnerCertified(input.partnerId);
+      requirePending(); // answered otherwise while the check ran
       activate();
       await persist();
       await audit('accepted', requested, customer);
@@ -169,6 +184,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       await condition(() => recorded);
       requireOpen();
       const wasPending = state.status === 'approval-pending';
+      await drain();
+      requireOpen(); // it expired while the last acts finished
       end('terminated', by);
       await persist();
       await audit('terminated', requested, customer);
@@ -180,55 +197,120 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     { validator: (_r) => requireOpen() },
   );
 
-  const msUntil = (iso: string) => Math.max(1, Date.parse(iso) - workflowNow().getTime());
-  if (state.status === 'active') activate();
-  // The customer answers at a link of its own (relationships started before links had none).
-  let url: string | undefined;
-  if (patched('delegated-admin-link')) {
-    state.code = input.code ?? uuid4().replace(/-/g, '');
-    state.role = input.role ?? 'full';
-    state.extensionMs = input.extensionMs;
-    if (state.status === 'approval-pending') state.lapsesAt = new Date(Date.parse(state.requestedAt) + input.approvalTimeoutMs).toISOString();
-    url = await registerRelationshipLink({ code: state.code, relationshipId: input.relationshipId });
-  }
-  await persist();
-  if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
-  recorded = true;
-  await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
-  // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
-  const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
-  const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';
-  if (asked)
-    await notify(
-      'requested',
-      'Your partner asks for delegated administration',
-      url ? `See what it asks for, and accept or decline it, at ${url}` : 'Accept or decline it in your customer portal.',
-      url
-        ? {
-            subject: 'Your delegated-administration request was sent',
-            text: `The customer was asked by e-mail; it answers at ${url} (a page that needs its customer token to answer). You will hear when it does.`,
-          }
-        : undefined,
-    );
-  if (state.status === 'approval-pending') {
-    if (!(await condition(() => state.status !== 'approval-pending', input.approvalTimeoutMs))) {
-      end('lapsed', 'system');
-      await persist();
-      await stage('system', 'neither accepted nor declined in time');
-      await settle(false);
+  /** Refuses unless the partner user may act now: the relationship grants it, and its role covers the action. */
+  const requireActing = ({ action, userRole }: ActRequest) => {
+    const expired = state.endsAt !== undefined && !state.autoExtend && workflowNow().getTime() >= Date.parse(state.endsAt);
+    if (closing || expired || !(GRANTING_STATUSES as readonly RelationshipStatus[]).includes(state.status)) {
+      throw refuse(
+        `acting in customer ${input.customerId} needs an active delegated-admin relationship; relationship ${input.relationshipId} is ${closing || expired ? 'ending' : state.status}`,
+        DelegatedAdminFailure.NotGranting,
+      );
     }
-  } else if (!toldEvenIfAnswered || input.acceptedAtStart) {
-    await settle(true); // an answer that came meanwhile has settled it already (a decline too)
+    const role = effectiveRole(userRole, state.role);
+    const needed = ROLE_NEEDED[action.kind];
+    if (!roleCovers(role, needed)) {
+      throw ApplicationFailure.nonRetryable(
+        `${action.kind} needs the ${needed} customer role; you act with ${role} (your own role, at most the relationship's ${state.role ?? 'full'})`,
+        DelegatedAdminFailure.RoleTooLow,
+        { role, needed },
+      );
+    }
+    return role as 'full' | 'limited';
+  };
+  setHandler(
+    actInCustomerUpdate,
+    async (request) => {
+      const role = requireActing(request); // again: an end may have begun since the validator ran
+      inFlight++;
+      try {
+        return await actInCustomer({
+          action: request.action,
+          partnerId: input.partnerId,
+          customerId: input.customerId,
+          relationshipId: input.relationshipId,
+          role,
+          userId: request.userId,
+          requested: request.requested,
+          key: `${key}|${currentUpdateInfo()?.id ?? uuid4()}`,
+          at: isoNow(),
+        });
+      } finally {
+        inFlight--;
+      }
+    },
+    { validator: (request) => void requireActing(request) },
+  );
+  /** No act starts any more; waits for those running to finish (each is an activity, retried until done). */
+  const drain = async () => {
+    closing = true;
+    await condition(() => inFlight === 0);
+  };
+
+  const msUntil = (iso: string) => Math.max(1, Date.parse(iso) - workflowNow().getTime());
+  if (!carried) {
+    if (state.status === 'active') activate();
+    // The customer answers at a link of its own (relationships started before links had none).
+    let url: string | undefined;
+    if (patched('delegated-admin-link')) {
+      state.code = input.code ?? uuid4().replace(/-/g, '');
+      state.role = input.role ?? 'full';
+      state.extensionMs = input.extensionMs;
+      if (state.status === 'approval-pending') state.lapsesAt = new Date(Date.parse(state.requestedAt) + input.approvalTimeoutMs).toISOString();
+      url = await registerRelationshipLink({ code: state.code, relationshipId: input.relationshipId });
+    }
+    await persist();
+    if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
+    recorded = true;
+    await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
+    // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
+    const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
+    const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';
+    if (asked)
+      await notify(
+        'requested',
+        'Your partner asks for delegated administration',
+        url ? `See what it asks for, and accept or decline it, at ${url}` : 'Accept or decline it in your customer portal.',
+        url
+          ? {
+              subject: 'Your delegated-administration request was sent',
+              text: `The customer was asked by e-mail; it answers at ${url} (a page that needs its customer token to answer). You will hear when it does.`,
+            }
+          : undefined,
+      );
+    if (state.status === 'approval-pending') {
+      if (!(await condition(() => state.status !== 'approval-pending', input.approvalTimeoutMs))) {
+        end('lapsed', 'system');
+        await persist();
+        await stage('system', 'neither accepted nor declined in time');
+        await settle(false);
+      }
+    } else if (!toldEvenIfAnswered || input.acceptedAtStart) {
+      await settle(true); // an answer that came meanwhile has settled it already (a decline too)
+    }
+  } else {
+    await persist(); // this run's id, where the API finds it
   }
+
+  /** History long enough to start afresh: carried into a new run once no handler is running (acts add events all along). */
+  const historyLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.maxHistoryEvents ?? 10_000);
+  /** Waits until `iso`; true when the relationship ended meanwhile. Continues as new on the way when its history grows long. */
+  const endedBefore = async (iso: string): Promise<boolean> => {
+    if (!(await condition(() => ended() || historyLong(), msUntil(iso)))) return false;
+    if (!ended()) await condition(allHandlersFinished);
+    if (ended()) return true;
+    return continueAsNew<typeof delegatedAdminWorkflow>({ ...input, continued: { state, revision, step } });
+  };
 
   while (!ended()) {
     // wait for the notice, then for the end; the customer may terminate at any point
-    if (await condition(ended, msUntil(new Date(Date.parse(state.endsAt!) - input.noticeMs).toISOString()))) break;
-    state.status = 'expiring';
-    await persist();
-    await stage('system', `ends at ${state.endsAt}${state.autoExtend ? ', then extends' : ''}`);
-    await notify('expiring', 'Delegated administration ends soon', `It ends at ${state.endsAt}${state.autoExtend ? ' and will be extended' : ''}.`);
-    if (await condition(ended, msUntil(state.endsAt!))) break;
+    if (state.status === 'active') {
+      if (await endedBefore(new Date(Date.parse(state.endsAt!) - input.noticeMs).toISOString())) break;
+      state.status = 'expiring';
+      await persist();
+      await stage('system', `ends at ${state.endsAt}${state.autoExtend ? ', then extends' : ''}`);
+      await notify('expiring', 'Delegated administration ends soon', `It ends at ${state.endsAt}${state.autoExtend ? ' and will be extended' : ''}.`);
+    }
+    if (await endedBefore(state.endsAt!)) break;
     if (state.autoExtend) {
       state.status = 'active';
       state.extensions++;
@@ -237,6 +319,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       await stage('system', `extended until ${state.endsAt}`);
       continue;
     }
+    await drain();
+    if (ended()) break; // the customer ended it while the last acts finished
     end('expired', 'system');
     await persist();
     await stage('system');

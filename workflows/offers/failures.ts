@@ -4,4 +4,6 @@ export const OfferFailure = {
   OutOfBounds: 'OfferLicenseCountOutOfBounds',
   UnknownSku: 'OfferUnknownSku',
   NotOnboarding: 'CustomerNotOnboarding',
+  /** The partner lost the subscription-advisor authorisation since it sent the offer. */
+  PartnerNotAuthorised: 'OfferPartnerNotAuthorised',
 } as const;

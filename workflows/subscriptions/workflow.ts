@@ -125,6 +125,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       if (patched('subscription-stage-attribute')) upsertSearchAttributes([{ key: LifecycleStage, value: Stage.LicensesAdjusted }]);
       await auditChange({
         partnerId: state.partnerId,
+        customerId: state.customerId,
         actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
         action: 'subscription.licenses-changed',
         target: { kind: 'subscription', id: state.subscriptionId },
