@@ -12,6 +12,7 @@ import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
 import { createOfferActivities } from './offers/activities';
 import { createOutboxActivities } from './outbox/activities';
+import { createServiceRequestActivities } from './service-requests/activities';
 import { createSubscriptionActivities } from './subscriptions/activities';
 import { createTimelineActivities } from './timeline/activities';
 
@@ -42,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMaintenanceActivities(deps),
     ...createOfferActivities(deps),
     ...createOutboxActivities(deps),
+    ...createServiceRequestActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createTimelineActivities(deps),
   };

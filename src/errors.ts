@@ -34,6 +34,8 @@ export type DomainErrorKind =
   | 'delegated-admin-not-offered'
   | 'relationship-not-pending'
   | 'relationship-ended'
+  | 'service-request-closed'
+  | 'service-request-status-unchanged'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
   | 'change-in-progress';
 

@@ -16,4 +16,6 @@ export interface ServiceDeps {
    * that it is on its way (202 for a create) or still in progress (503 change-in-progress, retry with the same key).
    */
   updateWaitMs: number;
+  /** How long a service request may need attention before its partner is reminded, unless the request says (default: 2 days). */
+  serviceRequestReminderMs?: number;
 }

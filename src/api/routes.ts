@@ -9,6 +9,7 @@ import { linkRoutes } from '../links/routes';
 import { offerRoutes } from '../offers/routes';
 import { outboxRoutes } from '../outbox/routes';
 import { partnerRoutes } from '../partners/routes';
+import { serviceRequestRoutes } from '../service-requests/routes';
 import type { Services } from '../services';
 import { partnerSubscriptionRoutes } from '../subscriptions/routes';
 import { userRoutes } from '../users/routes';
@@ -26,6 +27,7 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...offerRoutes(services),
     ...partnerSubscriptionRoutes(services),
     ...delegatedAdminRoutes(services),
+    ...serviceRequestRoutes(services),
     ...auditRoutes(services),
     ...outboxRoutes(services),
     ...linkRoutes(services),

@@ -25,6 +25,10 @@ export const ACTIONS = {
   'delegated-admin:request': { authorisation: 'delegated-admin-certified', customerRoles: ['full', 'limited'] },
   /** Acting inside a customer as its global admin; also needs an active relationship with it. */
   'customers:administer': { customerRoles: ['full'] },
+  /** A partner's service requests, across its customers (authorised service providers). */
+  'service-requests:read': { authorisation: 'authorised-service-provider' },
+  /** Opening, noting and changing a customer's service requests as its global admin; also needs an active relationship with it. */
+  'service-requests:manage': { authorisation: 'authorised-service-provider', customerRoles: ['full'] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

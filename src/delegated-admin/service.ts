@@ -179,10 +179,11 @@ export function createDelegatedAdminService(
 
     answer: answerAs,
 
-    /** Refuses unless the partner's users may act in the customer now (an active relationship). */
-    async requireGranted(partnerId: string, customerId: string): Promise<void> {
-      const granted = await models.Relationship.exists({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } });
+    /** Refuses unless the partner's users may act in the customer now (an active relationship); the relationship's id. */
+    async requireGranted(partnerId: string, customerId: string): Promise<string> {
+      const granted = await models.Relationship.findOne({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } }, { _id: 1 }).lean();
       if (!granted) throw new DomainError('delegated-admin-required', `acting in customer ${customerId} needs an active delegated-admin relationship with it`);
+      return granted._id;
     },
   };
 }
