@@ -37,6 +37,9 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'requestDelegatedAdmin':
       return SENDERS.includes(m.customerRole);
     case 'changeLicensesAsPartner':
+    case 'openServiceRequest':
+    case 'addServiceRequestNote':
+    case 'setServiceRequestStatus':
       return m.customerRole === 'full';
     default:
       return true;

@@ -35,6 +35,8 @@ export interface World {
   subscriptionId: string;
   /** A delegated-admin request of A to that customer. */
   relationshipId: string;
+  /** A service request that customer opened with A. */
+  serviceRequestId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -109,10 +111,23 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the request to settle',
   );
+  const serviceRequest = await stack.http(
+    'POST',
+    '/v1/customer/service-requests',
+    { partnerId: a.id, title: 'Mail does not arrive', description: 'Since Monday.', severity: 'moderate' },
+    bearer(accepted.body.token),
+  );
+  if (serviceRequest.status !== 201) throw new Error(`opening a service request failed: ${serviceRequest.text}`);
+  await eventually(
+    async () => (await stack.models.OutboxMessage.countDocuments({ kind: 'service-request-opened', customerId: accepted.body.customer.id })) === 1,
+    20_000,
+    'the service request to settle',
+  );
   return {
     a,
     members,
     relationshipId: relationship.body.id,
+    serviceRequestId: serviceRequest.body.id,
     offerId: offer.body.id,
     offerCode: codeOf(offer.body.url),
     subscriptionId,
@@ -130,8 +145,9 @@ export async function buildWorld(stack: TestStack): Promise<World> {
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */
 export function requestFor(route: AnyRoute, w: World): { method: string; path: string; query: string; body?: unknown } {
   const values: Record<string, string | undefined> = {
-    partnerId: w.a.id,
-    authorisation: 'authorised-service-provider', // the matrix withdraws it: one no route needs yet
+    // the matrix grants, then withdraws it: of B, which has none (A keeps every authorisation its routes need)
+    partnerId: ['grantAuthorisation', 'withdrawAuthorisation'].includes(route.operationId) ? w.b.id : w.a.id,
+    authorisation: 'authorised-service-provider',
     userId: w.victim.id,
     tokenId: w.victim.tokenId,
     sku: 'BUS-STD',
@@ -141,9 +157,19 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     offerId: w.offerId,
     subscriptionId: w.subscriptionId,
     relationshipId: w.relationshipId,
+    serviceRequestId: w.serviceRequestId,
   };
   // routes that act in a customer the partner really onboarded
-  if (['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId))
+  if (
+    [
+      'requestDelegatedAdmin',
+      'listDelegatedAdmin',
+      'listCustomerSubscriptionsAsPartner',
+      'changeLicensesAsPartner',
+      'listCustomerServiceRequests',
+      'openServiceRequest',
+    ].includes(route.operationId)
+  )
     values.customerId = w.customer.id;
   const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(values[name]!));
   const u = randomBytes(4).toString('hex');
@@ -161,6 +187,12 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     createCustomerUser: { email: `user-${u}@tenant.example`, displayName: 'Tenant User' },
     requestDelegatedAdmin: {},
     changeLicensesAsPartner: { licenses: 12 },
+    openOwnServiceRequest: { partnerId: w.a.id, title: 'Printer offline', description: 'The printer on floor 2.', severity: 'minimal' },
+    addOwnServiceRequestNote: { text: `Still offline ${u}` },
+    setOwnServiceRequestStatus: { status: 'attention-needed' },
+    openServiceRequest: { title: 'Licences to review', description: 'Before renewal.', severity: 'minimal' },
+    addServiceRequestNote: { text: `Looking at it ${u}` },
+    setServiceRequestStatus: { status: 'attention-needed' },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };
