@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DAY_MS, DEFAULT_ATTENTION_REMINDER_MS } from '../workflows/durations';
 import { TASK_QUEUE } from '../workflows/task-queue';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -29,6 +30,12 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   WORKFLOW_BUNDLE: optionalString,
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  SERVICE_REQUEST_REMINDER_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365 * DAY_MS)
+    .default(DEFAULT_ATTENTION_REMINDER_MS),
   SMTP_URL: optionalString,
   SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -72,6 +79,8 @@ export interface Config {
   workflowBundle?: string;
   /** How long a partner's directory writer gathers customer changes before writing them (customer list and search lag by that much). */
   directoryRefreshMs: number;
+  /** How long a service request may need attention before its partner is reminded (a request may ask for another). */
+  serviceRequestReminderMs: number;
   /** Outgoing mail; without it the outbox only records. */
   smtp?: { url: string; from: string };
 }
@@ -107,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     workflowBundle: e.WORKFLOW_BUNDLE,
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
+    serviceRequestReminderMs: e.SERVICE_REQUEST_REMINDER_MS,
   };
 }
 

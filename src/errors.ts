@@ -39,6 +39,8 @@ export type DomainErrorKind =
   | 'sku-not-subscribed'
   | 'password-change-required'
   | 'invalid-credentials'
+  | 'service-request-closed'
+  | 'service-request-status-unchanged'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
   | 'change-in-progress';
 

@@ -18,4 +18,6 @@ export interface ServiceDeps {
   updateWaitMs: number;
   /** Derives the one-time passwords of password resets retried with an Idempotency-Key (random when absent: then only the first attempt's holds). */
   otpKey?: Buffer;
+  /** How long a service request may need attention before its partner is reminded, unless the request says (default: 2 days). */
+  serviceRequestReminderMs?: number;
 }

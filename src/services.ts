@@ -10,6 +10,7 @@ import { createOfferService } from './offers/service';
 import { createOnboardingService } from './onboarding/service';
 import { createOutboxService } from './outbox/service';
 import { createPartnerService } from './partners/service';
+import { createServiceRequestService } from './service-requests/service';
 import { createSubscriptionService } from './subscriptions/service';
 import type { ServiceDeps } from './service-deps';
 import { createUserService } from './users/service';
@@ -38,6 +39,7 @@ export function createServices(deps: ServiceDeps) {
     onboarding,
     outbox: createOutboxService(deps),
     partners,
+    serviceRequests: createServiceRequestService(deps, { customers, delegatedAdmin }),
     subscriptions: createSubscriptionService(deps, { customers, delegatedAdmin }),
     users: createUserService(deps),
   };

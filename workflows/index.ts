@@ -6,4 +6,5 @@ export { customerDirectoryWorkflow } from './customer-directory/workflow';
 export { offerWorkflow } from './offers/workflow';
 export { subscriptionWorkflow } from './subscriptions/workflow';
 export { delegatedAdminWorkflow } from './delegated-admin/workflow';
+export { serviceRequestWorkflow } from './service-requests/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';

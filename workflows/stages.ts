@@ -29,6 +29,9 @@ export const Stage = {
   DelegatedAdminTerminated: 'delegated-admin-terminated',
   DelegatedAdminDeclined: 'delegated-admin-declined',
   DelegatedAdminLapsed: 'delegated-admin-lapsed',
+  ServiceRequestOpen: 'service-request-open',
+  ServiceRequestAttentionNeeded: 'service-request-attention-needed',
+  ServiceRequestClosed: 'service-request-closed',
 } as const;
 
 export type Stage = (typeof Stage)[keyof typeof Stage];

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     logger,
     updateWaitMs: DEFAULT_UPDATE_WAIT_MS,
+    serviceRequestReminderMs: config.serviceRequestReminderMs,
     rateLimiter: new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst),
     authFailures: new AuthFailureLimiter(config.authFailureLimit.perMinute, config.authFailureLimit.burst),
     operatorTokenHash: config.operatorToken ? hashSecret(config.operatorToken) : undefined,

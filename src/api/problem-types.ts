@@ -150,6 +150,16 @@ export const PROBLEM_TYPES = {
   },
   'relationship-not-pending': { status: 409, title: 'Not pending approval', description: 'The relationship was already accepted, declined or ended.' },
   'relationship-ended': { status: 409, title: 'Relationship ended', description: 'The relationship has expired, lapsed, been declined or terminated.' },
+  'service-request-closed': {
+    status: 409,
+    title: 'Service request closed',
+    description: 'The service request is closed, and closed is final: it takes no more notes or status changes. Open a new one.',
+  },
+  'service-request-status-unchanged': {
+    status: 409,
+    title: 'Status unchanged',
+    description: 'The service request has this status already (`serviceRequestStatus`): nothing was changed.',
+  },
   'sku-not-available': {
     status: 422,
     title: 'Service not available',

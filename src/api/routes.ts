@@ -10,6 +10,7 @@ import { linkRoutes } from '../links/routes';
 import { offerRoutes } from '../offers/routes';
 import { outboxRoutes } from '../outbox/routes';
 import { partnerRoutes } from '../partners/routes';
+import { serviceRequestRoutes } from '../service-requests/routes';
 import type { Services } from '../services';
 import { partnerSubscriptionRoutes } from '../subscriptions/routes';
 import { userRoutes } from '../users/routes';
@@ -28,6 +29,7 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...partnerSubscriptionRoutes(services),
     ...customerUserRoutes(services),
     ...delegatedAdminRoutes(services),
+    ...serviceRequestRoutes(services),
     ...auditRoutes(services),
     ...outboxRoutes(services),
     ...linkRoutes(services),

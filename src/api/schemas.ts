@@ -16,6 +16,13 @@ const human = (max: number, problem: (s: string) => string | undefined) =>
 /** Free text: trimmed, NFC, 1..max characters, well-formed, no control, format, private-use or unassigned characters (names.ts). */
 export const text = (max: number) => human(max, freeTextProblem);
 
+/** Free text of several lines (a description, a note): as `text`, with line breaks (CRLF and CR become LF). */
+export const paragraphs = (max: number) =>
+  z
+    .string()
+    .overwrite((s) => s.replace(/\r\n?/g, '\n'))
+    .pipe(human(max, (s) => freeTextProblem(s.replace(/\n/g, ' '))));
+
 /** A name (of a person, company, place): free text that shows at least one letter or digit. */
 export const name = (max: number) => human(max, nameProblem);
 

@@ -29,6 +29,10 @@ export const ACTIONS = {
   'customers:reset-passwords': { authorisation: 'authorised-service-provider', customerRoles: ['full', 'limited'] },
   /** Reading inside a customer (its users); also needs an active relationship. */
   'customers:read-tenant': { authorisation: 'authorised-service-provider', customerRoles: ['full', 'limited'] },
+  /** A partner's service requests, across its customers (authorised service providers). */
+  'service-requests:read': { authorisation: 'authorised-service-provider' },
+  /** Opening, noting and changing a customer's service requests as its global admin; also needs an active relationship with it. */
+  'service-requests:manage': { authorisation: 'authorised-service-provider', customerRoles: ['full'] },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

@@ -13,6 +13,7 @@ import { offerRecipientSchema, offerSchema } from '../offers/model';
 import { timelineEventSchema } from '../onboarding/model';
 import { outboxMessageSchema } from '../outbox/model';
 import { partnerSchema } from '../partners/model';
+import { serviceRequestSchema } from '../service-requests/model';
 import { subscriptionSchema } from '../subscriptions/model';
 import { userSchema } from '../users/model';
 
@@ -41,6 +42,7 @@ export function createModels(connection: Connection) {
     LinkCode: model('LinkCode', linkCodeSchema),
     FunnelMonth: model('FunnelMonth', funnelMonthSchema),
     FunnelMonthMembers: model('FunnelMonthMembers', funnelMonthMembersSchema),
+    ServiceRequest: model('ServiceRequest', serviceRequestSchema),
   };
 }
 

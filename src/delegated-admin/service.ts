@@ -187,10 +187,11 @@ export function createDelegatedAdminService(
     answer: answerAs,
 
     /** Refuses unless the partner's users may read in the customer now (an active relationship). */
-    async requireGranted(partnerId: string, customerId: string): Promise<void> {
+    async requireGranted(partnerId: string, customerId: string): Promise<string> {
       await customers.requireCustomerOf(partnerId, customerId); // another partner's customer is not found, whatever its relationships
-      const granted = await models.Relationship.exists({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } });
+      const granted = await models.Relationship.findOne({ partnerId, customerId, status: { $in: [...GRANTING_STATUSES] } }, { _id: 1 }).lean();
       if (!granted) throw notGranted(customerId);
+      return granted._id;
     },
 
     /**

@@ -3,6 +3,7 @@ import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures'
 import { InvitationFailure } from '../../workflows/invitations/failures';
 import { OfferFailure } from '../../workflows/offers/failures';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
+import { ServiceRequestFailure } from '../../workflows/service-requests/failures';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
 import { DOMAIN_REFUSAL, DomainError, type DomainErrorKind } from '../errors';
 import { isTemporalBusy } from './client';
@@ -32,6 +33,10 @@ const kindByFailureType: Record<string, DomainErrorKind> = {
   [DelegatedAdminFailure.NotGranting]: 'delegated-admin-required',
   [DelegatedAdminFailure.RoleTooLow]: 'delegated-admin-role-insufficient',
   [DelegatedAdminFailure.PartnerNotCertified]: 'partner-not-authorised',
+  [ServiceRequestFailure.Closed]: 'service-request-closed',
+  [ServiceRequestFailure.StatusUnchanged]: 'service-request-status-unchanged',
+  [ServiceRequestFailure.InvalidInput]: 'invalid-input',
+  [ServiceRequestFailure.NotFound]: 'not-found',
 };
 
 /** The ApplicationFailure a workflow refused with (through an update, or as a failed workflow), if any. */

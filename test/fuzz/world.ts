@@ -121,7 +121,7 @@ async function usersOf(api: ApiCaller, partner: TestPartner, caller: { id: strin
   return { token: caller.token, pathValues: { userId: [caller.id, other.id], tokenId: [spare.body.id, others.body[0].id] } };
 }
 
-/** A customer of A with a trial, a bought subscription, an open offer and a pending delegated-admin request. */
+/** A customer of A with a trial, a bought subscription, an open offer, a pending delegated-admin request and a service request. */
 async function customerOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
   const me = await trialCustomer(api, a);
   const bought = await sendOffer(api, a, [me.id], [{ sku: 'MAIL-P1', licenses: 5 }]);
@@ -131,12 +131,20 @@ async function customerOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
   const relationship = await api.http('POST', `/v1/customers/${me.id}/delegated-admin`, {}, bearer(a.admin.token));
   expect201(relationship.status, 'asking for delegated administration', relationship.text);
   const another = await invite(api, a);
+  const serviceRequest = await api.http(
+    'POST',
+    '/v1/customer/service-requests',
+    { partnerId: a.id, title: 'Mail does not arrive', description: 'Since Monday.', severity: 'moderate' },
+    bearer(me.token),
+  );
+  expect201(serviceRequest.status, 'opening a service request', serviceRequest.text);
   return {
     token: me.token,
     probe: '/v1/customer',
     pathValues: {
       subscriptionId: [me.subscriptionId, ...purchase.body.subscriptions.map((s: { subscriptionId: string }) => s.subscriptionId)],
       relationshipId: [relationship.body.id],
+      serviceRequestId: [serviceRequest.body.id],
       code: [open.code, another.code, me.invitation.code],
     },
   };

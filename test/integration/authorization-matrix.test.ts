@@ -44,6 +44,9 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'createCustomerUserAsPartner':
     case 'updateCustomerUserAsPartner':
     case 'removeCustomerUserAsPartner':
+    case 'openServiceRequest':
+    case 'addServiceRequestNote':
+    case 'setServiceRequestStatus':
       return m.customerRole === 'full';
     default:
       return true;

@@ -97,7 +97,25 @@ describe('replaying recorded histories', () => {
     ).toBe(200);
     await stack.client.workflow.getHandle(quitter.body.onboarding.workflowId).result();
     expect((await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/decline`)).status).toBe(200);
-    ids.push(relationshipWorkflowId, quitter.body.onboarding.workflowId, longTrial.body.workflowId);
+    // A service request: opened by the customer, a note, attention needed (the partner reminded after its short time), closed.
+    const opened = await stack.http(
+      'POST',
+      '/v1/customer/service-requests',
+      { partnerId: p.id, title: 'Mail does not arrive', description: 'Since Monday.', severity: 'critical', attentionReminderSeconds: 1 },
+      bearer(buyer.body.token),
+    );
+    expect(opened.status).toBe(201);
+    const serviceRequestPath = `/v1/customer/service-requests/${opened.body.id}`;
+    expect((await stack.http('POST', `${serviceRequestPath}/notes`, { text: 'Still nothing.' }, bearer(buyer.body.token))).status).toBe(200);
+    expect((await stack.http('POST', `${serviceRequestPath}/status`, { status: 'attention-needed' }, bearer(buyer.body.token))).status).toBe(200);
+    await eventually(
+      async () => (await stack.models.OutboxMessage.countDocuments({ kind: 'service-request-reminder', customerId: buyer.body.customer.id })) === 1,
+      20_000,
+      'the reminder',
+    );
+    expect((await stack.http('POST', `${serviceRequestPath}/status`, { status: 'closed' }, bearer(buyer.body.token))).status).toBe(200);
+    await stack.client.workflow.getHandle(opened.body.workflowId).result();
+    ids.push(relationshipWorkflowId, quitter.body.onboarding.workflowId, longTrial.body.workflowId, opened.body.workflowId);
     const fixtureName: Record<string, string> = {
       [revokedInv.body.workflowId]: 'invitation-revoked',
       [quitter.body.onboarding.workflowId]: 'onboarding-cancelled',

@@ -84,6 +84,7 @@ export const defaultStubs: Stubs = {
   recordAuditEvent: async () => undefined,
   countInFunnel: async () => undefined,
   registerRelationshipLink: async () => undefined,
+  saveServiceRequest: async () => undefined,
 };
 
 export interface TimeSkipping {

@@ -37,6 +37,8 @@ export interface World {
   relationshipId: string;
   /** A user of that customer. */
   customerUserId: string;
+  /** A service request that customer opened with A. */
+  serviceRequestId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -118,11 +120,24 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     bearer(accepted.body.token),
   );
   if (customerUser.status !== 201) throw new Error(`adding a customer user failed: ${customerUser.text}`);
+  const serviceRequest = await stack.http(
+    'POST',
+    '/v1/customer/service-requests',
+    { partnerId: a.id, title: 'Mail does not arrive', description: 'Since Monday.', severity: 'moderate' },
+    bearer(accepted.body.token),
+  );
+  if (serviceRequest.status !== 201) throw new Error(`opening a service request failed: ${serviceRequest.text}`);
+  await eventually(
+    async () => (await stack.models.OutboxMessage.countDocuments({ kind: 'service-request-opened', customerId: accepted.body.customer.id })) === 1,
+    20_000,
+    'the service request to settle',
+  );
   return {
     a,
     members,
     customerUserId: customerUser.body.id,
     relationshipId: relationship.body.id,
+    serviceRequestId: serviceRequest.body.id,
     offerId: offer.body.id,
     offerCode: codeOf(offer.body.url),
     subscriptionId,
@@ -151,10 +166,18 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     offerId: w.offerId,
     subscriptionId: w.subscriptionId,
     relationshipId: w.relationshipId,
+    serviceRequestId: w.serviceRequestId,
   };
   // routes that act in a customer the partner really onboarded
   if (
-    ['requestDelegatedAdmin', 'listDelegatedAdmin', 'listCustomerSubscriptionsAsPartner', 'changeLicensesAsPartner'].includes(route.operationId) ||
+    [
+      'requestDelegatedAdmin',
+      'listDelegatedAdmin',
+      'listCustomerSubscriptionsAsPartner',
+      'changeLicensesAsPartner',
+      'listCustomerServiceRequests',
+      'openServiceRequest',
+    ].includes(route.operationId) ||
     route.path.startsWith('/v1/customers/{customerId}/users')
   )
     values.customerId = w.customer.id;
@@ -188,6 +211,12 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     },
     requestDelegatedAdmin: {},
     changeLicensesAsPartner: { licenses: 12 },
+    openOwnServiceRequest: { partnerId: w.a.id, title: 'Printer offline', description: 'The printer on floor 2.', severity: 'minimal' },
+    addOwnServiceRequestNote: { text: `Still offline ${u}` },
+    setOwnServiceRequestStatus: { status: 'attention-needed' },
+    openServiceRequest: { title: 'Licences to review', description: 'Before renewal.', severity: 'minimal' },
+    addServiceRequestNote: { text: `Looking at it ${u}` },
+    setServiceRequestStatus: { status: 'attention-needed' },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };
