@@ -3,6 +3,7 @@
  * comparing within one run on one machine (2 shared cores are noisy).
  */
 import { ManagedChild } from '../src/local/child';
+import { benchActing, reportActing } from './acting';
 import { benchApiOverhead, reportApiOverhead } from './api-overhead';
 import { benchFunnel, reportFunnel } from './funnel';
 import { benchPages, reportPages } from './pages';
@@ -24,6 +25,10 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   /** funnel [customers=10000] [samples=200]: the dashboard's first page (GET /dashboard) and GET /v1/funnel */
   async funnel(args) {
     console.log(reportFunnel(await benchFunnel(Number(args[0] ?? 10_000), Number(args[1] ?? 200))));
+  },
+  /** acting [samples=200]: a limited-role password reset under delegated administration vs a plain authenticated GET */
+  async acting(args) {
+    console.log(reportActing(await benchActing(Number(args[0] ?? 200))));
   },
   /** memory [flows=10000] */
   async memory(args) {

@@ -2,6 +2,7 @@ import { ApplicationFailure, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Models } from '../../src/db/models';
 import { customerUserStore, type UserChange } from '../../src/customer-users/store';
+import { serviceRequestOperations } from '../../src/service-requests/operations';
 import { DOMAIN_REFUSAL, DomainError } from '../../src/errors';
 import { applicationFailureOf } from '../../src/temporal/failures';
 import type { ActInCustomerInput, ActResult } from '../../workflows/delegated-admin/acting';
@@ -11,8 +12,9 @@ import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 
 const refusal = (err: DomainError) => ApplicationFailure.nonRetryable(err.message, DOMAIN_REFUSAL, { kind: err.kind, ...err.details });
 
-export function createActingActivities({ models, temporal }: { models: Models; temporal: Client }) {
+export function createActingActivities({ models, temporal, taskQueue }: { models: Models; temporal: Client; taskQueue: string }) {
   const users = customerUserStore(models);
+  const serviceRequests = serviceRequestOperations({ models, temporal, taskQueue });
 
   const perform = async (input: ActInCustomerInput): Promise<ActResult> => {
     const { action } = input;
@@ -27,7 +29,24 @@ export function createActingActivities({ models, temporal }: { models: Models; t
       auditId: auditIdOf(input.key, new Date(input.at)),
       requestId: input.requested?.requestId,
     };
+    const onRequest = {
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      requested: input.requested ?? { actor: { kind: 'partner-user' as const, id: input.userId } },
+    };
+    const actor = { kind: 'partner-user' as const, userId: input.userId, relationshipId: input.relationshipId };
     switch (action.kind) {
+      case 'open-service-request': {
+        const { kind: _kind, ...fields } = action;
+        await serviceRequests.open({ ...onRequest, ...fields, actor });
+        return { kind: action.kind, targetId: action.serviceRequestId };
+      }
+      case 'note-service-request':
+        await serviceRequests.addNote({ ...onRequest, serviceRequestId: action.serviceRequestId, text: action.text, updateId: action.updateId, actor });
+        return { kind: action.kind, targetId: action.serviceRequestId };
+      case 'set-service-request-status':
+        await serviceRequests.setStatus({ ...onRequest, serviceRequestId: action.serviceRequestId, status: action.status, updateId: action.updateId, actor });
+        return { kind: action.kind, targetId: action.serviceRequestId };
       case 'create-user':
         await users.create(change, action);
         return { kind: action.kind, targetId: action.userId };

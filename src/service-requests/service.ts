@@ -59,41 +59,6 @@ export function createServiceRequestService(
     requested: requestedBy(request),
   });
 
-  /**
-   * A partner user's writes, acting under the delegated-admin relationship `relationshipId`: one function per
-   * operation, each only the call of the operation (what a delegated-admin gate calls instead, from inside
-   * the relationship's workflow).
-   */
-  const partnerWrites = {
-    open: (principal: PartnerPrincipal, relationshipId: string, customerId: string, body: OpenBody, request: RequestScope) =>
-      operations.open({
-        ...opening(body, request),
-        partnerId: principal.partner._id,
-        customerId,
-        actor: { kind: 'partner-user', userId: principal.user._id, relationshipId },
-      }),
-    note: (principal: PartnerPrincipal, relationshipId: string, r: ServiceRequestDoc, text: string, request: RequestScope) =>
-      operations.addNote({
-        serviceRequestId: r._id,
-        partnerId: principal.partner._id,
-        customerId: r.customerId,
-        text,
-        actor: { kind: 'partner-user', userId: principal.user._id, relationshipId },
-        requested: requestedBy(request),
-        updateId: updateIdFor(request, 'note'),
-      }),
-    status: (principal: PartnerPrincipal, relationshipId: string, r: ServiceRequestDoc, status: ServiceRequestStatus, request: RequestScope) =>
-      operations.setStatus({
-        serviceRequestId: r._id,
-        partnerId: principal.partner._id,
-        customerId: r.customerId,
-        status,
-        actor: { kind: 'partner-user', userId: principal.user._id, relationshipId },
-        requested: requestedBy(request),
-        updateId: updateIdFor(request, 'status'),
-      }),
-  };
-
   /** The partner the customer means: the one named (it must work with it), or its only one. */
   const partnerOfCustomer = async (customerId: string, partnerId: string | undefined): Promise<string> => {
     if (partnerId) {
@@ -168,17 +133,23 @@ export function createServiceRequestService(
       return stateOf(await own({ partnerId }, serviceRequestId));
     },
 
-    /** A partner user opens a request for its customer, under active delegated administration. */
+    /** A partner user opens a request for its customer: an act under delegated administration, run by the relationship's workflow. */
     async openAsPartner(principal: PartnerPrincipal, customerId: string, body: OpenBody, request: RequestScope): Promise<ServiceRequestState> {
-      await customers.requireCustomerOf(principal.partner._id, customerId);
-      const relationshipId = await delegatedAdmin.requireGranted(principal.partner._id, customerId);
-      return call(() => partnerWrites.open(principal, relationshipId, customerId, body, request));
+      const { requested: _requested, ...fields } = opening(body, request);
+      const attentionReminderMs = fields.attentionReminderMs ?? deps.serviceRequestReminderMs;
+      await delegatedAdmin.act(principal, customerId, { kind: 'open-service-request', ...fields, attentionReminderMs }, request);
+      return stateOf(await own({ partnerId: principal.partner._id, customerId }, fields.serviceRequestId));
     },
 
     async noteAsPartner(principal: PartnerPrincipal, serviceRequestId: string, text: string, request: RequestScope): Promise<ServiceRequestState> {
       const r = await own({ partnerId: principal.partner._id }, serviceRequestId);
-      const relationshipId = await delegatedAdmin.requireGranted(principal.partner._id, r.customerId);
-      return call(() => partnerWrites.note(principal, relationshipId, r, text, request));
+      await delegatedAdmin.act(
+        principal,
+        r.customerId,
+        { kind: 'note-service-request', serviceRequestId, text, updateId: updateIdFor(request, 'note') },
+        request,
+      );
+      return stateOf(await own({ partnerId: principal.partner._id }, serviceRequestId));
     },
 
     async statusAsPartner(
@@ -188,8 +159,13 @@ export function createServiceRequestService(
       request: RequestScope,
     ): Promise<ServiceRequestState> {
       const r = await own({ partnerId: principal.partner._id }, serviceRequestId);
-      const relationshipId = await delegatedAdmin.requireGranted(principal.partner._id, r.customerId);
-      return call(() => partnerWrites.status(principal, relationshipId, r, status, request));
+      await delegatedAdmin.act(
+        principal,
+        r.customerId,
+        { kind: 'set-service-request-status', serviceRequestId, status, updateId: updateIdFor(request, 'status') },
+        request,
+      );
+      return stateOf(await own({ partnerId: principal.partner._id }, serviceRequestId));
     },
   };
 }

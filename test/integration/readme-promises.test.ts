@@ -32,6 +32,13 @@ describe('the README’s promises', () => {
     const offer = await sendOffer(stack, p, [c.id], [{ sku: 'BUS-STD', licenses: 5 }], { delegatedAdmin: { durationDays: 30 } });
     const bought = await acceptOffer(stack, offer.code, c.token);
     expect(bought.status).toBe(201);
+    const serviceRequest = await stack.http(
+      'POST',
+      '/v1/customer/service-requests',
+      { partnerId: p.id, title: 'Sign-in fails', description: 'Since this morning.', severity: 'minimal' },
+      bearer(c.token),
+    );
+    expect(serviceRequest.status).toBe(201);
     const cleanup = await stack.client.workflow.start(workflows.cleanupWorkflow, { taskQueue: stack.taskQueue, workflowId: `maintenance:test-${Date.now()}` });
     await cleanup.result();
     const ids = [
@@ -42,6 +49,7 @@ describe('the README’s promises', () => {
       `delegated-admin:${bought.body.delegatedAdmin.relationshipId}`,
       `customer-directory:${p.id}`,
       cleanup.workflowId,
+      serviceRequest.body.workflowId,
     ];
     const answered = new Set<string>();
     for (const id of ids) {

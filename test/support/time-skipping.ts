@@ -65,7 +65,10 @@ export const defaultStubs: Stubs = {
   }),
   saveRelationship: async () => undefined,
   checkPartnerCertified: async () => undefined,
-  actInCustomer: async (input) => ({ kind: input.action.kind, targetId: 'userId' in input.action ? input.action.userId : input.action.subscriptionId }),
+  actInCustomer: async ({ action: a }) => ({
+    kind: a.kind,
+    targetId: 'userId' in a ? a.userId : 'subscriptionId' in a ? a.subscriptionId : a.serviceRequestId,
+  }),
   saveInvitation: async () => undefined,
   checkPartnerMayInvite: async () => ({ cloud: 'global' }),
   recordRedemption: async () => undefined,

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures';
-import { acceptRelationshipUpdate, relationshipStateQuery, terminateRelationshipUpdate } from '../../workflows/delegated-admin/messages';
+import { acceptRelationshipUpdate, actInCustomerUpdate, relationshipStateQuery, terminateRelationshipUpdate } from '../../workflows/delegated-admin/messages';
 import { delegatedAdminStart } from '../../workflows/delegated-admin/start';
 import type { DelegatedAdminInput } from '../../workflows/delegated-admin/types';
 import { delegatedAdminWorkflow } from '../../workflows/delegated-admin/workflow';
@@ -129,5 +129,79 @@ describe('an active relationship', () => {
     const final = await h.result();
     expect(final).toMatchObject({ status: 'terminated', extensions: 0 });
     expect(statuses(h)).toEqual(['active', 'expiring', 'terminated']);
+  });
+});
+
+describe('acting in the customer', () => {
+  const act = (h: WorkflowHandle, userRole: 'full' | 'limited' | 'none' = 'full', kind: 'create-user' | 'reset-password' = 'create-user') =>
+    h.executeUpdate(actInCustomerUpdate, {
+      args: [
+        {
+          action:
+            kind === 'create-user'
+              ? { kind, userId: `cuu_${Math.random().toString(36).slice(2)}`, email: 'a@tenant.example', displayName: 'A', role: 'user', skus: [] }
+              : { kind, userId: 'cuu_1', passwordHash: 'scrypt$x' },
+          userId: 'usr_partner',
+          userRole,
+        },
+      ],
+    });
+
+  it('is refused before acceptance and after the end; the end waits for the acts it let start', async () => {
+    const h = await start(relationshipInput());
+    await ts.eventually(() => statuses(h).length === 1, 'the request stored');
+    expect((await refusal(act(h))).type).toBe(DelegatedAdminFailure.NotGranting);
+    await h.executeUpdate(acceptRelationshipUpdate, { args: [{ by: 'customer' }] });
+
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const done: string[] = [];
+    ts.stub('actInCustomer', async ({ action }) => {
+      await released;
+      done.push('act');
+      return { kind: action.kind, targetId: 'x' };
+    });
+    const inFlight = act(h);
+    await ts.eventually(() => ts.callsTo('actInCustomer', h.workflowId).length === 1, 'the act started');
+    const ending = h.executeUpdate(terminateRelationshipUpdate, { args: [{ by: 'customer' }] }).then((s) => {
+      done.push('ended');
+      return s;
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(done).toEqual([]); // the end waits for the act
+    expect((await refusal(act(h))).type).toBe(DelegatedAdminFailure.NotGranting); // while it ends, nothing new starts
+    release();
+    await inFlight;
+    expect((await ending).status).toBe('terminated');
+    expect(done).toEqual(['act', 'ended']);
+    expect(ts.callsTo('actInCustomer', h.workflowId)).toHaveLength(1);
+  });
+
+  it('acts with the lower of the user’s role and the relationship’s', async () => {
+    const h = await start(relationshipInput({ acceptedAtStart: true, role: 'limited' }));
+    await ts.eventually(() => statuses(h).length === 1, 'the relationship stored');
+    expect((await refusal(act(h, 'full', 'create-user'))).type).toBe(DelegatedAdminFailure.RoleTooLow);
+    expect(await act(h, 'full', 'reset-password')).toMatchObject({ kind: 'reset-password' });
+    expect(ts.callsTo('actInCustomer', h.workflowId)[0]![0].role).toBe('limited');
+    expect((await refusal(act(h, 'none', 'reset-password'))).type).toBe(DelegatedAdminFailure.RoleTooLow);
+  });
+
+  it('continues as new when its history grows, still granting, and ends on time', async () => {
+    const input = relationshipInput({ acceptedAtStart: true, maxHistoryEvents: 60 });
+    const h = await start(input);
+    await ts.eventually(() => statuses(h).length === 1, 'the relationship stored');
+    const first = await state(h);
+    for (let i = 0; i < 12; i++) await act(ts.client.workflow.getHandle(h.workflowId, undefined, { firstExecutionRunId: h.firstExecutionRunId }));
+    await ts.eventually(async () => (await h.describe()).runId !== h.firstExecutionRunId || undefined, 'a new run');
+    const saved = ts.callsTo('saveRelationship', h.workflowId).map(([r]) => r);
+    expect(new Set(saved.map((r) => r.runId)).size).toBeGreaterThan(1);
+    expect(saved.every((r) => r.firstRunId === h.firstExecutionRunId)).toBe(true);
+    expect(saved.map((r) => r.revision)).toEqual(saved.map((_, i) => i + 1)); // revisions go on across runs
+    const now = await state(ts.client.workflow.getHandle(h.workflowId));
+    expect(now).toMatchObject({ status: 'active', endsAt: first.endsAt, relationshipId: first.relationshipId });
+    expect(await act(ts.client.workflow.getHandle(h.workflowId))).toMatchObject({ kind: 'create-user' });
+    const final = await ts.client.workflow.getHandle(h.workflowId).result();
+    expect(final.status).toBe('expired');
+    near(final.endedAt, ms(first.endsAt!));
   });
 });

@@ -1,4 +1,5 @@
 import type { RequestedBy } from '../audit';
+import type { ServiceRequestSeverity, ServiceRequestStatus } from '../service-requests/types';
 import type { DelegatedAdminRole } from './types';
 
 /** The roles a customer user may hold in its tenant; any but `user` is an admin. */
@@ -16,7 +17,18 @@ export type CustomerAction =
   | { kind: 'remove-user'; userId: string }
   /** The one-time password's slow hash only: the password itself never reaches a workflow. */
   | { kind: 'reset-password'; userId: string; passwordHash: string }
-  | { kind: 'change-licenses'; subscriptionId: string; licenses: number; updateId?: string };
+  | { kind: 'change-licenses'; subscriptionId: string; licenses: number; updateId?: string }
+  | {
+      kind: 'open-service-request';
+      serviceRequestId: string;
+      title: string;
+      description: string;
+      severity: ServiceRequestSeverity;
+      attentionReminderMs?: number;
+      updateId?: string;
+    }
+  | { kind: 'note-service-request'; serviceRequestId: string; text: string; updateId?: string }
+  | { kind: 'set-service-request-status'; serviceRequestId: string; status: ServiceRequestStatus; updateId?: string };
 
 export type CustomerActionKind = CustomerAction['kind'];
 
@@ -27,6 +39,9 @@ export const ROLE_NEEDED: Record<CustomerActionKind, DelegatedAdminRole> = {
   'remove-user': 'full',
   'reset-password': 'limited',
   'change-licenses': 'full',
+  'open-service-request': 'full',
+  'note-service-request': 'full',
+  'set-service-request-status': 'full',
 };
 
 const RANK: Record<DelegatedAdminRole | 'none', number> = { none: 0, limited: 1, full: 2 };
