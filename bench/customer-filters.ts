@@ -63,7 +63,14 @@ export async function benchCustomerFilters(customers: number, rounds: number): P
       const c = fakeCustomer(i, rand);
       const skus = [...new Set(Array.from({ length: 1 + Math.floor(rand() * 5) }, () => pick(SKUS)))];
       subscriptions += skus.length;
-      return { ...c, skus, stage: share(STAGES.map(([s]) => s), STAGES.map(([, x]) => x)) };
+      return {
+        ...c,
+        skus,
+        stage: share(
+          STAGES.map(([s]) => s),
+          STAGES.map(([, x]) => x),
+        ),
+      };
     });
     const facts: CustomerFactsInput[] = [];
     const requestCustomers = Math.round(customers * 0.2);
@@ -78,7 +85,9 @@ export async function benchCustomerFilters(customers: number, rounds: number): P
       facts.push({
         customerId: fakeCustomerId(i),
         at: new Date(start + i * 1000 + Math.floor(rand() * customers * 1000)),
-        ...(state === 'none' ? {} : { delegatedAdmin: { state, ...(state === 'pending' ? {} : { endsAt: new Date(start + 400 * 86_400_000).toISOString() }) } }),
+        ...(state === 'none'
+          ? {}
+          : { delegatedAdmin: { state, ...(state === 'pending' ? {} : { endsAt: new Date(start + 400 * 86_400_000).toISOString() }) } }),
         ...(openRequests ? { openRequests } : {}),
       });
     }
@@ -162,7 +171,11 @@ export async function benchCustomerFilters(customers: number, rounds: number): P
 }
 
 export function reportCustomerFilters(r: CustomerFiltersResult): string {
-  const p = (xs: number[], q: number) => percentile([...xs].sort((a, b) => a - b), q);
+  const p = (xs: number[], q: number) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      q,
+    );
   const plain95 = p(r.scenarios[0]!.ms, 95);
   return [
     `customer list filters and sorts through the API, ${r.customers.toLocaleString('en')} customers, ${r.subscriptions.toLocaleString('en')} subscriptions, ` +

@@ -32,5 +32,8 @@ const serviceRequestViewSchema = new Schema<ServiceRequestView>(
 );
 
 export function serviceRequestsOf(connection: Connection): Model<ServiceRequestView> {
-  return (connection.models.ServiceRequest as Model<ServiceRequestView> | undefined) ?? connection.model<ServiceRequestView>('ServiceRequest', serviceRequestViewSchema);
+  return (
+    (connection.models.ServiceRequest as Model<ServiceRequestView> | undefined) ??
+    connection.model<ServiceRequestView>('ServiceRequest', serviceRequestViewSchema)
+  );
 }

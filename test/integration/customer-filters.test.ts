@@ -63,7 +63,17 @@ beforeAll(async () => {
     facts.filter((_, k) => k % 2 === 1),
   );
   await stack.directory.apply(other.id, [
-    { partnerId: other.id, customerId: 'cus_filters_elsewhere', name: 'Aardvark Elsewhere', domain: 'elsewhere.example', cloud: 'global', status: 'active', stage: Stage.Onboarded, skus: ['BUS-STD'], at: new Date(start) },
+    {
+      partnerId: other.id,
+      customerId: 'cus_filters_elsewhere',
+      name: 'Aardvark Elsewhere',
+      domain: 'elsewhere.example',
+      cloud: 'global',
+      status: 'active',
+      stage: Stage.Onboarded,
+      skus: ['BUS-STD'],
+      at: new Date(start),
+    },
   ]);
 }, 120_000);
 afterAll(async () => {
@@ -129,7 +139,19 @@ describe('customer list filters and sorts', () => {
     const at = new Date('2027-01-01T00:00:00Z');
     await stack.directory.apply(
       p.id,
-      [{ partnerId: p.id, customerId: c.customerId, name: 'Aaaa First By Name', domain: c.domain, cloud: 'global', status: c.status, stage: c.stage, skus: c.skus, at }],
+      [
+        {
+          partnerId: p.id,
+          customerId: c.customerId,
+          name: 'Aaaa First By Name',
+          domain: c.domain,
+          cloud: 'global',
+          status: c.status,
+          stage: c.stage,
+          skus: c.skus,
+          at,
+        },
+      ],
       [{ customerId: seeded[7]!.customerId, at: new Date('2027-01-02T00:00:00Z'), openRequests: { critical: 0, moderate: 0, minimal: 0 } }],
     );
     c.name = 'Aaaa First By Name';
@@ -148,7 +170,15 @@ describe('customer list filters and sorts', () => {
       const res = await stack.http('GET', `/v1/customers?${qs}&limit=5&cursor=${first.body.nextCursor}`, undefined, bearer(p.admin.token));
       expect({ qs, status: res.status, type: res.body.type }).toEqual({ qs, status: 400, type: '/problems/invalid-cursor' });
     }
-    for (const qs of ['delegatedAdmin=revoked', 'openRequests=urgent', 'openRequests=', 'stage=nowhere', 'sort=oldest', 'sort=NAME', 'delegatedAdmin=active&delegatedAdmin=none']) {
+    for (const qs of [
+      'delegatedAdmin=revoked',
+      'openRequests=urgent',
+      'openRequests=',
+      'stage=nowhere',
+      'sort=oldest',
+      'sort=NAME',
+      'delegatedAdmin=active&delegatedAdmin=none',
+    ]) {
       const res = await stack.http('GET', `/v1/customers?${qs}`, undefined, bearer(p.admin.token));
       expect({ qs, status: res.status }).toEqual({ qs, status: 400 });
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -163,13 +193,22 @@ describe('customer list filters and sorts', () => {
 });
 
 describe('facts published by other workflows', () => {
-  it('go through the partner\'s one writer, and facts for a customer not listed yet are kept until it is', async () => {
+  it("go through the partner's one writer, and facts for a customer not listed yet are kept until it is", async () => {
     const partnerId = p.id;
-    const { publishCustomer, publishCustomerFacts } = createCustomerPublishingActivities({ temporal: stack.client, taskQueue: stack.taskQueue, directoryRefreshMs: 100 });
+    const { publishCustomer, publishCustomerFacts } = createCustomerPublishingActivities({
+      temporal: stack.client,
+      taskQueue: stack.taskQueue,
+      directoryRefreshMs: 100,
+    });
     const customerId = `cus_early_${randomBytes(3).toString('hex')}`;
     await publishCustomerFacts({ partnerId, customerId, at: '2027-02-01T00:00:00Z', delegatedAdmin: { state: 'pending' } });
     await publishCustomerFacts({ partnerId, customerId, at: '2027-02-03T00:00:00.000Z', openRequests: { critical: 1, moderate: 0, minimal: 0 } });
-    await publishCustomerFacts({ partnerId, customerId, at: '2027-02-02T00:00:00.000Z', delegatedAdmin: { state: 'active', endsAt: '2028-02-02T00:00:00.000Z' } });
+    await publishCustomerFacts({
+      partnerId,
+      customerId,
+      at: '2027-02-02T00:00:00.000Z',
+      delegatedAdmin: { state: 'active', endsAt: '2028-02-02T00:00:00.000Z' },
+    });
     // written while it is not listed: held
     await new Promise((r) => setTimeout(r, 1500));
     expect((await stack.http('GET', `/v1/customers/${customerId}`, undefined, bearer(p.admin.token))).status).toBe(404);
@@ -255,7 +294,14 @@ describe('customer summary', () => {
       rel(`rel_now_${c.customerId}`, 'active', '2026-01-01T00:00:00.000Z'),
       rel(`rel_other_${c.customerId}`, 'approval-pending', '2026-06-01T00:00:00.000Z', other.id),
     ]);
-    const req = (n: number, severity: string, status: string, partnerId = p.id) => ({ _id: `sr_${n}_${c.customerId}`, partnerId, customerId: c.customerId, severity, status, title: 't' });
+    const req = (n: number, severity: string, status: string, partnerId = p.id) => ({
+      _id: `sr_${n}_${c.customerId}`,
+      partnerId,
+      customerId: c.customerId,
+      severity,
+      status,
+      title: 't',
+    });
     await stack.connection
       .collection('service_requests')
       .insertMany([

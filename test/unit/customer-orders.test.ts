@@ -37,7 +37,14 @@ class MemoryOrder {
 
 describe('an order kept in chunks', () => {
   it('locates keys by lower bound, and separates chunks by the shortest prefix', () => {
-    const dir: OrderDirectory = { next: 3, chunks: [['0', ''], ['1', 'f'], ['2', 'm']] };
+    const dir: OrderDirectory = {
+      next: 3,
+      chunks: [
+        ['0', ''],
+        ['1', 'f'],
+        ['2', 'm'],
+      ],
+    };
     expect(['a', 'f', 'ez', 'fa', 'm', 'zz'].map((k) => locateChunk(dir, k))).toEqual([0, 1, 0, 1, 2, 2]);
     expect(separator('northwind', 'nozzle')).toBe('noz');
     expect(separator('abc', 'abcd')).toBe('abcd');
@@ -48,9 +55,10 @@ describe('an order kept in chunks', () => {
     const rand = prng(3);
     const order = new MemoryOrder();
     const truth = new Map<number, string>(); // value → key
-    const key = (v: number) => `${Math.floor(rand() * 1e6)
-      .toString(36)
-      .padStart(4, '0')}|${v.toString(36).padStart(6, '0')}`;
+    const key = (v: number) =>
+      `${Math.floor(rand() * 1e6)
+        .toString(36)
+        .padStart(4, '0')}|${v.toString(36).padStart(6, '0')}`;
     await order.apply(
       [],
       Array.from({ length: 3000 }, (_, v) => {
@@ -125,7 +133,12 @@ describe('an order kept in chunks', () => {
 describe('customer facts', () => {
   it('keep the newer of each fact whatever the order of arrival, and the latest moment as last activity', () => {
     const a = heldFactsOf({ customerId: 'c', at: new Date('2026-01-02T00:00:00Z'), delegatedAdmin: { state: 'active', endsAt: '2027-01-01T00:00:00.000Z' } });
-    const b = heldFactsOf({ customerId: 'c', at: new Date('2026-01-01T00:00:00Z'), delegatedAdmin: { state: 'pending' }, openRequests: { critical: 1, moderate: 0, minimal: 2 } });
+    const b = heldFactsOf({
+      customerId: 'c',
+      at: new Date('2026-01-01T00:00:00Z'),
+      delegatedAdmin: { state: 'pending' },
+      openRequests: { critical: 1, moderate: 0, minimal: 2 },
+    });
     for (const merged of [combineFacts(a, b), combineFacts(b, a)]) {
       expect(merged.delegatedAdmin).toEqual({ state: 'active', endsAt: '2027-01-01T00:00:00.000Z', at: '2026-01-02T00:00:00.000Z' });
       expect(merged.openRequests).toEqual({ critical: 1, moderate: 0, minimal: 2, at: '2026-01-01T00:00:00.000Z' });

@@ -190,7 +190,7 @@ export class CustomerDirectory {
     const items: PartnerCustomer[] = [];
     let seen = 0;
     let width = filtered ? 4 : 2;
-    for (let i = after === undefined ? 0 : locateChunk(dir, after); i < dir.chunks.length; ) {
+    for (let i = after === undefined ? 0 : locateChunk(dir, after); i < dir.chunks.length;) {
       const chunkIds = dir.chunks.slice(i, i + width).map(([id]) => ids.orderChunk(partnerId, order, id));
       const docs = await this.orders.getMany(chunkIds);
       for (const [k, chunkId] of chunkIds.entries()) {
@@ -436,9 +436,12 @@ export class CustomerDirectory {
         const chunkId = (id: string) => ids.orderChunk(partnerId, order, id);
         const plan = await planOrder<StoredRecord>(dir, removes, adds, async (chunkIds) => {
           const docs = await read(chunkIds.map(chunkId));
-          return new Map(chunkIds.flatMap((id) => (docs.has(chunkId(id)) ? [[id, JSON.parse(docs.get(chunkId(id))!.v) as Array<OrderEntry<StoredRecord>>]] : [])));
+          return new Map(
+            chunkIds.flatMap((id) => (docs.has(chunkId(id)) ? [[id, JSON.parse(docs.get(chunkId(id))!.v) as Array<OrderEntry<StoredRecord>>]] : [])),
+          );
         });
-        const toDocs = (chunks: Map<string, Array<OrderEntry<StoredRecord>>>) => [...chunks].map(([id, entries]) => ({ _id: chunkId(id), v: JSON.stringify(entries) }));
+        const toDocs = (chunks: Map<string, Array<OrderEntry<StoredRecord>>>) =>
+          [...chunks].map(([id, entries]) => ({ _id: chunkId(id), v: JSON.stringify(entries) }));
         const before = toDocs(plan.before);
         const after = toDocs(plan.after);
         const dirDocs = plan.directoryChanged ? [{ _id: dirId, v: encodeOrderDirectory(plan.directory) }] : [];
@@ -464,7 +467,11 @@ function spread<T>(xs: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-type StoredRecord = Omit<PartnerCustomer, '_id' | 'createdAt' | 'updatedAt' | 'lastActivityAt'> & { createdAt: string; updatedAt: string; lastActivityAt?: string };
+type StoredRecord = Omit<PartnerCustomer, '_id' | 'createdAt' | 'updatedAt' | 'lastActivityAt'> & {
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt?: string;
+};
 
 function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
   return {

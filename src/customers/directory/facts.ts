@@ -20,8 +20,7 @@ export interface HeldFacts {
   lastActivityAt: string;
 }
 
-const newer = <F extends { at: string }>(a: F | undefined, b: F | undefined): F | undefined =>
-  !a ? b : !b ? a : Date.parse(b.at) >= Date.parse(a.at) ? b : a;
+const newer = <F extends { at: string }>(a: F | undefined, b: F | undefined): F | undefined => (!a ? b : !b ? a : Date.parse(b.at) >= Date.parse(a.at) ? b : a);
 
 export const latestIso = (a: string, b: string): string => (Date.parse(b) > Date.parse(a) ? b : a);
 
@@ -31,9 +30,7 @@ export function heldFactsOf(f: CustomerFactsInput): HeldFacts {
     ...(f.delegatedAdmin
       ? { delegatedAdmin: { state: f.delegatedAdmin.state, ...(f.delegatedAdmin.endsAt ? { endsAt: f.delegatedAdmin.endsAt } : {}), at } }
       : {}),
-    ...(f.openRequests
-      ? { openRequests: { critical: f.openRequests.critical, moderate: f.openRequests.moderate, minimal: f.openRequests.minimal, at } }
-      : {}),
+    ...(f.openRequests ? { openRequests: { critical: f.openRequests.critical, moderate: f.openRequests.moderate, minimal: f.openRequests.minimal, at } } : {}),
     lastActivityAt: at,
   };
 }
@@ -43,7 +40,11 @@ export function combineFacts(a: HeldFacts | undefined, b: HeldFacts): HeldFacts 
   if (!a) return b;
   const delegatedAdmin = newer(a.delegatedAdmin, b.delegatedAdmin);
   const openRequests = newer(a.openRequests, b.openRequests);
-  return { ...(delegatedAdmin ? { delegatedAdmin } : {}), ...(openRequests ? { openRequests } : {}), lastActivityAt: latestIso(a.lastActivityAt, b.lastActivityAt) };
+  return {
+    ...(delegatedAdmin ? { delegatedAdmin } : {}),
+    ...(openRequests ? { openRequests } : {}),
+    lastActivityAt: latestIso(a.lastActivityAt, b.lastActivityAt),
+  };
 }
 
 /** A record with facts merged in. */

@@ -120,7 +120,12 @@ export async function planOrder<T>(
     const missing = wanted.filter((s) => !s.entries);
     if (missing.length === 0) return;
     const found = await read(missing.map((s) => s.id));
-    for (const s of missing) s.entries = inRange(dir, dir.chunks.findIndex(([id]) => id === s.id), found.get(s.id) ?? []);
+    for (const s of missing)
+      s.entries = inRange(
+        dir,
+        dir.chunks.findIndex(([id]) => id === s.id),
+        found.get(s.id) ?? [],
+      );
   };
   const touched = [...new Set([...removesBy.keys(), ...addsBy.keys()])].sort((a, b) => a - b);
   await load(touched.map((i) => slots[i]!));
