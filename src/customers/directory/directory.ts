@@ -1,11 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { mapLimit } from '../../async';
 import { ShardedCollection } from '../../db/sharded';
 import { combineFacts, heldFactsOf, withFacts, type CustomerFactsInput, type HeldFacts } from './facts';
 import { CUSTOMER_STATUSES, type CustomerSort, type IndexDoc, type PartnerCustomer } from './model';
 import { decodeOrderDirectory, encodeOrderDirectory, inRange, locateChunk, planOrder, type OrderEntry } from './orders';
 import { applyToSorted, decodeDirectory, decodeSeqs, directoryCountStale, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
-import { filterTerms, matches, normalize, queryGrams, statusTerm, termsOf, textTerm, type Filter } from './terms';
+import {
+  delegatedAdminTerm,
+  filterTerms,
+  matches,
+  normalize,
+  openRequestsTerm,
+  queryGrams,
+  stageTerm,
+  statusTerm,
+  termsOf,
+  textTerm,
+  type Filter,
+} from './terms';
 import { WriterCache } from './writer-cache';
 
 /** Customers of neighbouring sequence numbers are stored together, this many to a document. */
@@ -41,8 +54,27 @@ export const ORDERS = {
   // most recent first: keys ascend as the moment goes back
   lastActivity: (r: PartnerCustomer) => `${(LATEST_MS - r.lastActivityAt.getTime()).toString().padStart(16, '0')}|${seqKey(r.seq)}`,
 } satisfies Record<Exclude<CustomerSort, 'newest'>, (r: PartnerCustomer) => string>;
-export type OrderName = keyof typeof ORDERS;
-const ORDER_NAMES = Object.keys(ORDERS) as OrderName[];
+/**
+ * The orders: by name, by last activity, and newest first among the customers of one
+ * filter term (`n:<term>`, for the terms of FACETS): a filtered list reads its term's
+ * order as the plain list reads its blocks, a page at a time, however rare the term.
+ */
+export type OrderName = keyof typeof ORDERS | `n:${string}`;
+const ORDER_NAMES = Object.keys(ORDERS) as Array<keyof typeof ORDERS>;
+/** Terms that have a newest-first order of their own: delegated-admin states, open requests, stages (a few per customer). */
+const FACETS = ['da:', 'req:', 'st:'];
+const facetsOf = (r: PartnerCustomer) => [...termsOf(r)].filter((t) => FACETS.some((f) => t.startsWith(f)));
+const newestKey = (r: PartnerCustomer) => (NEWEST_SEQ - r.seq).toString(36).padStart(9, '0');
+const NEWEST_SEQ = 36 ** 9 - 1;
+
+/** The order a newest-first list with this filter reads, when one of its terms has its own (without a text query). */
+export function facetOrderFor(filter: SearchFilter): OrderName | undefined {
+  if (filter.q) return undefined;
+  if (filter.openRequests) return `n:${openRequestsTerm(filter.openRequests)}`;
+  if (filter.delegatedAdmin) return `n:${delegatedAdminTerm(filter.delegatedAdmin)}`;
+  if (filter.stage) return `n:${stageTerm(filter.stage)}`;
+  return undefined;
+}
 const LATEST_MS = 9_000_000_000_000_000;
 const seqKey = (seq: number) => seq.toString(36).padStart(8, '0');
 
@@ -421,37 +453,43 @@ export class CustomerDirectory {
     const read = (docIds: Iterable<string>) => this.cache.getMany(partnerId, this.orders, docIds);
     const out: IndexDoc[] = [];
     const gone: string[] = [];
-    await Promise.all(
-      ORDER_NAMES.map(async (order) => {
-        const keyOf = ORDERS[order];
-        const dirId = ids.orderDirectory(partnerId, order);
-        const dir = decodeOrderDirectory((await read([dirId])).get(dirId)?.v);
-        const removes: string[] = [];
-        const adds: Array<OrderEntry<StoredRecord>> = [];
-        for (const [customerId, r] of written) {
-          const before = existing.get(customerId);
-          if (before) removes.push(keyOf(before));
-          adds.push([keyOf(r), storedOf(r)]);
-        }
-        const chunkId = (id: string) => ids.orderChunk(partnerId, order, id);
-        const plan = await planOrder<StoredRecord>(dir, removes, adds, async (chunkIds) => {
-          const docs = await read(chunkIds.map(chunkId));
-          return new Map(
-            chunkIds.flatMap((id) => (docs.has(chunkId(id)) ? [[id, JSON.parse(docs.get(chunkId(id))!.v) as Array<OrderEntry<StoredRecord>>]] : [])),
-          );
-        });
-        const toDocs = (chunks: Map<string, Array<OrderEntry<StoredRecord>>>) =>
-          [...chunks].map(([id, entries]) => ({ _id: chunkId(id), v: JSON.stringify(entries) }));
-        const before = toDocs(plan.before);
-        const after = toDocs(plan.after);
-        const dirDocs = plan.directoryChanged ? [{ _id: dirId, v: encodeOrderDirectory(plan.directory) }] : [];
-        await this.orders.write(before);
-        await this.orders.write(dirDocs);
-        await this.orders.write(after, plan.deleted.map(chunkId));
-        out.push(...before, ...dirDocs, ...after);
-        gone.push(...plan.deleted.map(chunkId));
-      }),
-    );
+    const changes = new Map<OrderName, { removes: string[]; adds: Array<OrderEntry<StoredRecord>> }>();
+    const change = (order: OrderName) => {
+      let c = changes.get(order);
+      if (!c) changes.set(order, (c = { removes: [], adds: [] }));
+      return c;
+    };
+    for (const [customerId, r] of written) {
+      const before = existing.get(customerId);
+      const stored = storedOf(r);
+      for (const order of ORDER_NAMES) {
+        if (before) change(order).removes.push(ORDERS[order](before));
+        change(order).adds.push([ORDERS[order](r), stored]);
+      }
+      for (const t of before ? facetsOf(before) : []) change(`n:${t}`).removes.push(newestKey(before!));
+      for (const t of facetsOf(r)) change(`n:${t}`).adds.push([newestKey(r), stored]);
+    }
+    await mapLimit([...changes], 4, async ([order, { removes, adds }]) => {
+      const dirId = ids.orderDirectory(partnerId, order);
+      const dir = decodeOrderDirectory((await read([dirId])).get(dirId)?.v);
+      const chunkId = (id: string) => ids.orderChunk(partnerId, order, id);
+      const plan = await planOrder<StoredRecord>(dir, removes, adds, async (chunkIds) => {
+        const docs = await read(chunkIds.map(chunkId));
+        return new Map(
+          chunkIds.flatMap((id) => (docs.has(chunkId(id)) ? [[id, JSON.parse(docs.get(chunkId(id))!.v) as Array<OrderEntry<StoredRecord>>]] : [])),
+        );
+      });
+      const toDocs = (chunks: Map<string, Array<OrderEntry<StoredRecord>>>) =>
+        [...chunks].map(([id, entries]) => ({ _id: chunkId(id), v: JSON.stringify(entries) }));
+      const before = toDocs(plan.before);
+      const after = toDocs(plan.after);
+      const dirDocs = plan.directoryChanged ? [{ _id: dirId, v: encodeOrderDirectory(plan.directory) }] : [];
+      await this.orders.write(before);
+      await this.orders.write(dirDocs);
+      await this.orders.write(after, plan.deleted.map(chunkId));
+      out.push(...before, ...dirDocs, ...after);
+      gone.push(...plan.deleted.map(chunkId));
+    });
     return { written: out, deleted: gone };
   }
 }
