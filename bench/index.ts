@@ -5,6 +5,7 @@
 import { ManagedChild } from '../src/local/child';
 import { benchActing, reportActing } from './acting';
 import { benchApiOverhead, reportApiOverhead } from './api-overhead';
+import { benchCustomerFilters, reportCustomerFilters } from './customer-filters';
 import { benchFunnel, reportFunnel } from './funnel';
 import { benchPages, reportPages } from './pages';
 import { benchSearch, reportSearch } from './search';
@@ -17,6 +18,10 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   async search(args) {
     const numbers = args.filter((a) => /^\d+$/.test(a)).map(Number);
     console.log(reportSearch(await benchSearch(numbers[0] ?? 100_000, numbers[1] ?? 300, args.includes('--naive'))));
+  },
+  /** customer-filters [customers=100000] [rounds=60]: each filter and sort of GET /v1/customers beside the plain list */
+  async 'customer-filters'(args) {
+    console.log(reportCustomerFilters(await benchCustomerFilters(Number(args[0] ?? 100_000), Number(args[1] ?? 60))));
   },
   /** pages [loads=200] [concurrency=20]: the offer page (GET /o/<code>) vs its JSON (GET /v1/links/<code>) */
   async pages(args) {

@@ -2,10 +2,10 @@ import type { Client } from '@temporalio/client';
 import { customerDirectoryWorkflow } from '../../workflows/customer-directory/workflow';
 import { customerDirectoryStart } from '../../workflows/customer-directory/start';
 import { customersChangedSignal } from '../../workflows/customer-directory/messages';
-import type { DirectoryEntry } from '../../workflows/customer-directory/types';
+import type { DirectoryChange } from '../../workflows/customer-directory/types';
 
 interface Waiting {
-  entry: DirectoryEntry;
+  entry: DirectoryChange;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -29,7 +29,7 @@ export class DirectorySignaller {
     private readonly refreshMs: number,
   ) {}
 
-  send(entry: DirectoryEntry): Promise<void> {
+  send(entry: DirectoryChange): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const queue = this.queues.get(entry.partnerId);
       if (queue) {

@@ -1,8 +1,8 @@
 import { defineRoute } from '../api/route';
 import { page } from '../api/schemas';
 import type { Services } from '../services';
-import { presentCustomer, presentTimelineEvent } from './present';
-import { customerOut, customerParams, customerQuery, timelineEventOut } from './schemas';
+import { presentCustomer, presentCustomerSummary, presentTimelineEvent } from './present';
+import { customerOut, customerParams, customerQuery, customerSummaryOut, timelineEventOut } from './schemas';
 
 /** The partner's customers: list and search, one customer, its timeline. */
 export function customerRoutes({ customers, onboarding }: Services) {
@@ -11,11 +11,14 @@ export function customerRoutes({ customers, onboarding }: Services) {
       method: 'get',
       path: '/v1/customers',
       operationId: 'listCustomers',
-      summary: "List and search the partner's customers, newest first",
+      summary: "List and search the partner's customers: filter, and sort newest first, by name or by last activity",
       description:
         'Without filters, every customer newest first. `q` matches any part of the name or domain (not only a prefix), ' +
-        'case- and accent-insensitively; `status` and `sku` filter. Pages follow `nextCursor`, which stays valid while customers ' +
-        'are added (new ones appear on top, never twice). A page may hold fewer than `limit` items and still have a `nextCursor`.',
+        'case- and accent-insensitively; `status`, `sku`, `stage`, `delegatedAdmin` and `openRequests` filter (all given must hold). ' +
+        '`sort=name` lists by name, `sort=lastActivity` the most recently active first. Pages follow `nextCursor`, bound to the ' +
+        'filters and the sort: newest first, it stays valid while customers are added (new ones appear on top, never twice); in the ' +
+        'other orders it continues after the last customer shown (a customer renamed or active meanwhile moves, and may be shown ' +
+        'again or not at all). A page may hold fewer than `limit` items and still have a `nextCursor`.',
       tag: 'Customers',
       auth: 'partner',
       permission: 'customers:read',
@@ -23,7 +26,8 @@ export function customerRoutes({ customers, onboarding }: Services) {
       responses: { 200: { description: 'A page of customers', schema: page(customerOut) } },
       problems: ['invalid-cursor'],
       async handler({ principal, query }) {
-        const found = await customers.search(principal.partner._id, { q: query.q, status: query.status, sku: query.sku }, query);
+        const { q, status, sku, stage, delegatedAdmin, openRequests } = query;
+        const found = await customers.search(principal.partner._id, { q, status, sku, stage, delegatedAdmin, openRequests }, query, query.sort);
         return { status: 200, body: { items: found.items.map(presentCustomer), nextCursor: found.nextCursor } };
       },
     }),
@@ -40,6 +44,20 @@ export function customerRoutes({ customers, onboarding }: Services) {
       async handler({ principal, params }) {
         await customers.requireCustomerOf(principal.partner._id, params.customerId);
         return { status: 200, body: (await onboarding.timeline(principal.partner._id, params.customerId)).map(presentTimelineEvent) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/customers/{customerId}/summary',
+      operationId: 'getCustomerSummary',
+      summary: 'A customer at a glance: subscriptions and licenses used and free, delegated administration, open service requests, last activity',
+      tag: 'Customers',
+      auth: 'partner',
+      permission: 'customers:read',
+      params: customerParams,
+      responses: { 200: { description: "The customer's summary", schema: customerSummaryOut } },
+      async handler({ principal, params }) {
+        return { status: 200, body: presentCustomerSummary(await customers.summary(principal.partner._id, params.customerId)) };
       },
     }),
     defineRoute({

@@ -4,8 +4,23 @@ import { notFound } from '../errors';
 import type { OnboardingService } from '../onboarding/service';
 import type { PartnerDoc } from '../partners/model';
 import type { ServiceDeps } from '../service-deps';
-import type { PartnerCustomer } from './directory/model';
-import type { SearchFilter } from './directory/directory';
+import type { CustomerSort, PartnerCustomer } from './directory/model';
+import { facetOrderFor, type SearchFilter } from './directory/directory';
+import { serviceRequestsOf } from './summary-sources';
+import type { RelationshipDoc } from '../delegated-admin/model';
+import type { SubscriptionDoc } from '../subscriptions/model';
+
+/** A customer's state with the partner at a glance (see GET /v1/customers/{customerId}/summary). */
+export interface CustomerSummary {
+  customerId: string;
+  subscriptions: Array<{ subscription: SubscriptionDoc; used: number }>;
+  relationship: RelationshipDoc | null;
+  openRequests: { critical: number; moderate: number; minimal: number };
+  lastActivityAt: Date | null;
+}
+
+/** Relationships still in force or waiting for an answer: the current one, when there is one. */
+const OPEN_RELATIONSHIP = new Set(['approval-pending', 'active', 'expiring']);
 
 /**
  * A partner's customers (its directory: list and search), and a customer
@@ -13,12 +28,55 @@ import type { SearchFilter } from './directory/directory';
  */
 export function createCustomerService({ models, directory }: Pick<ServiceDeps, 'models' | 'directory'>, { onboarding }: { onboarding: OnboardingService }) {
   return {
-    /** The partner's customers, newest first, matching the filter; the cursor keeps its place while customers arrive. */
-    async search(partnerId: string, filter: SearchFilter, page: PageRequest): Promise<Page<PartnerCustomer>> {
-      const scope = { partner: partnerId, ...filter };
-      const before = decodeCursor<number>(page.cursor, scope, 'number');
-      const result = await directory.search(partnerId, filter, page.limit, before);
+    /**
+     * The partner's customers matching the filter, newest first (the cursor keeps its place while
+     * customers arrive), by name or most recent activity first (the cursor keeps its place in the order).
+     */
+    async search(partnerId: string, filter: SearchFilter, page: PageRequest, sort: CustomerSort = 'newest'): Promise<Page<PartnerCustomer>> {
+      const scope = { partner: partnerId, ...filter, ...(sort === 'newest' ? {} : { sort }) };
+      // Newest first with a filter term that has its own order: that order, read as the others are.
+      const order = sort === 'newest' ? facetOrderFor(filter) : sort;
+      if (order === undefined) {
+        const before = decodeCursor<number>(page.cursor, scope, 'number');
+        const result = await directory.search(partnerId, filter, page.limit, before);
+        return { items: result.items, nextCursor: result.next === undefined ? undefined : encodeCursor(result.next, scope) };
+      }
+      const after = decodeCursor<string>(page.cursor, scope, 'string');
+      const result = await directory.searchOrdered(partnerId, order, filter, page.limit, after);
       return { items: result.items, nextCursor: result.next === undefined ? undefined : encodeCursor(result.next, scope) };
+    },
+
+    /**
+     * A customer of the partner at a glance: its subscriptions with the partner (licenses
+     * bought, assigned to its users, free), the current delegated-admin relationship, open
+     * service requests by severity, its last activity. Not found unless it is the partner's.
+     */
+    async summary(partnerId: string, customerId: string): Promise<CustomerSummary> {
+      const listed = await directory.get(partnerId, customerId);
+      if (!listed && !(await onboarding.status(partnerId, customerId))) throw notFound(`customer ${customerId}`);
+      const [subscriptions, users, relationships, requests] = await Promise.all([
+        models.Subscription.find({ partnerId, customerId }).lean(),
+        models.CustomerUser.find({ customerId }, { assignedSkus: 1 }).lean(),
+        models.Relationship.find({ partnerId, customerId }).lean(),
+        serviceRequestsOf(models.Subscription.db)
+          .find({ partnerId, customerId, status: { $ne: 'closed' } }, { severity: 1 })
+          .lean(),
+      ]);
+      const assigned = new Map<string, number>();
+      for (const u of users) for (const sku of new Set(u.assignedSkus ?? [])) assigned.set(sku, (assigned.get(sku) ?? 0) + 1);
+      const openRequests = { critical: 0, moderate: 0, minimal: 0 };
+      for (const r of requests) if (r.severity in openRequests) openRequests[r.severity]++;
+      const byRecency = (a: RelationshipDoc, b: RelationshipDoc) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0);
+      const relationship = [...relationships].sort(byRecency).find((r) => OPEN_RELATIONSHIP.has(r.status)) ?? [...relationships].sort(byRecency)[0] ?? null;
+      return {
+        customerId,
+        subscriptions: [...subscriptions]
+          .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a._id < b._id ? -1 : 1))
+          .map((subscription) => ({ subscription, used: assigned.get(subscription.sku) ?? 0 })),
+        relationship,
+        openRequests,
+        lastActivityAt: listed?.lastActivityAt ?? null,
+      };
     },
 
     async get(partnerId: string, customerId: string): Promise<PartnerCustomer> {

@@ -54,6 +54,7 @@ export interface StubCall<K extends ActivityName = ActivityName> {
 /** What an activity does unless a test says otherwise (`ts.stub`): nothing, or the obvious answer. */
 export const defaultStubs: Stubs = {
   publishCustomer: async () => undefined,
+  publishCustomerFacts: async () => undefined,
   applyToDirectory: async () => ({ ms: 0 }),
   registerCustomer: async (r) => ({
     customerId: r.customerId,

@@ -4,7 +4,7 @@ import { localPersistenceActivityOptions, slowerPersistenceActivityOptions } fro
 import { workflowNow } from '../clock';
 import { customerChangedSignal, customersChangedSignal, directoryWriterStateQuery } from './messages';
 import { gatheringMs } from './pacing';
-import type { DirectoryEntry, DirectoryOptions } from './types';
+import { isFacts, type DirectoryChange, type DirectoryEntry, type DirectoryFacts, type DirectoryOptions } from './types';
 
 const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(slowerPersistenceActivityOptions);
 /**
@@ -38,8 +38,8 @@ const DEFAULT_MAX_CARRIED = 1000;
  * written (like a search engine's refresh): customers arriving together share
  * most index pages, so one batch writes each page once instead of once each.
  */
-export async function customerDirectoryWorkflow(partnerId: string, carried: DirectoryEntry[] = [], options: DirectoryOptions = {}): Promise<void> {
-  const pending: DirectoryEntry[] = [...carried];
+export async function customerDirectoryWorkflow(partnerId: string, carried: DirectoryChange[] = [], options: DirectoryOptions = {}): Promise<void> {
+  const pending: DirectoryChange[] = [...carried];
   const refreshMs = options.refreshMs ?? 0;
   const maxHistoryEvents = options.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const maxCarried = options.maxCarried ?? DEFAULT_MAX_CARRIED;
@@ -65,13 +65,21 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
     }
     if (pending.length > 0) {
       const batch = pending.splice(0, BATCH);
-      // The last change of each customer wins; signals arrive in order.
-      const latest = new Map(batch.map((e) => [e.customerId, e]));
+      // The last entry of each customer wins; signals arrive in order. Facts all go: the
+      // directory keeps the newest of each. (A batch without facts is written exactly as
+      // before facts existed, so the histories of then replay.)
+      const latest = new Map<string, DirectoryEntry>();
+      const facts: DirectoryFacts[] = [];
+      for (const change of batch) {
+        if (isFacts(change)) facts.push(change);
+        else latest.set(change.customerId, change);
+      }
       const entries = [...latest.values()];
-      if (patched('directory-local-writes')) lastWriteMs = (await applyToDirectoryLocally(partnerId, entries))?.ms ?? 0;
-      else await applyToDirectory(partnerId, entries);
+      const write = (apply: typeof applyToDirectory) => (facts.length > 0 ? apply(partnerId, entries, facts) : apply(partnerId, entries));
+      if (patched('directory-local-writes')) lastWriteMs = (await write(applyToDirectoryLocally))?.ms ?? 0;
+      else await write(applyToDirectory);
       batchesWritten++;
-      customersWritten += entries.length;
+      customersWritten += latest.size + new Set(facts.map((f) => f.customerId)).size;
     }
     const renew = workflowInfo().continueAsNewSuggested || (workflowInfo().historyLength > maxHistoryEvents && patched('directory-short-history'));
     // What is still pending is carried into the next run as its input, which the server caps

@@ -1,9 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { mapLimit } from '../../async';
 import { ShardedCollection } from '../../db/sharded';
-import { CUSTOMER_STATUSES, type IndexDoc, type PartnerCustomer } from './model';
+import { combineFacts, heldFactsOf, withFacts, type CustomerFactsInput, type HeldFacts } from './facts';
+import { CUSTOMER_STATUSES, type CustomerSort, type IndexDoc, type PartnerCustomer } from './model';
+import { decodeOrderDirectory, encodeOrderDirectory, inRange, locateChunk, planOrder, type OrderEntry } from './orders';
 import { applyToSorted, decodeDirectory, decodeSeqs, directoryCountStale, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
-import { matches, normalize, queryGrams, skuTerm, statusTerm, termsOf, textTerm } from './terms';
+import {
+  delegatedAdminTerm,
+  filterTerms,
+  matches,
+  normalize,
+  openRequestsTerm,
+  queryGrams,
+  stageTerm,
+  statusTerm,
+  termsOf,
+  textTerm,
+  type Filter,
+} from './terms';
 import { WriterCache } from './writer-cache';
 
 /** Customers of neighbouring sequence numbers are stored together, this many to a document. */
@@ -15,19 +30,53 @@ const MAX_QUERY_GRAMS = 4;
 /** A term listing more than this share of the partner's customers filters too little to be worth reading. */
 const DENSE_SHARE = 0.5;
 
-export type PartnerCustomerInput = Omit<PartnerCustomer, '_id' | 'seq' | 'createdAt' | 'updatedAt'> & { at: Date };
+export type PartnerCustomerInput = Omit<PartnerCustomer, '_id' | 'seq' | 'createdAt' | 'updatedAt' | 'lastActivityAt' | 'delegatedAdmin' | 'openRequests'> & {
+  at: Date;
+};
 
-export interface SearchFilter {
-  q?: string;
-  status?: string;
-  sku?: string;
-}
+export type SearchFilter = Filter;
 
 export interface SearchPage {
   items: PartnerCustomer[];
   /** Sequence number to continue below, when there may be more. */
   next?: number;
 }
+
+export interface OrderedPage {
+  items: PartnerCustomer[];
+  /** Sort key to continue after, when there may be more. */
+  next?: string;
+}
+
+/** The orders kept besides the newest-first one, and each customer's key in them (unique: it ends with the sequence number). */
+export const ORDERS = {
+  name: (r: PartnerCustomer) => `${normalize(r.name)}\u0001${seqKey(r.seq)}`,
+  // most recent first: keys ascend as the moment goes back
+  lastActivity: (r: PartnerCustomer) => `${(LATEST_MS - r.lastActivityAt.getTime()).toString().padStart(16, '0')}|${seqKey(r.seq)}`,
+} satisfies Record<Exclude<CustomerSort, 'newest'>, (r: PartnerCustomer) => string>;
+/**
+ * The orders: by name, by last activity, and newest first among the customers of one
+ * filter term (`n:<term>`, for the terms of FACETS): a filtered list reads its term's
+ * order as the plain list reads its blocks, a page at a time, however rare the term.
+ */
+export type OrderName = keyof typeof ORDERS | `n:${string}`;
+const ORDER_NAMES = Object.keys(ORDERS) as Array<keyof typeof ORDERS>;
+/** Terms that have a newest-first order of their own: delegated-admin states, open requests, stages (a few per customer). */
+const FACETS = ['da:', 'req:', 'st:'];
+const facetsOf = (r: PartnerCustomer) => [...termsOf(r)].filter((t) => FACETS.some((f) => t.startsWith(f)));
+const newestKey = (r: PartnerCustomer) => (NEWEST_SEQ - r.seq).toString(36).padStart(9, '0');
+const NEWEST_SEQ = 36 ** 9 - 1;
+
+/** The order a newest-first list with this filter reads, when one of its terms has its own (without a text query). */
+export function facetOrderFor(filter: SearchFilter): OrderName | undefined {
+  if (filter.q) return undefined;
+  if (filter.openRequests) return `n:${openRequestsTerm(filter.openRequests)}`;
+  if (filter.delegatedAdmin) return `n:${delegatedAdminTerm(filter.delegatedAdmin)}`;
+  if (filter.stage) return `n:${stageTerm(filter.stage)}`;
+  return undefined;
+}
+const LATEST_MS = 9_000_000_000_000_000;
+const seqKey = (seq: number) => seq.toString(36).padStart(8, '0');
 
 const blockOf = (seq: number) => Math.floor(seq / BLOCK);
 
@@ -38,6 +87,10 @@ const ids = {
   vocabulary: (p: string) => `v|${p}`,
   directory: (p: string, term: string) => `t|${p}|${term}`,
   page: (p: string, term: string, page: number) => `p|${p}|${term}|${page.toString(36)}`,
+  /** Facts published for customers not listed yet (see apply). */
+  pendingFacts: (p: string) => `f|${p}`,
+  orderDirectory: (p: string, order: OrderName) => `od|${p}|${order}`,
+  orderChunk: (p: string, order: OrderName, chunk: string) => `oc|${p}|${order}|${chunk}`,
 };
 
 /**
@@ -59,6 +112,8 @@ export class CustomerDirectory {
   readonly index: ShardedCollection<IndexDoc>;
   /** customer id → sequence number, apart so the index collections stay small. */
   readonly seqs: ShardedCollection<IndexDoc>;
+  /** The name and last-activity orders (see orders.ts). */
+  readonly orders: ShardedCollection<IndexDoc>;
   /** The writer's own copy of what it wrote last (see WriterCache); searches always read the database. */
   private readonly cache = new WriterCache();
 
@@ -66,6 +121,7 @@ export class CustomerDirectory {
     this.records = new ShardedCollection(connection, 'partner_customers');
     this.index = new ShardedCollection(connection, 'customer_index');
     this.seqs = new ShardedCollection(connection, 'customer_seqs');
+    this.orders = new ShardedCollection(connection, 'customer_orders');
   }
 
   async get(partnerId: string, customerId: string): Promise<PartnerCustomer | null> {
@@ -79,11 +135,7 @@ export class CustomerDirectory {
   }
 
   async search(partnerId: string, filter: SearchFilter, limit: number, before = Number.POSITIVE_INFINITY): Promise<SearchPage> {
-    const terms = [
-      ...(filter.q ? spread(queryGrams(normalize(filter.q)), MAX_QUERY_GRAMS).map(textTerm) : []),
-      ...(filter.status ? [statusTerm(filter.status)] : []),
-      ...(filter.sku ? [skuTerm(filter.sku)] : []),
-    ];
+    const terms = [...(filter.q ? spread(queryGrams(normalize(filter.q)), MAX_QUERY_GRAMS).map(textTerm) : []), ...filterTerms(filter)];
     const budget = { records: MAX_RECORDS_PER_REQUEST };
     const items: PartnerCustomer[] = [];
     /**
@@ -157,6 +209,39 @@ export class CustomerDirectory {
     return { items };
   }
 
+  /**
+   * A page of the partner's customers in an order other than newest first (by name,
+   * or most recent activity first), matching the filter: the order's directory, then
+   * its chunks from the cursor on, each holding whole records. An unfiltered page
+   * reads two chunks at once; a filtered one reads more at a time as it goes, up to
+   * MAX_RECORDS_PER_REQUEST records, then answers with what it found and a cursor.
+   */
+  async searchOrdered(partnerId: string, order: OrderName, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
+    const dir = decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v);
+    const filtered = Object.values(filter).some((v) => v !== undefined);
+    const items: PartnerCustomer[] = [];
+    let seen = 0;
+    let width = filtered ? 4 : 2;
+    for (let i = after === undefined ? 0 : locateChunk(dir, after); i < dir.chunks.length;) {
+      const chunkIds = dir.chunks.slice(i, i + width).map(([id]) => ids.orderChunk(partnerId, order, id));
+      const docs = await this.orders.getMany(chunkIds);
+      for (const [k, chunkId] of chunkIds.entries()) {
+        const entries = inRange(dir, i + k, JSON.parse(docs.get(chunkId)?.v ?? '[]') as Array<OrderEntry<StoredRecord>>);
+        for (const [e, [key, stored]] of entries.entries()) {
+          if (after !== undefined && key <= after) continue;
+          seen++;
+          const r = decodeRecord(partnerId, stored);
+          if (matches(r, filter)) items.push(r);
+          const last = i + k === dir.chunks.length - 1 && e === entries.length - 1;
+          if (items.length === limit || (seen >= MAX_RECORDS_PER_REQUEST && !last)) return last ? { items } : { items, next: key };
+        }
+      }
+      i += width;
+      if (filtered) width = Math.min(width * 2, 8);
+    }
+    return { items };
+  }
+
   /** The records at these sequence numbers (reading each block once). */
   private async recordsAt(
     partnerId: string,
@@ -175,32 +260,43 @@ export class CustomerDirectory {
   }
 
   /**
-   * Adds or changes customers of one partner and updates the index to match.
-   * Safe to repeat with the same input after a failure (the meta document, which
-   * assigns sequence numbers, is written last). One writer per partner.
+   * Adds or changes customers of one partner and updates the index to match, and
+   * merges facts other workflows published (`facts`: each field replaced only by a
+   * newer one; each entry and fact moves the customer's last activity on). Facts of
+   * a customer not listed yet are held (one document per partner) and merged when
+   * its entry comes. Safe to repeat with the same input after a failure (the meta
+   * document, which assigns sequence numbers, is written last). One writer per partner.
    */
-  async apply(partnerId: string, inputs: PartnerCustomerInput[]): Promise<PartnerCustomer[]> {
-    if (inputs.length === 0) return [];
+  async apply(partnerId: string, inputs: PartnerCustomerInput[], facts: CustomerFactsInput[] = []): Promise<PartnerCustomer[]> {
+    if (inputs.length === 0 && facts.length === 0) return [];
     const metaDoc = await this.index.get(ids.meta(partnerId));
     const meta = metaOf(metaDoc);
     this.cache.begin(partnerId, meta.generation);
     try {
-      return await this.applyBatch(partnerId, meta, inputs, metaDoc === null);
+      return await this.applyBatch(partnerId, meta, inputs, facts, metaDoc === null);
     } catch (err) {
       this.cache.forget(partnerId); // part of the batch may be written: read everything again next time
       throw err;
     }
   }
 
-  private async applyBatch(partnerId: string, meta: Meta, inputs: PartnerCustomerInput[], firstBatch: boolean): Promise<PartnerCustomer[]> {
+  private async applyBatch(
+    partnerId: string,
+    meta: Meta,
+    inputs: PartnerCustomerInput[],
+    facts: CustomerFactsInput[],
+    firstBatch: boolean,
+  ): Promise<PartnerCustomer[]> {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
     const vocabularyId = ids.vocabulary(partnerId);
-    const [seqDocs, vocabularyDocs] = await Promise.all([
+    const pendingId = ids.pendingFacts(partnerId);
+    const customerIds = new Set([...inputs.map((i) => i.customerId), ...facts.map((f) => f.customerId)]);
+    const [seqDocs, indexDocs] = await Promise.all([
       read(
         this.seqs,
-        inputs.map((i) => ids.seqOf(partnerId, i.customerId)),
+        [...customerIds].map((c) => ids.seqOf(partnerId, c)),
       ),
-      read(this.index, [vocabularyId]),
+      read(this.index, [vocabularyId, pendingId]),
     ]);
     const existing = new Map<string, PartnerCustomer>();
     const records = await this.recordsAt(
@@ -209,6 +305,42 @@ export class CustomerDirectory {
       (blockIds) => read(this.records, blockIds),
     );
     for (const r of records.values()) existing.set(r.customerId, r);
+    const pendingDoc = indexDocs.get(pendingId);
+    const pending = new Map(Object.entries(pendingDoc ? (JSON.parse(pendingDoc.v) as Record<string, HeldFacts>) : {}));
+    let pendingChanged = false;
+
+    const written = new Map<string, PartnerCustomer>(); // by customer id
+    const current = (customerId: string) => written.get(customerId) ?? existing.get(customerId);
+    const newSeqs = new Map<number, string>();
+    for (const input of inputs) {
+      const before = current(input.customerId);
+      if (before && before.updatedAt.getTime() > input.at.getTime()) continue; // a late, older change
+      const { at, ...fields } = input;
+      if (before) {
+        written.set(input.customerId, { ...before, ...fields, updatedAt: at, lastActivityAt: at > before.lastActivityAt ? at : before.lastActivityAt });
+        continue;
+      }
+      const seq = meta.next++;
+      let record: PartnerCustomer = { ...fields, _id: `${partnerId}|${seq.toString(36)}`, partnerId, seq, createdAt: at, updatedAt: at, lastActivityAt: at };
+      const held = pending.get(input.customerId);
+      if (held) {
+        record = withFacts(record, held);
+        pending.delete(input.customerId);
+        pendingChanged = true;
+      }
+      newSeqs.set(seq, input.customerId);
+      written.set(input.customerId, record);
+    }
+    for (const fact of facts) {
+      const before = current(fact.customerId);
+      if (before) written.set(fact.customerId, withFacts(before, heldFactsOf(fact)));
+      else {
+        // Not listed yet (its onboarding's first entry is on its way): held until it is.
+        pending.set(fact.customerId, combineFacts(pending.get(fact.customerId), heldFactsOf(fact)));
+        pendingChanged = true;
+      }
+    }
+
     const adds = new Map<string, Map<number, number[]>>(); // term → page → seqs
     const removes = new Map<string, Map<number, number[]>>();
     const note = (into: typeof adds, term: string, seq: number) => {
@@ -218,28 +350,13 @@ export class CustomerDirectory {
       pages.set(pageOf(seq), list);
       into.set(term, pages);
     };
-
-    const written = new Map<string, PartnerCustomer>(); // by customer id
-    const newSeqs = new Map<number, string>();
-    for (const input of inputs) {
-      const before = written.get(input.customerId) ?? existing.get(input.customerId);
-      if (before && before.updatedAt.getTime() > input.at.getTime()) continue; // a late, older change
-      const { at, ...fields } = input;
-      const seq = before?.seq ?? meta.next++;
-      const record: PartnerCustomer = {
-        ...fields,
-        _id: `${partnerId}|${seq.toString(36)}`,
-        partnerId,
-        seq,
-        createdAt: before?.createdAt ?? at,
-        updatedAt: at,
-      };
-      if (!before) newSeqs.set(seq, input.customerId);
+    // Each customer's terms before the batch against after it (it may change more than once within).
+    for (const [customerId, record] of written) {
+      const before = existing.get(customerId);
       const oldTerms = before ? termsOf(before) : new Set<string>();
       const newTerms = termsOf(record);
       for (const t of newTerms) if (!oldTerms.has(t)) note(adds, t, record.seq);
       for (const t of oldTerms) if (!newTerms.has(t)) note(removes, t, record.seq);
-      written.set(input.customerId, record);
     }
 
     const touched = new Set([...adds.keys(), ...removes.keys()]);
@@ -247,7 +364,7 @@ export class CustomerDirectory {
     // A term the partner never had has neither pages nor a directory: nothing to read (most of
     // a new customer's pieces of name and domain, at first). Unknown for directories from before
     // the vocabulary existed, whose pages are all read.
-    const vocabularyDoc = vocabularyDocs.get(vocabularyId);
+    const vocabularyDoc = indexDocs.get(vocabularyId);
     const vocabulary = vocabularyDoc ? decodeVocabulary(vocabularyDoc) : firstBatch ? new Set<string>() : undefined;
     const listed = (term: string) => vocabulary === undefined || vocabulary.has(term);
     const pages = await read(
@@ -291,6 +408,9 @@ export class CustomerDirectory {
     // Before the pages it names: it must never lack a term that has one (it may hold terms that have none).
     await this.index.write(vocabularyWritten);
     await this.index.write(docs, deletions, fresh);
+    const orderChanges = await this.writeOrders(partnerId, existing, written);
+    const pendingWritten = pendingChanged ? [{ _id: pendingId, v: JSON.stringify(Object.fromEntries(pending)) }] : [];
+    await this.index.write(pendingWritten);
     const seqs = [...newSeqs].map(([seq, customerId]) => ({ _id: ids.seqOf(partnerId, customerId), v: String(seq) }));
     await this.seqs.write([], [], seqs);
     const blockIds = [...new Set([...written.values()].map((r) => blockOf(r.seq)))].map((b) => ids.block(partnerId, b));
@@ -316,12 +436,67 @@ export class CustomerDirectory {
     const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ next: meta.next, generation } satisfies Meta) };
     await this.index.write([metaDoc]);
     this.cache.commit(partnerId, generation, [
-      { collection: this.index, written: [...vocabularyWritten, ...docs, ...fresh, metaDoc], deleted: deletions },
+      { collection: this.index, written: [...vocabularyWritten, ...docs, ...fresh, ...pendingWritten, metaDoc], deleted: deletions },
+      { collection: this.orders, ...orderChanges },
       { collection: this.seqs, written: seqs },
       { collection: this.records, written: blockDocs },
     ]);
     return [...written.values()];
   }
+
+  /** Moves the changed customers in each order (see orders.ts for the order of writes). */
+  private async writeOrders(
+    partnerId: string,
+    existing: Map<string, PartnerCustomer>,
+    written: Map<string, PartnerCustomer>,
+  ): Promise<{ written: IndexDoc[]; deleted: string[] }> {
+    const read = (docIds: Iterable<string>) => this.cache.getMany(partnerId, this.orders, docIds);
+    const out: IndexDoc[] = [];
+    const gone: string[] = [];
+    const changes = new Map<OrderName, { removes: string[]; adds: Array<OrderEntry<StoredRecord>> }>();
+    const change = (order: OrderName) => {
+      let c = changes.get(order);
+      if (!c) changes.set(order, (c = { removes: [], adds: [] }));
+      return c;
+    };
+    for (const [customerId, r] of written) {
+      const before = existing.get(customerId);
+      const stored = storedOf(r);
+      for (const order of ORDER_NAMES) {
+        if (before) change(order).removes.push(ORDERS[order](before));
+        change(order).adds.push([ORDERS[order](r), stored]);
+      }
+      for (const t of before ? facetsOf(before) : []) change(`n:${t}`).removes.push(newestKey(before!));
+      for (const t of facetsOf(r)) change(`n:${t}`).adds.push([newestKey(r), stored]);
+    }
+    await mapLimit([...changes], 4, async ([order, { removes, adds }]) => {
+      const dirId = ids.orderDirectory(partnerId, order);
+      const dir = decodeOrderDirectory((await read([dirId])).get(dirId)?.v);
+      const chunkId = (id: string) => ids.orderChunk(partnerId, order, id);
+      const plan = await planOrder<StoredRecord>(dir, removes, adds, async (chunkIds) => {
+        const docs = await read(chunkIds.map(chunkId));
+        return new Map(
+          chunkIds.flatMap((id) => (docs.has(chunkId(id)) ? [[id, JSON.parse(docs.get(chunkId(id))!.v) as Array<OrderEntry<StoredRecord>>]] : [])),
+        );
+      });
+      const toDocs = (chunks: Map<string, Array<OrderEntry<StoredRecord>>>) =>
+        [...chunks].map(([id, entries]) => ({ _id: chunkId(id), v: JSON.stringify(entries) }));
+      const before = toDocs(plan.before);
+      const after = toDocs(plan.after);
+      const dirDocs = plan.directoryChanged ? [{ _id: dirId, v: encodeOrderDirectory(plan.directory) }] : [];
+      await this.orders.write(before);
+      await this.orders.write(dirDocs);
+      await this.orders.write(after, plan.deleted.map(chunkId));
+      out.push(...before, ...dirDocs, ...after);
+      gone.push(...plan.deleted.map(chunkId));
+    });
+    return { written: out, deleted: gone };
+  }
+}
+
+function storedOf(r: PartnerCustomer): StoredRecord {
+  const { _id, ...stored } = r;
+  return JSON.parse(JSON.stringify(stored)) as StoredRecord;
 }
 
 /** At most `n` items, evenly spread over `xs` (first and last included). */
@@ -330,10 +505,21 @@ function spread<T>(xs: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-type StoredRecord = Omit<PartnerCustomer, '_id' | 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+type StoredRecord = Omit<PartnerCustomer, '_id' | 'createdAt' | 'updatedAt' | 'lastActivityAt'> & {
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt?: string;
+};
 
 function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
-  return { ...r, _id: `${partnerId}|${r.seq.toString(36)}`, createdAt: new Date(r.createdAt), updatedAt: new Date(r.updatedAt) };
+  return {
+    ...r,
+    _id: `${partnerId}|${r.seq.toString(36)}`,
+    createdAt: new Date(r.createdAt),
+    updatedAt: new Date(r.updatedAt),
+    // records from before last activity was kept: their last entry
+    lastActivityAt: new Date(r.lastActivityAt ?? r.updatedAt),
+  };
 }
 
 /** A partner's directory state: the next sequence number, and which batch wrote last. */
