@@ -6,7 +6,7 @@ import type { PartnerDoc } from '../partners/model';
 import type { ServiceDeps } from '../service-deps';
 import type { CustomerSort, PartnerCustomer } from './directory/model';
 import { facetOrderFor, type SearchFilter } from './directory/directory';
-import { serviceRequestsOf } from './summary-sources';
+import { openRequestCounts } from '../service-requests/open-counts';
 import type { RelationshipDoc } from '../delegated-admin/model';
 import type { SubscriptionDoc } from '../subscriptions/model';
 
@@ -54,18 +54,14 @@ export function createCustomerService({ models, directory }: Pick<ServiceDeps, '
     async summary(partnerId: string, customerId: string): Promise<CustomerSummary> {
       const listed = await directory.get(partnerId, customerId);
       if (!listed && !(await onboarding.status(partnerId, customerId))) throw notFound(`customer ${customerId}`);
-      const [subscriptions, users, relationships, requests] = await Promise.all([
+      const [subscriptions, users, relationships, openRequests] = await Promise.all([
         models.Subscription.find({ partnerId, customerId }).lean(),
         models.CustomerUser.find({ customerId }, { assignedSkus: 1 }).lean(),
         models.Relationship.find({ partnerId, customerId }).lean(),
-        serviceRequestsOf(models.Subscription.db)
-          .find({ partnerId, customerId, status: { $ne: 'closed' } }, { severity: 1 })
-          .lean(),
+        openRequestCounts(models, partnerId, customerId),
       ]);
       const assigned = new Map<string, number>();
       for (const u of users) for (const sku of new Set(u.assignedSkus ?? [])) assigned.set(sku, (assigned.get(sku) ?? 0) + 1);
-      const openRequests = { critical: 0, moderate: 0, minimal: 0 };
-      for (const r of requests) if (r.severity in openRequests) openRequests[r.severity]++;
       const byRecency = (a: RelationshipDoc, b: RelationshipDoc) => (a.requestedAt < b.requestedAt ? 1 : a.requestedAt > b.requestedAt ? -1 : 0);
       const relationship = [...relationships].sort(byRecency).find((r) => OPEN_RELATIONSHIP.has(r.status)) ?? [...relationships].sort(byRecency)[0] ?? null;
       return {

@@ -202,4 +202,29 @@ describe('acting in customers under delegated administration', () => {
       await grant('delegated-admin-certified');
     }
   }, 120_000);
+  it('the customer list finds the customer by its relationship’s state and its open service requests, as they change', async () => {
+    const c = await administered('full', false);
+    const ids = async (query: string) =>
+      (await stack.http('GET', `/v1/customers?${query}`, undefined, asPartner())).body.items.map((x: { id: string }) => x.id) as string[];
+    await eventually(async () => (await ids('delegatedAdmin=pending')).includes(c.id), 20_000, 'listed as pending');
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${c.relationshipId}/accept`, undefined, bearer(c.token))).status).toBe(200);
+    await eventually(async () => (await ids('delegatedAdmin=active')).includes(c.id), 20_000, 'listed as active');
+    expect(await ids('delegatedAdmin=pending')).not.toContain(c.id);
+
+    const opened = await stack.http(
+      'POST',
+      `/v1/customers/${c.id}/service-requests`,
+      { title: 'Mailbox full', description: 'The CEO’s mailbox is full.', severity: 'critical' },
+      asPartner(),
+    );
+    expect(opened.status).toBe(201);
+    await eventually(async () => (await ids('openRequests=critical')).includes(c.id), 20_000, 'listed with a critical request');
+    expect((await stack.http('POST', `/v1/service-requests/${opened.body.id}/status`, { status: 'closed' }, asPartner())).status).toBe(200);
+    await eventually(async () => !(await ids('openRequests=any')).includes(c.id), 20_000, 'no longer listed with open requests');
+    const summary = await stack.http('GET', `/v1/customers/${c.id}/summary`, undefined, asPartner());
+    expect(summary.body).toMatchObject({ openRequests: { critical: 0, moderate: 0, minimal: 0 } });
+
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${c.relationshipId}/terminate`, undefined, bearer(c.token))).status).toBe(200);
+    await eventually(async () => (await ids('delegatedAdmin=none')).includes(c.id), 20_000, 'listed without delegated administration');
+  }, 120_000);
 });
