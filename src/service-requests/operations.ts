@@ -11,7 +11,7 @@ import {
   setServiceRequestStatusUpdate,
 } from '../../workflows/service-requests/messages';
 import { serviceRequestStart, serviceRequestWorkflowId } from '../../workflows/service-requests/start';
-import type { ServiceRequestParty, ServiceRequestSeverity, ServiceRequestState, ServiceRequestStatus } from '../../workflows/service-requests/types';
+import type { ServiceRequestOpening, ServiceRequestParty, ServiceRequestState, ServiceRequestStatus } from '../../workflows/service-requests/types';
 import type { serviceRequestWorkflow } from '../../workflows/service-requests/workflow';
 import type { ServiceRequestDoc } from './model';
 
@@ -26,17 +26,7 @@ interface OperationInput {
   requested: RequestedBy;
 }
 
-export interface OpenServiceRequestInput extends OperationInput {
-  /** The new request's id, named by the request that opens it (`idFor(request, 'srq')`): a retry meets the same workflow. */
-  serviceRequestId: string;
-  title: string;
-  description: string;
-  severity: ServiceRequestSeverity;
-  /** The partner is reminded once the request has needed attention this long (default: the operations' default). */
-  attentionReminderMs?: number;
-  /** The id of the update that waits for it to be stored (`updateIdFor(request, 'recorded')`). */
-  updateId?: string;
-}
+export interface OpenServiceRequestInput extends OperationInput, ServiceRequestOpening {}
 
 export interface AddServiceRequestNoteInput extends OperationInput {
   serviceRequestId: string;

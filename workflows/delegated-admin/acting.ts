@@ -1,5 +1,5 @@
 import type { RequestedBy } from '../audit';
-import type { ServiceRequestSeverity, ServiceRequestStatus } from '../service-requests/types';
+import type { ServiceRequestOpening, ServiceRequestStatus } from '../service-requests/types';
 import type { DelegatedAdminRole } from './types';
 
 /** The roles a customer user may hold in its tenant; any but `user` is an admin. */
@@ -18,15 +18,7 @@ export type CustomerAction =
   /** The one-time password's slow hash only: the password itself never reaches a workflow. */
   | { kind: 'reset-password'; userId: string; passwordHash: string }
   | { kind: 'change-licenses'; subscriptionId: string; licenses: number; updateId?: string }
-  | {
-      kind: 'open-service-request';
-      serviceRequestId: string;
-      title: string;
-      description: string;
-      severity: ServiceRequestSeverity;
-      attentionReminderMs?: number;
-      updateId?: string;
-    }
+  | ({ kind: 'open-service-request' } & ServiceRequestOpening)
   | { kind: 'note-service-request'; serviceRequestId: string; text: string; updateId?: string }
   | { kind: 'set-service-request-status'; serviceRequestId: string; status: ServiceRequestStatus; updateId?: string };
 

@@ -6,6 +6,19 @@ export type ServiceRequestStatus = (typeof SERVICE_REQUEST_STATUSES)[number];
 export const SERVICE_REQUEST_SEVERITIES = ['critical', 'moderate', 'minimal'] as const;
 export type ServiceRequestSeverity = (typeof SERVICE_REQUEST_SEVERITIES)[number];
 
+/** What opening a request names and holds: the operation's input, and a partner's act under delegated administration. */
+export interface ServiceRequestOpening {
+  /** The new request's id, named by the request that opens it (`idFor(request, 'srq')`): a retry meets the same workflow. */
+  serviceRequestId: string;
+  title: string;
+  description: string;
+  severity: ServiceRequestSeverity;
+  /** The partner is reminded once the request has needed attention this long (default: the operations' default). */
+  attentionReminderMs?: number;
+  /** The id of the update that waits for it to be stored (`updateIdFor(request, 'recorded')`). */
+  updateId?: string;
+}
+
 /**
  * Who wrote a note or made a change: the customer, a partner user (acting under the
  * delegated-admin relationship `relationshipId`), or the system (a reminder).
