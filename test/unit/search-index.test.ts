@@ -64,7 +64,8 @@ describe('terms', () => {
 
   it('indexes status and SKUs as their own terms', () => {
     const terms = termsOf({ name: 'Ab', domain: 'cd.ef', status: 'trial', skus: ['BUS-STD'] });
-    expect(terms).toEqual(new Set(['g:ab', 'g:cd', 'g:cd.', 'g:d.', 'g:d.e', 'g:.e', 'g:.ef', 'g:ef', 's:trial', 'k:BUS-STD']));
+    // and one for where delegated administration stands: none, until a relationship says otherwise
+    expect(terms).toEqual(new Set(['g:ab', 'g:cd', 'g:cd.', 'g:d.', 'g:d.e', 'g:.e', 'g:.ef', 'g:ef', 's:trial', 'k:BUS-STD', 'da:none']));
   });
 
   it('matches the whole query inside name or domain, and every filter', () => {
