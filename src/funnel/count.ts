@@ -23,8 +23,13 @@ interface Batch {
 /** Per month document: the members waiting for its writer, and whether one is writing. */
 const queues = new Map<string, { next?: Batch; writing: boolean }>();
 
-/** A writer that waits longer than this for the month's lock gives up, and those members go uncounted. */
-const LOCK_WAIT_MS = 8_000;
+/**
+ * The month's lock is held for a write of milliseconds, renewed while it runs: a writer that died
+ * holding it (a worker killed) frees it within LOCK_LEASE_MS, and the next writer takes it over.
+ * One that still waits after LOCK_WAIT_MS gives up, and those members go uncounted.
+ */
+const LOCK_LEASE_MS = 2_000;
+const LOCK_WAIT_MS = 5_000;
 
 /**
  * Counts one member into its day's step of the funnel, exactly once however
@@ -55,10 +60,10 @@ async function drain(models: Models, _id: string, queue: { next?: Batch; writing
     const batch = queue.next;
     queue.next = undefined;
     try {
-      await withLock(models.FunnelMonth.db, `funnel:${_id}`, () => write(models, _id, batch), LOCK_WAIT_MS);
+      await withLock(models.FunnelMonth.db, `funnel:${_id}`, () => write(models, _id, batch), LOCK_WAIT_MS, LOCK_LEASE_MS);
       batch.done.forEach((d) => d.resolve());
     } catch (err) {
-      // The month's lock is held by a writer that died (its lease lapses in 15 s): the funnel is a
+      // The month's lock stayed busy (a live writer stalled, or FerretDB did): the funnel is a
       // read model, and a chain must not wait on it, so these members go uncounted rather than stall it.
       if (err instanceof LockBusyError) batch.done.forEach((d) => d.resolve());
       else batch.done.forEach((d) => d.reject(err));
