@@ -11,6 +11,6 @@ module.exports = {
   // Its own results file, beside the main run's .test-results.json, so that CI can add both.
   reporters: ['default', ['<rootDir>/test/support/results-reporter.js', { file: '.test-results-faults.json' }]],
   // The whole scenario runs in one beforeAll: servers, control chain, 40 chains under faults, settling, counting.
-  testTimeout: 460_000,
+  testTimeout: 560_000,
   maxWorkers: 1,
 };
