@@ -19,7 +19,7 @@ export function offerRoutes({ offers }: Services) {
       body: createOfferSchema,
       creates: true,
       responses: { 201: { description: 'Sent', schema: offerOut } },
-      problems: ['sku-not-available', 'license-count-out-of-bounds', 'customer-not-onboarding', 'change-in-progress'],
+      problems: ['not-found', 'sku-not-available', 'license-count-out-of-bounds', 'customer-not-onboarding', 'change-in-progress'],
       async handler({ principal, body, request }) {
         const offer = await offers.create(principal, body, request);
         return { status: 201, headers: { Location: `/v1/offers/${offer.id}` }, body: offer };
