@@ -8,10 +8,7 @@
  * one run. The scrypt hash alone is timed in this process beside them.
  */
 import { hashPassword } from '../src/customer-users/password';
-import type { ManagedChild } from '../src/local/child';
-import { apiCaller, BENCH_PARTNER, benchFerretDB, benchTemporal, createInvitation, ms, percentile, startApi, startWorker } from './support';
-
-const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef0123456789';
+import { apiCaller, BENCH_OPERATOR_TOKEN, BENCH_PARTNER, createInvitation, ms, percentile, withBenchStack } from './support';
 
 export interface ActingResult {
   samples: number;
@@ -30,62 +27,48 @@ async function timed(call: () => Promise<Response>, expected: number): Promise<n
 }
 
 export async function benchActing(samples: number): Promise<ActingResult> {
-  const f = await benchFerretDB();
-  const temporal = await benchTemporal();
-  let worker: ManagedChild | undefined;
-  try {
-    const uri = `${f.uri}bench`;
-    worker = startWorker(uri, temporal.address);
-    const api = await startApi(uri, undefined, { temporalAddress: temporal.address, env: { OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN } });
-    try {
-      const call = apiCaller(api.url);
-      const created = await call('POST', '/v1/operator/partners', BENCH_PARTNER, OPERATOR_TOKEN, 201);
-      const admin: string = created.admin.token.token;
-      const limitedUser = await call('POST', '/v1/users', { email: 'limited@bench.example', displayName: 'Limited', customerRole: 'limited' }, admin, 201);
-      const limited: string = (await call('POST', `/v1/users/${limitedUser.id}/tokens`, {}, admin, 201)).token;
-      const invitation = await createInvitation(api.url, admin, { sku: 'BUS-STD' });
-      const accepted = await call(
-        'POST',
-        `/v1/links/${invitation.url.split('/').pop()}/accept`,
-        { customer: { name: 'Fabrikam Bench', domain: 'fabrikambench.onmicrosoft.com', contact: { name: 'Fay', email: 'fay@fabrikam.example' } } },
-        undefined,
-        201,
-      );
-      const customerId: string = accepted.customer.id;
-      const asked = await call('POST', `/v1/customers/${customerId}/delegated-admin`, { role: 'limited' }, admin, 201);
-      await call('POST', `/v1/customer/delegated-admin/${asked.id}/accept`, undefined, accepted.token, 200);
-      const user = await call('POST', '/v1/customer/users', { email: 'ursula@fabrikam.example', displayName: 'Ursula' }, accepted.token, 201);
+  return withBenchStack(async (apiUrl) => {
+    const call = apiCaller(apiUrl);
+    const created = await call('POST', '/v1/operator/partners', BENCH_PARTNER, BENCH_OPERATOR_TOKEN, 201);
+    const admin: string = created.admin.token.token;
+    const limitedUser = await call('POST', '/v1/users', { email: 'limited@bench.example', displayName: 'Limited', customerRole: 'limited' }, admin, 201);
+    const limited: string = (await call('POST', `/v1/users/${limitedUser.id}/tokens`, {}, admin, 201)).token;
+    const invitation = await createInvitation(apiUrl, admin, { sku: 'BUS-STD' });
+    const accepted = await call(
+      'POST',
+      `/v1/links/${invitation.url.split('/').pop()}/accept`,
+      { customer: { name: 'Fabrikam Bench', domain: 'fabrikambench.onmicrosoft.com', contact: { name: 'Fay', email: 'fay@fabrikam.example' } } },
+      undefined,
+      201,
+    );
+    const customerId: string = accepted.customer.id;
+    const asked = await call('POST', `/v1/customers/${customerId}/delegated-admin`, { role: 'limited' }, admin, 201);
+    await call('POST', `/v1/customer/delegated-admin/${asked.id}/accept`, undefined, accepted.token, 200);
+    const user = await call('POST', '/v1/customer/users', { email: 'ursula@fabrikam.example', displayName: 'Ursula' }, accepted.token, 201);
 
-      const headers = { authorization: `Bearer ${limited}` };
-      // the customer list shows the customer once its directory writer has listed it
-      for (let tries = 0; (await fetch(`${api.url}/v1/customers/${customerId}`, { headers })).status !== 200; tries++) {
-        if (tries > 150) throw new Error('the customer was not listed within 30 s');
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      const get = () => timed(() => fetch(`${api.url}/v1/customers/${customerId}`, { headers }), 200);
-      const reset = () => timed(() => fetch(`${api.url}/v1/customers/${customerId}/users/${user.id}/password-reset`, { method: 'POST', headers }), 200);
-      for (let i = 0; i < 10; i++) {
-        await get();
-        await reset();
-      } // warm up
-      const got = { get: [] as number[], reset: [] as number[], scrypt: [] as number[] };
-      for (let i = 0; i < samples; i++) {
-        const order = i % 2 === 0 ? (['get', 'reset'] as const) : (['reset', 'get'] as const);
-        for (const k of order) got[k].push(await (k === 'get' ? get() : reset()));
-        const t0 = performance.now();
-        await hashPassword('Bench-0123456789');
-        got.scrypt.push(performance.now() - t0);
-      }
-      const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
-      return { samples, get: sorted(got.get), reset: sorted(got.reset), scrypt: sorted(got.scrypt) };
-    } finally {
-      await api.stop();
+    const headers = { authorization: `Bearer ${limited}` };
+    // the customer list shows the customer once its directory writer has listed it
+    for (let tries = 0; (await fetch(`${apiUrl}/v1/customers/${customerId}`, { headers })).status !== 200; tries++) {
+      if (tries > 150) throw new Error('the customer was not listed within 30 s');
+      await new Promise((r) => setTimeout(r, 200));
     }
-  } finally {
-    await worker?.stop();
-    await temporal.stop();
-    await f.stop();
-  }
+    const get = () => timed(() => fetch(`${apiUrl}/v1/customers/${customerId}`, { headers }), 200);
+    const reset = () => timed(() => fetch(`${apiUrl}/v1/customers/${customerId}/users/${user.id}/password-reset`, { method: 'POST', headers }), 200);
+    for (let i = 0; i < 10; i++) {
+      await get();
+      await reset();
+    } // warm up
+    const got = { get: [] as number[], reset: [] as number[], scrypt: [] as number[] };
+    for (let i = 0; i < samples; i++) {
+      const order = i % 2 === 0 ? (['get', 'reset'] as const) : (['reset', 'get'] as const);
+      for (const k of order) got[k].push(await (k === 'get' ? get() : reset()));
+      const t0 = performance.now();
+      await hashPassword('Bench-0123456789');
+      got.scrypt.push(performance.now() - t0);
+    }
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    return { samples, get: sorted(got.get), reset: sorted(got.reset), scrypt: sorted(got.scrypt) };
+  });
 }
 
 export function reportActing(r: ActingResult): string {

@@ -16,10 +16,7 @@
  */
 import http from 'node:http';
 import { mapLimit } from '../src/async';
-import type { ManagedChild } from '../src/local/child';
-import { apiCaller, BENCH_PARTNER, benchFerretDB, benchTemporal, createInvitation, ms, percentile, startApi, startWorker } from './support';
-
-const OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef0123456789';
+import { apiCaller, BENCH_OPERATOR_TOKEN, BENCH_PARTNER, createInvitation, ms, percentile, withBenchStack } from './support';
 
 interface Load {
   ttfb: number;
@@ -63,7 +60,7 @@ function load(agent: http.Agent, url: string, headers: Record<string, string>): 
 /** Makes the offer through the API, as a partner and its customer would; returns its link's code and the customer's token. */
 async function makeOffer(base: string): Promise<{ code: string; customerToken: string; items: number }> {
   const call = apiCaller(base);
-  const created = await call('POST', '/v1/operator/partners', BENCH_PARTNER, OPERATOR_TOKEN, 201);
+  const created = await call('POST', '/v1/operator/partners', BENCH_PARTNER, BENCH_OPERATOR_TOKEN, 201);
   const partnerToken: string = created.admin.token.token;
   const codeOf = (url: string) => url.split('/').pop()!;
   const invitation = await createInvitation(base, partnerToken, { sku: 'BUS-STD', trial: { licenses: 10 } });
@@ -90,76 +87,62 @@ async function makeOffer(base: string): Promise<{ code: string; customerToken: s
 }
 
 export async function benchPages(loads: number, concurrency: number): Promise<PagesResult> {
-  const f = await benchFerretDB();
-  const temporal = await benchTemporal();
-  let worker: ManagedChild | undefined;
-  try {
-    const uri = `${f.uri}bench`;
-    worker = startWorker(uri, temporal.address);
-    const api = await startApi(uri, undefined, { temporalAddress: temporal.address, env: { OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN } });
-    try {
-      const { code, customerToken, items } = await makeOffer(api.url);
-      const kinds = (who: 'customer' | 'anonymous') => ({
-        page: {
-          label: `GET /o/<code>`,
-          url: `${api.url}/o/${code}`,
-          headers: { accept: 'text/html', ...(who === 'customer' ? { cookie: `offerflow_customer=${customerToken}` } : {}) },
-          agent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
-        },
-        json: {
-          label: `GET /v1/links/<code>`,
-          url: `${api.url}/v1/links/${code}`,
-          headers: { accept: 'application/json', ...(who === 'customer' ? { authorization: `Bearer ${customerToken}` } : {}) },
-          agent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
-        },
+  return withBenchStack(async (apiUrl) => {
+    const { code, customerToken, items } = await makeOffer(apiUrl);
+    const kinds = (who: 'customer' | 'anonymous') => ({
+      page: {
+        label: `GET /o/<code>`,
+        url: `${apiUrl}/o/${code}`,
+        headers: { accept: 'text/html', ...(who === 'customer' ? { cookie: `offerflow_customer=${customerToken}` } : {}) },
+        agent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
+      },
+      json: {
+        label: `GET /v1/links/<code>`,
+        url: `${apiUrl}/v1/links/${code}`,
+        headers: { accept: 'application/json', ...(who === 'customer' ? { authorization: `Bearer ${customerToken}` } : {}) },
+        agent: new http.Agent({ keepAlive: true, maxSockets: concurrency }),
+      },
+    });
+    type Kind = ReturnType<typeof kinds>['page'];
+    const batch = (k: Kind, n: number) => mapLimit(Array.from({ length: n }), concurrency, () => load(k.agent, k.url, k.headers));
+
+    const pairs: PagesResult['pairs'] = [];
+    for (const who of ['customer', 'anonymous'] as const) {
+      const { page, json } = kinds(who);
+      // the page says what it is: the offer's items, for this customer
+      const sample = await fetch(page.url, { headers: page.headers });
+      const text = await sample.text();
+      if (sample.status !== 200 || !text.includes('Phone System')) throw new Error(`the offer page answered ${sample.status} without the offer's items`);
+      for (let i = 0; i < 3; i++) {
+        await batch(page, concurrency * 2); // warm up both, connections included
+        await batch(json, concurrency * 2);
+      }
+      const got = { page: [] as Load[], json: [] as Load[] };
+      const size = concurrency * 2;
+      for (let done = 0, round = 0; done < loads; done += size, round++) {
+        const n = Math.min(size, loads - done);
+        const order = round % 2 === 0 ? (['page', 'json'] as const) : (['json', 'page'] as const);
+        for (const k of order) got[k].push(...(await batch(k === 'page' ? page : json, n)));
+      }
+      const series = (k: Kind, xs: Load[]): Series => ({
+        label: k.label,
+        ttfb: xs.map((x) => x.ttfb).sort((a, b) => a - b),
+        full: xs.map((x) => x.full).sort((a, b) => a - b),
+        bytes: xs[0]!.bytes,
       });
-      type Kind = ReturnType<typeof kinds>['page'];
-      const batch = (k: Kind, n: number) => mapLimit(Array.from({ length: n }), concurrency, () => load(k.agent, k.url, k.headers));
-
-      const pairs: PagesResult['pairs'] = [];
-      for (const who of ['customer', 'anonymous'] as const) {
-        const { page, json } = kinds(who);
-        // the page says what it is: the offer's items, for this customer
-        const sample = await fetch(page.url, { headers: page.headers });
-        const text = await sample.text();
-        if (sample.status !== 200 || !text.includes('Phone System')) throw new Error(`the offer page answered ${sample.status} without the offer's items`);
-        for (let i = 0; i < 3; i++) {
-          await batch(page, concurrency * 2); // warm up both, connections included
-          await batch(json, concurrency * 2);
-        }
-        const got = { page: [] as Load[], json: [] as Load[] };
-        const size = concurrency * 2;
-        for (let done = 0, round = 0; done < loads; done += size, round++) {
-          const n = Math.min(size, loads - done);
-          const order = round % 2 === 0 ? (['page', 'json'] as const) : (['json', 'page'] as const);
-          for (const k of order) got[k].push(...(await batch(k === 'page' ? page : json, n)));
-        }
-        const series = (k: Kind, xs: Load[]): Series => ({
-          label: k.label,
-          ttfb: xs.map((x) => x.ttfb).sort((a, b) => a - b),
-          full: xs.map((x) => x.full).sort((a, b) => a - b),
-          bytes: xs[0]!.bytes,
-        });
-        pairs.push({ who, page: series(page, got.page), json: series(json, got.json) });
-        page.agent.destroy();
-        json.agent.destroy();
-      }
-
-      const assets: PagesResult['assets'] = [];
-      for (const path of ['/assets/pages.css', '/assets/pages.js']) {
-        const res = await fetch(`${api.url}${path}`);
-        if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
-        assets.push({ path, bytes: (await res.arrayBuffer()).byteLength, cacheControl: res.headers.get('cache-control') ?? '(none)' });
-      }
-      return { loads, concurrency, items, pairs, assets };
-    } finally {
-      await api.stop();
+      pairs.push({ who, page: series(page, got.page), json: series(json, got.json) });
+      page.agent.destroy();
+      json.agent.destroy();
     }
-  } finally {
-    await worker?.stop();
-    await temporal.stop();
-    await f.stop();
-  }
+
+    const assets: PagesResult['assets'] = [];
+    for (const path of ['/assets/pages.css', '/assets/pages.js']) {
+      const res = await fetch(`${apiUrl}${path}`);
+      if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
+      assets.push({ path, bytes: (await res.arrayBuffer()).byteLength, cacheControl: res.headers.get('cache-control') ?? '(none)' });
+    }
+    return { loads, concurrency, items, pairs, assets };
+  });
 }
 
 export function reportPages(r: PagesResult): string {

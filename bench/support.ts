@@ -176,3 +176,31 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** The operator token of the API `withBenchStack` starts. */
+export const BENCH_OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef0123456789';
+
+/**
+ * A whole stack of the benchmark's own: FerretDB, a Temporal dev server, the worker and the API
+ * (each in its own process; the API's operator token is BENCH_OPERATOR_TOKEN), handed to `use`
+ * by the API's URL, and stopped after it, however it ends.
+ */
+export async function withBenchStack<T>(use: (apiUrl: string) => Promise<T>): Promise<T> {
+  const f = await benchFerretDB();
+  const temporal = await benchTemporal();
+  let worker: ManagedChild | undefined;
+  try {
+    const uri = `${f.uri}bench`;
+    worker = startWorker(uri, temporal.address);
+    const api = await startApi(uri, undefined, { temporalAddress: temporal.address, env: { OFFERFLOW_OPERATOR_TOKEN: BENCH_OPERATOR_TOKEN } });
+    try {
+      return await use(api.url);
+    } finally {
+      await api.stop();
+    }
+  } finally {
+    await worker?.stop();
+    await temporal.stop();
+    await f.stop();
+  }
+}

@@ -1,5 +1,4 @@
-import { ApplicationFailure, type Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Models } from '../../src/db/models';
 import { customerUserStore, type UserChange } from '../../src/customer-users/store';
 import { serviceRequestOperations } from '../../src/service-requests/operations';

@@ -124,8 +124,8 @@ export function customerUserStore(models: Models) {
       const user = await find(change.customerId, userId);
       if (!user) throw notFound(`user ${userId}`);
       if (!(await done(change))) {
-        const set = { ...patch, ...(patch.skus ? { assignedSkus: patch.skus } : {}), updatedAt: change.at };
-        delete (set as { skus?: string[] }).skus;
+        const { skus, ...named } = patch;
+        const set = { ...named, ...(skus ? { assignedSkus: skus } : {}), updatedAt: change.at };
         await withLicenses(change.customerId, userId, patch.skus ?? user.assignedSkus, user.assignedSkus, () =>
           models.CustomerUser.updateOne({ _id: userId, customerId: change.customerId }, { $set: set }, { runValidators: true }),
         );

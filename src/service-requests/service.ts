@@ -9,6 +9,7 @@ import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-s
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, isRefusal } from '../temporal/failures';
 import type { ServiceRequestSeverity, ServiceRequestState, ServiceRequestStatus } from '../../workflows/service-requests/types';
+import type { CustomerAction } from '../../workflows/delegated-admin/acting';
 import type { ServiceRequestDoc } from './model';
 import { serviceRequestOperations, stateOf } from './operations';
 import type { openOwnServiceRequestSchema, openServiceRequestSchema } from './schemas';
@@ -58,6 +59,13 @@ export function createServiceRequestService(
     updateId: updateIdFor(request, 'recorded'),
     requested: requestedBy(request),
   });
+
+  /** A partner user's act on one of its requests (an act under delegated administration in the request's customer); the request after it. */
+  const actOnRequest = async (principal: PartnerPrincipal, serviceRequestId: string, action: CustomerAction, request: RequestScope) => {
+    const r = await own({ partnerId: principal.partner._id }, serviceRequestId);
+    await delegatedAdmin.act(principal, r.customerId, action, request);
+    return stateOf(await own({ partnerId: principal.partner._id }, serviceRequestId));
+  };
 
   /** The partner the customer means: the one named (it must work with it), or its only one. */
   const partnerOfCustomer = async (customerId: string, partnerId: string | undefined): Promise<string> => {
@@ -141,32 +149,21 @@ export function createServiceRequestService(
       return stateOf(await own({ partnerId: principal.partner._id, customerId }, fields.serviceRequestId));
     },
 
-    async noteAsPartner(principal: PartnerPrincipal, serviceRequestId: string, text: string, request: RequestScope): Promise<ServiceRequestState> {
-      const r = await own({ partnerId: principal.partner._id }, serviceRequestId);
-      await delegatedAdmin.act(
-        principal,
-        r.customerId,
-        { kind: 'note-service-request', serviceRequestId, text, updateId: updateIdFor(request, 'note') },
-        request,
-      );
-      return stateOf(await own({ partnerId: principal.partner._id }, serviceRequestId));
-    },
+    noteAsPartner: (principal: PartnerPrincipal, serviceRequestId: string, text: string, request: RequestScope): Promise<ServiceRequestState> =>
+      actOnRequest(principal, serviceRequestId, { kind: 'note-service-request', serviceRequestId, text, updateId: updateIdFor(request, 'note') }, request),
 
-    async statusAsPartner(
+    statusAsPartner: (
       principal: PartnerPrincipal,
       serviceRequestId: string,
       status: ServiceRequestStatus,
       request: RequestScope,
-    ): Promise<ServiceRequestState> {
-      const r = await own({ partnerId: principal.partner._id }, serviceRequestId);
-      await delegatedAdmin.act(
+    ): Promise<ServiceRequestState> =>
+      actOnRequest(
         principal,
-        r.customerId,
+        serviceRequestId,
         { kind: 'set-service-request-status', serviceRequestId, status, updateId: updateIdFor(request, 'status') },
         request,
-      );
-      return stateOf(await own({ partnerId: principal.partner._id }, serviceRequestId));
-    },
+      ),
   };
 }
 
