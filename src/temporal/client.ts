@@ -1,5 +1,6 @@
 import { Client, Connection, defaultGrpcRetryOptions, isGrpcServiceError, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
+import { updateAdmission } from './update-admission';
 
 export interface TemporalHandle {
   connection: Connection;
@@ -27,7 +28,7 @@ export function openTemporal(address: string, namespace: string): TemporalHandle
       }),
     ],
   });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, interceptors: { workflow: [updateAdmission()] } });
   return { connection, client, close: () => connection.close() };
 }
 
@@ -38,19 +39,32 @@ export async function pingTemporal(connection: Connection, timeoutMs = 1500): Pr
 
 const UNAVAILABLE_CODES = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED]);
 
-function grpcCodeOf(err: unknown): number | undefined {
+/** True when `err` (or its cause) means the Temporal frontend could not be reached. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  return UNAVAILABLE_CODES.has(grpcFailureOf(err)?.code ?? -1) && !isTemporalBusy(err);
+}
+
+function grpcFailureOf(err: unknown): { code: number; details: string } | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isGrpcServiceError(e)) return e.code;
+    if (isGrpcServiceError(e)) return { code: e.code, details: String(e.details ?? e.message ?? '') };
   }
   return undefined;
 }
 
-/** True when `err` (or its cause) means the Temporal frontend could not be reached. */
-export function isTemporalUnavailable(err: unknown): boolean {
-  return UNAVAILABLE_CODES.has(grpcCodeOf(err) ?? -1);
-}
+/**
+ * The server dropped an update it had admitted, to be sent again (its workflow's
+ * state left the history service's cache, or a workflow task failed under load):
+ * Temporal is up and the update's id makes the repeat harmless.
+ */
+const UPDATE_ABORTED = /workflow update was aborted|unable to perform workflow execution update|workflow task state is inconsistent/i;
 
-/** True when Temporal refused for load (RESOURCE_EXHAUSTED) even after the client's retries. */
+/**
+ * True when Temporal is up but turned the call away for now: refused for load
+ * (RESOURCE_EXHAUSTED) or an update it aborted, even after the client's retries.
+ */
 export function isTemporalBusy(err: unknown): boolean {
-  return grpcCodeOf(err) === grpcStatus.RESOURCE_EXHAUSTED;
+  const failure = grpcFailureOf(err);
+  if (!failure) return false;
+  if (failure.code === grpcStatus.RESOURCE_EXHAUSTED) return true;
+  return (failure.code === grpcStatus.UNAVAILABLE || failure.code === grpcStatus.FAILED_PRECONDITION) && UPDATE_ABORTED.test(failure.details);
 }

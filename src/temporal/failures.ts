@@ -96,9 +96,9 @@ const BUSY_RETRY_MS = 10_000;
 
 /**
  * Calls again, after a short pause, while Temporal turns the call away as busy (a workflow takes
- * only so many updates in flight at once: 50 customers accepting one invitation together): it
- * was not admitted, and an update's id makes a repeat harmless anyway. Busy past `forMs`, it is
- * the caller's 503.
+ * only so many updates in flight at once: 50 customers accepting one invitation together) or
+ * aborts an update it had admitted (under load): an update's id makes a repeat harmless. Busy
+ * past `forMs`, it is the caller's 503.
  */
 async function whileBusy<T>(call: () => Promise<T>, forMs: number): Promise<T> {
   const until = Date.now() + forMs;
