@@ -38,6 +38,7 @@ export type DomainErrorKind =
   | 'licenses-exhausted'
   | 'sku-not-subscribed'
   | 'password-change-required'
+  | 'secret-withdrawn'
   | 'invalid-credentials'
   | 'service-request-closed'
   | 'service-request-status-unchanged'

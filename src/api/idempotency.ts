@@ -92,7 +92,7 @@ export async function withIdempotency(
       if (options.replayable && !(await options.replayable(reply))) {
         throw new Problem(
           'secret-withdrawn',
-          `the request with Idempotency-Key '${key}' succeeded, but the token its answer carried no longer works: it is not shown again`,
+          `the request with Idempotency-Key '${key}' succeeded, but the secret its answer carried (a token, a one-time password) no longer works: it is not shown again`,
         );
       }
       return { ...reply, headers: { ...reply.headers, 'Idempotent-Replayed': 'true' } };

@@ -54,7 +54,7 @@ export const PROBLEM_TYPES = {
     status: 410,
     title: 'Secret no longer shown',
     description:
-      'A retry of a request that succeeded, whose answer carried a token that has since been revoked or has expired (or whose user was deactivated): a kept answer never shows a token that no longer works. Issue a new token.',
+      'A retry of a request that succeeded, whose answer carried a secret that no longer works: a token revoked or expired since (or its user deactivated), or a one-time password changed or reset since. A secret that no longer works is never shown again: issue a new token, or reset the password again.',
   },
   'idempotency-key-reused': {
     status: 422,

@@ -9,9 +9,12 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
 
 const options = (p: { N: number; r: number; p: number }): ScryptOptions => ({ ...p, maxmem: 128 * p.N * p.r * 2 });
 
-/** `scrypt$N$r$p$salt$hash` (base64url): the parameters travel with the hash, so they can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+/**
+ * `scrypt$N$r$p$salt$hash` (base64url): the parameters travel with the hash, so they can be raised later.
+ * The salt is random unless given (a one-time password derived from a request gets a salt derived with
+ * it, so that a retry of the request computes the very hash the first attempt stored).
+ */
+export async function hashPassword(password: string, salt: Buffer = randomBytes(16)): Promise<string> {
   const key = await scrypt(password, salt, KEY_BYTES, options(PARAMS));
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }

@@ -114,7 +114,7 @@ export function customerUserRoutes({ customerUsers }: Services) {
       path: '/v1/customers/{customerId}/users/{userId}/password-reset',
       operationId: 'resetCustomerUserPasswordAsPartner',
       summary: 'Reset a customer user’s password to a one-time one (limited role: users who are not admins; full role: anyone)',
-      description: `${underDelegatedAdmin} The one-time password is shown once, stored only as an scrypt hash, and must be changed at the next sign-in.`,
+      description: `${underDelegatedAdmin} The one-time password is shown once, stored only as an scrypt hash, and must be changed at the next sign-in. A retry with the same Idempotency-Key answers with the same one-time password while it is still the user's, and 410 secret-withdrawn once it has been changed or reset again.`,
       tag: 'Customer users',
       auth: 'partner',
       permission: 'customers:reset-passwords',

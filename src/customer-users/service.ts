@@ -31,13 +31,29 @@ export function createCustomerUserService(
   const store = customerUserStore(models);
   const key = otpKey ?? randomBytes(32);
   /**
-   * The one-time password a request sets: derived from its Idempotency-Key when it has one,
-   * so a retry that meets the reset already done answers with the password that reset set.
+   * The one-time password a request sets and its hash: derived (password and salt) from its
+   * Idempotency-Key when it has one, so a retry that meets the reset already done answers with
+   * the password that reset set, and can tell from the stored hash whether it is still the user's.
    */
-  const oneTimePasswordFor = (request: RequestScope, customerId: string, userId: string) =>
-    request.key === undefined
-      ? newOneTimePassword()
-      : oneTimePasswordFrom(createHmac('sha256', key).update(`${request.key}\n${customerId}\n${userId}`).digest());
+  const oneTimePasswordFor = async (request: RequestScope, customerId: string, userId: string) => {
+    if (request.key === undefined) {
+      const password = newOneTimePassword();
+      return { password, hash: await hashPassword(password), derived: false };
+    }
+    const digest = createHmac('sha256', key).update(`${request.key}\n${customerId}\n${userId}`).digest();
+    const password = oneTimePasswordFrom(digest.subarray(0, 16));
+    return { password, hash: await hashPassword(password, digest.subarray(16, 32)), derived: true };
+  };
+  /** A retried reset whose one-time password was changed since (or another reset came after it): not shown again. */
+  const stillSet = (user: CustomerUserDoc, otp: { hash: string; derived: boolean }): CustomerUserDoc => {
+    if (otp.derived && user.passwordHash !== otp.hash) {
+      throw new DomainError(
+        'secret-withdrawn',
+        `this request reset ${user.email}'s password already, and that one-time password has been changed or reset since: it is not shown again; reset again (with a new Idempotency-Key) for a new one`,
+      );
+    }
+    return user;
+  };
   const byCustomer = (customerId: string, request: RequestScope, what: string): UserChange => ({
     customerId,
     actor: { kind: 'customer' },
@@ -60,9 +76,9 @@ export function createCustomerUserService(
       store.update(byCustomer(customerId, request, `update ${userId}`), userId, changes),
     remove: (customerId: string, userId: string, request: RequestScope) => store.remove(byCustomer(customerId, request, `remove ${userId}`), userId),
     async resetPassword(customerId: string, userId: string, request: RequestScope): Promise<PasswordResetResult> {
-      const temporaryPassword = oneTimePasswordFor(request, customerId, userId);
-      const user = await store.resetPassword(byCustomer(customerId, request, `reset ${userId}`), userId, await hashPassword(temporaryPassword));
-      return { user, temporaryPassword };
+      const otp = await oneTimePasswordFor(request, customerId, userId);
+      const user = await store.resetPassword(byCustomer(customerId, request, `reset ${userId}`), userId, otp.hash);
+      return { user: stillSet(user, otp), temporaryPassword: otp.password };
     },
 
     /** A partner user reads the customer's users while a relationship grants it (full or limited). */
@@ -86,9 +102,9 @@ export function createCustomerUserService(
     removeAsPartner: (principal: PartnerPrincipal, customerId: string, userId: string, request: RequestScope) =>
       asPartner(principal, customerId, { kind: 'remove-user', userId }, request),
     async resetPasswordAsPartner(principal: PartnerPrincipal, customerId: string, userId: string, request: RequestScope): Promise<PasswordResetResult> {
-      const temporaryPassword = oneTimePasswordFor(request, customerId, userId);
-      await asPartner(principal, customerId, { kind: 'reset-password', userId, passwordHash: await hashPassword(temporaryPassword) }, request);
-      return { user: await store.get(customerId, userId), temporaryPassword };
+      const otp = await oneTimePasswordFor(request, customerId, userId);
+      await asPartner(principal, customerId, { kind: 'reset-password', userId, passwordHash: otp.hash }, request);
+      return { user: stillSet(await store.get(customerId, userId), otp), temporaryPassword: otp.password };
     },
 
     /** A customer user signs in: refused while its password is a one-time one (it changes it first). */

@@ -34,7 +34,10 @@ export interface CustomerUserPatch {
   skus?: string[];
 }
 
-const LICENSED_STATUSES: SubscriptionStatus[] = ['trial', 'active'];
+/** Subscriptions whose licenses can be assigned. */
+export const LICENSED_STATUSES: SubscriptionStatus[] = ['trial', 'active'];
+/** Held while licenses of a customer are assigned, or a subscription of it goes down in licenses: one at a time. */
+export const licenseLockKey = (customerId: string): string => `customer-licenses:${customerId}`;
 
 /**
  * The users of a customer tenant: each write is idempotent (keyed by the change's ids)
@@ -66,7 +69,7 @@ export function customerUserStore(models: Models) {
   const withLicenses = <T>(customerId: string, userId: string, skus: string[], before: string[], write: () => Promise<T>): Promise<T> => {
     const added = skus.filter((s) => !before.includes(s));
     if (added.length === 0) return write();
-    return withLock(models.CustomerUser.db, `customer-licenses:${customerId}`, async () => {
+    return withLock(models.CustomerUser.db, licenseLockKey(customerId), async () => {
       for (const sku of added) {
         const subs = await models.Subscription.find({ customerId, sku, status: { $in: LICENSED_STATUSES } }, { licenses: 1 }).lean();
         if (subs.length === 0) throw new DomainError('sku-not-subscribed', `the customer has no trial or active subscription of ${sku} to assign`, { sku });

@@ -94,6 +94,39 @@ describe('acting in customers under delegated administration', () => {
     expect(await stack.models.AuditEvent.countDocuments({ action: 'customer-user.password-reset', 'target.id': made.body.id })).toBe(1);
     const signIn = await stack.http('POST', '/v1/customer-users/sign-in', { customerId: c.id, email: made.body.email, password: first.body.temporaryPassword });
     expect(signIn.body.type).toBe('/problems/password-change-required');
+
+    // Once the user has changed it, a retry no longer hands out the old one-time password (by the partner or the customer).
+    const ownKey = { ...bearer(c.token), 'idempotency-key': `own-reset-${made.body.id}-0123456789` };
+    const own = await stack.http('POST', `/v1/customer/users/${made.body.id}/password-reset`, undefined, ownKey);
+    expect(own.status).toBe(200);
+    const changed = await stack.http('POST', '/v1/customer-users/password', {
+      customerId: c.id,
+      email: made.body.email,
+      password: own.body.temporaryPassword,
+      newPassword: 'a new password of my own 42',
+    });
+    expect(changed.status).toBe(200);
+    const retries = [
+      [`/v1/customers/${c.id}/users/${made.body.id}/password-reset`, key],
+      [`/v1/customer/users/${made.body.id}/password-reset`, ownKey],
+    ] as const;
+    // the kept answers, then (as if they were lost) the requests run again under their keys
+    for (const lost of [false, true]) {
+      if (lost) await stack.models.IdempotencyKey.updateMany({}, { $set: { state: 'in-progress', leaseUntil: new Date(0) }, $unset: { reply: 1 } });
+      for (const [path, headers] of retries) {
+        const stale = await stack.http('POST', path, undefined, headers);
+        expect(stale).toMatchObject({ status: 410, body: { type: '/problems/secret-withdrawn' } });
+        expect(stale.text).not.toContain(own.body.temporaryPassword);
+        expect(stale.text).not.toContain(first.body.temporaryPassword);
+      }
+    }
+    expect(await stack.models.AuditEvent.countDocuments({ action: 'customer-user.password-reset', 'target.id': made.body.id })).toBe(2);
+    const signedIn = await stack.http('POST', '/v1/customer-users/sign-in', {
+      customerId: c.id,
+      email: made.body.email,
+      password: 'a new password of my own 42',
+    });
+    expect(signedIn.status).toBe(200);
   }, 120_000);
 
   it('licenses: never more assigned than the subscriptions hold, even when assigned at once; decreases are checked against the assigned', async () => {
@@ -108,6 +141,36 @@ describe('acting in customers under delegated administration', () => {
     expect(down.body.type).toBe('/problems/license-count-below-assigned');
     const noSku = await stack.http('POST', '/v1/customer/users', userBody('nosku', { skus: ['BUS-PREM'] }), bearer(c.token));
     expect(noSku.body.type).toBe('/problems/sku-not-subscribed');
+  }, 120_000);
+
+  it('a license decrease racing an assignment of the last license: one of the two wins, never more assigned than held', async () => {
+    const c = await administered('full');
+    const users = [];
+    for (let i = 0; i < 9; i++) users.push((await stack.http('POST', '/v1/customer/users', userBody(`race${i}`, { skus: ['BUS-STD'] }), bearer(c.token))).body);
+    const spare = (await stack.http('POST', '/v1/customer/users', userBody('spare'), bearer(c.token))).body;
+    let held = 10;
+    const outcomes = new Set<string>();
+    for (let round = 0; round < 3; round++) {
+      // held − 1 assigned: a decrease by one and one more assignment each fit alone, not together
+      const [down, assign] = await Promise.all([
+        stack.http('POST', `/v1/customer/subscriptions/${c.subscriptionId}/licenses`, { licenses: held - 1 }, bearer(c.token)),
+        stack.http('PATCH', `/v1/customer/users/${spare.id}`, { skus: ['BUS-STD'] }, bearer(c.token)),
+      ]);
+      const wins = [down.status === 200, assign.status === 200];
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      if (!wins[0]) expect(down.body.type).toBe('/problems/license-count-below-assigned');
+      if (!wins[1]) expect(assign.body.type).toBe('/problems/licenses-exhausted');
+      outcomes.add(wins[0] ? 'decrease' : 'assignment');
+      const stored = (await stack.models.Subscription.findById(c.subscriptionId).lean())!;
+      const assigned = await stack.models.CustomerUser.countDocuments({ customerId: c.id, assignedSkus: 'BUS-STD' });
+      expect(assigned).toBeLessThanOrEqual(stored.licenses);
+      held = stored.licenses;
+      // back to held − 1 assigned, the spare without licenses
+      await stack.http('PATCH', `/v1/customer/users/${spare.id}`, { skus: [] }, bearer(c.token));
+      for (let n = assigned - (wins[1] ? 1 : 0); n > held - 1; n--) {
+        await stack.http('PATCH', `/v1/customer/users/${users.pop()!.id}`, { skus: [] }, bearer(c.token));
+      }
+    }
   }, 120_000);
 
   it('limited: password resets of users who are not admins, and reading; nothing else', async () => {

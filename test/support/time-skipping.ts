@@ -83,6 +83,7 @@ export const defaultStubs: Stubs = {
   findOpenOffers: async () => [],
   sendEmail: async () => undefined,
   saveSubscription: async () => undefined,
+  saveLicenseDecrease: async () => undefined,
   countAssignedLicenses: async () => 0,
   recordStage: async () => undefined,
   recordAuditEvent: async () => undefined,

@@ -1,4 +1,4 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, type WorkflowHandle } from '@temporalio/client';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
 import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from '../../workflows/subscriptions/messages';
 import { subscriptionStart } from '../../workflows/subscriptions/start';
@@ -30,11 +30,10 @@ describe('the cancellation window', () => {
     // 2 licenses × 1250 × 28/30 of the period left
     expect(state.lastChange!.proratedAmount).toBeGreaterThanOrEqual(-2334);
     expect(state.lastChange!.proratedAmount).toBeLessThanOrEqual(-2332);
-    expect(ts.callsTo('countAssignedLicenses', h.workflowId)).toEqual([[state.customerId, 'BUS-STD']]);
-    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => [s.licenses, s.revision])).toEqual([
-      [10, 1],
-      [8, 2],
-    ]);
+    // a decrease is checked against the assigned licenses as it is stored (one activity, under the assignments' lock)
+    expect(ts.callsTo('countAssignedLicenses', h.workflowId)).toEqual([]);
+    expect(ts.callsTo('saveLicenseDecrease', h.workflowId).map(([s]) => [s.licenses, s.revision])).toEqual([[8, 2]]);
+    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => [s.licenses, s.revision])).toEqual([[10, 1]]);
     expect(ts.callsTo('recordStage', h.workflowId).map(([r]) => r.stage)).toEqual(['licenses-adjusted']);
     expect(ts.callsTo('sendEmail', h.workflowId).map(([m]) => m.kind)).toEqual(['subscription-changed']);
   });
@@ -49,7 +48,8 @@ describe('the cancellation window', () => {
     expect(refused.message).toMatch(/only in the 7 days after purchase or renewal/);
     expect((await h.query(subscriptionStateQuery)).licenses).toBe(9);
     expect((await change(12)).licenses).toBe(12);
-    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => s.licenses)).toEqual([10, 9, 12]);
+    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => s.licenses)).toEqual([10, 12]);
+    expect(ts.callsTo('saveLicenseDecrease', h.workflowId).map(([s]) => s.licenses)).toEqual([9]);
   });
 
   it('opens again after each renewal (one billing period later), for 7 days', async () => {
@@ -67,11 +67,35 @@ describe('the cancellation window', () => {
   });
 
   it('never below the licenses assigned to users, even inside the window', async () => {
-    ts.stub('countAssignedLicenses', async () => 9);
+    ts.stub('saveLicenseDecrease', async (s) => {
+      if (s.licenses < 9) throw ApplicationFailure.nonRetryable('9 assigned', SubscriptionFailure.BelowAssigned, { assigned: 9 });
+    });
     await at(1 * DAY);
     const refused = await refusal(change(8));
     expect(refused.type).toBe(SubscriptionFailure.BelowAssigned);
+    expect(await h.query(subscriptionStateQuery)).toMatchObject({ licenses: 10, changes: 0 });
     expect((await change(9)).licenses).toBe(9);
+  });
+
+  it('changes one at a time: a change sent while a decrease is being stored waits for it, then is checked against it', async () => {
+    let release!: () => void;
+    const stored = new Promise<void>((r) => (release = r));
+    ts.stub('saveLicenseDecrease', async () => stored);
+    await at(1 * DAY);
+    const down = change(6);
+    await ts.eventually(() => ts.callsTo('saveLicenseDecrease', h.workflowId).length === 1, 'the decrease to be storing');
+    const same = refusal(h.executeUpdate(changeLicensesUpdate, { args: [{ licenses: 6, by: 'customer' }] }));
+    const up = change(7);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ts.callsTo('saveSubscription', h.workflowId)).toHaveLength(1); // nothing stored while the decrease is
+    release();
+    expect((await down).licenses).toBe(6);
+    expect((await same).type).toBe(SubscriptionFailure.Unchanged);
+    expect((await up).licenses).toBe(7);
+    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => [s.licenses, s.revision])).toEqual([
+      [10, 1],
+      [7, 3],
+    ]);
   });
 });
 
