@@ -27,6 +27,17 @@ export const slowerPersistenceActivityOptions: ActivityOptions = {
 };
 
 /**
+ * For rewriting a whole directory in slices (an upgrade of its layout: minutes at 100,000
+ * customers): it heartbeats after each slice, so a worker that dies is noticed within the
+ * heartbeat time-out, and the next attempt goes on from the last slice written.
+ */
+export const longPersistenceActivityOptions: ActivityOptions = {
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '1 minute',
+  retry,
+};
+
+/**
  * For a write done as a local activity (in the worker that runs the workflow task, with
  * no activity task for the server to dispatch): the same retries, the short ones in the
  * worker, longer backoffs as timers. A worker that dies takes its workflow task with it,

@@ -5,7 +5,7 @@ import type { OnboardingService } from '../onboarding/service';
 import type { PartnerDoc } from '../partners/model';
 import type { ServiceDeps } from '../service-deps';
 import type { CustomerSort, PartnerCustomer } from './directory/model';
-import { facetOrderFor, type SearchFilter } from './directory/directory';
+import { hasFacetOrder, type SearchFilter } from './directory/directory';
 import { openRequestCounts } from '../service-requests/open-counts';
 import type { RelationshipDoc } from '../delegated-admin/model';
 import type { SubscriptionDoc } from '../subscriptions/model';
@@ -34,15 +34,17 @@ export function createCustomerService({ models, directory }: Pick<ServiceDeps, '
      */
     async search(partnerId: string, filter: SearchFilter, page: PageRequest, sort: CustomerSort = 'newest'): Promise<Page<PartnerCustomer>> {
       const scope = { partner: partnerId, ...filter, ...(sort === 'newest' ? {} : { sort }) };
-      // Newest first with a filter term that has its own order: that order, read as the others are.
-      const order = sort === 'newest' ? facetOrderFor(filter) : sort;
-      if (order === undefined) {
+      if (sort === 'newest' && !hasFacetOrder(filter)) {
         const before = decodeCursor<number>(page.cursor, scope, 'number');
         const result = await directory.search(partnerId, filter, page.limit, before);
         return { items: result.items, nextCursor: result.next === undefined ? undefined : encodeCursor(result.next, scope) };
       }
       const after = decodeCursor<string>(page.cursor, scope, 'string');
-      const result = await directory.searchOrdered(partnerId, order, filter, page.limit, after);
+      // Newest first with a filter term that has its own order: that order, read as the others are.
+      const result =
+        sort === 'newest'
+          ? await directory.searchFaceted(partnerId, filter, page.limit, after)
+          : await directory.searchOrdered(partnerId, sort, filter, page.limit, after);
       return { items: result.items, nextCursor: result.next === undefined ? undefined : encodeCursor(result.next, scope) };
     },
 

@@ -5,7 +5,9 @@ import { customerDirectoryWorkflowId } from '../../workflows/customer-directory/
 import { customerChangedSignal } from '../../workflows/customer-directory/messages';
 import type { DirectoryEntry, DirectoryOptions } from '../../workflows/customer-directory/types';
 import { waitFor } from '../../src/async';
+import { downgradeDirectory } from '../support/directory-layout';
 import { startTestStack, type TestStack } from '../support/stack';
+import { DIRECTORY_VERSION } from '../../src/customers/directory/directory';
 
 /** The partner's single directory writer gathers changes for its refresh interval, then writes them in one batch. */
 let stack: TestStack;
@@ -185,5 +187,23 @@ it('lists every change of a burst from a hundred onboardings at once, which reac
   }
   expect(signals).toBeGreaterThan(0);
   expect(signals).toBeLessThan(150); // a quarter of the changes at the most
+  await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
+}, 120_000);
+
+it('brings a directory of an older layout up to the current one when a batch finds it, every customer then in its filters', async () => {
+  const partnerId = 'prt_upgrade';
+  const options = { refreshMs: 0 };
+  for (let n = 0; n < 40; n++) await signal(partnerId, options, entry(partnerId, n, n % 2 ? 'active' : 'trial'));
+  const byStage = async (stage: string) => (await stack.directory.searchFaceted(partnerId, { stage }, 100)).items.length;
+  await waitFor('every customer listed', async () => expect(await byStage('trial')).toBe(20), 20_000, 100);
+  await downgradeDirectory(stack, partnerId);
+  expect(await byStage('trial')).toBe(0);
+  await signal(partnerId, options, entry(partnerId, 40, 'trial')); // the next batch finds the old layout
+  await waitFor('the directory upgraded', async () => expect(await byStage('trial')).toBe(21), 30_000, 200);
+  expect(await byStage('active')).toBe(20);
+  expect((await stack.directory.searchOrdered(partnerId, 'name', {}, 100)).items).toHaveLength(41);
+  expect(JSON.parse((await stack.directory.index.get(`m|${partnerId}`))!.v)).toMatchObject({ next: 41, version: DIRECTORY_VERSION });
+  const events = (await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).fetchHistory()).events ?? [];
+  expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'upgradeDirectory')).toHaveLength(1);
   await stack.client.workflow.getHandle(customerDirectoryWorkflowId(partnerId)).terminate('test over');
 }, 120_000);

@@ -56,6 +56,7 @@ export const defaultStubs: Stubs = {
   publishCustomer: async () => undefined,
   publishCustomerFacts: async () => undefined,
   applyToDirectory: async () => ({ ms: 0 }),
+  upgradeDirectory: async () => ({ customers: 0 }),
   registerCustomer: async (r) => ({
     customerId: r.customerId,
     name: r.name ?? `Customer ${r.customerId}`,

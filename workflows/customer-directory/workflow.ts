@@ -1,12 +1,13 @@
 import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CustomerDirectoryActivities } from '../../activities/customer-directory/activities';
-import { localPersistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
+import { localPersistenceActivityOptions, longPersistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { workflowNow } from '../clock';
 import { customerChangedSignal, customersChangedSignal, directoryWriterStateQuery } from './messages';
 import { gatheringMs } from './pacing';
 import { isFacts, type DirectoryChange, type DirectoryEntry, type DirectoryFacts, type DirectoryOptions } from './types';
 
 const { applyToDirectory } = proxyActivities<CustomerDirectoryActivities>(slowerPersistenceActivityOptions);
+const { upgradeDirectory } = proxyActivities<CustomerDirectoryActivities>(longPersistenceActivityOptions);
 /**
  * The writer's batches run as local activities, in the worker that runs its workflow
  * task. As ordinary activities, a batch could stay Scheduled for as long as onboardings
@@ -76,8 +77,13 @@ export async function customerDirectoryWorkflow(partnerId: string, carried: Dire
       }
       const entries = [...latest.values()];
       const write = (apply: typeof applyToDirectory) => (facts.length > 0 ? apply(partnerId, entries, facts) : apply(partnerId, entries));
-      if (patched('directory-local-writes')) lastWriteMs = (await write(applyToDirectoryLocally))?.ms ?? 0;
-      else await write(applyToDirectory);
+      if (patched('directory-local-writes')) {
+        const written = await write(applyToDirectoryLocally);
+        lastWriteMs = written?.ms ?? 0;
+        // A directory of an older layout (its batches say so) is brought up to the current one,
+        // a long activity; the changes that come meanwhile wait as signals.
+        if (written?.outdated && patched('directory-upgrade')) await upgradeDirectory(partnerId);
+      } else await write(applyToDirectory);
       batchesWritten++;
       customersWritten += latest.size + new Set(facts.map((f) => f.customerId)).size;
     }

@@ -4,7 +4,7 @@ import { mapLimit } from '../../async';
 import { ShardedCollection } from '../../db/sharded';
 import { combineFacts, heldFactsOf, withFacts, type CustomerFactsInput, type HeldFacts } from './facts';
 import { CUSTOMER_STATUSES, type CustomerSort, type IndexDoc, type PartnerCustomer } from './model';
-import { decodeOrderDirectory, encodeOrderDirectory, inRange, locateChunk, planOrder, type OrderEntry } from './orders';
+import { decodeOrderDirectory, encodeOrderDirectory, inRange, locateChunk, planOrder, type OrderDirectory, type OrderEntry } from './orders';
 import { applyToSorted, decodeDirectory, decodeSeqs, directoryCountStale, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
 import {
   delegatedAdminTerm,
@@ -21,6 +21,8 @@ import {
 } from './terms';
 import { WriterCache } from './writer-cache';
 
+/** The directory's layout; one written before it is brought up to it by `upgradeSlice`. */
+export const DIRECTORY_VERSION = 2;
 /** Customers of neighbouring sequence numbers are stored together, this many to a document. */
 const BLOCK = 32;
 /** Most customer records a search request reads before answering with what it has (and a cursor). */
@@ -67,14 +69,18 @@ const facetsOf = (r: PartnerCustomer) => [...termsOf(r)].filter((t) => FACETS.so
 const newestKey = (r: PartnerCustomer) => (NEWEST_SEQ - r.seq).toString(36).padStart(9, '0');
 const NEWEST_SEQ = 36 ** 9 - 1;
 
-/** The order a newest-first list with this filter reads, when one of its terms has its own (without a text query). */
-export function facetOrderFor(filter: SearchFilter): OrderName | undefined {
-  if (filter.q) return undefined;
-  if (filter.openRequests) return `n:${openRequestsTerm(filter.openRequests)}`;
-  if (filter.delegatedAdmin) return `n:${delegatedAdminTerm(filter.delegatedAdmin)}`;
-  if (filter.stage) return `n:${stageTerm(filter.stage)}`;
-  return undefined;
+/** The filter's fields whose terms have a newest-first order of their own (none with a text query), with the term. */
+function facetsIn(filter: SearchFilter): Array<readonly [field: keyof SearchFilter, term: string]> {
+  if (filter.q) return [];
+  return [
+    ...(filter.openRequests ? [['openRequests', openRequestsTerm(filter.openRequests)] as const] : []),
+    ...(filter.delegatedAdmin ? [['delegatedAdmin', delegatedAdminTerm(filter.delegatedAdmin)] as const] : []),
+    ...(filter.stage ? [['stage', stageTerm(filter.stage)] as const] : []),
+  ];
 }
+
+/** Whether a newest-first list with this filter reads one of its terms' own orders (see CustomerDirectory.searchFaceted). */
+export const hasFacetOrder = (filter: SearchFilter): boolean => facetsIn(filter).length > 0;
 const LATEST_MS = 9_000_000_000_000_000;
 const seqKey = (seq: number) => seq.toString(36).padStart(8, '0');
 
@@ -128,6 +134,24 @@ export class CustomerDirectory {
     const seq = await this.seqs.get(ids.seqOf(partnerId, customerId));
     if (!seq) return null;
     return (await this.recordsAt(partnerId, [Number(seq.v)])).get(Number(seq.v)) ?? null;
+  }
+
+  /**
+   * A newest-first page of a filter one of whose terms has an order of its own (see hasFacetOrder):
+   * the rarest such term's order (its directory, read with the others', has the fewest chunks), so
+   * the filter's other terms, checked on each record, let through as many as they can.
+   */
+  async searchFaceted(partnerId: string, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
+    const facets = facetsIn(filter);
+    const dirs = await Promise.all(
+      facets.map(async ([field, term]) => {
+        const order: OrderName = `n:${term}`;
+        return { field, order, dir: decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v) };
+      }),
+    );
+    const rarest = dirs.reduce((a, b) => (b.dir.chunks.length < a.dir.chunks.length ? b : a));
+    // every entry of the order has its term: the rest of the filter is what is checked
+    return this.readOrder(partnerId, rarest.order, rarest.dir, { ...filter, [rarest.field]: undefined }, limit, after);
   }
 
   async count(partnerId: string): Promise<number> {
@@ -218,6 +242,10 @@ export class CustomerDirectory {
    */
   async searchOrdered(partnerId: string, order: OrderName, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
     const dir = decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v);
+    return this.readOrder(partnerId, order, dir, filter, limit, after);
+  }
+
+  private async readOrder(partnerId: string, order: OrderName, dir: OrderDirectory, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
     const filtered = Object.values(filter).some((v) => v !== undefined);
     const items: PartnerCustomer[] = [];
     let seen = 0;
@@ -266,26 +294,58 @@ export class CustomerDirectory {
    * a customer not listed yet are held (one document per partner) and merged when
    * its entry comes. Safe to repeat with the same input after a failure (the meta
    * document, which assigns sequence numbers, is written last). One writer per partner.
+   * `outdated`: the directory's layout is older than DIRECTORY_VERSION (see upgradeSlice).
    */
-  async apply(partnerId: string, inputs: PartnerCustomerInput[], facts: CustomerFactsInput[] = []): Promise<PartnerCustomer[]> {
-    if (inputs.length === 0 && facts.length === 0) return [];
+  async apply(partnerId: string, inputs: PartnerCustomerInput[], facts: CustomerFactsInput[] = []): Promise<{ written: PartnerCustomer[]; outdated: boolean }> {
+    if (inputs.length === 0 && facts.length === 0) return { written: [], outdated: false };
     const metaDoc = await this.index.get(ids.meta(partnerId));
-    const meta = metaOf(metaDoc);
+    const meta = metaDoc ? metaOf(metaDoc) : { next: 0, version: DIRECTORY_VERSION };
     this.cache.begin(partnerId, meta.generation);
     try {
-      return await this.applyBatch(partnerId, meta, inputs, facts, metaDoc === null);
+      const written = await this.applyBatch(partnerId, meta, inputs, facts, metaDoc === null);
+      return { written, outdated: (meta.version ?? 1) < DIRECTORY_VERSION };
     } catch (err) {
       this.cache.forget(partnerId); // part of the batch may be written: read everything again next time
       throw err;
     }
   }
 
+  /**
+   * Brings a directory written before DIRECTORY_VERSION up to it, one slice of `size` customers
+   * per call (the meta document keeps how far it got): each customer's terms and orders are
+   * written again as they are today, so filters and orders added since list it too. Safe to
+   * repeat; one writer per partner, like `apply`. Answers how far it got.
+   */
+  async upgradeSlice(partnerId: string, size = 512): Promise<{ done: boolean; upTo: number; of: number }> {
+    const metaDoc = await this.index.get(ids.meta(partnerId));
+    const meta = metaOf(metaDoc);
+    if (!metaDoc || (meta.version ?? 1) >= DIRECTORY_VERSION) return { done: true, upTo: meta.next, of: meta.next };
+    const from = meta.upgradedTo ?? 0;
+    const to = Math.min(meta.next, from + size);
+    this.cache.begin(partnerId, meta.generation);
+    try {
+      const records = await this.recordsAt(
+        partnerId,
+        Array.from({ length: to - from }, (_, k) => from + k),
+        (blockIds) => this.cache.getMany(partnerId, this.records, blockIds),
+      );
+      const after: Meta = to >= meta.next ? { ...meta, version: DIRECTORY_VERSION, upgradedTo: undefined } : { ...meta, upgradedTo: to };
+      await this.applyBatch(partnerId, after, [], [], false, [...records.values()]);
+    } catch (err) {
+      this.cache.forget(partnerId);
+      throw err;
+    }
+    return { done: to >= meta.next, upTo: to, of: meta.next };
+  }
+
+  /** `reindexed`: records written again whole, every term and order entry of theirs as if new (see upgradeSlice). */
   private async applyBatch(
     partnerId: string,
     meta: Meta,
     inputs: PartnerCustomerInput[],
     facts: CustomerFactsInput[],
     firstBatch: boolean,
+    reindexed: PartnerCustomer[] = [],
   ): Promise<PartnerCustomer[]> {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
     const vocabularyId = ids.vocabulary(partnerId);
@@ -304,12 +364,13 @@ export class CustomerDirectory {
       [...seqDocs.values()].map((d) => Number(d.v)),
       (blockIds) => read(this.records, blockIds),
     );
-    for (const r of records.values()) existing.set(r.customerId, r);
+    for (const r of [...records.values(), ...reindexed]) existing.set(r.customerId, r);
     const pendingDoc = indexDocs.get(pendingId);
     const pending = new Map(Object.entries(pendingDoc ? (JSON.parse(pendingDoc.v) as Record<string, HeldFacts>) : {}));
     let pendingChanged = false;
 
-    const written = new Map<string, PartnerCustomer>(); // by customer id
+    const written = new Map<string, PartnerCustomer>(reindexed.map((r) => [r.customerId, r])); // by customer id
+    const reindexedIds = new Set(written.keys());
     const current = (customerId: string) => written.get(customerId) ?? existing.get(customerId);
     const newSeqs = new Map<number, string>();
     for (const input of inputs) {
@@ -352,7 +413,7 @@ export class CustomerDirectory {
     };
     // Each customer's terms before the batch against after it (it may change more than once within).
     for (const [customerId, record] of written) {
-      const before = existing.get(customerId);
+      const before = reindexedIds.has(customerId) ? undefined : existing.get(customerId);
       const oldTerms = before ? termsOf(before) : new Set<string>();
       const newTerms = termsOf(record);
       for (const t of newTerms) if (!oldTerms.has(t)) note(adds, t, record.seq);
@@ -433,7 +494,7 @@ export class CustomerDirectory {
     );
     // Written last: it assigns the sequence numbers, and names the batch that wrote last.
     const generation = randomUUID();
-    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ next: meta.next, generation } satisfies Meta) };
+    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ ...meta, generation } satisfies Meta) };
     await this.index.write([metaDoc]);
     this.cache.commit(partnerId, generation, [
       { collection: this.index, written: [...vocabularyWritten, ...docs, ...fresh, ...pendingWritten, metaDoc], deleted: deletions },
@@ -522,10 +583,14 @@ function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
   };
 }
 
-/** A partner's directory state: the next sequence number, and which batch wrote last. */
+/** A partner's directory state: the next sequence number, which batch wrote last, and its layout's version. */
 interface Meta {
   next: number;
   generation?: string;
+  /** 2: facet terms (stage, delegated admin, open requests) and the name, last-activity and facet orders (absent: 1, before them). */
+  version?: number;
+  /** While upgrading to `version`: customers below this sequence number are done. */
+  upgradedTo?: number;
 }
 
 /** Every term a partner's index has ever had (decoded once per document: the writer's copy is reused). */
