@@ -3,6 +3,7 @@ import { fakeCustomer, prng, type FakeCustomer } from '../../bench/fake-customer
 import { CustomerDirectory } from '../../src/customers/directory/directory';
 import { matches } from '../../src/customers/directory/terms';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
+import { directoryInput } from '../support/directory';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
@@ -27,17 +28,7 @@ beforeAll(async () => {
   }));
   // two batches, as customers arrive over time
   const at = new Date('2026-01-01T00:00:00Z');
-  const input = (c: (typeof seeded)[number]) => ({
-    partnerId: p.id,
-    customerId: c.customerId,
-    name: c.name,
-    domain: c.domain,
-    cloud: 'global',
-    status: c.status,
-    stage: 'onboarded',
-    skus: c.skus,
-    at,
-  });
+  const input = (c: (typeof seeded)[number]) => directoryInput(p.id, c, 'onboarded', at);
   await stack.directory.apply(p.id, seeded.slice(0, 400).map(input));
   await stack.directory.apply(p.id, seeded.slice(400).map(input));
   await stack.directory.apply(other.id, [

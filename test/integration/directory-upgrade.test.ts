@@ -3,7 +3,7 @@ import { fakeCustomer, prng } from '../../bench/fake-customers';
 import { DIRECTORY_VERSION } from '../../src/customers/directory/directory';
 import { DELEGATED_ADMIN_STATES } from '../../src/customers/directory/model';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
-import { downgradeDirectory } from '../support/directory-layout';
+import { directoryInput, downgradeDirectory } from '../support/directory';
 import { startTestStack, type TestStack } from '../support/stack';
 
 /**
@@ -23,6 +23,7 @@ const QUERIES: Array<Record<string, string>> = [
   { openRequests: 'critical', delegatedAdmin: 'pending' },
   { sort: 'name' },
   { sort: 'lastActivity' },
+  { openRequests: 'any', sort: 'lastActivity' },
   { sort: 'name', stage: 'purchased' },
 ];
 
@@ -34,17 +35,7 @@ beforeAll(async () => {
   const customers = Array.from({ length: N }, (_, i) => ({ ...fakeCustomer(i, rand), customerId: `cus_up${i}_${randomBytes(3).toString('hex')}` }));
   await stack.directory.apply(
     p.id,
-    customers.map((c, i) => ({
-      partnerId: p.id,
-      customerId: c.customerId,
-      name: c.name,
-      domain: c.domain,
-      cloud: 'global',
-      status: c.status,
-      stage: STAGES[i % 3]!,
-      skus: c.skus,
-      at: new Date(at.getTime() + i * 1000),
-    })),
+    customers.map((c, i) => directoryInput(p.id, c, STAGES[i % 3]!, new Date(at.getTime() + i * 1000))),
     customers.map((c, i) => ({
       customerId: c.customerId,
       at: new Date(at.getTime() + (N - i) * 7000),

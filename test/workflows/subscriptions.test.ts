@@ -1,4 +1,4 @@
-import { ApplicationFailure, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
 import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from '../../workflows/subscriptions/messages';
 import { subscriptionStart } from '../../workflows/subscriptions/start';
@@ -84,7 +84,9 @@ describe('the cancellation window', () => {
     await at(1 * DAY);
     const down = change(6);
     await ts.eventually(() => ts.callsTo('saveLicenseDecrease', h.workflowId).length === 1, 'the decrease to be storing');
-    const same = refusal(h.executeUpdate(changeLicensesUpdate, { args: [{ licenses: 6, by: 'customer' }] }));
+    // accepted one after the other (the validator sees 10 licenses still), they take their turns in that order
+    const sameHandle = await h.startUpdate(changeLicensesUpdate, { args: [{ licenses: 6, by: 'customer' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    const same = refusal(sameHandle.result());
     const up = change(7);
     await new Promise((r) => setTimeout(r, 500));
     expect(ts.callsTo('saveSubscription', h.workflowId)).toHaveLength(1); // nothing stored while the decrease is

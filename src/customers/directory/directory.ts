@@ -19,10 +19,11 @@ import {
   textTerm,
   type Filter,
 } from './terms';
+import { decodeRecord, encodeRecord, seqOfStored, type StoredRecord } from './record-codec';
 import { WriterCache } from './writer-cache';
 
 /** The directory's layout; one written before it is brought up to it by `upgradeSlice`. */
-export const DIRECTORY_VERSION = 2;
+export const DIRECTORY_VERSION = 3;
 /** Customers of neighbouring sequence numbers are stored together, this many to a document. */
 const BLOCK = 32;
 /** Most customer records a search request reads before answering with what it has (and a cursor). */
@@ -59,13 +60,17 @@ export const ORDERS = {
 /**
  * The orders: by name, by last activity, and newest first among the customers of one
  * filter term (`n:<term>`, for the terms of FACETS): a filtered list reads its term's
- * order as the plain list reads its blocks, a page at a time, however rare the term.
+ * order as the plain list reads its blocks, a page at a time, however rare the term; and
+ * by last activity among the customers with open requests (`a:<req term>`): the customers
+ * who need help, most recent first.
  */
-export type OrderName = keyof typeof ORDERS | `n:${string}`;
+export type OrderName = keyof typeof ORDERS | `n:${string}` | `a:${string}`;
 const ORDER_NAMES = Object.keys(ORDERS) as Array<keyof typeof ORDERS>;
 /** Terms that have a newest-first order of their own: delegated-admin states, open requests, stages (a few per customer). */
 const FACETS = ['da:', 'req:', 'st:'];
 const facetsOf = (r: PartnerCustomer) => [...termsOf(r)].filter((t) => FACETS.some((f) => t.startsWith(f)));
+/** Terms that also have a last-activity order of their own: open requests (any, by severity). */
+const activityFacetsOf = (r: PartnerCustomer) => facetsOf(r).filter((t) => t.startsWith('req:'));
 const newestKey = (r: PartnerCustomer) => (NEWEST_SEQ - r.seq).toString(36).padStart(9, '0');
 const NEWEST_SEQ = 36 ** 9 - 1;
 
@@ -240,7 +245,14 @@ export class CustomerDirectory {
    * reads two chunks at once; a filtered one reads more at a time as it goes, up to
    * MAX_RECORDS_PER_REQUEST records, then answers with what it found and a cursor.
    */
-  async searchOrdered(partnerId: string, order: OrderName, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
+  async searchOrdered(partnerId: string, sort: keyof typeof ORDERS, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
+    // Most recent activity among the customers with open requests: their own order (same keys), the rest of the filter checked.
+    if (sort === 'lastActivity' && filter.openRequests && !filter.q) {
+      const order: OrderName = `a:${openRequestsTerm(filter.openRequests)}`;
+      const dir = decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v);
+      return this.readOrder(partnerId, order, dir, { ...filter, openRequests: undefined }, limit, after);
+    }
+    const order: OrderName = sort;
     const dir = decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v);
     return this.readOrder(partnerId, order, dir, filter, limit, after);
   }
@@ -281,7 +293,7 @@ export class CustomerDirectory {
     const found = new Map<number, PartnerCustomer>();
     for (const doc of blocks.values()) {
       for (const stored of JSON.parse(doc.v) as Array<StoredRecord | null>) {
-        if (stored && wanted.has(stored.seq)) found.set(stored.seq, decodeRecord(partnerId, stored));
+        if (stored && wanted.has(seqOfStored(stored))) found.set(seqOfStored(stored), decodeRecord(partnerId, stored));
       }
     }
     return found;
@@ -482,10 +494,7 @@ export class CustomerDirectory {
         blocks.has(id) ? (JSON.parse(blocks.get(id)!.v) as Array<StoredRecord | null>) : new Array<StoredRecord | null>(BLOCK).fill(null),
       ]),
     );
-    for (const r of written.values()) {
-      const { _id, ...stored } = r;
-      slots.get(ids.block(partnerId, blockOf(r.seq)))![r.seq % BLOCK] = stored as unknown as StoredRecord;
-    }
+    for (const r of written.values()) slots.get(ids.block(partnerId, blockOf(r.seq)))![r.seq % BLOCK] = encodeRecord(r);
     const blockDocs = [...slots].map(([id, list]) => ({ _id: id, v: JSON.stringify(list) }));
     await this.records.write(
       blockDocs.filter((d) => blocks.has(d._id)),
@@ -522,13 +531,15 @@ export class CustomerDirectory {
     };
     for (const [customerId, r] of written) {
       const before = existing.get(customerId);
-      const stored = storedOf(r);
+      const stored = encodeRecord(r);
       for (const order of ORDER_NAMES) {
         if (before) change(order).removes.push(ORDERS[order](before));
         change(order).adds.push([ORDERS[order](r), stored]);
       }
       for (const t of before ? facetsOf(before) : []) change(`n:${t}`).removes.push(newestKey(before!));
       for (const t of facetsOf(r)) change(`n:${t}`).adds.push([newestKey(r), stored]);
+      for (const t of before ? activityFacetsOf(before) : []) change(`a:${t}`).removes.push(ORDERS.lastActivity(before!));
+      for (const t of activityFacetsOf(r)) change(`a:${t}`).adds.push([ORDERS.lastActivity(r), stored]);
     }
     await mapLimit([...changes], 4, async ([order, { removes, adds }]) => {
       const dirId = ids.orderDirectory(partnerId, order);
@@ -555,39 +566,20 @@ export class CustomerDirectory {
   }
 }
 
-function storedOf(r: PartnerCustomer): StoredRecord {
-  const { _id, ...stored } = r;
-  return JSON.parse(JSON.stringify(stored)) as StoredRecord;
-}
-
 /** At most `n` items, evenly spread over `xs` (first and last included). */
 function spread<T>(xs: T[], n: number): T[] {
   if (xs.length <= n) return xs;
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-type StoredRecord = Omit<PartnerCustomer, '_id' | 'createdAt' | 'updatedAt' | 'lastActivityAt'> & {
-  createdAt: string;
-  updatedAt: string;
-  lastActivityAt?: string;
-};
-
-function decodeRecord(partnerId: string, r: StoredRecord): PartnerCustomer {
-  return {
-    ...r,
-    _id: `${partnerId}|${r.seq.toString(36)}`,
-    createdAt: new Date(r.createdAt),
-    updatedAt: new Date(r.updatedAt),
-    // records from before last activity was kept: their last entry
-    lastActivityAt: new Date(r.lastActivityAt ?? r.updatedAt),
-  };
-}
-
 /** A partner's directory state: the next sequence number, which batch wrote last, and its layout's version. */
 interface Meta {
   next: number;
   generation?: string;
-  /** 2: facet terms (stage, delegated admin, open requests) and the name, last-activity and facet orders (absent: 1, before them). */
+  /**
+   * 2: facet terms (stage, delegated admin, open requests) and the name, last-activity and facet
+   * orders (absent: 1, before them); 3: last-activity orders of the customers with open requests.
+   */
   version?: number;
   /** While upgrading to `version`: customers below this sequence number are done. */
   upgradedTo?: number;

@@ -1,11 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import type { ShardedCollection } from '../../src/db/sharded';
 import type { IndexDoc } from '../../src/customers/directory/model';
+import type { FakeCustomer } from '../../bench/fake-customers';
+import type { PartnerCustomerInput } from '../../src/customers/directory/directory';
 import type { TestStack } from './stack';
+
+/** A fake customer as the directory's writer takes it. */
+export const directoryInput = (partnerId: string, c: FakeCustomer & { customerId: string }, stage: string, at: Date): PartnerCustomerInput => ({
+  partnerId,
+  customerId: c.customerId,
+  name: c.name,
+  domain: c.domain,
+  cloud: 'global',
+  status: c.status,
+  stage,
+  skus: c.skus,
+  at,
+});
 
 /**
  * Takes a partner's directory back to layout 1, as offerflow wrote it before the facet terms
- * (stage, delegated admin, open requests) and the name, last-activity and facet orders: those
+ * (stage, delegated admin, open requests) and the orders (by name, last activity, facet): those
  * documents gone, no version in its meta, and a new generation (so no writer's cached copy holds).
  */
 export async function downgradeDirectory(stack: TestStack, partnerId: string): Promise<void> {
