@@ -32,6 +32,13 @@ const MAX_RECORDS_PER_REQUEST = 1500;
 const MAX_QUERY_GRAMS = 4;
 /** A term listing more than this share of the partner's customers filters too little to be worth reading. */
 const DENSE_SHARE = 0.5;
+/**
+ * A piece of names and domains that more than DENSE_SHARE of the partner's customers have
+ * (the ".onmicrosoft.com" pieces) is no longer indexed once it has this many customers:
+ * its lists were the largest documents of the index (a fifth of a megabyte a page) and every
+ * new customer rewrote them, while a search never reads them (they filter nothing).
+ */
+export const DEFAULT_STOP_PIECES_FROM = 2000;
 
 export type PartnerCustomerInput = Omit<PartnerCustomer, '_id' | 'seq' | 'createdAt' | 'updatedAt' | 'lastActivityAt' | 'delegatedAdmin' | 'openRequests'> & {
   at: Date;
@@ -128,7 +135,11 @@ export class CustomerDirectory {
   /** The writer's own copy of what it wrote last (see WriterCache); searches always read the database. */
   private readonly cache = new WriterCache();
 
-  constructor(connection: Connection) {
+  /** Customers from which a piece most of them have stops being indexed (DEFAULT_STOP_PIECES_FROM). */
+  private readonly stopPiecesFrom: number;
+
+  constructor(connection: Connection, options: { stopPiecesFrom?: number } = {}) {
+    this.stopPiecesFrom = options.stopPiecesFrom ?? DEFAULT_STOP_PIECES_FROM;
     this.records = new ShardedCollection(connection, 'partner_customers');
     this.index = new ShardedCollection(connection, 'customer_index');
     this.seqs = new ShardedCollection(connection, 'customer_seqs');
@@ -192,8 +203,20 @@ export class CustomerDirectory {
       return undefined;
     };
 
-    if (terms.length === 0) {
-      const top = Math.min(before, await this.count(partnerId)) - 1;
+    // Directories first (small): they tell which pages hold entries of every term, and which
+    // terms are so common that reading them would filter nothing. Pieces no longer indexed
+    // (see DEFAULT_STOP_PIECES_FROM) are checked on the records alone.
+    const total = (d: Map<number, number>) => [...d.values()].reduce((a, b) => a + b, 0);
+    const [meta, read] = await Promise.all([
+      this.index.get(ids.meta(partnerId)).then(metaOf),
+      Promise.all(terms.map(async (term) => ({ term, pages: decodeDirectory((await this.index.get(ids.directory(partnerId, term)))?.v) }))),
+    ]);
+    const stopped = new Set(meta.stopped ?? []);
+    const directories = read.filter((d) => !stopped.has(d.term));
+    const customers = meta.next;
+
+    if (directories.length === 0) {
+      const top = Math.min(before, customers) - 1;
       for (let hi = top; hi >= 0;) {
         const lo = Math.max(0, hi - 63);
         const page = await take(
@@ -206,13 +229,6 @@ export class CustomerDirectory {
       return { items };
     }
 
-    // Directories first (small): they tell which pages hold entries of every term, and which
-    // terms are so common (the ".onmicrosoft.com" pieces) that reading them would filter nothing.
-    const total = (d: Map<number, number>) => [...d.values()].reduce((a, b) => a + b, 0);
-    const [customers, directories] = await Promise.all([
-      this.count(partnerId),
-      Promise.all(terms.map(async (term) => ({ term, pages: decodeDirectory((await this.index.get(ids.directory(partnerId, term)))?.v) }))),
-    ]);
     directories.sort((a, b) => total(a.pages) - total(b.pages));
     const dense = (d: { pages: Map<number, number> }) => total(d.pages) >= customers * DENSE_SHARE;
     const used = directories.filter((d, i) => i === 0 || !dense(d));
@@ -342,7 +358,7 @@ export class CustomerDirectory {
         (blockIds) => this.cache.getMany(partnerId, this.records, blockIds),
       );
       const after: Meta = to >= meta.next ? { ...meta, version: DIRECTORY_VERSION, upgradedTo: undefined } : { ...meta, upgradedTo: to };
-      await this.applyBatch(partnerId, after, [], [], false, [...records.values()]);
+      await this.applyBatch(partnerId, after, [], [], false, [...records.values()], meta);
     } catch (err) {
       this.cache.forget(partnerId);
       throw err;
@@ -350,7 +366,10 @@ export class CustomerDirectory {
     return { done: to >= meta.next, upTo: to, of: meta.next };
   }
 
-  /** `reindexed`: records written again whole, every term and order entry of theirs as if new (see upgradeSlice). */
+  /**
+   * `reindexed`: records written again whole, every term and order entry of theirs as if new (see
+   * upgradeSlice). `metaAsStored`: the meta document as the batch found it (`meta` is what it writes).
+   */
   private async applyBatch(
     partnerId: string,
     meta: Meta,
@@ -358,6 +377,7 @@ export class CustomerDirectory {
     facts: CustomerFactsInput[],
     firstBatch: boolean,
     reindexed: PartnerCustomer[] = [],
+    metaAsStored: Meta = { ...meta },
   ): Promise<PartnerCustomer[]> {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
     const vocabularyId = ids.vocabulary(partnerId);
@@ -423,13 +443,15 @@ export class CustomerDirectory {
       pages.set(pageOf(seq), list);
       into.set(term, pages);
     };
-    // Each customer's terms before the batch against after it (it may change more than once within).
+    // Each customer's terms before the batch against after it (it may change more than once within);
+    // pieces no longer indexed are left out.
+    const stopped = new Set(meta.stopped ?? []);
     for (const [customerId, record] of written) {
       const before = reindexedIds.has(customerId) ? undefined : existing.get(customerId);
       const oldTerms = before ? termsOf(before) : new Set<string>();
       const newTerms = termsOf(record);
-      for (const t of newTerms) if (!oldTerms.has(t)) note(adds, t, record.seq);
-      for (const t of oldTerms) if (!newTerms.has(t)) note(removes, t, record.seq);
+      for (const t of newTerms) if (!oldTerms.has(t) && !stopped.has(t)) note(adds, t, record.seq);
+      for (const t of oldTerms) if (!newTerms.has(t) && !stopped.has(t)) note(removes, t, record.seq);
     }
 
     const touched = new Set([...adds.keys(), ...removes.keys()]);
@@ -470,11 +492,30 @@ export class CustomerDirectory {
       else dir.delete(page);
       directories.set(term, dir);
     }
+    // A piece most customers have stops being indexed (DEFAULT_STOP_PIECES_FROM): its pages and directory go.
+    const stopping = [...directories].filter(
+      ([term, dir]) =>
+        term.startsWith(textTerm('')) && meta.next >= this.stopPiecesFrom && [...dir.values()].reduce((a, b) => a + b, 0) > meta.next * DENSE_SHARE,
+    );
+    for (const [term, dir] of stopping) {
+      const gone = new Set(
+        [...dir.keys(), ...lists.filter((l) => l.term === term && l.stored).map((l) => l.page)].map((page) => ids.page(partnerId, term, page)),
+      );
+      for (const list of [docs, fresh]) list.splice(0, list.length, ...list.filter((d) => !gone.has(d._id)));
+      deletions.push(...gone);
+      if (dirs.has(ids.directory(partnerId, term))) deletions.push(ids.directory(partnerId, term));
+      directories.delete(term);
+      stopped.add(term);
+    }
     for (const [term, dir] of directories) {
       const dirId = ids.directory(partnerId, term);
       if (dir.size > 0) put({ _id: dirId, v: encodeDirectory(dir) }, dirs.has(dirId));
       else if (dirs.has(dirId)) deletions.push(dirId);
     }
+    meta.stopped = stopped.size > 0 ? [...stopped] : undefined;
+    // Searches leave a stopped piece out from the moment the meta says so, before its pages go (the
+    // rest of the meta is the batch's own, written last as ever).
+    if (stopping.length > 0) await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify({ ...metaAsStored, stopped: meta.stopped }) }]);
 
     const newTerms = [...adds.keys()].filter((t) => vocabulary && !vocabulary.has(t));
     const vocabularyWritten = vocabulary && newTerms.length > 0 ? [{ _id: vocabularyId, v: JSON.stringify([...vocabulary, ...newTerms]) }] : [];
@@ -583,6 +624,8 @@ interface Meta {
   version?: number;
   /** While upgrading to `version`: customers below this sequence number are done. */
   upgradedTo?: number;
+  /** Pieces of names and domains no longer indexed (see DEFAULT_STOP_PIECES_FROM). */
+  stopped?: string[];
 }
 
 /** Every term a partner's index has ever had (decoded once per document: the writer's copy is reused). */

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { fakeCustomer, prng, type FakeCustomer } from '../../bench/fake-customers';
+import { CustomerDirectory, type SearchFilter } from '../../src/customers/directory/directory';
+import { matches } from '../../src/customers/directory/terms';
+import { directoryInput } from '../support/directory';
+import { createPartner, type TestPartner } from '../support/partners';
+import { startTestStack, type TestStack } from '../support/stack';
+
+/**
+ * Pieces of names and domains that most customers have (the ".onmicrosoft.com" ones) stop being
+ * indexed once the partner has enough customers: their lists are gone, new customers do not write
+ * them, and every search still finds exactly what a brute-force check finds.
+ */
+let stack: TestStack;
+let p: TestPartner;
+let directory: CustomerDirectory;
+const seeded: Array<FakeCustomer & { customerId: string; seq: number }> = [];
+const rand = prng(5);
+const at = new Date('2026-01-01T00:00:00Z');
+
+async function add(n: number): Promise<void> {
+  const batch = Array.from({ length: n }, () => {
+    const seq = seeded.length;
+    const c = { ...fakeCustomer(seq, rand), customerId: `cus_stop${seq}_${randomBytes(3).toString('hex')}`, seq };
+    seeded.push(c);
+    return c;
+  });
+  await directory.apply(
+    p.id,
+    batch.map((c) => directoryInput(p.id, c, 'onboarded', at)),
+  );
+}
+
+async function all(filter: SearchFilter): Promise<string[]> {
+  const ids: string[] = [];
+  let before: number | undefined;
+  for (let guard = 0; guard < 200; guard++) {
+    const page = await directory.search(p.id, filter, 9, before);
+    ids.push(...page.items.map((c) => c.customerId));
+    if (page.next === undefined) return ids;
+    before = page.next;
+  }
+  throw new Error('pagination did not end');
+}
+
+const oracle = (f: SearchFilter) =>
+  seeded
+    .filter((c) => matches(c, f))
+    .sort((a, b) => b.seq - a.seq)
+    .map((c) => c.customerId);
+
+const QUERIES: SearchFilter[] = [
+  { q: 'onmicrosoft' },
+  { q: 'micro' },
+  { q: 'om' },
+  { q: 'wind' },
+  { q: '7.onmicro' },
+  { q: 'soft.com', status: 'trial' },
+  { q: 'solar' },
+  { status: 'suspended' },
+];
+
+beforeAll(async () => {
+  stack = await startTestStack({ worker: false });
+  p = await createPartner(stack);
+  directory = new CustomerDirectory(stack.connection, { stopPiecesFrom: 100 });
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('pieces most customers have', () => {
+  it('are indexed below the threshold, and no longer once it is passed: searches find the same', async () => {
+    await add(60);
+    expect(await directory.index.get(`t|${p.id}|g:onm`)).not.toBeNull();
+    for (const q of QUERIES) expect([q, await all(q)]).toEqual([q, oracle(q)]);
+
+    await add(60); // 120 customers: past the threshold
+    const meta = JSON.parse((await directory.index.get(`m|${p.id}`))!.v) as { stopped?: string[] };
+    expect(meta.stopped).toEqual(expect.arrayContaining(['g:onm', 'g:mic', 'g:.co', 'g:om']));
+    expect(meta.stopped).not.toContain('g:win');
+    for (const term of ['g:onm', 'g:om']) {
+      expect(await directory.index.get(`t|${p.id}|${term}`)).toBeNull();
+      expect(await directory.index.get(`p|${p.id}|${term}|0`)).toBeNull();
+    }
+    for (const q of QUERIES) expect([q, await all(q)]).toEqual([q, oracle(q)]);
+
+    await add(80); // new customers do not bring the lists back
+    expect(await directory.index.get(`p|${p.id}|g:onm|0`)).toBeNull();
+    expect(await directory.index.get(`p|${p.id}|g:win|0`)).not.toBeNull();
+    for (const q of QUERIES) expect([q, await all(q)]).toEqual([q, oracle(q)]);
+  }, 120_000);
+});
