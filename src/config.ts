@@ -30,6 +30,7 @@ const envSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
   WORKFLOW_BUNDLE: optionalString,
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  DIRECTORY_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
   SERVICE_REQUEST_REMINDER_MS: z.coerce
     .number()
     .int()
@@ -79,6 +80,8 @@ export interface Config {
   workflowBundle?: string;
   /** How long a partner's directory writer gathers customer changes before writing them (customer list and search lag by that much). */
   directoryRefreshMs: number;
+  /** How much of the customer directory the API holds between requests (megabytes; 0: none), checked against the database on every read. */
+  directoryCacheMb: number;
   /** How long a service request may need attention before its partner is reminded (a request may ask for another). */
   serviceRequestReminderMs: number;
   /** Outgoing mail; without it the outbox only records. */
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     workflowBundle: e.WORKFLOW_BUNDLE,
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
+    directoryCacheMb: e.DIRECTORY_CACHE_MB,
     serviceRequestReminderMs: e.SERVICE_REQUEST_REMINDER_MS,
   };
 }

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   void mongo.ready.then(() => seedCatalog(models)).catch((err) => logger.error({ err }, 'seeding the catalog failed'));
   const app = createApp({
     models,
-    directory: new CustomerDirectory(mongo.connection),
+    directory: new CustomerDirectory(mongo.connection, { readCacheChars: config.directoryCacheMb * 2 ** 20 }),
     temporal: temporal.client,
     taskQueue: config.taskQueue,
     publicUrl: config.publicUrl,

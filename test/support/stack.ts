@@ -119,7 +119,8 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   }
 
   if (!opts.mongodbUri) await seedCatalog(models);
-  const directory = new CustomerDirectory(mongo.connection);
+  // the API's, reading through its cache as `npm start`'s does
+  const directory = new CustomerDirectory(mongo.connection, { readCacheChars: 16 * 2 ** 20 });
   const app = createApp({
     models,
     directory,

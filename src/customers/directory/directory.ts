@@ -21,6 +21,7 @@ import {
 } from './terms';
 import { decodeRecord, encodeRecord, seqOfStored, type StoredRecord } from './record-codec';
 import { WriterCache } from './writer-cache';
+import { changedId, ReadCache, withBatch, type ChangeLog } from './read-cache';
 
 /** The directory's layout; one written before it is brought up to it by `upgradeSlice`. */
 export const DIRECTORY_VERSION = 3;
@@ -107,6 +108,8 @@ const ids = {
   page: (p: string, term: string, page: number) => `p|${p}|${term}|${page.toString(36)}`,
   /** Facts published for customers not listed yet (see apply). */
   pendingFacts: (p: string) => `f|${p}`,
+  /** The last batches and what each changed (see ReadCache). */
+  changeLog: (p: string) => `c|${p}`,
   orderDirectory: (p: string, order: OrderName) => `od|${p}|${order}`,
   orderChunk: (p: string, order: OrderName, chunk: string) => `oc|${p}|${order}|${chunk}`,
 };
@@ -135,11 +138,15 @@ export class CustomerDirectory {
   /** The writer's own copy of what it wrote last (see WriterCache); searches always read the database. */
   private readonly cache = new WriterCache();
 
+  /** What lists and searches read, held while the database says it is current (see ReadCache); off unless given a size. */
+  private readonly readCache: ReadCache;
+
   /** Customers from which a piece most of them have stops being indexed (DEFAULT_STOP_PIECES_FROM). */
   private readonly stopPiecesFrom: number;
 
-  constructor(connection: Connection, options: { stopPiecesFrom?: number } = {}) {
+  constructor(connection: Connection, options: { stopPiecesFrom?: number; readCacheChars?: number } = {}) {
     this.stopPiecesFrom = options.stopPiecesFrom ?? DEFAULT_STOP_PIECES_FROM;
+    this.readCache = new ReadCache(options.readCacheChars ?? 0);
     this.records = new ShardedCollection(connection, 'partner_customers');
     this.index = new ShardedCollection(connection, 'customer_index');
     this.seqs = new ShardedCollection(connection, 'customer_seqs');
@@ -147,9 +154,24 @@ export class CustomerDirectory {
   }
 
   async get(partnerId: string, customerId: string): Promise<PartnerCustomer | null> {
-    const seq = await this.seqs.get(ids.seqOf(partnerId, customerId));
+    const { read } = await this.reading(partnerId);
+    const seq = (await read(this.seqs, [ids.seqOf(partnerId, customerId)])).get(ids.seqOf(partnerId, customerId));
     if (!seq) return null;
-    return (await this.recordsAt(partnerId, [Number(seq.v)])).get(Number(seq.v)) ?? null;
+    return (await this.recordsAt(partnerId, [Number(seq.v)], (blockIds) => read(this.records, blockIds))).get(Number(seq.v)) ?? null;
+  }
+
+  /**
+   * Starts a read of a partner's directory: its meta document, and a reader of documents that
+   * answers from the read cache what the meta says is current.
+   */
+  private async reading(partnerId: string): Promise<{ meta: Meta; read: Reader }> {
+    const meta = metaOf(await this.index.get(ids.meta(partnerId)));
+    await this.readCache.sync(
+      partnerId,
+      meta.change !== undefined && meta.generation ? { change: meta.change, generation: meta.generation } : undefined,
+      async () => changeLogOf(await this.index.get(ids.changeLog(partnerId))),
+    );
+    return { meta, read: (collection, docIds) => this.readCache.getMany(partnerId, collection, docIds) };
   }
 
   /**
@@ -159,15 +181,16 @@ export class CustomerDirectory {
    */
   async searchFaceted(partnerId: string, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
     const facets = facetsIn(filter);
-    const dirs = await Promise.all(
-      facets.map(async ([field, term]) => {
-        const order: OrderName = `n:${term}`;
-        return { field, order, dir: decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v) };
-      }),
+    const { read } = await this.reading(partnerId);
+    const orders = facets.map(([field, term]) => ({ field, order: `n:${term}` as OrderName }));
+    const docs = await read(
+      this.orders,
+      orders.map(({ order }) => ids.orderDirectory(partnerId, order)),
     );
+    const dirs = orders.map((o) => ({ ...o, dir: decodeOrderDirectory(docs.get(ids.orderDirectory(partnerId, o.order))?.v) }));
     const rarest = dirs.reduce((a, b) => (b.dir.chunks.length < a.dir.chunks.length ? b : a));
     // every entry of the order has its term: the rest of the filter is what is checked
-    return this.readOrder(partnerId, rarest.order, rarest.dir, { ...filter, [rarest.field]: undefined }, limit, after);
+    return this.readOrder(partnerId, read, rarest.order, rarest.dir, { ...filter, [rarest.field]: undefined }, limit, after);
   }
 
   async count(partnerId: string): Promise<number> {
@@ -177,6 +200,7 @@ export class CustomerDirectory {
   async search(partnerId: string, filter: SearchFilter, limit: number, before = Number.POSITIVE_INFINITY): Promise<SearchPage> {
     const terms = [...(filter.q ? spread(queryGrams(normalize(filter.q)), MAX_QUERY_GRAMS).map(textTerm) : []), ...filterTerms(filter)];
     const budget = { records: MAX_RECORDS_PER_REQUEST };
+    const { meta, read } = await this.reading(partnerId);
     const items: PartnerCustomer[] = [];
     /**
      * Verifies candidates (descending) against their records until the page is full.
@@ -188,7 +212,7 @@ export class CustomerDirectory {
         const chunk = candidates.slice(i, i + Math.max(8, limit - items.length));
         i += chunk.length;
         budget.records -= chunk.length;
-        const records = await this.recordsAt(partnerId, chunk);
+        const records = await this.recordsAt(partnerId, chunk, (blockIds) => read(this.records, blockIds));
         for (const [k, seq] of chunk.entries()) {
           const r = records.get(seq);
           if (r && matches(r, filter)) items.push(r);
@@ -207,12 +231,12 @@ export class CustomerDirectory {
     // terms are so common that reading them would filter nothing. Pieces no longer indexed
     // (see DEFAULT_STOP_PIECES_FROM) are checked on the records alone.
     const total = (d: Map<number, number>) => [...d.values()].reduce((a, b) => a + b, 0);
-    const [meta, read] = await Promise.all([
-      this.index.get(ids.meta(partnerId)).then(metaOf),
-      Promise.all(terms.map(async (term) => ({ term, pages: decodeDirectory((await this.index.get(ids.directory(partnerId, term)))?.v) }))),
-    ]);
     const stopped = new Set(meta.stopped ?? []);
-    const directories = read.filter((d) => !stopped.has(d.term));
+    const dirDocs = await read(
+      this.index,
+      terms.filter((t) => !stopped.has(t)).map((t) => ids.directory(partnerId, t)),
+    );
+    const directories = terms.filter((t) => !stopped.has(t)).map((term) => ({ term, pages: decodeDirectory(dirDocs.get(ids.directory(partnerId, term))?.v) }));
     const customers = meta.next;
 
     if (directories.length === 0) {
@@ -238,12 +262,15 @@ export class CustomerDirectory {
     const excluded = statusDir && !used.includes(statusDir) ? CUSTOMER_STATUSES.filter((x) => x !== filter.status).map(statusTerm) : [];
     const lastPage = before === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : pageOf(before - 1);
     const pages = [...directories[0]!.pages.keys()].filter((p) => p <= lastPage && directories.every((d) => d.pages.has(p))).sort((a, b) => b - a);
-    const postings = (term: string, page: number) => this.index.get(ids.page(partnerId, term, page)).then((d) => decodeSeqs(d?.v));
     for (const [n, page] of pages.entries()) {
-      const [lists, others] = await Promise.all([
-        Promise.all(used.map(({ term }) => postings(term, page))),
-        Promise.all(excluded.map((term) => postings(term, page))),
-      ]);
+      const listed = [...used.map((d) => d.term), ...excluded];
+      const docs = await read(
+        this.index,
+        listed.map((term) => ids.page(partnerId, term, page)),
+      );
+      const postings = (term: string) => decodeSeqs(docs.get(ids.page(partnerId, term, page))?.v);
+      const lists = used.map(({ term }) => postings(term));
+      const others = excluded.map(postings);
       const out = new Set(others.flat());
       const answer = await take(
         intersectDescending(lists).filter((s) => s < before && !out.has(s)),
@@ -263,24 +290,32 @@ export class CustomerDirectory {
    */
   async searchOrdered(partnerId: string, sort: keyof typeof ORDERS, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
     // Most recent activity among the customers with open requests: their own order (same keys), the rest of the filter checked.
+    const { read } = await this.reading(partnerId);
+    const directoryOf = async (order: OrderName) =>
+      decodeOrderDirectory((await read(this.orders, [ids.orderDirectory(partnerId, order)])).get(ids.orderDirectory(partnerId, order))?.v);
     if (sort === 'lastActivity' && filter.openRequests && !filter.q) {
       const order: OrderName = `a:${openRequestsTerm(filter.openRequests)}`;
-      const dir = decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v);
-      return this.readOrder(partnerId, order, dir, { ...filter, openRequests: undefined }, limit, after);
+      return this.readOrder(partnerId, read, order, await directoryOf(order), { ...filter, openRequests: undefined }, limit, after);
     }
-    const order: OrderName = sort;
-    const dir = decodeOrderDirectory((await this.orders.get(ids.orderDirectory(partnerId, order)))?.v);
-    return this.readOrder(partnerId, order, dir, filter, limit, after);
+    return this.readOrder(partnerId, read, sort, await directoryOf(sort), filter, limit, after);
   }
 
-  private async readOrder(partnerId: string, order: OrderName, dir: OrderDirectory, filter: SearchFilter, limit: number, after?: string): Promise<OrderedPage> {
+  private async readOrder(
+    partnerId: string,
+    read: Reader,
+    order: OrderName,
+    dir: OrderDirectory,
+    filter: SearchFilter,
+    limit: number,
+    after?: string,
+  ): Promise<OrderedPage> {
     const filtered = Object.values(filter).some((v) => v !== undefined);
     const items: PartnerCustomer[] = [];
     let seen = 0;
     let width = filtered ? 4 : 2;
     for (let i = after === undefined ? 0 : locateChunk(dir, after); i < dir.chunks.length;) {
       const chunkIds = dir.chunks.slice(i, i + width).map(([id]) => ids.orderChunk(partnerId, order, id));
-      const docs = await this.orders.getMany(chunkIds);
+      const docs = await read(this.orders, chunkIds);
       for (const [k, chunkId] of chunkIds.entries()) {
         const entries = inRange(dir, i + k, JSON.parse(docs.get(chunkId)?.v ?? '[]') as Array<OrderEntry<StoredRecord>>);
         for (const [e, [key, stored]] of entries.entries()) {
@@ -382,13 +417,14 @@ export class CustomerDirectory {
     const read = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => this.cache.getMany(partnerId, collection, docIds);
     const vocabularyId = ids.vocabulary(partnerId);
     const pendingId = ids.pendingFacts(partnerId);
+    const changeLogId = ids.changeLog(partnerId);
     const customerIds = new Set([...inputs.map((i) => i.customerId), ...facts.map((f) => f.customerId)]);
     const [seqDocs, indexDocs] = await Promise.all([
       read(
         this.seqs,
         [...customerIds].map((c) => ids.seqOf(partnerId, c)),
       ),
-      read(this.index, [vocabularyId, pendingId]),
+      read(this.index, [vocabularyId, pendingId, changeLogId]),
     ]);
     const existing = new Map<string, PartnerCustomer>();
     const records = await this.recordsAt(
@@ -513,20 +549,11 @@ export class CustomerDirectory {
       else if (dirs.has(dirId)) deletions.push(dirId);
     }
     meta.stopped = stopped.size > 0 ? [...stopped] : undefined;
-    // Searches leave a stopped piece out from the moment the meta says so, before its pages go (the
-    // rest of the meta is the batch's own, written last as ever).
-    if (stopping.length > 0) await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify({ ...metaAsStored, stopped: meta.stopped }) }]);
-
     const newTerms = [...adds.keys()].filter((t) => vocabulary && !vocabulary.has(t));
     const vocabularyWritten = vocabulary && newTerms.length > 0 ? [{ _id: vocabularyId, v: JSON.stringify([...vocabulary, ...newTerms]) }] : [];
-    // Before the pages it names: it must never lack a term that has one (it may hold terms that have none).
-    await this.index.write(vocabularyWritten);
-    await this.index.write(docs, deletions, fresh);
-    const orderChanges = await this.writeOrders(partnerId, existing, written);
+    const orders = await this.planOrders(partnerId, existing, written);
     const pendingWritten = pendingChanged ? [{ _id: pendingId, v: JSON.stringify(Object.fromEntries(pending)) }] : [];
-    await this.index.write(pendingWritten);
     const seqs = [...newSeqs].map(([seq, customerId]) => ({ _id: ids.seqOf(partnerId, customerId), v: String(seq) }));
-    await this.seqs.write([], [], seqs);
     const blockIds = [...new Set([...written.values()].map((r) => blockOf(r.seq)))].map((b) => ids.block(partnerId, b));
     const blocks = await read(this.records, blockIds);
     const slots = new Map(
@@ -537,33 +564,62 @@ export class CustomerDirectory {
     );
     for (const r of written.values()) slots.get(ids.block(partnerId, blockOf(r.seq)))![r.seq % BLOCK] = encodeRecord(r);
     const blockDocs = [...slots].map(([id, list]) => ({ _id: id, v: JSON.stringify(list) }));
+    const changes = [
+      { collection: this.index, written: [...vocabularyWritten, ...docs, ...fresh, ...pendingWritten], deleted: deletions },
+      { collection: this.orders, written: orders.flatMap((o) => [...o.before, ...o.directory, ...o.after]), deleted: orders.flatMap((o) => o.deleted) },
+      { collection: this.seqs, written: seqs },
+      { collection: this.records, written: blockDocs },
+    ];
+
+    // The change log first: a reader's cache must learn of every document this batch may write,
+    // even if it fails half-way (a repeat of the batch adds to its entry, never replaces it).
+    const generation = randomUUID();
+    const change = (meta.change ?? 0) + 1;
+    const changeLogDoc = {
+      _id: changeLogId,
+      v: JSON.stringify(
+        withBatch(
+          changeLogOf(indexDocs.get(changeLogId) ?? null),
+          change,
+          generation,
+          changes.flatMap(({ collection, written, deleted = [] }) => [...written.map((d) => d._id), ...deleted].map((id) => changedId(collection, id))),
+        ),
+      ),
+    };
+    await this.index.write([changeLogDoc]);
+    // Searches leave a stopped piece out from the moment the meta says so, before its pages go (the
+    // rest of the meta is the batch's own, written last as ever).
+    if (stopping.length > 0) await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify({ ...metaAsStored, stopped: meta.stopped }) }]);
+    // Before the pages it names: it must never lack a term that has one (it may hold terms that have none).
+    await this.index.write(vocabularyWritten);
+    await this.index.write(docs, deletions, fresh);
+    // Each order as orders.ts says: the chunks moved out first, then its directory, then the rest.
+    await mapLimit(orders, 4, async (o) => {
+      await this.orders.write(o.before);
+      await this.orders.write(o.directory);
+      await this.orders.write(o.after, o.deleted);
+    });
+    await this.index.write(pendingWritten);
+    await this.seqs.write([], [], seqs);
     await this.records.write(
       blockDocs.filter((d) => blocks.has(d._id)),
       [],
       blockDocs.filter((d) => !blocks.has(d._id)),
     );
     // Written last: it assigns the sequence numbers, and names the batch that wrote last.
-    const generation = randomUUID();
-    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ ...meta, generation } satisfies Meta) };
+    const metaDoc = { _id: ids.meta(partnerId), v: JSON.stringify({ ...meta, generation, change } satisfies Meta) };
     await this.index.write([metaDoc]);
-    this.cache.commit(partnerId, generation, [
-      { collection: this.index, written: [...vocabularyWritten, ...docs, ...fresh, ...pendingWritten, metaDoc], deleted: deletions },
-      { collection: this.orders, ...orderChanges },
-      { collection: this.seqs, written: seqs },
-      { collection: this.records, written: blockDocs },
-    ]);
+    this.cache.commit(partnerId, generation, [{ ...changes[0]!, written: [...changes[0]!.written, changeLogDoc, metaDoc] }, ...changes.slice(1)]);
     return [...written.values()];
   }
 
-  /** Moves the changed customers in each order (see orders.ts for the order of writes). */
-  private async writeOrders(
+  /** How each order moves the changed customers: the documents to write, in the order orders.ts gives. */
+  private async planOrders(
     partnerId: string,
     existing: Map<string, PartnerCustomer>,
     written: Map<string, PartnerCustomer>,
-  ): Promise<{ written: IndexDoc[]; deleted: string[] }> {
+  ): Promise<Array<{ before: IndexDoc[]; directory: IndexDoc[]; after: IndexDoc[]; deleted: string[] }>> {
     const read = (docIds: Iterable<string>) => this.cache.getMany(partnerId, this.orders, docIds);
-    const out: IndexDoc[] = [];
-    const gone: string[] = [];
     const changes = new Map<OrderName, { removes: string[]; adds: Array<OrderEntry<StoredRecord>> }>();
     const change = (order: OrderName) => {
       let c = changes.get(order);
@@ -582,7 +638,7 @@ export class CustomerDirectory {
       for (const t of before ? activityFacetsOf(before) : []) change(`a:${t}`).removes.push(ORDERS.lastActivity(before!));
       for (const t of activityFacetsOf(r)) change(`a:${t}`).adds.push([ORDERS.lastActivity(r), stored]);
     }
-    await mapLimit([...changes], 4, async ([order, { removes, adds }]) => {
+    return mapLimit([...changes], 4, async ([order, { removes, adds }]) => {
       const dirId = ids.orderDirectory(partnerId, order);
       const dir = decodeOrderDirectory((await read([dirId])).get(dirId)?.v);
       const chunkId = (id: string) => ids.orderChunk(partnerId, order, id);
@@ -594,16 +650,13 @@ export class CustomerDirectory {
       });
       const toDocs = (chunks: Map<string, Array<OrderEntry<StoredRecord>>>) =>
         [...chunks].map(([id, entries]) => ({ _id: chunkId(id), v: JSON.stringify(entries) }));
-      const before = toDocs(plan.before);
-      const after = toDocs(plan.after);
-      const dirDocs = plan.directoryChanged ? [{ _id: dirId, v: encodeOrderDirectory(plan.directory) }] : [];
-      await this.orders.write(before);
-      await this.orders.write(dirDocs);
-      await this.orders.write(after, plan.deleted.map(chunkId));
-      out.push(...before, ...dirDocs, ...after);
-      gone.push(...plan.deleted.map(chunkId));
+      return {
+        before: toDocs(plan.before),
+        directory: plan.directoryChanged ? [{ _id: dirId, v: encodeOrderDirectory(plan.directory) }] : [],
+        after: toDocs(plan.after),
+        deleted: plan.deleted.map(chunkId),
+      };
     });
-    return { written: out, deleted: gone };
   }
 }
 
@@ -612,6 +665,11 @@ function spread<T>(xs: T[], n: number): T[] {
   if (xs.length <= n) return xs;
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
+
+/** Reads documents of one partner's directory by id. */
+type Reader = (collection: ShardedCollection<IndexDoc>, docIds: Iterable<string>) => Promise<Map<string, IndexDoc>>;
+
+const changeLogOf = (doc: IndexDoc | null): ChangeLog => (doc?.v ? (JSON.parse(doc.v) as ChangeLog) : []);
 
 /** A partner's directory state: the next sequence number, which batch wrote last, and its layout's version. */
 interface Meta {
@@ -626,6 +684,8 @@ interface Meta {
   upgradedTo?: number;
   /** Pieces of names and domains no longer indexed (see DEFAULT_STOP_PIECES_FROM). */
   stopped?: string[];
+  /** Batches written (absent: none since change numbers; see ReadCache). */
+  change?: number;
 }
 
 /** Every term a partner's index has ever had (decoded once per document: the writer's copy is reused). */
