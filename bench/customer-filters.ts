@@ -5,6 +5,9 @@
  * delegated administration in every state, stages mixed. Every scenario pages through
  * its list (first page, then by cursor, starting again after 10 pages); scenarios take
  * turns so that each sees the same machine. Each p95 is set beside the plain list's.
+ * Two APIs answer turn about: one with its directory cache (the default), one without
+ * (DIRECTORY_CACHE_MB=0); meanwhile the partner's directory takes a batch of changes a
+ * second (a new customer, a few others changing), as a busy partner's does.
  */
 import { CustomerDirectory } from '../src/customers/directory/directory';
 import type { CustomerFactsInput } from '../src/customers/directory/facts';
@@ -27,10 +30,14 @@ const STAGES: Array<[string, number]> = [
 const DA_SHARES = [0.35, 0.1, 0.45, 0.1];
 const PAGES_PER_WALK = 10;
 
+/** The APIs measured: with the directory cache, and without. */
+const APIS = ['cached', 'uncached'] as const;
+type ApiKind = (typeof APIS)[number];
+
 export interface FilterScenario {
   label: string;
   query: Record<string, string>;
-  ms: number[];
+  ms: Record<ApiKind, number[]>;
 }
 
 export interface CustomerFiltersResult {
@@ -39,6 +46,8 @@ export interface CustomerFiltersResult {
   withOpenRequests: number;
   seedSeconds: number;
   scenarios: FilterScenario[];
+  /** Batches the directory took while the lists were read. */
+  batchesDuring: number;
 }
 
 export async function benchCustomerFilters(customers: number, rounds: number): Promise<CustomerFiltersResult> {
@@ -92,23 +101,35 @@ export async function benchCustomerFilters(customers: number, rounds: number): P
       });
     }
     const t0 = performance.now();
-    await new CustomerDirectory(connection).apply(
+    const writer = new CustomerDirectory(connection);
+    const input = (i: number, at: Date) => {
+      const c = all[i]!;
+      return { partnerId, customerId: fakeCustomerId(i), name: c.name, domain: c.domain, cloud: 'global', status: c.status, stage: c.stage, skus: c.skus, at };
+    };
+    await writer.apply(
       partnerId,
-      all.map((c, i) => ({
-        partnerId,
-        customerId: fakeCustomerId(i),
-        name: c.name,
-        domain: c.domain,
-        cloud: 'global',
-        status: c.status,
-        stage: c.stage,
-        skus: c.skus,
-        at: new Date(start + i * 1000),
-      })),
+      all.map((_, i) => input(i, new Date(start + i * 1000))),
       facts,
     );
     const seedSeconds = (performance.now() - t0) / 1000;
-    await connection.close();
+    // A batch a second while the lists are read: a new customer, and four others changing status.
+    let batchesDuring = 0;
+    let writing = true;
+    const churn = (async () => {
+      let at = start + customers * 1000;
+      while (writing) {
+        const fresh = all.length;
+        all.push({ ...fakeCustomer(fresh, rand), skus: [pick(SKUS)], stage: Stage.TrialActive });
+        const changed = Array.from({ length: 4 }, () => Math.floor(rand() * customers));
+        for (const i of changed) all[i]!.status = all[i]!.status === 'suspended' ? 'active' : 'suspended';
+        await writer.apply(
+          partnerId,
+          [fresh, ...changed].map((i) => input(i, new Date((at += 1000)))),
+        );
+        batchesDuring++;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
 
     const qPick = prng(7);
     const substring = () => {
@@ -118,7 +139,7 @@ export async function benchCustomerFilters(customers: number, rounds: number): P
       const from = Math.floor(qPick() * Math.max(1, source.length - len));
       return source.slice(from, from + len).trim() || source.slice(0, 3);
     };
-    const scenario = (label: string, query: Record<string, string>): FilterScenario => ({ label, query, ms: [] });
+    const scenario = (label: string, query: Record<string, string>): FilterScenario => ({ label, query, ms: { cached: [], uncached: [] } });
     const scenarios: FilterScenario[] = [
       scenario('plain list (newest first)', {}),
       ...DELEGATED_ADMIN_STATES.map((s) => scenario(`delegatedAdmin=${s}`, { delegatedAdmin: s })),
@@ -136,34 +157,42 @@ export async function benchCustomerFilters(customers: number, rounds: number): P
       scenario('q (random) & sort=name', { q: '*', sort: 'name' }),
     ];
 
-    const api = await startApi(uri, token);
+    const apis = {
+      cached: await startApi(uri, token),
+      uncached: await startApi(uri, token, { env: { DIRECTORY_CACHE_MB: '0' } }),
+    } satisfies Record<ApiKind, unknown>;
     try {
       const headers = { authorization: `Bearer ${token}` };
-      const get = async (qs: URLSearchParams) => {
+      const get = async (api: ApiKind, qs: URLSearchParams) => {
         const t = performance.now();
-        const res = await fetch(`${api.url}/v1/customers?${qs}`, { headers });
+        const res = await fetch(`${apis[api].url}/v1/customers?${qs}`, { headers });
         const body = (await res.json()) as { items: unknown[]; nextCursor?: string };
         if (res.status !== 200) throw new Error(`list answered ${res.status}: ${JSON.stringify(body)}`);
         return { ms: performance.now() - t, body };
       };
-      const walks = scenarios.map(() => ({ query: {} as Record<string, string>, cursor: undefined as string | undefined, pages: 0 }));
+      const walks = scenarios.flatMap(() => APIS.map(() => ({ query: {} as Record<string, string>, cursor: undefined as string | undefined, pages: 0 })));
       for (let round = -3; round < rounds; round++) {
         for (const [i, s] of scenarios.entries()) {
-          const w = walks[i]!;
-          if (!w.cursor || w.pages >= PAGES_PER_WALK) {
-            w.query = Object.fromEntries(Object.entries(s.query).map(([k, v]) => [k, k === 'q' && v === '*' ? substring() : v]));
-            w.cursor = undefined;
-            w.pages = 0;
+          for (const [k, api] of APIS.entries()) {
+            const w = walks[i * APIS.length + k]!;
+            if (!w.cursor || w.pages >= PAGES_PER_WALK) {
+              w.query = Object.fromEntries(Object.entries(s.query).map(([key, v]) => [key, key === 'q' && v === '*' ? substring() : v]));
+              w.cursor = undefined;
+              w.pages = 0;
+            }
+            const page = await get(api, new URLSearchParams({ ...w.query, limit: '25', ...(w.cursor ? { cursor: w.cursor } : {}) }));
+            if (round >= 0) s.ms[api].push(page.ms); // the first rounds warm up
+            w.cursor = page.body.nextCursor;
+            w.pages++;
           }
-          const page = await get(new URLSearchParams({ ...w.query, limit: '25', ...(w.cursor ? { cursor: w.cursor } : {}) }));
-          if (round >= 0) s.ms.push(page.ms); // the first rounds warm up
-          w.cursor = page.body.nextCursor;
-          w.pages++;
         }
       }
-      return { customers, subscriptions, withOpenRequests, seedSeconds, scenarios };
+      return { customers, subscriptions, withOpenRequests, seedSeconds, scenarios, batchesDuring };
     } finally {
-      await api.stop();
+      writing = false;
+      await churn;
+      await connection.close();
+      await Promise.all(Object.values(apis).map((a) => a.stop()));
     }
   } finally {
     await f.stop();
@@ -176,13 +205,15 @@ export function reportCustomerFilters(r: CustomerFiltersResult): string {
       [...xs].sort((a, b) => a - b),
       q,
     );
-  const plain95 = p(r.scenarios[0]!.ms, 95);
+  const plain95 = Object.fromEntries(APIS.map((api) => [api, p(r.scenarios[0]!.ms[api], 95)])) as Record<ApiKind, number>;
+  const cells = (s: FilterScenario, api: ApiKind) => `${ms(p(s.ms[api], 50))} | ${ms(p(s.ms[api], 95))} | ${(p(s.ms[api], 95) / plain95[api]).toFixed(2)}×`;
   return [
     `customer list filters and sorts through the API, ${r.customers.toLocaleString('en')} customers, ${r.subscriptions.toLocaleString('en')} subscriptions, ` +
       `${r.withOpenRequests.toLocaleString('en')} with open service requests, on FerretDB (seeded in ${r.seedSeconds.toFixed(1)} s); pages of 25, ` +
-      `each scenario walking ${PAGES_PER_WALK} pages by cursor and starting again:`,
-    `| scenario | n | p50 | p95 | p95 / plain p95 |`,
-    `| --- | --- | --- | --- | --- |`,
-    ...r.scenarios.map((s) => `| ${s.label} | ${s.ms.length} | ${ms(p(s.ms, 50))} | ${ms(p(s.ms, 95))} | ${(p(s.ms, 95) / plain95).toFixed(2)}× |`),
+      `each scenario walking ${PAGES_PER_WALK} pages by cursor and starting again; the directory took ${r.batchesDuring} batches of changes meanwhile ` +
+      `(one a second). Each p95 is set beside the plain list's p95 of the same API:`,
+    `| scenario | n | cached p50 | cached p95 | cached p95 / plain p95 | uncached p50 | uncached p95 | uncached p95 / plain p95 |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+    ...r.scenarios.map((s) => `| ${s.label} | ${s.ms.cached.length} | ${cells(s, 'cached')} | ${cells(s, 'uncached')} |`),
   ].join('\n');
 }

@@ -162,6 +162,10 @@ describe("the API's directory read cache", () => {
       expect(log).toHaveLength(CHANGE_LOG_KEEP);
       expect(log[0]).toEqual([4, 'g4', ['stub:4']]);
       expect(log[log.length - 1]).toEqual([CHANGE_LOG_KEEP + 3, `g${CHANGE_LOG_KEEP + 3}`, [`stub:${CHANGE_LOG_KEEP + 3}`]]);
+      // and no more documents than CHANGE_LOG_MAX_IDS over all of them
+      const big = (c: number) => Array.from({ length: CHANGE_LOG_MAX_IDS * 0.4 }, (_, i) => `stub:${c}.${i}`);
+      for (let c = CHANGE_LOG_KEEP + 4; c <= CHANGE_LOG_KEEP + 6; c++) log = withBatch(log, c, `g${c}`, big(c));
+      expect(log.map(([c]) => c)).toEqual([CHANGE_LOG_KEEP + 5, CHANGE_LOG_KEEP + 6]);
     });
 
     it('a repeat of a failed batch adds to its entry: what the failed attempt wrote stays listed', () => {

@@ -14,20 +14,27 @@ export interface Change {
 export type ChangeLog = Array<[change: number, generation: string, ids: string[] | null]>;
 
 export const CHANGE_LOG_KEEP = 16;
-/** A batch writing more documents than this logs "everything" (a reader then drops what it holds of the partner). */
-export const CHANGE_LOG_MAX_IDS = 4000;
+/**
+ * The documents the log lists at most, over all its batches (a batch of more is logged as
+ * changing everything, and a reader then drops what it holds of the partner): the log is
+ * rewritten by every batch, and read by every API process after one.
+ */
+export const CHANGE_LOG_MAX_IDS = 2000;
 
 export const changedId = (collection: ShardedCollection<IndexDoc>, id: string) => `${collection.name}:${id}`;
 
 /**
  * The change log with this batch's entry (added to an entry of the same number a failed
- * attempt left), the last CHANGE_LOG_KEEP batches kept.
+ * attempt left): the last batches, at most CHANGE_LOG_KEEP and CHANGE_LOG_MAX_IDS documents.
  */
 export function withBatch(log: ChangeLog, change: number, generation: string, changedIds: string[]): ChangeLog {
   const earlier = log.find(([c]) => c === change);
   const all = earlier && earlier[2] === null ? null : [...new Set([...(earlier?.[2] ?? []), ...changedIds])];
-  const entry: ChangeLog[number] = [change, generation, all && all.length <= CHANGE_LOG_MAX_IDS ? all : null];
-  return [...log.filter(([c]) => c < change), entry].slice(-CHANGE_LOG_KEEP);
+  const entries: ChangeLog = [...log.filter(([c]) => c < change), [change, generation, all && all.length <= CHANGE_LOG_MAX_IDS ? all : null]];
+  let listed = 0;
+  let from = entries.length;
+  while (from > 0 && entries.length - from < CHANGE_LOG_KEEP && (listed += entries[from - 1]![2]?.length ?? 0) <= CHANGE_LOG_MAX_IDS) from--;
+  return entries.slice(Math.min(from, entries.length - 1));
 }
 
 interface PartnerState extends Change {
