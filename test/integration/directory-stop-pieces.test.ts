@@ -18,17 +18,19 @@ const seeded: Array<FakeCustomer & { customerId: string; seq: number }> = [];
 const rand = prng(5);
 const at = new Date('2026-01-01T00:00:00Z');
 
-async function add(n: number): Promise<void> {
+/** The next `n` customers, as one batch of the writer. */
+function next(n: number) {
   const batch = Array.from({ length: n }, () => {
     const seq = seeded.length;
     const c = { ...fakeCustomer(seq, rand), customerId: `cus_stop${seq}_${randomBytes(3).toString('hex')}`, seq };
     seeded.push(c);
     return c;
   });
-  await directory.apply(
-    p.id,
-    batch.map((c) => directoryInput(p.id, c, 'onboarded', at)),
-  );
+  return batch.map((c) => directoryInput(p.id, c, 'onboarded', at));
+}
+
+async function add(n: number): Promise<void> {
+  await directory.apply(p.id, next(n));
 }
 
 async function all(filter: SearchFilter): Promise<string[]> {
@@ -88,6 +90,37 @@ describe('pieces most customers have', () => {
     await add(80); // new customers do not bring the lists back
     expect(await directory.index.get(`p|${p.id}|g:onm|0`)).toBeNull();
     expect(await directory.index.get(`p|${p.id}|g:win|0`)).not.toBeNull();
+    for (const q of QUERIES) expect([q, await all(q)]).toEqual([q, oracle(q)]);
+  }, 120_000);
+
+  it('a batch that failed after saying a piece is stopped, before deleting its pages: its repeat deletes them', async () => {
+    p = await createPartner(stack); // a partner of its own, below the threshold
+    seeded.length = 0;
+    await add(60);
+    const crossing = next(60);
+    const write = directory.index.write.bind(directory.index);
+    let writes = 0;
+    // the change log, then the meta naming the stopped pieces, then the failure
+    directory.index.write = async (...args: Parameters<typeof write>) => {
+      if (++writes === 3) throw new Error('the writer stopped half-way');
+      return write(...args);
+    };
+    try {
+      await expect(directory.apply(p.id, crossing)).rejects.toThrow('half-way');
+    } finally {
+      directory.index.write = write;
+    }
+    const meta = async () => JSON.parse((await directory.index.get(`m|${p.id}`))!.v) as { stopped?: string[]; stopping?: string[] };
+    expect((await meta()).stopping).toEqual(expect.arrayContaining(['g:onm', 'g:om']));
+    expect(await directory.index.get(`p|${p.id}|g:onm|0`)).not.toBeNull(); // left behind
+
+    await directory.apply(p.id, crossing);
+    expect(await meta()).toMatchObject({ stopped: expect.arrayContaining(['g:onm', 'g:om']) });
+    expect((await meta()).stopping).toBeUndefined();
+    for (const term of ['g:onm', 'g:om']) {
+      expect(await directory.index.get(`t|${p.id}|${term}`)).toBeNull();
+      expect(await directory.index.get(`p|${p.id}|${term}|0`)).toBeNull();
+    }
     for (const q of QUERIES) expect([q, await all(q)]).toEqual([q, oracle(q)]);
   }, 120_000);
 });

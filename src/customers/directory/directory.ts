@@ -5,7 +5,17 @@ import { ShardedCollection } from '../../db/sharded';
 import { combineFacts, heldFactsOf, withFacts, type CustomerFactsInput, type HeldFacts } from './facts';
 import { CUSTOMER_STATUSES, type CustomerSort, type IndexDoc, type PartnerCustomer } from './model';
 import { decodeOrderDirectory, encodeOrderDirectory, inRange, locateChunk, planOrder, type OrderDirectory, type OrderEntry } from './orders';
-import { applyToSorted, decodeDirectory, decodeSeqs, directoryCountStale, encodeDirectory, encodeSeqs, intersectDescending, pageOf } from './postings';
+import {
+  applyToSorted,
+  decodeDirectory,
+  decodeSeqs,
+  directoryCountStale,
+  encodeDirectory,
+  encodeSeqs,
+  entriesListed,
+  intersectDescending,
+  pageOf,
+} from './postings';
 import {
   delegatedAdminTerm,
   filterTerms,
@@ -230,7 +240,6 @@ export class CustomerDirectory {
     // Directories first (small): they tell which pages hold entries of every term, and which
     // terms are so common that reading them would filter nothing. Pieces no longer indexed
     // (see DEFAULT_STOP_PIECES_FROM) are checked on the records alone.
-    const total = (d: Map<number, number>) => [...d.values()].reduce((a, b) => a + b, 0);
     const stopped = new Set(meta.stopped ?? []);
     const dirDocs = await read(
       this.index,
@@ -253,8 +262,8 @@ export class CustomerDirectory {
       return { items };
     }
 
-    directories.sort((a, b) => total(a.pages) - total(b.pages));
-    const dense = (d: { pages: Map<number, number> }) => total(d.pages) >= customers * DENSE_SHARE;
+    directories.sort((a, b) => entriesListed(a.pages) - entriesListed(b.pages));
+    const dense = (d: { pages: Map<number, number> }) => entriesListed(d.pages) >= customers * DENSE_SHARE;
     const used = directories.filter((d, i) => i === 0 || !dense(d));
     // A customer has exactly one status: a common one ("active") is checked by leaving
     // out the customers of every other status, whose lists are short.
@@ -530,8 +539,7 @@ export class CustomerDirectory {
     }
     // A piece most customers have stops being indexed (DEFAULT_STOP_PIECES_FROM): its pages and directory go.
     const stopping = [...directories].filter(
-      ([term, dir]) =>
-        term.startsWith(textTerm('')) && meta.next >= this.stopPiecesFrom && [...dir.values()].reduce((a, b) => a + b, 0) > meta.next * DENSE_SHARE,
+      ([term, dir]) => term.startsWith(textTerm('')) && meta.next >= this.stopPiecesFrom && entriesListed(dir) > meta.next * DENSE_SHARE,
     );
     for (const [term, dir] of stopping) {
       const gone = new Set(
@@ -548,7 +556,14 @@ export class CustomerDirectory {
       if (dir.size > 0) put({ _id: dirId, v: encodeDirectory(dir) }, dirs.has(dirId));
       else if (dirs.has(dirId)) deletions.push(dirId);
     }
+    // Pieces a failed batch stopped, whose pages it may not have deleted: every page they can have goes.
+    const unfinished = metaAsStored.stopping ?? [];
+    for (const term of unfinished) {
+      for (let page = 0; page <= pageOf(Math.max(0, meta.next - 1)); page++) deletions.push(ids.page(partnerId, term, page));
+      deletions.push(ids.directory(partnerId, term));
+    }
     meta.stopped = stopped.size > 0 ? [...stopped] : undefined;
+    meta.stopping = undefined;
     const newTerms = [...adds.keys()].filter((t) => vocabulary && !vocabulary.has(t));
     const vocabularyWritten = vocabulary && newTerms.length > 0 ? [{ _id: vocabularyId, v: JSON.stringify([...vocabulary, ...newTerms]) }] : [];
     const orders = await this.planOrders(partnerId, existing, written);
@@ -589,7 +604,10 @@ export class CustomerDirectory {
     await this.index.write([changeLogDoc]);
     // Searches leave a stopped piece out from the moment the meta says so, before its pages go (the
     // rest of the meta is the batch's own, written last as ever).
-    if (stopping.length > 0) await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify({ ...metaAsStored, stopped: meta.stopped }) }]);
+    if (stopping.length > 0) {
+      const early: Meta = { ...metaAsStored, stopped: meta.stopped, stopping: [...new Set([...unfinished, ...stopping.map(([term]) => term)])] };
+      await this.index.write([{ _id: ids.meta(partnerId), v: JSON.stringify(early) }]);
+    }
     // Before the pages it names: it must never lack a term that has one (it may hold terms that have none).
     await this.index.write(vocabularyWritten);
     await this.index.write(docs, deletions, fresh);
@@ -684,6 +702,8 @@ interface Meta {
   upgradedTo?: number;
   /** Pieces of names and domains no longer indexed (see DEFAULT_STOP_PIECES_FROM). */
   stopped?: string[];
+  /** Pieces being stopped, whose pages may remain: written before they are deleted, cleared by the batch's meta. */
+  stopping?: string[];
   /** Batches written (absent: none since change numbers; see ReadCache). */
   change?: number;
 }

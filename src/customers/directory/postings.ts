@@ -30,6 +30,9 @@ export function decodeDirectory(s: string | undefined): Map<number, number> {
   return pages;
 }
 
+/** How many entries a term's directory counts over all its pages. */
+export const entriesListed = (pages: Map<number, number>): number => [...pages.values()].reduce((a, b) => a + b, 0);
+
 export function encodeDirectory(pages: Map<number, number>): string {
   return [...pages]
     .filter(([, n]) => n > 0)
