@@ -22,6 +22,8 @@ export const Stage = {
   OfferExpired: 'offer-expired',
   SubscriptionActive: 'subscription-active',
   LicensesAdjusted: 'licenses-adjusted',
+  SubscriptionRenewed: 'subscription-renewed',
+  SubscriptionEnded: 'subscription-ended',
   DelegatedAdminApprovalPending: 'delegated-admin-approval-pending',
   DelegatedAdminActive: 'delegated-admin-active',
   DelegatedAdminExpiring: 'delegated-admin-expiring',

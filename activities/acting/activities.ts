@@ -6,7 +6,7 @@ import { DOMAIN_REFUSAL, DomainError } from '../../src/errors';
 import { applicationFailureOf } from '../../src/temporal/failures';
 import type { ActInCustomerInput, ActResult } from '../../workflows/delegated-admin/acting';
 import { auditIdOf } from '../audit/activities';
-import { changeLicensesUpdate } from '../../workflows/subscriptions/messages';
+import { changeLicensesUpdate, setRenewalUpdate } from '../../workflows/subscriptions/messages';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 
 const refusal = (err: DomainError) => ApplicationFailure.nonRetryable(err.message, DOMAIN_REFUSAL, { kind: err.kind, ...err.details });
@@ -60,14 +60,24 @@ export function createActingActivities({ models, temporal, taskQueue }: { models
       case 'reset-password':
         await users.resetPassword(change, action.userId, action.passwordHash);
         return { kind: action.kind, targetId: action.userId };
-      case 'change-licenses': {
+      case 'change-licenses':
+      case 'set-renewal': {
         const sub = await models.Subscription.findOne({ _id: action.subscriptionId, customerId: input.customerId, partnerId: input.partnerId }).lean();
         if (!sub) throw new DomainError('not-found', `subscription ${action.subscriptionId} was not found`);
+        const by = `partner user ${input.userId}`;
+        const handle = temporal.workflow.getHandle(subscriptionWorkflowId(sub._id));
         try {
-          await temporal.workflow.getHandle(subscriptionWorkflowId(sub._id)).executeUpdate(changeLicensesUpdate, {
-            updateId: action.updateId,
-            args: [{ licenses: action.licenses, by: `partner user ${input.userId}`, requested: input.requested }],
-          });
+          if (action.kind === 'change-licenses') {
+            await handle.executeUpdate(changeLicensesUpdate, {
+              updateId: action.updateId,
+              args: [{ licenses: action.licenses, by, requested: input.requested }],
+            });
+          } else {
+            await handle.executeUpdate(setRenewalUpdate, {
+              updateId: action.updateId,
+              args: [{ autoRenew: action.autoRenew, by, requested: input.requested }],
+            });
+          }
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) throw new DomainError('subscription-not-active', `subscription ${sub._id} is ${sub.status}`);
           const failure = applicationFailureOf(err);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute } from '../api/route';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from '../subscriptions/present';
-import { changeLicensesSchema, licenseChangeProblems, previewQuery, pricePreviewOut, subscriptionParams } from '../subscriptions/schemas';
+import { changeLicensesSchema, licenseChangeProblems, previewQuery, pricePreviewOut, renewalSchema, subscriptionParams } from '../subscriptions/schemas';
 import { createCustomerUserSchema, customerUserOut, customerUserParams, passwordResetOut, updateCustomerUserSchema } from './schemas';
 import { presentCustomerUser } from '../customer-users/present';
 import { auditEventOut, presentAuditEvent } from '../audit/present';
@@ -83,6 +83,26 @@ export function customerPortalRoutes({ audit, customers, subscriptions, onboardi
         return {
           status: 200,
           body: presentSubscription(await subscriptions.changeByCustomer(principal.customer._id, params.subscriptionId, body.licenses, request)),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customer/subscriptions/{subscriptionId}/renewal',
+      operationId: 'setRenewal',
+      summary: 'Set whether a paid subscription renews at the end of each billing period',
+      description:
+        'Not renewing, it ends at the end of its current billing period (`periodEndsAt`); set to renew again before then, it goes on. The partner of record is notified.',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: subscriptionParams,
+      body: renewalSchema,
+      responses: { 200: { description: 'The subscription with its renewal set', schema: subscriptionOut } },
+      problems: ['subscription-not-active', 'change-in-progress'],
+      async handler({ principal, params, body, request }) {
+        return {
+          status: 200,
+          body: presentSubscription(await subscriptions.setRenewalByCustomer(principal.customer._id, params.subscriptionId, body.autoRenew, request)),
         };
       },
     }),

@@ -12,6 +12,12 @@ export interface SubscriptionDoc {
   licenses: number;
   trialEndsAt?: Date;
   purchasedAt?: Date;
+  /** Paid subscriptions: whether it renews at the end of each billing period, renewals so far, and when the current period ends. */
+  autoRenew?: boolean;
+  renewals?: number;
+  periodEndsAt?: Date;
+  /** When it ended, not renewed. */
+  endedAt?: Date;
   updatedAt: Date;
   createdAt: Date;
   revision: number;
@@ -27,6 +33,10 @@ export const subscriptionSchema = recordSchema<SubscriptionDoc>(
     licenses: { type: Number, required: true, min: 0 },
     trialEndsAt: { type: Date },
     purchasedAt: { type: Date },
+    autoRenew: { type: Boolean },
+    renewals: { type: Number, min: 0 },
+    periodEndsAt: { type: Date },
+    endedAt: { type: Date },
     updatedAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
     revision: { type: Number, required: true, min: 1 },

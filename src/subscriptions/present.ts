@@ -11,6 +11,10 @@ export const subscriptionOut = z.object({
   licenses: z.number().int(),
   trialEndsAt: z.string().optional(),
   purchasedAt: z.string().optional(),
+  autoRenew: z.boolean().optional().meta({ description: 'Whether it renews at the end of each billing period (paid subscriptions)' }),
+  renewals: z.number().int().optional(),
+  periodEndsAt: z.string().optional().meta({ description: 'When the current billing period ends: it renews then, or ends' }),
+  endedAt: z.string().optional().meta({ description: 'When it ended, not renewed' }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -25,6 +29,10 @@ export function presentSubscription(s: SubscriptionDoc): z.infer<typeof subscrip
     licenses: s.licenses,
     trialEndsAt: s.trialEndsAt?.toISOString(),
     purchasedAt: s.purchasedAt?.toISOString(),
+    autoRenew: s.autoRenew,
+    renewals: s.renewals,
+    periodEndsAt: s.periodEndsAt?.toISOString(),
+    endedAt: s.endedAt?.toISOString(),
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };

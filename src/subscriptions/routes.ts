@@ -1,6 +1,6 @@
 import { defineRoute } from '../api/route';
 import { id } from '../api/schemas';
-import { changeLicensesSchema, licenseChangeProblems } from './schemas';
+import { changeLicensesSchema, licenseChangeProblems, renewalSchema } from './schemas';
 import { customerParams } from '../customers/schemas';
 import type { Services } from '../services';
 import { presentSubscription, subscriptionOut } from './present';
@@ -39,6 +39,25 @@ export function partnerSubscriptionRoutes({ subscriptions }: Services) {
       async handler({ principal, params, body, request }) {
         const changed = await subscriptions.changeByPartner(principal, params.customerId, params.subscriptionId, body.licenses, request);
         return { status: 200, body: presentSubscription(changed) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customers/{customerId}/subscriptions/{subscriptionId}/renewal',
+      operationId: 'setRenewalAsPartner',
+      summary: "Set whether a customer's subscription renews (customer role full, under active delegated administration)",
+      description:
+        'Not renewing, it ends at the end of its current billing period; set to renew again before then, it goes on. The partner of record is notified.',
+      tag: 'Customers',
+      auth: 'partner',
+      permission: 'customers:administer',
+      params: customerParams.extend({ subscriptionId: id('a subscription id') }),
+      body: renewalSchema,
+      responses: { 200: { description: 'The subscription with its renewal set', schema: subscriptionOut } },
+      problems: ['delegated-admin-required', 'delegated-admin-role-insufficient', 'subscription-not-active', 'change-in-progress'],
+      async handler({ principal, params, body, request }) {
+        const set = await subscriptions.setRenewalByPartner(principal, params.customerId, params.subscriptionId, body.autoRenew, request);
+        return { status: 200, body: presentSubscription(set) };
       },
     }),
   ];

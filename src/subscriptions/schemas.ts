@@ -6,6 +6,10 @@ export const subscriptionParams = z.strictObject({ subscriptionId: id('a subscri
 
 export const changeLicensesSchema = z.strictObject({ licenses: z.number().int().min(0).max(100_000) });
 
+export const renewalSchema = z.strictObject({
+  autoRenew: z.boolean().meta({ description: 'false: the subscription ends at the end of its current billing period; true: it renews again' }),
+});
+
 /** What a license change may be refused with, whoever asks for it. */
 export const licenseChangeProblems: ProblemSlug[] = [
   'license-count-out-of-bounds',

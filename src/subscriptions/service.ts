@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../errors';
 import { requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
-import { changeLicensesUpdate, pricePreviewQuery } from '../../workflows/subscriptions/messages';
+import { changeLicensesUpdate, pricePreviewQuery, setRenewalUpdate } from '../../workflows/subscriptions/messages';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 import type { PricePreview } from '../../workflows/subscriptions/types';
 import type { SubscriptionDoc } from './model';
@@ -44,6 +44,17 @@ export function createSubscriptionService(
     return (await models.Subscription.findById(sub._id).lean())!;
   };
 
+  /** Sets through the subscription's workflow whether it renews (the workflow writes the audit entry); answers with the record it stored. */
+  const setRenewal = async (sub: SubscriptionDoc, autoRenew: boolean, by: string, request: RequestScope): Promise<SubscriptionDoc> => {
+    if (sub.status === 'trial') throw new DomainError('subscription-not-active', `subscription ${sub._id} is a trial: only a paid subscription renews`);
+    await onSubscription(
+      sub,
+      (h) => h.executeUpdate(setRenewalUpdate, { updateId: updateIdFor(request, 'renewal'), args: [{ autoRenew, by, requested: requestedBy(request) }] }),
+      updateWaitMs,
+    );
+    return (await models.Subscription.findById(sub._id).lean())!;
+  };
+
   return {
     /** The customer's own subscriptions. */
     ofCustomer: (customerId: string): Promise<SubscriptionDoc[]> => models.Subscription.find({ customerId }).sort({ _id: 1 }).lean(),
@@ -62,6 +73,25 @@ export function createSubscriptionService(
     /** The customer changes its license count. */
     async changeByCustomer(customerId: string, subscriptionId: string, licenses: number, request: RequestScope): Promise<SubscriptionDoc> {
       return change(await own({ customerId }, subscriptionId), licenses, 'customer', request);
+    },
+
+    /** The customer sets whether its subscription renews at the end of each billing period. */
+    async setRenewalByCustomer(customerId: string, subscriptionId: string, autoRenew: boolean, request: RequestScope): Promise<SubscriptionDoc> {
+      return setRenewal(await own({ customerId }, subscriptionId), autoRenew, 'customer', request);
+    },
+
+    /** A partner user (customer role full) sets it under active delegated administration, through the relationship's workflow. */
+    async setRenewalByPartner(
+      principal: PartnerPrincipal,
+      customerId: string,
+      subscriptionId: string,
+      autoRenew: boolean,
+      request: RequestScope,
+    ): Promise<SubscriptionDoc> {
+      const sub = await own({ customerId, partnerId: principal.partner._id }, subscriptionId);
+      if (sub.status !== 'active' && sub.status !== 'trial') throw notActive(sub); // a trial: its workflow answers, once acting is allowed
+      await delegatedAdmin.act(principal, customerId, { kind: 'set-renewal', subscriptionId, autoRenew, updateId: updateIdFor(request, 'renewal') }, request);
+      return (await models.Subscription.findById(sub._id).lean())!;
     },
 
     /** A partner user (customer role full) changes it under active delegated administration: the relationship's workflow runs the change. */

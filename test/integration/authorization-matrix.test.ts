@@ -41,6 +41,7 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'resetCustomerUserPasswordAsPartner':
       return SENDERS.includes(m.customerRole);
     case 'changeLicensesAsPartner':
+    case 'setRenewalAsPartner':
     case 'createCustomerUserAsPartner':
     case 'updateCustomerUserAsPartner':
     case 'removeCustomerUserAsPartner':

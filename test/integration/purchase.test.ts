@@ -310,3 +310,76 @@ describe('license adjustments', () => {
     expect((await stack.models.Subscription.findById(subId).lean())!.licenses).toBe(9);
   }, 60_000);
 });
+
+describe('renewals', () => {
+  /** A paid subscription of a short billing period (durations are data), active, with its customer. */
+  async function bought(periodSeconds: number) {
+    const c = await trialCustomer();
+    const o = await offer([c.id], [{ sku: 'BUS-STD', licenses: 6 }], { billing: { periodSeconds, cancellationWindowSeconds: 1 } });
+    const res = await accept(o.code, c.token);
+    const subId: string = res.body.subscriptions[0].subscriptionId;
+    await eventually(async () => (await stack.models.Subscription.findById(subId).lean())?.status === 'active', 20_000, 'active');
+    return { c, subId };
+  }
+  const asCustomer = (token: string, subId: string) =>
+    stack.http('GET', '/v1/customer/subscriptions', undefined, bearer(token)).then((r) => r.body.find((s: { id: string }) => s.id === subId));
+  const setRenewal = (token: string, subId: string, autoRenew: boolean) =>
+    stack.http('POST', `/v1/customer/subscriptions/${subId}/renewal`, { autoRenew }, bearer(token));
+
+  it('renews at the end of each billing period (timeline, the partner of record told); set not to renew, it ends at the period’s end', async () => {
+    const { c, subId } = await bought(4);
+    const first = await asCustomer(c.token, subId);
+    expect(first).toMatchObject({ status: 'active', autoRenew: true, renewals: 0, periodEndsAt: expect.any(String) });
+    const renewed = await eventually(
+      async () => ((await asCustomer(c.token, subId))?.renewals >= 1 ? await asCustomer(c.token, subId) : false),
+      20_000,
+      'a renewal',
+    );
+    expect(Date.parse(renewed.periodEndsAt) - Date.parse(first.periodEndsAt)).toBe(4000 * renewed.renewals);
+    const outbox = await partner(`/v1/outbox?customerId=${c.id}`);
+    expect(outbox.body.items.filter((m: { kind: string }) => m.kind === 'subscription-renewed')[0]).toMatchObject({ to: expect.stringMatching(/^hello-/) });
+    const timeline = await partner(`/v1/customers/${c.id}/timeline`);
+    expect(timeline.body.some((t: { stage: string }) => t.stage === 'subscription-renewed')).toBe(true);
+
+    const set = await setRenewal(c.token, subId, false);
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ id: subId, status: 'active', autoRenew: false });
+    const ended = await eventually(
+      async () => ((await asCustomer(c.token, subId))?.status === 'cancelled' ? await asCustomer(c.token, subId) : false),
+      20_000,
+      'the end',
+    );
+    expect(ended.endedAt).toBe(set.body.periodEndsAt);
+    expect(ended.renewals).toBe(set.body.renewals); // not renewed again
+    const kinds = async () => (await partner(`/v1/outbox?customerId=${c.id}`)).body.items.map((m: { kind: string }) => m.kind);
+    await eventually(async () => (await kinds()).includes('subscription-ended'), 10_000, 'the partner told of the end');
+    expect(await kinds()).toContain('subscription-renewal-changed');
+    const audit = await stack.http('GET', '/v1/customer/activity', undefined, bearer(c.token));
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toContain('subscription.renewal-changed');
+
+    // over: no setting is taken, and nothing more is written
+    const late = await setRenewal(c.token, subId, true);
+    expect(late.status).toBe(409);
+    expect(late.body.type).toBe('/problems/subscription-not-active');
+  }, 60_000);
+
+  it('refuses a trial, another customer’s subscription, and a partner without delegated administration; a partner with it sets the renewal', async () => {
+    const { c, subId } = await bought(3600);
+    const trial = await trialCustomer();
+    expect((await setRenewal(trial.token, trial.trialSubscriptionId, false)).body.type).toBe('/problems/subscription-not-active');
+    expect((await setRenewal(trial.token, subId, false)).status).toBe(404);
+    const byPartner = (autoRenew: boolean) => partner(`/v1/customers/${c.id}/subscriptions/${subId}/renewal`, { autoRenew });
+    expect((await byPartner(false)).body.type).toBe('/problems/delegated-admin-required');
+
+    const asked = await partner(`/v1/customers/${c.id}/delegated-admin`, {});
+    expect((await stack.http('POST', `/v1/customer/delegated-admin/${asked.body.id}/accept`, undefined, bearer(c.token))).status).toBe(200);
+    const set = await byPartner(false);
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ autoRenew: false, status: 'active' });
+    const audit = await stack.http('GET', '/v1/customer/activity', undefined, bearer(c.token));
+    expect(audit.body.items.filter((e: { action: string }) => e.action === 'subscription.renewal-changed')[0]).toMatchObject({
+      actor: { kind: 'partner-user' },
+    });
+    expect((await byPartner(true)).body.autoRenew).toBe(true);
+  }, 60_000);
+});

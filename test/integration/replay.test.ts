@@ -60,13 +60,14 @@ describe('replaying recorded histories', () => {
     const ids = [created.body.workflowId, accepted.body.onboarding.workflowId, revokedInv.body.workflowId];
     await Promise.all(ids.map((id) => stack.client.workflow.getHandle(id).result()));
 
-    // A purchase: an offer accepted, then a license change on the subscription it bought.
+    // A purchase: an offer accepted (billed every 3 s), then a license change on the subscription it bought,
+    // a renewal, and the subscription set not to renew, which ends it.
     const longTrial = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
     const buyer = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });
     const offer = await stack.http(
       'POST',
       '/v1/offers',
-      { customerIds: [buyer.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 5 }] },
+      { customerIds: [buyer.body.customer.id], items: [{ sku: 'BUS-STD', licenses: 5 }], billing: { periodSeconds: 3, cancellationWindowSeconds: 3 } },
       bearer(p.admin.token),
     );
     const bought = await stack.http('POST', `/v1/links/${linkCode(offer.body.url)}/accept`, {}, bearer(buyer.body.token));
@@ -74,8 +75,11 @@ describe('replaying recorded histories', () => {
     const subscriptionId = bought.body.subscriptions[0].subscriptionId;
     await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
     expect((await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/licenses`, { licenses: 7 }, bearer(buyer.body.token))).status).toBe(200);
+    await eventually(async () => ((await stack.models.Subscription.findById(subscriptionId).lean())?.renewals ?? 0) >= 1, 20_000, 'a renewal');
+    expect((await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/renewal`, { autoRenew: false }, bearer(buyer.body.token))).status).toBe(200);
     const offerWorkflowId = `offer:${offer.body.id}:${buyer.body.customer.id}`;
     await stack.client.workflow.getHandle(offerWorkflowId).result();
+    await stack.client.workflow.getHandle(`subscription:${subscriptionId}`).result();
     ids.push(offerWorkflowId, `subscription:${subscriptionId}`);
 
     // Delegated administration asked alone, accepted, expired after its (short) duration.

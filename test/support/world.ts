@@ -175,6 +175,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
       'listDelegatedAdmin',
       'listCustomerSubscriptionsAsPartner',
       'changeLicensesAsPartner',
+      'setRenewalAsPartner',
       'listCustomerServiceRequests',
       'openServiceRequest',
     ].includes(route.operationId) ||
@@ -211,6 +212,9 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     },
     requestDelegatedAdmin: {},
     changeLicensesAsPartner: { licenses: 12 },
+    // (renewing already: answered without a change)
+    setRenewal: { autoRenew: true },
+    setRenewalAsPartner: { autoRenew: true },
     openOwnServiceRequest: { partnerId: w.a.id, title: 'Printer offline', description: 'The printer on floor 2.', severity: 'minimal' },
     addOwnServiceRequestNote: { text: `Still offline ${u}` },
     setOwnServiceRequestStatus: { status: 'attention-needed' },

@@ -1,6 +1,6 @@
 import { ApplicationFailure, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
-import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from '../../workflows/subscriptions/messages';
+import { changeLicensesUpdate, pricePreviewQuery, setRenewalUpdate, subscriptionStateQuery } from '../../workflows/subscriptions/messages';
 import { subscriptionStart } from '../../workflows/subscriptions/start';
 import { subscriptionWorkflow } from '../../workflows/subscriptions/workflow';
 import { useTimeSkipping } from '../support/time-skipping';
@@ -21,6 +21,8 @@ beforeEach(async () => {
 /** Moves the server's clock to `purchasedAt + t`. */
 const at = async (t: number) => ts.sleep(purchasedAt + t - (await ts.now()));
 const change = (licenses: number) => h.executeUpdate(changeLicensesUpdate, { args: [{ licenses, by: 'customer' }] });
+const setRenewal = (autoRenew: boolean) => h.executeUpdate(setRenewalUpdate, { args: [{ autoRenew, by: 'customer' }] });
+const iso = (t: number) => new Date(purchasedAt + t).toISOString();
 
 describe('the cancellation window', () => {
   it('lets licenses go down inside it (prorated refund for the rest of the period), stored and notified', async () => {
@@ -136,5 +138,66 @@ describe('the price preview query', () => {
     const late = await h.query(pricePreviewQuery, 8, await ts.now());
     expect(late).toMatchObject({ decreaseAllowed: false, proratedAmount: -833 }); // -2 × 1250 × 10/30
     expect((await refusal(change(8))).type).toBe(SubscriptionFailure.DecreaseOutsideWindow); // the update agrees
+  });
+});
+
+describe('renewals', () => {
+  const stages = () => ts.callsTo('recordStage', h.workflowId).map(([r]) => r.stage);
+  const mails = () => ts.callsTo('sendEmail', h.workflowId).map(([m]) => m.kind);
+  const lastStored = () => ts.callsTo('saveSubscription', h.workflowId).at(-1)![0];
+
+  it('renews at the end of each billing period: stored, on the timeline, the partner of record told', async () => {
+    expect(lastStored()).toMatchObject({ autoRenew: true, renewals: 0, periodEndsAt: iso(30 * DAY) });
+    await at(30 * DAY + 60_000);
+    await ts.eventually(() => mails().includes('subscription-renewed'), 'the renewal');
+    expect(lastStored()).toMatchObject({ status: 'active', renewals: 1, periodEndsAt: iso(60 * DAY), revision: 2 });
+    const [stage] = ts.callsTo('recordStage', h.workflowId).map(([r]) => r);
+    expect(stage).toMatchObject({ stage: 'subscription-renewed', n: 1, detail: expect.stringContaining(`until ${iso(60 * DAY)}`) });
+    await at(60 * DAY + 60_000);
+    await ts.eventually(() => mails().filter((k) => k === 'subscription-renewed').length === 2, 'the second renewal');
+    expect(await h.query(subscriptionStateQuery)).toMatchObject({ status: 'active', renewals: 2, periodEndsAt: iso(90 * DAY) });
+    // each renewal is its own timeline entry and e-mail (keys differ)
+    const keys = ts.callsTo('sendEmail', h.workflowId).map(([m]) => m.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('set not to renew, it ends at the end of the period: stored as cancelled, on the timeline, the partner of record told', async () => {
+    await at(3 * DAY);
+    expect(await setRenewal(false)).toMatchObject({ autoRenew: false, periodEndsAt: iso(30 * DAY) });
+    expect(lastStored()).toMatchObject({ autoRenew: false, status: 'active' });
+    expect(ts.callsTo('recordAuditEvent', h.workflowId).map(([e]) => [e.action, e.details])).toEqual([
+      ['subscription.renewal-changed', { customerId: expect.any(String), autoRenew: false }],
+    ]);
+    expect(mails()).toEqual(['subscription-renewal-changed']);
+    expect((await setRenewal(false)).autoRenew).toBe(false); // the same again: nothing more
+    expect(mails()).toEqual(['subscription-renewal-changed']);
+
+    await at(30 * DAY + 60_000);
+    const ended = await h.result();
+    expect(ended).toMatchObject({ status: 'cancelled', endedAt: iso(30 * DAY), renewals: 0 });
+    expect(lastStored()).toMatchObject({ status: 'cancelled', endedAt: iso(30 * DAY) });
+    expect(stages()).toEqual(['subscription-ended']);
+    expect(mails()).toEqual(['subscription-renewal-changed', 'subscription-ended']);
+  });
+
+  it('set back to renew before the end, it renews as ever, and may be set not to renew again', async () => {
+    await at(2 * DAY);
+    await setRenewal(false);
+    await at(10 * DAY);
+    expect((await setRenewal(true)).autoRenew).toBe(true);
+    await at(30 * DAY + 60_000);
+    await ts.eventually(() => stages().includes('subscription-renewed'), 'the renewal');
+    expect(lastStored()).toMatchObject({ status: 'active', autoRenew: true, renewals: 1 });
+    await setRenewal(false);
+    await at(60 * DAY + 60_000);
+    expect(await h.result()).toMatchObject({ status: 'cancelled', endedAt: iso(60 * DAY) });
+  });
+
+  it('once it has ended, a license change finds no subscription to change, and nothing more is stored', async () => {
+    await setRenewal(false);
+    await at(30 * DAY + 60_000);
+    await h.result();
+    await expect(change(12)).rejects.toThrow();
+    expect(ts.callsTo('saveSubscription', h.workflowId).map(([s]) => s.licenses)).toEqual([10, 10, 10]);
   });
 });

@@ -18,6 +18,7 @@ export type CustomerAction =
   /** The one-time password's slow hash only: the password itself never reaches a workflow. */
   | { kind: 'reset-password'; userId: string; passwordHash: string }
   | { kind: 'change-licenses'; subscriptionId: string; licenses: number; updateId?: string }
+  | { kind: 'set-renewal'; subscriptionId: string; autoRenew: boolean; updateId?: string }
   | ({ kind: 'open-service-request' } & ServiceRequestOpening)
   | { kind: 'note-service-request'; serviceRequestId: string; text: string; updateId?: string }
   | { kind: 'set-service-request-status'; serviceRequestId: string; status: ServiceRequestStatus; updateId?: string };
@@ -31,6 +32,7 @@ export const ROLE_NEEDED: Record<CustomerActionKind, DelegatedAdminRole> = {
   'remove-user': 'full',
   'reset-password': 'limited',
   'change-licenses': 'full',
+  'set-renewal': 'full',
   'open-service-request': 'full',
   'note-service-request': 'full',
   'set-service-request-status': 'full',

@@ -1,5 +1,5 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { LicenseChangeRequest, PricePreview, SubscriptionState } from './types';
+import type { LicenseChangeRequest, PricePreview, RenewalRequest, SubscriptionState } from './types';
 
 export const subscriptionStateQuery = defineQuery<SubscriptionState>('state');
 
@@ -12,3 +12,6 @@ export const pricePreviewQuery = defineQuery<PricePreview, [licenses: number, at
 
 /** Changes the license count: within the catalog's bounds; down only inside the cancellation window and never below the assigned licenses. */
 export const changeLicensesUpdate = defineUpdate<SubscriptionState, [LicenseChangeRequest]>('changeLicenses');
+
+/** Sets whether it renews at the end of each billing period; one that does not ends then. */
+export const setRenewalUpdate = defineUpdate<SubscriptionState, [RenewalRequest]>('setRenewal');

@@ -36,10 +36,27 @@ export interface SubscriptionState {
   purchasedAt: string;
   /** Changes applied so far (each one stored and notified). */
   changes: number;
-  /** The last change applied (absent before the first). */
   /** The last change, and the update that made it (a retry of that request meets it here, even in a continued run). */
   lastChange?: { from: number; to: number; proratedAmount: number; by: string; updateId?: string };
   revision: number;
+  /** Whether it renews at the end of the billing period (absent: yes; runs from before renewals were kept). */
+  autoRenew?: boolean;
+  /** Billing periods renewed so far (absent: runs from before they were counted). */
+  renewals?: number;
+  /** When the current billing period ends: a renewal, or the end when it does not renew. */
+  periodEndsAt?: string;
+  /** When it ended (not renewed at its period's end). */
+  endedAt?: string;
+  /** Times its renewal was set (each one notified). */
+  renewalSettings?: number;
+}
+
+/** Whether the subscription renews at the end of each billing period. */
+export interface RenewalRequest {
+  autoRenew: boolean;
+  /** 'customer', or the partner user acting under delegated administration. */
+  by: string;
+  requested?: RequestedBy;
 }
 
 export interface LicenseChangeRequest {

@@ -21,9 +21,9 @@ import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { SubscriptionFailure } from './failures';
-import { changeLicensesUpdate, pricePreviewQuery, subscriptionStateQuery } from './messages';
+import { changeLicensesUpdate, pricePreviewQuery, setRenewalUpdate, subscriptionStateQuery } from './messages';
 import { currentPeriod, proratedAmount } from './pricing';
-import type { LicenseChangeRequest, PricePreview, SubscriptionInput, SubscriptionState } from './types';
+import type { LicenseChangeRequest, PricePreview, RenewalRequest, SubscriptionInput, SubscriptionState } from './types';
 
 const { saveSubscription, saveLicenseDecrease, countAssignedLicenses } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
@@ -33,8 +33,9 @@ const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivit
  * A paid subscription, as an entity: license changes are validated updates
  * (within the catalog's bounds; down only inside the cancellation window and
  * never below the licenses assigned), each stored, added to the customer's
- * timeline and notified to the partner of record. It renews its history by
- * continuing as new.
+ * timeline and notified to the partner of record. At the end of each billing
+ * period it renews (the cancellation window opens again), or, set not to renew,
+ * ends. It renews its history by continuing as new.
  */
 export async function subscriptionWorkflow(input: SubscriptionInput): Promise<SubscriptionState> {
   const workflowId = workflowInfo().workflowId;
@@ -93,6 +94,8 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     createdAt: state.purchasedAt,
     updatedAt: isoNow(),
     revision,
+    ...(state.renewals === undefined ? {} : { autoRenew: state.autoRenew !== false, renewals: state.renewals, periodEndsAt: state.periodEndsAt }),
+    ...(state.endedAt ? { endedAt: state.endedAt } : {}),
   });
   const save = () => saveSubscription(snapshot(++state.revision));
 
@@ -106,6 +109,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     changeLicensesUpdate,
     async (request) => {
       if (repeated()) return state;
+      upgradeOldRun();
       if (!patched('license-changes-in-turn')) return changeLicenses(request, false);
       // (several may see it free at once: each looks again as it resumes, and the first takes it)
       while (changing) await condition(() => !changing);
@@ -181,8 +185,127 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     return state;
   }
 
+  /**
+   * A run from before renewals (no 'subscription-renewals' marker) moves on to one that renews, by
+   * continuing as new, the first time it is asked to change anything.
+   */
+  let upgrading = false;
+  function upgradeOldRun(): void {
+    if (renewals || upgrading || !patched('subscription-renewals-upgrade')) return;
+    upgrading = true;
+    startRenewing();
+  }
+
+  /** Counts renewals from here on; in a run from before they were counted, the periods passed were renewed by currentPeriod's arithmetic. */
+  function startRenewing(): void {
+    state.renewals ??= Math.max(0, Math.floor((workflowNow().getTime() - purchasedAt) / input.billingPeriodMs));
+    state.autoRenew ??= true;
+    state.periodEndsAt = periodEnd();
+  }
+
+  /** The end of the billing period after `state.renewals` renewals (ISO). */
+  function periodEnd(): string {
+    return new Date(purchasedAt + (state.renewals! + 1) * input.billingPeriodMs).toISOString();
+  }
+
+  function requireActive(): void {
+    if (state.status !== 'active') throw refuse(`subscription ${state.subscriptionId} is ${state.status}`, SubscriptionFailure.Cancelled);
+  }
+
+  /** Tells the partner of record (and the customer's timeline) what happened to the subscription. */
+  async function tell(key: string, n: number, stage: Stage, kind: string, subject: string, detail: string, by = 'system'): Promise<void> {
+    await recordStage({
+      workflowId,
+      key: `${workflowId}:${key}`,
+      n,
+      partnerId: state.partnerId,
+      customerId: state.customerId,
+      stage,
+      at: isoNow(),
+      by,
+      detail,
+    });
+    await sendEmail({
+      key: `${workflowId}:${key}:${n}`,
+      partnerId: state.partnerId,
+      customerId: state.customerId,
+      to: input.partnerEmail,
+      subject,
+      text: detail,
+      kind,
+      at: isoNow(),
+    });
+  }
+
+  async function setRenewal(request: RenewalRequest): Promise<void> {
+    state.autoRenew = request.autoRenew;
+    const n = (state.renewalSettings = (state.renewalSettings ?? 0) + 1);
+    await save();
+    await auditChange({
+      partnerId: state.partnerId,
+      customerId: state.customerId,
+      actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
+      action: 'subscription.renewal-changed',
+      target: { kind: 'subscription', id: state.subscriptionId },
+      requestId: request.requested?.requestId,
+      details: { customerId: state.customerId, autoRenew: request.autoRenew },
+    });
+    const what = request.autoRenew ? `renews at the end of each billing period again` : `will not renew: it ends at ${state.periodEndsAt}`;
+    await sendEmail({
+      key: `${workflowId}:renewal-setting:${n}`,
+      partnerId: state.partnerId,
+      customerId: state.customerId,
+      to: input.partnerEmail,
+      subject: `${state.sku} ${request.autoRenew ? 'renews again' : 'will not renew'}`,
+      text: `${state.sku} (${state.licenses} licenses) ${what}; set by ${request.by}.`,
+      kind: 'subscription-renewal-changed',
+      at: isoNow(),
+    });
+  }
+
+  async function renew(): Promise<void> {
+    const renewedAt = state.periodEndsAt!;
+    state.renewals = state.renewals! + 1;
+    state.periodEndsAt = periodEnd();
+    await save();
+    upsertSearchAttributes([{ key: LifecycleStage, value: Stage.SubscriptionRenewed }]);
+    const detail = `${state.sku}: ${state.licenses} licenses renewed at ${renewedAt} until ${state.periodEndsAt}; licenses may go down until ${new Date(Date.parse(renewedAt) + input.cancellationWindowMs).toISOString()}`;
+    await tell('renewal', state.renewals, Stage.SubscriptionRenewed, 'subscription-renewed', `${state.sku} renewed until ${state.periodEndsAt}`, detail);
+  }
+
+  async function end(at: number): Promise<void> {
+    state.status = 'cancelled';
+    state.endedAt = new Date(at).toISOString();
+    await save();
+    upsertSearchAttributes([{ key: LifecycleStage, value: Stage.SubscriptionEnded }]);
+    const detail = `${state.sku}: ${state.licenses} licenses ended at ${state.endedAt}, not renewed`;
+    await tell('end', 1, Stage.SubscriptionEnded, 'subscription-ended', `${state.sku} ended (not renewed)`, detail);
+  }
+
+  const renewals = patched('subscription-renewals');
+  if (renewals) startRenewing();
+  setHandler(
+    setRenewalUpdate,
+    async (request) => {
+      upgradeOldRun();
+      if (state.autoRenew === request.autoRenew) return state;
+      await setRenewal(request);
+      return state;
+    },
+    // (the same setting again is answered with the state, even once it has ended)
+    { validator: (request) => (request.autoRenew === (state.autoRenew ?? true) ? undefined : requireActive()) },
+  );
   if (!input.carried) await save();
-  await condition(() => state.status !== 'active' || workflowInfo().continueAsNewSuggested);
+  else if (renewals && input.carried.renewals === undefined) await save(); // the record learns of its renewals
+  if (renewals) {
+    while (state.status === 'active' && !workflowInfo().continueAsNewSuggested) {
+      const ends = Date.parse(periodEnd());
+      if (await condition(() => state.status !== 'active' || workflowInfo().continueAsNewSuggested, Math.max(1, ends - workflowNow().getTime()))) break;
+      await condition(() => !changing); // a license change under way is priced in the period it began in
+      if (state.autoRenew !== false) await renew();
+      else await end(ends);
+    }
+  } else await condition(() => state.status !== 'active' || workflowInfo().continueAsNewSuggested || upgrading);
   if (state.status === 'active') {
     await condition(allHandlersFinished);
     await continueAsNew<typeof subscriptionWorkflow>({ ...input, carried: state });
