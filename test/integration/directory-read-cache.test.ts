@@ -4,7 +4,7 @@ import { CustomerDirectory, type PartnerCustomerInput, type SearchFilter } from 
 import type { CustomerSort } from '../../src/customers/directory/model';
 import { directoryInput } from '../support/directory';
 import { createPartner, type TestPartner } from '../support/partners';
-import { startTestStack, type TestStack } from '../support/stack';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
 
 /**
  * The API's read cache against a directory that changes under it: after every batch, and after
@@ -139,4 +139,24 @@ describe("the API's directory read cache", () => {
     },
     120_000,
   );
+
+  it("loads the partner's records (and a searched order's chunks) in the background after a text search: later ones read none", async () => {
+    const d = new CustomerDirectory(stack.connection, { readCacheChars: 8 * 2 ** 20 });
+    const read = { records: [] as string[], orders: [] as string[] };
+    for (const kind of ['records', 'orders'] as const) {
+      const getMany = d[kind].getMany.bind(d[kind]);
+      d[kind].getMany = (docIds: Iterable<string>) => (read[kind].push(...docIds), getMany(docIds));
+    }
+    await d.search(p.id, { q: 'wind' }, 7);
+    await d.searchOrdered(p.id, 'name', { q: 'sol' }, 7);
+    const blocks = Math.ceil(customers.length / 32);
+    await eventually(async () => new Set(read.records).size === blocks, 10_000, 'every record block read');
+    await eventually(async () => new Set(read.orders.filter((id) => id.startsWith(`oc|${p.id}|name|`))).size > 1, 10_000, 'the name order read');
+    await new Promise((r) => setTimeout(r, 500));
+    read.records.length = 0;
+    read.orders.length = 0;
+    expect(await listAll(d, { q: 'ar' }, 'newest')).toEqual(await listAll(plain, { q: 'ar' }, 'newest'));
+    expect(await listAll(d, { q: 'on' }, 'name')).toEqual(await listAll(plain, { q: 'on' }, 'name'));
+    expect(read).toEqual({ records: [], orders: [] });
+  }, 60_000);
 });

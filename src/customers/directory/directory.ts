@@ -41,6 +41,13 @@ const BLOCK = 32;
 const MAX_RECORDS_PER_REQUEST = 1500;
 /** Query pieces looked up at most (spread over the query); the full match is checked on each record anyway. */
 const MAX_QUERY_GRAMS = 4;
+/** Record blocks read at a time when loading a partner's records into the read cache (see warmRecords). */
+const WARM_CHUNK = 16;
+/** A partner's records are loaded into the read cache again at most this often (they may have been pushed out). */
+const WARM_AGAIN_MS = 10 * 60_000;
+/** What a block of records, and a chunk of an order, take in the read cache, about (characters), to judge whether a partner's all fit. */
+const BLOCK_CHARS = 6000;
+const CHUNK_CHARS = 16_000;
 /** A term listing more than this share of the partner's customers filters too little to be worth reading. */
 const DENSE_SHARE = 0.5;
 /**
@@ -151,6 +158,9 @@ export class CustomerDirectory {
   /** What lists and searches read, held while the database says it is current (see ReadCache); off unless given a size. */
   private readonly readCache: ReadCache;
 
+  /** Partners whose records were last loaded into the read cache, and when (see warmRecords). */
+  private readonly warmed = new Map<string, number>();
+
   /** Customers from which a piece most of them have stops being indexed (DEFAULT_STOP_PIECES_FROM). */
   private readonly stopPiecesFrom: number;
 
@@ -168,6 +178,22 @@ export class CustomerDirectory {
     const seq = (await read(this.seqs, [ids.seqOf(partnerId, customerId)])).get(ids.seqOf(partnerId, customerId));
     if (!seq) return null;
     return (await this.recordsAt(partnerId, [Number(seq.v)], (blockIds) => read(this.records, blockIds))).get(Number(seq.v)) ?? null;
+  }
+
+  /**
+   * Loads documents of a partner (all its records, or all of an order's chunks) into the read
+   * cache, in the background, when they fit in a half of it: a text search finds customers
+   * scattered over the whole list, a document each, and reading them one by one costs a text
+   * search several times the plain list's time.
+   */
+  private warm(partnerId: string, what: string, collection: ShardedCollection<IndexDoc>, docIds: string[], chars: number): void {
+    const key = `${partnerId}|${what}`;
+    const last = this.warmed.get(key);
+    if (!this.readCache.enabled || chars > this.readCache.maxChars / 2 || (last !== undefined && Date.now() - last < WARM_AGAIN_MS)) return;
+    this.warmed.set(key, Date.now());
+    void (async () => {
+      for (let i = 0; i < docIds.length; i += WARM_CHUNK) await this.readCache.getMany(partnerId, collection, docIds.slice(i, i + WARM_CHUNK));
+    })().catch(() => this.warmed.delete(key)); // (the database went away: another search tries again)
   }
 
   /**
@@ -211,6 +237,10 @@ export class CustomerDirectory {
     const terms = [...(filter.q ? spread(queryGrams(normalize(filter.q)), MAX_QUERY_GRAMS).map(textTerm) : []), ...filterTerms(filter)];
     const budget = { records: MAX_RECORDS_PER_REQUEST };
     const { meta, read } = await this.reading(partnerId);
+    if (filter.q) {
+      const blocks = Array.from({ length: Math.ceil(meta.next / BLOCK) }, (_, k) => ids.block(partnerId, Math.ceil(meta.next / BLOCK) - 1 - k));
+      this.warm(partnerId, 'records', this.records, blocks, blocks.length * BLOCK_CHARS);
+    }
     const items: PartnerCustomer[] = [];
     /**
      * Verifies candidates (descending) against their records until the page is full.
@@ -319,6 +349,10 @@ export class CustomerDirectory {
     after?: string,
   ): Promise<OrderedPage> {
     const filtered = Object.values(filter).some((v) => v !== undefined);
+    if (filter.q) {
+      const chunks = dir.chunks.map(([id]) => ids.orderChunk(partnerId, order, id));
+      this.warm(partnerId, `order ${order}`, this.orders, chunks, chunks.length * CHUNK_CHARS);
+    }
     const items: PartnerCustomer[] = [];
     let seen = 0;
     let width = filtered ? 4 : 2;

@@ -61,7 +61,7 @@ export class ReadCache {
   private chars = 0;
   private epochs = 0;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(readonly maxChars: number) {}
 
   get enabled(): boolean {
     return this.maxChars > 0;
