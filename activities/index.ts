@@ -13,6 +13,7 @@ import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
 import { createOfferActivities } from './offers/activities';
 import { createOutboxActivities } from './outbox/activities';
+import { createProductKeyActivities } from './product-keys/activities';
 import { createServiceRequestActivities } from './service-requests/activities';
 import { createSubscriptionActivities } from './subscriptions/activities';
 import { createTimelineActivities } from './timeline/activities';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMaintenanceActivities(deps),
     ...createOfferActivities(deps),
     ...createOutboxActivities(deps),
+    ...createProductKeyActivities(deps),
     ...createServiceRequestActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createTimelineActivities(deps),

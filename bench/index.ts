@@ -8,6 +8,7 @@ import { benchApiOverhead, reportApiOverhead } from './api-overhead';
 import { benchCustomerFilters, reportCustomerFilters } from './customer-filters';
 import { benchFunnel, reportFunnel } from './funnel';
 import { benchPages, reportPages } from './pages';
+import { benchProductKeys, reportProductKeys } from './product-keys';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
 import { benchThroughput, reportThroughput } from './throughput';
@@ -34,6 +35,10 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   /** acting [samples=200]: a limited-role password reset under delegated administration vs a plain authenticated GET */
   async acting(args) {
     console.log(reportActing(await benchActing(Number(args[0] ?? 200))));
+  },
+  /** product-keys [keys=10000] [batches=3]: bulk registration, POST to done */
+  async 'product-keys'(args) {
+    console.log(reportProductKeys(await benchProductKeys(Number(args[0] ?? 10_000), Number(args[1] ?? 3))));
   },
   /** memory [flows=10000] */
   async memory(args) {

@@ -10,6 +10,7 @@ import { createOfferService } from './offers/service';
 import { createOnboardingService } from './onboarding/service';
 import { createOutboxService } from './outbox/service';
 import { createPartnerService } from './partners/service';
+import { createProductKeyService } from './product-keys/service';
 import { createServiceRequestService } from './service-requests/service';
 import { createSubscriptionService } from './subscriptions/service';
 import type { ServiceDeps } from './service-deps';
@@ -39,6 +40,7 @@ export function createServices(deps: ServiceDeps) {
     onboarding,
     outbox: createOutboxService(deps),
     partners,
+    productKeys: createProductKeyService(deps, { catalog }),
     serviceRequests: createServiceRequestService(deps, { customers, delegatedAdmin }),
     subscriptions: createSubscriptionService(deps, { customers, delegatedAdmin }),
     users: createUserService(deps),

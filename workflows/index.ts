@@ -8,3 +8,4 @@ export { subscriptionWorkflow } from './subscriptions/workflow';
 export { delegatedAdminWorkflow } from './delegated-admin/workflow';
 export { serviceRequestWorkflow } from './service-requests/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';
+export { keyRegistrationWorkflow } from './product-keys/workflow';

@@ -42,6 +42,8 @@ export function createApp(deps: AppDeps): Express {
     }
     next();
   });
+  // routes that take bulk input read more (a body once read is not read again)
+  for (const r of routes) if (r.bodyLimitBytes) app[r.method](expressPath(r.path), express.json({ limit: r.bodyLimitBytes, strict: true }));
   app.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true }));
 
   const router = express.Router();

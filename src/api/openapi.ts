@@ -115,7 +115,7 @@ export function buildOpenApi(routes: AnyRoute[], version: string): Json {
         ? {
             required: true,
             content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-            description: `JSON, at most ${BODY_LIMIT_BYTES} bytes`,
+            description: `JSON, at most ${route.bodyLimitBytes ?? BODY_LIMIT_BYTES} bytes`,
           }
         : undefined,
       responses,

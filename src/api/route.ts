@@ -56,6 +56,8 @@ export interface RouteDef<PS extends z.ZodType = Empty, QS extends z.ZodType = E
   params?: PS;
   query?: QS;
   body?: BS;
+  /** A larger body than BODY_LIMIT_BYTES this route reads (bulk input). */
+  bodyLimitBytes?: number;
   /** A POST that creates something (answers 201); every changing route honours Idempotency-Key. */
   creates?: boolean;
   /**

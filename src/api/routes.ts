@@ -10,6 +10,7 @@ import { linkRoutes } from '../links/routes';
 import { offerRoutes } from '../offers/routes';
 import { outboxRoutes } from '../outbox/routes';
 import { partnerRoutes } from '../partners/routes';
+import { productKeyRoutes } from '../product-keys/routes';
 import { serviceRequestRoutes } from '../service-requests/routes';
 import type { Services } from '../services';
 import { partnerSubscriptionRoutes } from '../subscriptions/routes';
@@ -26,6 +27,7 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...funnelRoutes(services),
     ...invitationRoutes(services),
     ...offerRoutes(services),
+    ...productKeyRoutes(services),
     ...partnerSubscriptionRoutes(services),
     ...customerUserRoutes(services),
     ...delegatedAdminRoutes(services),

@@ -22,6 +22,9 @@ export const ACTIONS = {
   'invitations:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
   'offers:read': { anyone: true },
   'offers:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
+  'product-keys:read': { anyone: true },
+  /** Registering keys the partner bought (subscription advisors, as for offers). */
+  'product-keys:register': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
   'delegated-admin:request': { authorisation: 'delegated-admin-certified', customerRoles: ['full', 'limited'] },
   /** Acting inside a customer as its global admin; also needs an active relationship with it (which may cap the role). */
   'customers:administer': { authorisation: 'authorised-service-provider', customerRoles: ['full'] },

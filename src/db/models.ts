@@ -13,6 +13,7 @@ import { offerRecipientSchema, offerSchema } from '../offers/model';
 import { timelineEventSchema } from '../onboarding/model';
 import { outboxMessageSchema } from '../outbox/model';
 import { partnerSchema } from '../partners/model';
+import { keyRegistrationLinesSchema, keyRegistrationSchema, productKeySchema } from '../product-keys/model';
 import { serviceRequestSchema } from '../service-requests/model';
 import { subscriptionSchema } from '../subscriptions/model';
 import { userSchema } from '../users/model';
@@ -43,6 +44,9 @@ export function createModels(connection: Connection) {
     FunnelMonth: model('FunnelMonth', funnelMonthSchema),
     FunnelMonthMembers: model('FunnelMonthMembers', funnelMonthMembersSchema),
     ServiceRequest: model('ServiceRequest', serviceRequestSchema),
+    ProductKey: model('ProductKey', productKeySchema),
+    KeyRegistration: model('KeyRegistration', keyRegistrationSchema),
+    KeyRegistrationLines: model('KeyRegistrationLines', keyRegistrationLinesSchema),
   };
 }
 

@@ -52,7 +52,9 @@ export async function pageById<T extends { _id: string }>(
 ): Promise<Page<T>> {
   const ascending = opts.order === 'oldest-first';
   const from = decodeCursor<string>(opts.cursor, opts.scope, 'string');
-  const query = from ? { ...filter, _id: { [ascending ? '$gt' : '$lt']: from } } : filter;
+  // (a filter on `_id` itself, such as a pattern, holds together with the cursor's bound)
+  const own = typeof filter._id === 'object' && filter._id !== null ? (filter._id as Record<string, unknown>) : {};
+  const query = from ? { ...filter, _id: { ...own, [ascending ? '$gt' : '$lt']: from } } : filter;
   const docs = (await model
     .find(query)
     .sort({ _id: ascending ? 1 : -1 })

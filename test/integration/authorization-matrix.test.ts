@@ -34,6 +34,7 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'inviteRecipients':
     case 'createOffer':
     case 'revokeOffer':
+    case 'registerProductKeys':
     case 'requestDelegatedAdmin':
       return SENDERS.includes(m.customerRole);
     case 'listCustomerUsersAsPartner':

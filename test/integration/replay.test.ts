@@ -120,6 +120,21 @@ describe('replaying recorded histories', () => {
     expect((await stack.http('POST', `${serviceRequestPath}/status`, { status: 'closed' }, bearer(buyer.body.token))).status).toBe(200);
     await stack.client.workflow.getHandle(opened.body.workflowId).result();
     ids.push(relationshipWorkflowId, quitter.body.onboarding.workflowId, longTrial.body.workflowId, opened.body.workflowId);
+    // A registration of product keys: two registered, one malformed line refused.
+    const keys = [
+      'AAAAA-BBBBB-CCCCC-DDDDD-' +
+        p.id
+          .slice(-5)
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, '0'),
+      'not a key',
+    ];
+    keys.unshift(keys[0]!.replace('AAAAA', 'AAAAB'));
+    const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys }, bearer(p.admin.token));
+    expect(registration.status).toBe(202);
+    const registrationWorkflowId = `product-key-registration:${registration.body.id}`;
+    expect(await stack.client.workflow.getHandle(registrationWorkflowId).result()).toEqual({ total: 3, registered: 2, refused: 1 });
+    ids.push(registrationWorkflowId);
     const fixtureName: Record<string, string> = {
       [revokedInv.body.workflowId]: 'invitation-revoked',
       [quitter.body.onboarding.workflowId]: 'onboarding-cancelled',

@@ -13,7 +13,7 @@ export function newCustomer(name = `Tailspin ${randomBytes(4).toString('hex')}`)
   return { name, domain: `${name.toLowerCase().replace(/[^a-z0-9]+/g, '')}${u}.example`, contact: { name: 'Tom', email: `tom-${u}@tailspin.example` } };
 }
 
-function expectStatus(res: HttpResult, status: number, what: string): void {
+export function expectStatus(res: HttpResult, status: number, what: string): void {
   if (res.status !== status) throw new Error(`${what}: expected ${status}, got ${res.status} ${res.text}`);
 }
 

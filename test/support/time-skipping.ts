@@ -76,6 +76,7 @@ export const defaultStubs: Stubs = {
   recordRedemption: async () => undefined,
   deleteExpiredIdempotencyKeys: async () => 0,
   deleteUnsentOffers: async () => 0,
+  registerProductKeys: async () => ({ total: 0, registered: 0, refused: 0 }),
   saveOfferRecipient: async () => undefined,
   purchaseThroughOnboarding: async (_partnerId, _customerId, request) => ({
     subscriptions: request.items.map((i) => ({ subscriptionId: i.subscriptionId, sku: i.sku, licenses: i.licenses, convertedTrial: false })),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from '../../src/users/model';
 import type { AnyRoute } from '../../src/api/route';
-import { linkCode as codeOf, newCustomer } from './flows';
+import { linkCode as codeOf, expectStatus, newCustomer } from './flows';
 import { addUser, bearer, createPartner, partnerBody, type TestPartner } from './partners';
 import { eventually, OPERATOR_TOKEN as OPERATOR } from './stack';
 import type { TestStack } from './stack';
@@ -39,6 +39,8 @@ export interface World {
   customerUserId: string;
   /** A service request that customer opened with A. */
   serviceRequestId: string;
+  /** A registration of product keys of A. */
+  registrationId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -132,9 +134,12 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the service request to settle',
   );
+  const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [worldKey()] }, bearer(a.admin.token));
+  expectStatus(registration, 202, 'registering a product key');
   return {
     a,
     members,
+    registrationId: registration.body.id,
     customerUserId: customerUser.body.id,
     relationshipId: relationship.body.id,
     serviceRequestId: serviceRequest.body.id,
@@ -152,6 +157,12 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   };
 }
 
+/** A product key no one has registered yet. */
+function worldKey(): string {
+  const hex = randomBytes(13).toString('hex').toUpperCase().slice(0, 25);
+  return hex.match(/.{5}/g)!.join('-');
+}
+
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */
 export function requestFor(route: AnyRoute, w: World): { method: string; path: string; query: string; body?: unknown } {
   const values: Record<string, string | undefined> = {
@@ -167,6 +178,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     subscriptionId: w.subscriptionId,
     relationshipId: w.relationshipId,
     serviceRequestId: w.serviceRequestId,
+    registrationId: w.registrationId,
   };
   // routes that act in a customer the partner really onboarded
   if (
@@ -221,6 +233,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     openServiceRequest: { title: 'Licences to review', description: 'Before renewal.', severity: 'minimal' },
     addServiceRequestNote: { text: `Looking at it ${u}` },
     setServiceRequestStatus: { status: 'attention-needed' },
+    registerProductKeys: { sku: 'BUS-STD', keys: [worldKey()] },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };
