@@ -298,7 +298,8 @@ export class CustomerDirectory {
     // A customer has exactly one status: a common one ("active") is checked by leaving
     // out the customers of every other status, whose lists are short.
     const statusDir = filter.status ? directories.find((d) => d.term === statusTerm(filter.status!)) : undefined;
-    const excluded = statusDir && !used.includes(statusDir) ? CUSTOMER_STATUSES.filter((x) => x !== filter.status).map(statusTerm) : [];
+    // (with a text query the candidates are few: their records, which are read anyway, tell their status)
+    const excluded = statusDir && !used.includes(statusDir) && !filter.q ? CUSTOMER_STATUSES.filter((x) => x !== filter.status).map(statusTerm) : [];
     const lastPage = before === Number.POSITIVE_INFINITY ? Number.POSITIVE_INFINITY : pageOf(before - 1);
     const pages = [...directories[0]!.pages.keys()].filter((p) => p <= lastPage && directories.every((d) => d.pages.has(p))).sort((a, b) => b - a);
     for (const [n, page] of pages.entries()) {
@@ -307,7 +308,7 @@ export class CustomerDirectory {
         this.index,
         listed.map((term) => ids.page(partnerId, term, page)),
       );
-      const postings = (term: string) => decodeSeqs(docs.get(ids.page(partnerId, term, page))?.v);
+      const postings = (term: string) => seqsOf(docs.get(ids.page(partnerId, term, page)));
       const lists = used.map(({ term }) => postings(term));
       const others = excluded.map(postings);
       const out = new Set(others.flat());
@@ -740,6 +741,15 @@ interface Meta {
   stopping?: string[];
   /** Batches written (absent: none since change numbers; see ReadCache). */
   change?: number;
+}
+
+/** A posting page's entries, decoded once per document (the read cache hands out the same one until it changes). */
+const decodedPages = new WeakMap<IndexDoc, number[]>();
+function seqsOf(doc: IndexDoc | undefined): number[] {
+  if (!doc) return [];
+  let seqs = decodedPages.get(doc);
+  if (!seqs) decodedPages.set(doc, (seqs = decodeSeqs(doc.v)));
+  return seqs;
 }
 
 /** Every term a partner's index has ever had (decoded once per document: the writer's copy is reused). */
