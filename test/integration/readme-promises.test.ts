@@ -39,6 +39,8 @@ describe('the README’s promises', () => {
       bearer(c.token),
     );
     expect(serviceRequest.status).toBe(201);
+    const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: ['not a key'] }, bearer(p.admin.token));
+    expect(registration.status).toBe(202);
     const cleanup = await stack.client.workflow.start(workflows.cleanupWorkflow, { taskQueue: stack.taskQueue, workflowId: `maintenance:test-${Date.now()}` });
     await cleanup.result();
     const ids = [
@@ -50,6 +52,7 @@ describe('the README’s promises', () => {
       `customer-directory:${p.id}`,
       cleanup.workflowId,
       serviceRequest.body.workflowId,
+      `product-key-registration:${registration.body.id}`,
     ];
     const answered = new Set<string>();
     for (const id of ids) {

@@ -1,7 +1,8 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ProductKeyActivities, RegistrationSummary } from '../../activities/product-keys/activities';
 import { longPersistenceActivityOptions } from '../activity-options';
 import { auditChange } from '../audit';
+import { keyRegistrationStateQuery, type KeyRegistrationState } from './messages';
 import type { KeyRegistrationInput } from './start';
 
 const { registerProductKeys } = proxyActivities<ProductKeyActivities>(longPersistenceActivityOptions);
@@ -12,7 +13,10 @@ const { registerProductKeys } = proxyActivities<ProductKeyActivities>(longPersis
  * heartbeat, and the next attempt goes on from the last chunk stored.
  */
 export async function keyRegistrationWorkflow(input: KeyRegistrationInput): Promise<RegistrationSummary> {
+  const state: KeyRegistrationState = { registrationId: input.registrationId, step: 'registering' };
+  setHandler(keyRegistrationStateQuery, () => state);
   const summary = await registerProductKeys(input.registrationId);
+  Object.assign(state, { step: 'done', summary });
   await auditChange({
     partnerId: input.partnerId,
     actor: input.requested?.actor ?? { kind: 'system', id: 'product-key-registration' },

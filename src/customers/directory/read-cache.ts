@@ -115,10 +115,6 @@ export class ReadCache {
     return found;
   }
 
-  async get(partnerId: string, collection: ShardedCollection<IndexDoc>, id: string): Promise<IndexDoc | null> {
-    return (await this.getMany(partnerId, collection, [id])).get(id) ?? null;
-  }
-
   private drop(k: string): void {
     if (!this.entries.has(k)) return;
     this.chars -= sizeOf(k, this.entries.get(k)!);
