@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Deterministic, realistic-looking customers for benchmarks and seeding:
  * "Northwind Solar Traders", northwindsolar42.onmicrosoft.com, …
@@ -159,3 +160,12 @@ export async function seedDirectory(connection: Connection, partnerId: string, c
   );
   return { all, seconds: (performance.now() - t0) / 1000 };
 }
+
+const KEY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
+/** A random product key (five groups of five letters and digits), new each time. */
+export const fakeProductKey = (): string =>
+  Array.from({ length: 5 }, () =>
+    Array.from(randomBytes(5))
+      .map((b) => KEY_ALPHABET[b % KEY_ALPHABET.length])
+      .join(''),
+  ).join('-');

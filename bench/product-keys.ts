@@ -4,7 +4,7 @@
  * worker runs), `batches` registrations of `keys` fresh keys each, one after the other,
  * each timed from the POST to the poll that finds its job done (polled every 100 ms).
  */
-import { randomBytes } from 'node:crypto';
+import { fakeProductKey } from './fake-customers';
 import { apiCaller, BENCH_OPERATOR_TOKEN, BENCH_PARTNER, ms, withBenchStack } from './support';
 
 export interface ProductKeysResult {
@@ -14,14 +14,6 @@ export interface ProductKeysResult {
   /** Each batch: until the POST was answered, and until its job was done. */
   seconds: Array<{ answered: number; done: number }>;
 }
-
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-const newKey = () =>
-  Array.from({ length: 5 }, () =>
-    Array.from(randomBytes(5))
-      .map((b) => ALPHABET[b % ALPHABET.length])
-      .join(''),
-  ).join('-');
 
 export async function benchProductKeys(keys: number, batches: number): Promise<ProductKeysResult> {
   return withBenchStack(async (apiUrl) => {
@@ -42,9 +34,9 @@ export async function benchProductKeys(keys: number, batches: number): Promise<P
       }
       return { answered, done: (performance.now() - t0) / 1000 };
     };
-    const first = (await register([newKey()])).done;
+    const first = (await register([fakeProductKey()])).done;
     const seconds: ProductKeysResult['seconds'] = [];
-    for (let b = 0; b < batches; b++) seconds.push(await register(Array.from({ length: keys }, newKey)));
+    for (let b = 0; b < batches; b++) seconds.push(await register(Array.from({ length: keys }, fakeProductKey)));
     return { keys, first, seconds };
   });
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createProductKeyActivities } from '../../activities/product-keys/activities';
+import { fakeProductKey } from '../../bench/fake-customers';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, type TestStack } from '../support/stack';
 import { useStackWithPartner } from '../support/use-stack';
@@ -11,15 +12,6 @@ useStackWithPartner((s, partner) => {
   stack = s;
   p = partner;
 });
-
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-/** A fresh key, written with dashes. */
-const newKey = () =>
-  Array.from({ length: 5 }, () =>
-    Array.from(randomBytes(5))
-      .map((b) => ALPHABET[b % ALPHABET.length])
-      .join(''),
-  ).join('-');
 
 const register = (partner: TestPartner, keys: string[], extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys, ...extra }, { ...bearer(partner.admin.token), ...headers });
@@ -50,12 +42,12 @@ const inventory = async (partner: TestPartner, query = '') => {
 describe('product keys', () => {
   it('registers the good lines and refuses, line by line, the malformed ones, repeats, and keys registered anywhere already', async () => {
     const other = await createPartner(stack);
-    const taken = newKey();
+    const taken = fakeProductKey();
     const first = await register(other, [taken]);
     expect(first.status).toBe(202);
     await finished(other, first.headers.get('location')!);
 
-    const [a, b, c] = [newKey(), newKey(), newKey()];
+    const [a, b, c] = [fakeProductKey(), fakeProductKey(), fakeProductKey()];
     const lines = [
       a, // 1
       `  ${b.toLowerCase().replace(/-/g, '')} `, // 2: no dashes, lower case, spaces around
@@ -97,7 +89,7 @@ describe('product keys', () => {
   }, 60_000);
 
   it('a retry with the same Idempotency-Key meets the same registration; another partner sees none of it', async () => {
-    const keys = [newKey(), newKey()];
+    const keys = [fakeProductKey(), fakeProductKey()];
     const headers = { 'idempotency-key': `keys-${randomBytes(6).toString('hex')}` };
     const one = await register(p, keys, {}, headers);
     const again = await register(p, keys, {}, headers);
@@ -110,15 +102,15 @@ describe('product keys', () => {
 
   it('refuses a partner that is not a subscription advisor, a service not in its catalog, and more than 10,000 lines', async () => {
     const plain = await createPartner(stack, { authorisations: [] });
-    expect((await register(plain, [newKey()])).body.type).toBe('/problems/authorisation-required');
-    expect((await register(p, [newKey()], { sku: 'NO-SUCH-SKU' })).body.type).toBe('/problems/sku-not-available');
-    const tooMany = await register(p, Array.from({ length: 10_001 }, newKey));
+    expect((await register(plain, [fakeProductKey()])).body.type).toBe('/problems/authorisation-required');
+    expect((await register(p, [fakeProductKey()], { sku: 'NO-SUCH-SKU' })).body.type).toBe('/problems/sku-not-available');
+    const tooMany = await register(p, Array.from({ length: 10_001 }, fakeProductKey));
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.type).toBe('/problems/validation');
   }, 60_000);
 
   it("its job goes on after a crash: keys the crashed attempt stored count as the registration's own", async () => {
-    const keys = Array.from({ length: 2500 }, newKey);
+    const keys = Array.from({ length: 2500 }, fakeProductKey);
     const registrationId = `kreg_${randomBytes(8).toString('hex')}`;
     await stack.models.KeyRegistrationLines.create({ _id: registrationId, lines: keys });
     await stack.models.KeyRegistration.create({

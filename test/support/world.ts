@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fakeProductKey } from '../../bench/fake-customers';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from '../../src/users/model';
 import type { AnyRoute } from '../../src/api/route';
 import { linkCode as codeOf, expectStatus, newCustomer } from './flows';
@@ -134,7 +135,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the service request to settle',
   );
-  const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [worldKey()] }, bearer(a.admin.token));
+  const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [fakeProductKey()] }, bearer(a.admin.token));
   expectStatus(registration, 202, 'registering a product key');
   return {
     a,
@@ -155,12 +156,6 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     b,
     c,
   };
-}
-
-/** A product key no one has registered yet. */
-function worldKey(): string {
-  const hex = randomBytes(13).toString('hex').toUpperCase().slice(0, 25);
-  return hex.match(/.{5}/g)!.join('-');
 }
 
 /** A request that the route would accept from an allowed caller, aimed at A's objects. */
@@ -233,7 +228,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     openServiceRequest: { title: 'Licences to review', description: 'Before renewal.', severity: 'minimal' },
     addServiceRequestNote: { text: `Looking at it ${u}` },
     setServiceRequestStatus: { status: 'attention-needed' },
-    registerProductKeys: { sku: 'BUS-STD', keys: [worldKey()] },
+    registerProductKeys: { sku: 'BUS-STD', keys: [fakeProductKey()] },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };

@@ -152,15 +152,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     const n = ++state.changes;
     if (!decreaseUnderLock) await save();
     if (patched('subscription-stage-attribute')) upsertSearchAttributes([{ key: LifecycleStage, value: Stage.LicensesAdjusted }]);
-    await auditChange({
-      partnerId: state.partnerId,
-      customerId: state.customerId,
-      actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
-      action: 'subscription.licenses-changed',
-      target: { kind: 'subscription', id: state.subscriptionId },
-      requestId: request.requested?.requestId,
-      details: { customerId: state.customerId, from: before, to: request.licenses },
-    });
+    await audit(request, 'subscription.licenses-changed', { from: before, to: request.licenses });
     const detail = `${state.sku}: ${before} → ${state.licenses} licenses by ${request.by} (prorated ${amount} ${input.currency} minor units)`;
     await recordStage({
       workflowId,
@@ -203,6 +195,19 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     state.periodEndsAt = periodEnd();
   }
 
+  /** The audit entry of a change asked for by the customer, or by a partner user under delegated administration. */
+  async function audit(request: LicenseChangeRequest | RenewalRequest, action: string, details: Record<string, unknown>): Promise<void> {
+    await auditChange({
+      partnerId: state.partnerId,
+      customerId: state.customerId,
+      actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
+      action,
+      target: { kind: 'subscription', id: state.subscriptionId },
+      requestId: request.requested?.requestId,
+      details: { customerId: state.customerId, ...details },
+    });
+  }
+
   /** The end of the billing period after `state.renewals` renewals (ISO). */
   function periodEnd(): string {
     return new Date(purchasedAt + (state.renewals! + 1) * input.billingPeriodMs).toISOString();
@@ -241,15 +246,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     state.autoRenew = request.autoRenew;
     const n = (state.renewalSettings = (state.renewalSettings ?? 0) + 1);
     await save();
-    await auditChange({
-      partnerId: state.partnerId,
-      customerId: state.customerId,
-      actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by }),
-      action: 'subscription.renewal-changed',
-      target: { kind: 'subscription', id: state.subscriptionId },
-      requestId: request.requested?.requestId,
-      details: { customerId: state.customerId, autoRenew: request.autoRenew },
-    });
+    await audit(request, 'subscription.renewal-changed', { autoRenew: request.autoRenew });
     const what = request.autoRenew ? `renews at the end of each billing period again` : `will not renew: it ends at ${state.periodEndsAt}`;
     await sendEmail({
       key: `${workflowId}:renewal-setting:${n}`,
