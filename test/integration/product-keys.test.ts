@@ -81,8 +81,16 @@ describe('product keys', () => {
     expect((await inventory(p, `&q=${b.slice(6, 14).toLowerCase()}`)).map((k) => k.key)).toEqual([b]);
     expect(await inventory(p, '&state=redeemed')).toEqual([]);
     expect((await inventory(p, '&state=unused')).length).toBe(3);
-    const audit = await stack.http('GET', '/v1/audit-events', undefined, bearer(p.admin.token));
-    expect(audit.body.items.find((e: { action: string }) => e.action === 'product-keys.registered')).toMatchObject({
+    // written by the job's workflow once its activity is done
+    const audited = await eventually(
+      async () =>
+        (await stack.http('GET', '/v1/audit-events', undefined, bearer(p.admin.token))).body.items.find(
+          (e: { action: string }) => e.action === 'product-keys.registered',
+        ),
+      10_000,
+      'the audit entry',
+    );
+    expect(audited).toMatchObject({
       actor: { kind: 'partner-user', id: p.admin.id },
       details: { total: 9, registered: 3, refused: 6 },
     });

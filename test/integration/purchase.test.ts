@@ -336,8 +336,13 @@ describe('renewals', () => {
       'a renewal',
     );
     expect(Date.parse(renewed.periodEndsAt) - Date.parse(first.periodEndsAt)).toBe(4000 * renewed.renewals);
-    const outbox = await partner(`/v1/outbox?customerId=${c.id}`);
-    expect(outbox.body.items.filter((m: { kind: string }) => m.kind === 'subscription-renewed')[0]).toMatchObject({ to: expect.stringMatching(/^hello-/) });
+    // told after it is stored
+    const told = await eventually(
+      async () => (await partner(`/v1/outbox?customerId=${c.id}`)).body.items.find((m: { kind: string }) => m.kind === 'subscription-renewed'),
+      10_000,
+      'the partner told of the renewal',
+    );
+    expect(told).toMatchObject({ to: expect.stringMatching(/^hello-/) });
     const timeline = await partner(`/v1/customers/${c.id}/timeline`);
     expect(timeline.body.some((t: { stage: string }) => t.stage === 'subscription-renewed')).toBe(true);
 
