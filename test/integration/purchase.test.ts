@@ -329,13 +329,13 @@ describe('renewals', () => {
   it('renews at the end of each billing period (timeline, the partner of record told); set not to renew, it ends at the period’s end', async () => {
     const { c, subId } = await bought(4);
     const first = await asCustomer(c.token, subId);
-    expect(first).toMatchObject({ status: 'active', autoRenew: true, renewals: 0, periodEndsAt: expect.any(String) });
+    expect(first).toMatchObject({ status: 'active', autoRenew: true, renewals: expect.any(Number), periodEndsAt: expect.any(String) });
     const renewed = await eventually(
-      async () => ((await asCustomer(c.token, subId))?.renewals >= 1 ? await asCustomer(c.token, subId) : false),
+      async () => ((await asCustomer(c.token, subId))?.renewals > first.renewals ? await asCustomer(c.token, subId) : false),
       20_000,
       'a renewal',
     );
-    expect(Date.parse(renewed.periodEndsAt) - Date.parse(first.periodEndsAt)).toBe(4000 * renewed.renewals);
+    expect(Date.parse(renewed.periodEndsAt) - Date.parse(first.periodEndsAt)).toBe(4000 * (renewed.renewals - first.renewals));
     // told after it is stored
     const told = await eventually(
       async () => (await partner(`/v1/outbox?customerId=${c.id}`)).body.items.find((m: { kind: string }) => m.kind === 'subscription-renewed'),
@@ -348,13 +348,13 @@ describe('renewals', () => {
 
     const set = await setRenewal(c.token, subId, false);
     expect(set.status).toBe(200);
-    expect(set.body).toMatchObject({ id: subId, status: 'active', autoRenew: false });
+    expect(set.body).toMatchObject({ id: subId, autoRenew: false }); // (its period may end as it answers)
     const ended = await eventually(
       async () => ((await asCustomer(c.token, subId))?.status === 'cancelled' ? await asCustomer(c.token, subId) : false),
       20_000,
       'the end',
     );
-    expect(ended.endedAt).toBe(set.body.periodEndsAt);
+    expect(ended.endedAt).toBe(ended.periodEndsAt);
     expect(ended.renewals).toBe(set.body.renewals); // not renewed again
     const kinds = async () => (await partner(`/v1/outbox?customerId=${c.id}`)).body.items.map((m: { kind: string }) => m.kind);
     await eventually(async () => (await kinds()).includes('subscription-ended'), 10_000, 'the partner told of the end');
