@@ -186,13 +186,14 @@ export class CustomerDirectory {
    * scattered over the whole list, a document each, and reading them one by one costs a text
    * search several times the plain list's time.
    */
-  private warm(partnerId: string, what: string, collection: ShardedCollection<IndexDoc>, docIds: string[], chars: number): void {
+  private warm(partnerId: string, what: string, collection: ShardedCollection<IndexDoc>, docIds: () => string[], chars: number): void {
     const key = `${partnerId}|${what}`;
     const last = this.warmed.get(key);
     if (!this.readCache.enabled || chars > this.readCache.maxChars / 2 || (last !== undefined && Date.now() - last < WARM_AGAIN_MS)) return;
     this.warmed.set(key, Date.now());
+    const all = docIds(); // (named only when they are loaded: a search runs this check every time)
     void (async () => {
-      for (let i = 0; i < docIds.length; i += WARM_CHUNK) await this.readCache.getMany(partnerId, collection, docIds.slice(i, i + WARM_CHUNK));
+      for (let i = 0; i < all.length; i += WARM_CHUNK) await this.readCache.getMany(partnerId, collection, all.slice(i, i + WARM_CHUNK));
     })().catch(() => this.warmed.delete(key)); // (the database went away: another search tries again)
   }
 
@@ -238,8 +239,8 @@ export class CustomerDirectory {
     const budget = { records: MAX_RECORDS_PER_REQUEST };
     const { meta, read } = await this.reading(partnerId);
     if (filter.q) {
-      const blocks = Array.from({ length: Math.ceil(meta.next / BLOCK) }, (_, k) => ids.block(partnerId, Math.ceil(meta.next / BLOCK) - 1 - k));
-      this.warm(partnerId, 'records', this.records, blocks, blocks.length * BLOCK_CHARS);
+      const blocks = Math.ceil(meta.next / BLOCK);
+      this.warm(partnerId, 'records', this.records, () => Array.from({ length: blocks }, (_, k) => ids.block(partnerId, blocks - 1 - k)), blocks * BLOCK_CHARS);
     }
     const items: PartnerCustomer[] = [];
     /**
@@ -351,8 +352,8 @@ export class CustomerDirectory {
   ): Promise<OrderedPage> {
     const filtered = Object.values(filter).some((v) => v !== undefined);
     if (filter.q) {
-      const chunks = dir.chunks.map(([id]) => ids.orderChunk(partnerId, order, id));
-      this.warm(partnerId, `order ${order}`, this.orders, chunks, chunks.length * CHUNK_CHARS);
+      const chunks = () => dir.chunks.map(([id]) => ids.orderChunk(partnerId, order, id));
+      this.warm(partnerId, `order ${order}`, this.orders, chunks, dir.chunks.length * CHUNK_CHARS);
     }
     const items: PartnerCustomer[] = [];
     let seen = 0;
