@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
-import { issueCustomerToken } from '../auth/tokens';
 import { requireWithinBounds, type CatalogService } from '../catalog/service';
+import { accepting, newTenant } from '../customers/new-tenant';
 import type { CustomerService } from '../customers/service';
 import { toOption } from '../delegated-admin/option';
 import { findOwned } from '../db/owned';
@@ -11,7 +11,7 @@ import { DomainError, invalidInput, notFound } from '../errors';
 import { newLinkCode } from '../ids';
 import type { LinkService } from '../links/service';
 import { publicProfile, type PartnerService } from '../partners/service';
-import { idFor, plainIdFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
+import { idFor, requestedBy, updateIdFor, type RequestScope } from '../request-scope';
 import type { ServiceDeps } from '../service-deps';
 import { callWorkflow, isRefusal } from '../temporal/failures';
 import { startOnce } from '../temporal/start-once';
@@ -27,6 +27,7 @@ import {
 } from '../../workflows/invitations/messages';
 import { invitationStart, invitationWorkflowId } from '../../workflows/invitations/start';
 import type { AcceptInvitationRequest, InvitationState, InvitationStatus } from '../../workflows/invitations/types';
+import type { AcceptingCustomer } from '../../workflows/onboarding/types';
 import type { InvitationDoc } from './model';
 import type { acceptLinkSchema, linkViewOut } from '../links/schemas';
 import { delegatedAdminView } from '../delegated-admin/present';
@@ -283,57 +284,37 @@ export function createInvitationService(
       if (input.licenses) throw invalidInput('licenses', 'only for purchase offers');
       if (caller && input.customer) throw invalidInput('customer', 'leave it out when accepting with a customer token');
       if (!caller && !input.customer) throw invalidInput('customer', 'describe the new customer, or send its customer token');
-      let issued: ReturnType<typeof issueCustomerToken> | undefined;
-      let customer: AcceptInvitationRequest['customer'];
+      let customer: AcceptingCustomer;
+      let issued: Awaited<ReturnType<typeof newTenant>>['issued'] | undefined;
       if (caller) {
+        requireActive(invitation);
         customer = { mode: 'existing', customerId: caller.customer._id };
       } else {
-        const wanted = input.customer!;
-        const customerId = idFor(request, 'cus');
-        const holder = await models.CustomerDomain.findById(wanted.domain.toLowerCase()).lean();
-        if (holder && holder.customerId !== customerId) {
-          throw new DomainError('customer-exists', `a customer with the domain ${wanted.domain} exists already: accept with its customer token`);
-        }
-        if (!holder) requireActive(invitation); // else this very request made the tenant: it gets its result, whatever the invitation says now
-        // The token is stored (hashed) before the tenant exists, so that a crash in
-        // between cannot leave a tenant nobody can sign in to; it is dropped on failure.
-        issued = issueCustomerToken(customerId, plainIdFor(request, 'tok'));
-        await models.CustomerToken.replaceOne(
-          { _id: issued.tokenId },
-          { _id: issued.tokenId, hash: issued.hash, customerId, createdAt: new Date() },
-          { upsert: true },
-        );
-        customer = { mode: 'create', customerId, name: wanted.name, domain: wanted.domain, contact: wanted.contact };
+        ({ customer, issued } = await newTenant(models, request, input.customer!, () => requireActive(invitation)));
       }
-      if (caller) requireActive(invitation);
       const accept: AcceptInvitationRequest = {
         customer,
         subscriptionId: idFor(request, 'sub'),
         delegatedAdmin: { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') },
         requested: requestedBy(request),
       };
-      let result;
-      try {
-        result = await callWorkflow(
-          () => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { updateId: updateIdFor(request, 'accept'), args: [accept] }),
-          whenEnded(invitation),
-          updateWaitMs,
-        );
-      } catch (err) {
-        // Refused: nothing was made. Anything else (unconfirmed, Temporal away): a retry under the key issues the token again.
-        if (issued) await models.CustomerToken.deleteOne({ _id: issued.tokenId });
-        throw err;
-      }
-      if (issued && !result.created) {
-        await models.CustomerToken.deleteOne({ _id: issued.tokenId });
-        issued = undefined;
-      }
+      const { result, token } = await accepting(
+        models,
+        issued,
+        () =>
+          callWorkflow(
+            () => handle(invitation._id).executeUpdate(acceptInvitationUpdate, { updateId: updateIdFor(request, 'accept'), args: [accept] }),
+            whenEnded(invitation),
+            updateWaitMs,
+          ),
+        (r) => r.created,
+      );
       const tenant = await customers.tenant(result.customerId);
       return {
         customer: { id: tenant._id, name: tenant.name, domain: tenant.domain },
         onboarding: { workflowId: result.onboardingWorkflowId, started: result.started },
         subscriptionId: result.subscriptionId,
-        token: issued?.token,
+        token,
       };
     },
 

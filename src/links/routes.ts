@@ -38,11 +38,13 @@ export function linkRoutes({ links, invitations, offers, delegatedAdmin }: Servi
       method: 'post',
       path: '/v1/links/{code}/accept',
       operationId: 'acceptLink',
-      summary:
-        'Accept a trial invitation (a new customer: tenant created, token returned once; or an existing one with its token) or a purchase offer (with the customer token)',
+      summary: 'Accept a trial invitation or a purchase offer (a new customer: tenant created, token returned once; or an existing one with its token)',
       description:
         'Without a token, `customer` describes the new tenant; the answer carries its customer token, shown this once. ' +
-        'With a customer token, the acceptance is for that customer. Either way the trial starts and the partner becomes the advisor.',
+        'With a customer token, the acceptance is for that customer. An invitation starts the trial; an offer buys. ' +
+        'An offer sent to named customers needs the token of one of them; a published offer may be accepted by anyone: ' +
+        'a company not yet the partner’s customer becomes one through it (without a trial), then buys. ' +
+        'Either way the partner becomes the advisor.',
       tag: 'Customers (links)',
       auth: 'customer-or-public',
       params: linkParams,

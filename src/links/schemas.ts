@@ -61,7 +61,10 @@ export const linkViewOut = z.discriminatedUnion('kind', [
     }),
     expiresAt: z.string(),
     partner: partnerView,
-    published: z.boolean().meta({ description: 'Any customer of the partner with the link may accept it, not only those it was sent to' }),
+    published: z.boolean().meta({
+      description:
+        'Anyone with the link may accept it: a customer of the partner, or a company that becomes one through it (a new tenant, or a customer of the same cloud with its token)',
+    }),
     billingPeriodDays: z.number(),
     items: z.array(
       z.object({

@@ -15,7 +15,8 @@ export const createOfferSchema = z
       .refine((xs) => new Set(xs).size === xs.length, 'must not repeat a customer')
       .meta({ description: "The partner's customers the offer is sent to (each gets it by e-mail, with the link); may be empty for a published offer" }),
     published: z.boolean().default(false).meta({
-      description: 'Publish the link: any customer of the partner who opens it may accept it (with its customer token), not only those it was sent to',
+      description:
+        'Publish the link: anyone who opens it may accept it, not only the customers it was sent to. A company new to the partner becomes its customer through it (a new tenant, or a customer of the same cloud with its token), without a trial',
     }),
     items: z
       .array(z.strictObject({ sku, licenses: z.number().int().min(1).max(100_000) }))
@@ -73,6 +74,9 @@ export const offerOut = z.object({
   createdAt: z.string(),
   expiresAt: z.string(),
   revokedAt: z.string().optional(),
-  published: z.boolean().meta({ description: 'Any customer of the partner with the link may accept it' }),
+  published: z.boolean().meta({
+    description:
+      'Anyone with the link may accept it: a customer of the partner, or a company that becomes one through it (a new tenant, or a customer of the same cloud with its token)',
+  }),
   recipients: z.array(recipientOut).optional(),
 });

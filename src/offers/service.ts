@@ -4,6 +4,7 @@ import type { PartnerDoc } from '../partners/model';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { priceIn, requireWithinBounds, type CatalogService } from '../catalog/service';
+import { accepting, newTenant } from '../customers/new-tenant';
 import type { CustomerService } from '../customers/service';
 import { toOption } from '../delegated-admin/option';
 import { findOwned } from '../db/owned';
@@ -21,7 +22,8 @@ import { startOnce } from '../temporal/start-once';
 import { offerWorkflow } from '../../workflows';
 import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, revokeOfferUpdate } from '../../workflows/offers/messages';
 import { offerStart, offerWorkflowId } from '../../workflows/offers/start';
-import type { OfferItem, OfferStatus, PurchaseResult } from '../../workflows/offers/types';
+import type { AcceptOfferRequest, OfferItem, OfferStatus, PurchaseResult } from '../../workflows/offers/types';
+import type { AcceptingCustomer } from '../../workflows/onboarding/types';
 import type { acceptLinkSchema, linkViewOut } from '../links/schemas';
 import { delegatedAdminView } from '../delegated-admin/present';
 import { DAY_MS } from '../../workflows/durations';
@@ -60,6 +62,8 @@ export interface AcceptedOffer {
   customer: { id: string; name: string; domain: string };
   subscriptions: PurchaseResult['subscriptions'];
   delegatedAdmin?: PurchaseResult['delegatedAdmin'];
+  /** A new tenant's token (a published offer accepted by a new customer), this once. */
+  token?: string;
 }
 
 type CreateOffer = z.output<typeof createOfferSchema>;
@@ -147,14 +151,15 @@ export function createOfferService(
    * Starts the offer's workflow for one customer (it e-mails the link and supersedes the customer's
    * older open offer) and answers once it is stored; named by the request, so a retry meets it.
    */
-  const sendTo = async (
+  const startFor = (
     offer: OfferDoc,
     partner: Pick<PartnerDoc, '_id' | 'profile'>,
     r: { customerId: string; email: string },
     items: Array<Omit<OfferItem, 'subscriptionId'>>,
     request: RequestScope,
-  ) => {
-    const start = offerStart({
+    joining?: { requested: ReturnType<typeof requestedBy> },
+  ) =>
+    offerStart({
       offerId: offer._id,
       partnerId: partner._id,
       partnerEmail: partner.profile.email,
@@ -166,17 +171,86 @@ export function createOfferService(
       billingPeriodMs: offer.billingPeriodMs,
       cancellationWindowMs: offer.cancellationWindowMs,
       delegatedAdmin: offer.delegatedAdmin,
-      requested: requestedBy(request),
+      requested: joining?.requested ?? requestedBy(request),
+      ...(joining ? { joining: true } : {}),
     });
+  const sendTo = async (
+    offer: OfferDoc,
+    partner: Pick<PartnerDoc, '_id' | 'profile'>,
+    r: { customerId: string; email: string },
+    items: Array<Omit<OfferItem, 'subscriptionId'>>,
+    request: RequestScope,
+  ) => {
+    const start = startFor(offer, partner, r, items, request);
     // (if this request's offer to that customer has ended since, there is nothing to do)
     await startOnce(temporal, offerWorkflow, { ...start, taskQueue }, offerRecordedUpdate, {
       updateId: updateIdFor(request, `recorded ${r.customerId}`),
       waitMs: updateWaitMs,
     });
   };
+  const ownStatus = (offer: OfferDoc) => (offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open');
+  const requireOpen = (offer: OfferDoc) => {
+    const status = ownStatus(offer);
+    if (status !== 'open') throw new DomainError('offer-not-open', `this offer is ${status}`, { offerStatus: status });
+  };
+
+  /**
+   * A published offer accepted by someone who is not onboarding with the partner: a new
+   * tenant, or a customer of the partner's cloud. The offer's workflow for that customer,
+   * started with the acceptance, makes it the partner's customer and then buys; all of it
+   * named by the request, so a retry meets the same workflow and tenant.
+   */
+  const join = async (offer: OfferDoc, caller: CustomerPrincipal | undefined, input: AcceptOffer, request: RequestScope) => {
+    let customer: AcceptingCustomer;
+    let issued: Awaited<ReturnType<typeof newTenant>>['issued'] | undefined;
+    if (caller) {
+      requireOpen(offer);
+      customer = { mode: 'existing', customerId: caller.customer._id };
+    } else {
+      if (!input.customer) throw invalidInput('customer', 'describe the new customer, or send its customer token');
+      ({ customer, issued } = await newTenant(models, request, input.customer, () => requireOpen(offer)));
+    }
+    const partner = await partners.find(offer.partnerId);
+    // the one who accepts is the customer it becomes (a new tenant has no token to show for it yet)
+    const requested = { ...requestedBy(request), actor: { kind: 'customer' as const, id: customer.customerId } };
+    const start = startFor(offer, partner, { customerId: customer.customerId, email: '' }, await priced(partner.cloud, offer.items), request, { requested });
+    const acceptance: AcceptOfferRequest = {
+      licenses: input.licenses,
+      delegatedAdmin: { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') },
+      by: 'customer',
+      requested,
+      join: customer,
+    };
+    const { result, token } = await accepting(
+      models,
+      issued,
+      async () => {
+        const answered = await startOnce(temporal, offerWorkflow, { ...start, taskQueue }, acceptOfferUpdate, {
+          updateId: updateIdFor(request, 'accept'),
+          waitMs: updateWaitMs,
+          args: [acceptance],
+        });
+        if (!answered.ended) return { ...answered.state, created: answered.state.customerCreated === true };
+        // this request's acceptance ran to its end before (its answer was lost): the record says what it did
+        const r = await models.OfferRecipient.findById(`${offer._id}|${customer.customerId}`).lean();
+        if (r?.status !== 'accepted') throw new DomainError('offer-not-open', `this offer is ${r?.status ?? 'over'}`, { offerStatus: r?.status });
+        const subscriptions = (r.subscriptions ?? []).map(({ subscriptionId, sku, licenses }) => ({ subscriptionId, sku, licenses, convertedTrial: false }));
+        return { subscriptions, delegatedAdmin: undefined, created: customer.mode === 'create' };
+      },
+      (r) => r.created,
+    );
+    const tenant = await customers.tenant(customer.customerId);
+    return {
+      customer: { id: tenant._id, name: tenant.name, domain: tenant.domain },
+      subscriptions: result.subscriptions,
+      delegatedAdmin: result.delegatedAdmin,
+      token,
+    };
+  };
+
   /** Where the offer stands for one customer, or for whoever opens its link. */
   const statusFor = async (offer: OfferDoc, customerId: string | undefined): Promise<OfferLinkView['status']> => {
-    const own = offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open';
+    const own = ownStatus(offer);
     if (customerId) {
       const r = await models.OfferRecipient.findById(`${offer._id}|${customerId}`, { status: 1 }).lean();
       if (r) return r.status === 'sent' ? own : r.status;
@@ -289,17 +363,19 @@ export function createOfferService(
 
     /** The customer accepts (with its token), possibly with other license counts: it buys through its onboarding. */
     async accept(offer: OfferDoc, caller: CustomerPrincipal | undefined, input: AcceptOffer, request: RequestScope): Promise<AcceptedOffer> {
-      if (!caller) throw new DomainError('customer-token-required', 'accepting an offer needs the customer token');
-      if (input.customer) throw invalidInput('customer', 'not for offers');
+      if (input.customer && !offer.published) throw invalidInput('customer', 'only for published offers: this one was sent to named customers');
+      if (input.customer && caller) throw invalidInput('customer', 'leave it out when accepting with a customer token');
+      if (!caller && !offer.published) throw new DomainError('customer-token-required', 'accepting an offer needs the customer token');
       const unknown = Object.keys(input.licenses ?? {}).find((sku) => !offer.items.some((item) => item.sku === sku));
       if (unknown !== undefined)
         throw invalidInput(`licenses.${unknown}`, `${unknown} is not a SKU of this offer (${offer.items.map((i) => i.sku).join(', ')})`);
+      if (!caller) return join(offer, undefined, input, request);
       const delegatedAdmin = { agreed: input.acceptDelegatedAdmin, relationshipId: idFor(request, 'rel') };
       const c = caller.customer;
       if (offer.published && !(await models.OfferRecipient.exists({ _id: `${offer._id}|${c._id}` }))) {
-        // a published offer reaches this customer now (it must be onboarding with the partner, hence of its cloud)
-        const status = offer.revokedAt ? 'revoked' : offer.expiresAt.getTime() <= Date.now() ? 'expired' : 'open';
-        if (status !== 'open') throw new DomainError('offer-not-open', `this offer is ${status}`, { offerStatus: status });
+        // anyone may take a published offer: a customer onboarding with the partner gets it sent now, any other joins through it
+        if ((await onboarding.status(offer.partnerId, c._id)) !== 'running') return join(offer, caller, input, request);
+        requireOpen(offer);
         const partner = await partners.find(offer.partnerId);
         await sendTo(offer, partner, await recipientOf(offer.partnerId, c._id), await priced(partner.cloud, offer.items), request);
       }

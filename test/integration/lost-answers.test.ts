@@ -88,6 +88,27 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     expect(other.text).not.toContain('ofc.');
   });
 
+  it('taking a published offer as a company new to the partner: one tenant, one purchase, and the token in the answer to the retry', async () => {
+    const offer = await sendOffer(stack, p, [], [{ sku: 'BUS-STD', licenses: 3 }], { published: true });
+    const customer = newCustomer();
+    const headers = keyed();
+    faults.next('executeUpdateWithStart', { lose: true });
+    expectLost(await stack.http('POST', `/v1/links/${offer.code}/accept`, { customer }, headers));
+
+    const again = await stack.http('POST', `/v1/links/${offer.code}/accept`, { customer }, headers);
+    expect(again.status).toBe(201);
+    const customerId = again.body.customer.id;
+    expect(again.body.subscriptions).toEqual([expect.objectContaining({ sku: 'BUS-STD', licenses: 3, convertedTrial: false })]);
+    expect(await stack.models.Customer.countDocuments({ domain: customer.domain })).toBe(1);
+    expect(await stack.models.CustomerToken.countDocuments({ customerId })).toBe(1);
+    expect((await stack.http('GET', '/v1/customer', undefined, bearer(again.body.token))).status).toBe(200);
+    expect(await stack.models.OfferRecipient.countDocuments({ offerId: offer.id })).toBe(1);
+    await eventually(async () => (await audited('offer.accepted', offer.id)) === 1, 20_000, 'the acceptance audited');
+    await eventually(async () => (await stack.models.Subscription.countDocuments({ customerId, status: 'active' })) === 1, 20_000, 'one subscription');
+    const replayed = await stack.http('POST', `/v1/links/${offer.code}/accept`, { customer }, headers);
+    expect(replayed.body).toEqual(again.body);
+  });
+
   it('a link holder without a customer token must send a key nobody can guess', async () => {
     const invitation = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
     const res = await stack.http('POST', `/v1/links/${linkCode(invitation.body.url)}/accept`, { customer: newCustomer() }, { 'idempotency-key': 'abc' });

@@ -135,7 +135,18 @@ describe('replaying recorded histories', () => {
     const registrationWorkflowId = `product-key-registration:${registration.body.id}`;
     expect(await stack.client.workflow.getHandle(registrationWorkflowId).result()).toEqual({ total: 3, registered: 2, refused: 1 });
     ids.push(registrationWorkflowId);
+    // A published offer taken by a company new to the partner: the offer's workflow makes it a customer and buys; its onboarding has no trial.
+    const publishedOffer = await stack.http('POST', '/v1/offers', { items: [{ sku: 'BUS-STD', licenses: 2 }], published: true }, bearer(p.admin.token));
+    const joined = await stack.http('POST', `/v1/links/${linkCode(publishedOffer.body.url)}/accept`, { customer: newCustomer() });
+    expect(joined.status).toBe(201);
+    const joinedOfferId = `offer:${publishedOffer.body.id}:${joined.body.customer.id}`;
+    const joinedOnboardingId = `onboarding:${p.id}:${joined.body.customer.id}`;
+    await stack.client.workflow.getHandle(joinedOfferId).result();
+    await eventually(async () => stack.models.TimelineEvent.exists({ customerId: joined.body.customer.id, stage: 'onboarded' }), 20_000, 'onboarded');
+    ids.push(joinedOfferId, joinedOnboardingId);
     const fixtureName: Record<string, string> = {
+      [joinedOfferId]: 'offer-joined',
+      [joinedOnboardingId]: 'onboarding-joined',
       [revokedInv.body.workflowId]: 'invitation-revoked',
       [quitter.body.onboarding.workflowId]: 'onboarding-cancelled',
       [longTrial.body.workflowId]: 'invitation-declined',
@@ -158,7 +169,7 @@ describe('replaying recorded histories', () => {
         if (!fs.existsSync(file) || process.env.RECORD_HISTORIES === 'overwrite') fs.writeFileSync(file, History.encode(h.history).finish());
       }
     }
-  }, 60_000);
+  }, 90_000);
 
   it('committed histories of earlier versions still replay', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb'));

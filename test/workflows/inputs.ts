@@ -14,7 +14,10 @@ export const DAY = DAY_MS;
 export const HOUR = 3_600_000;
 const u = () => randomBytes(4).toString('hex');
 
-export function onboardingInput(over: Partial<OnboardingInput> = {}): OnboardingInput {
+/** An onboarding that starts with a trial (from an invitation). */
+type TrialOnboardingInput = OnboardingInput & { trial: NonNullable<OnboardingInput['trial']> };
+
+export function onboardingInput(over: Partial<TrialOnboardingInput> = {}): TrialOnboardingInput {
   const id = u();
   return {
     partnerId: `par_${id}`,
@@ -28,10 +31,18 @@ export function onboardingInput(over: Partial<OnboardingInput> = {}): Onboarding
   };
 }
 
+/** A customer that joins the partner through a published offer: no trial, bought by the offer's expiry or never. */
+export function joiningOnboardingInput(purchaseBy: number): OnboardingInput {
+  const { trial: _trial, invitationId: _invitationId, ...rest } = onboardingInput();
+  return { ...rest, offerId: `off_${u()}`, purchaseBy: new Date(purchaseBy).toISOString(), reminderOffsetsMs: [], gracePeriodMs: 0 };
+}
+
 export function purchaseRequest(input: OnboardingInput, over: Partial<PurchaseRequest> = {}): PurchaseRequest {
   return {
     offerId: `off_${u()}`,
-    items: [{ sku: input.trial.sku, licenses: 10, minLicenses: 1, maxLicenses: 300, priceMinor: 1250, currency: 'USD', subscriptionId: `sub_${u()}` }],
+    items: [
+      { sku: input.trial?.sku ?? 'BUS-STD', licenses: 10, minLicenses: 1, maxLicenses: 300, priceMinor: 1250, currency: 'USD', subscriptionId: `sub_${u()}` },
+    ],
     partnerEmail: `admin@${input.partnerId}.example`,
     billingPeriodMs: 30 * DAY,
     cancellationWindowMs: 7 * DAY,

@@ -1,6 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { OfferFailure } from '../../workflows/offers/failures';
+import { OnboardingFailure } from '../../workflows/onboarding/failures';
+import { onboardingStateQuery } from '../../workflows/onboarding/messages';
+import { onboardingWorkflowId } from '../../workflows/onboarding/start';
 import { acceptOfferUpdate, declineOfferUpdate, supersedeOfferSignal } from '../../workflows/offers/messages';
 import { offerStart } from '../../workflows/offers/start';
 import type { OfferInput } from '../../workflows/offers/types';
@@ -80,5 +83,72 @@ describe('an offer', () => {
     expect(await superseded.result()).toMatchObject({ status: 'superseded', supersededBy: 'off_newer' });
     expect(saved(declined).pop()).toBe('declined');
     expect(saved(superseded)).toEqual(['sent', 'superseded']);
+  });
+});
+
+describe('a published offer someone joins through (joining)', () => {
+  const joiner = (input: OfferInput) =>
+    ({
+      mode: 'create',
+      customerId: input.customerId,
+      name: 'Wingtip',
+      domain: 'wingtip.example',
+      contact: { name: 'Wanda', email: 'wanda@wingtip.example' },
+    }) as const;
+
+  it('nobody joined before it expired: it ends having stored, announced and e-mailed nothing', async () => {
+    const h = await start(offerInput((await ts.now()) + 7 * DAY, { joining: true }));
+    const final = await h.result();
+    expect(final.status).toBe('sent');
+    expect(saved(h)).toEqual([]);
+    expect(ts.callsTo('announceOfferToOnboarding', h.workflowId)).toEqual([]);
+    expect(ts.callsTo('sendEmail', h.workflowId)).toEqual([]);
+  });
+
+  // Last of those that skip time: the time-skipping test server keeps a time lock when an abandoned child (the onboarding) outlives its parent.
+  it('stores nothing until its acceptance makes the customer the partner’s; then it is sent, accepted and bought, and e-mails no offer', async () => {
+    const expiresAt = (await ts.now()) + 30 * DAY;
+    const input = offerInput(expiresAt, { joining: true });
+    const h = await start(input);
+    await ts.sleep(HOUR);
+    expect(saved(h)).toEqual([]);
+    const onboarding = onboardingWorkflowId(input.partnerId, input.customerId);
+    ts.cleanUp(onboarding);
+    const accepted = await h.executeUpdate(acceptOfferUpdate, { args: [{ by: 'customer', join: joiner(input) }] });
+    expect(accepted).toMatchObject({ status: 'accepted', customerCreated: true, subscriptions: [{ sku: 'BUS-STD', licenses: 10 }] });
+    expect(ts.callsTo('registerCustomer', h.workflowId).map(([r]) => [r.mode, r.customerId, r.cloud])).toEqual([['create', input.customerId, 'global']]);
+    // its onboarding (no trial, ending unless bought by the offer's expiry) took the purchase's announcement
+    const started = await ts.client.workflow.getHandle(onboarding).query(onboardingStateQuery);
+    expect([started.stage, started.trialEndsAt]).toEqual(['offer-sent', undefined]);
+    expect(ts.callsTo('announceOfferToOnboarding', h.workflowId).map(([o]) => o.customerId)).toEqual([input.customerId]);
+    expect(ts.callsTo('purchaseThroughOnboarding', h.workflowId)).toHaveLength(1);
+    expect(ts.callsTo('sendEmail', h.workflowId)).toEqual([]);
+    const final = await h.result();
+    expect(final.status).toBe('accepted');
+    expect(saved(h)[0]).toBe('sent');
+    expect(new Set(saved(h).slice(1))).toEqual(new Set(['accepted']));
+    // (the purchase is a stub here: the onboarding never heard of it, and ends unbought when the offer expires)
+    const ended = await ts.client.workflow.getHandle(onboarding).result();
+    expect(ended.timeline.map((t: { stage: string }) => t.stage)).toEqual(['offer-sent', 'cancelled']);
+  });
+
+  it('a refused join (the domain is taken) goes to the caller, and the offer ends having stored nothing', async () => {
+    const input = offerInput((await ts.now()) + 7 * DAY, { joining: true });
+    const h = await start(input);
+    ts.stub('registerCustomer', async () => {
+      throw ApplicationFailure.nonRetryable('a customer with the domain wingtip.example already exists', OnboardingFailure.CustomerExists);
+    });
+    expect((await refusal(h.executeUpdate(acceptOfferUpdate, { args: [{ by: 'customer', join: joiner(input) }] }))).type).toBe(
+      OnboardingFailure.CustomerExists,
+    );
+    expect((await h.result()).status).toBe('sent');
+    expect(saved(h)).toEqual([]);
+    expect(ts.callsTo('purchaseThroughOnboarding', h.workflowId)).toEqual([]);
+  });
+
+  it('an acceptance that does not say who joins is refused', async () => {
+    const h = await start(offerInput((await ts.now()) + 7 * DAY, { joining: true }));
+    expect((await refusal(h.executeUpdate(acceptOfferUpdate, { args: [{ by: 'customer' }] }))).type).toBe(OfferFailure.NotOnboarding);
+    await h.terminate();
   });
 });

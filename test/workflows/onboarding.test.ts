@@ -11,7 +11,7 @@ import { onboardingWorkflow } from '../../workflows/onboarding/workflow';
 import { relationshipWorkflowId } from '../../workflows/delegated-admin/start';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 import { historyHas, useTimeSkipping } from '../support/time-skipping';
-import { DAY, expectNear, HOUR, ms, offerInput, onboardingInput, purchaseRequest, refusal } from './inputs';
+import { DAY, expectNear, HOUR, joiningOnboardingInput, ms, offerInput, onboardingInput, purchaseRequest, refusal } from './inputs';
 
 // The trial's timers with the product's real durations (30-day trial, reminders 7 days and
 // 1 day before its end, 30 days of grace), each running in well under a second.
@@ -40,7 +40,7 @@ describe('the trial runs its course', () => {
     const h = await start(onboardingInput());
     const final = await h.result();
 
-    const end = ms(final.trialEndsAt);
+    const end = ms(final.trialEndsAt!);
     near(end, t0 + 30 * DAY);
     expect(final).toMatchObject({ stage: 'removed', remindersSent: 2 });
     expect(kinds(h)).toEqual(['trial-started', SEVEN_DAYS, ONE_DAY, 'trial-suspended']);
@@ -81,7 +81,7 @@ describe('the trial runs its course', () => {
     const final = await h.result();
     expect(final.remindersSent).toBe(1);
     expect(kinds(h)).toEqual(['trial-started', ONE_DAY, 'trial-suspended']);
-    near(email(h, ONE_DAY).at, ms(final.trialEndsAt) - DAY);
+    near(email(h, ONE_DAY).at, ms(final.trialEndsAt!) - DAY);
   });
 });
 
@@ -264,5 +264,41 @@ describe("the customer's open offers", () => {
     await announce('ofr_0003'); // again: nothing changes
     expect(await statusOf(newest)).toBe('sent');
     expect(ts.callsTo('findOpenOffers', h.workflowId)).toHaveLength(1); // the store is asked once
+  });
+});
+
+describe('a customer that joins through a published offer (no trial)', () => {
+  it('buys at once: onboarded, its subscriptions new, no trial saved, reminded or e-mailed', async () => {
+    const input = joiningOnboardingInput((await ts.now()) + 30 * DAY);
+    const h = await start(input);
+    await ts.eventually(() => ts.callsTo('recordStage', h.workflowId).length === 1, 'joined');
+    expect((await h.query(onboardingStateQuery)).trialEndsAt).toBeUndefined();
+    const request = purchaseRequest(input);
+    ts.cleanUp(subscriptionWorkflowId(request.items[0]!.subscriptionId));
+    const bought = await h.executeUpdate(purchaseUpdate, { args: [request] });
+    expect(bought.subscriptions).toEqual([{ subscriptionId: request.items[0]!.subscriptionId, sku: 'BUS-STD', licenses: 10, convertedTrial: false }]);
+    await ts.eventually(async () => (await h.query(onboardingStateQuery)).stage === 'onboarded', 'onboarded');
+    const state = await h.query(onboardingStateQuery);
+    expect(state.timeline.map((t) => t.stage)).toEqual(['offer-sent', 'purchased', 'onboarded']);
+    expect(state.timeline[0]!.detail).toBe(`joined through offer ${input.offerId}`);
+    expect(kinds(h)).toEqual([`purchased-${request.offerId}`]);
+    expect(savedTrial(h)).toEqual([]);
+    expect(published(h)).toEqual(['active', 'active']);
+    // its timeline is kept apart from an earlier onboarding of the same customer with the partner (same workflow id)
+    expect(ts.callsTo('recordStage', h.workflowId).map(([r]) => r.key)).toEqual(Array(3).fill(`${h.workflowId}@${input.offerId}`));
+    // there is no trial to cancel
+    expect((await refusal(h.executeUpdate(cancelTrialUpdate, { args: [{ by: 'customer' }] }))).type).toBe(OnboardingFailure.Ended);
+  });
+
+  it("not bought by the offer's expiry: it ends as cancelled, never listed", async () => {
+    const purchaseBy = (await ts.now()) + 7 * DAY;
+    const input = joiningOnboardingInput(purchaseBy);
+    const h = await start(input);
+    const final = await h.result();
+    expect(final.timeline.map((t) => t.stage)).toEqual(['offer-sent', 'cancelled']);
+    near(final.timeline[1]!.at, purchaseBy);
+    expect(published(h)).toEqual([]);
+    expect(kinds(h)).toEqual([]);
+    await expect(h.executeUpdate(purchaseUpdate, { args: [purchaseRequest(input)] })).rejects.toThrow(); // over: nothing more is bought
   });
 });

@@ -1,5 +1,6 @@
 import type { RequestedBy } from '../audit';
 import type { DelegatedAdminOption } from '../delegated-admin/types';
+import type { AcceptingCustomer } from '../onboarding/types';
 
 export const INVITATION_STATUSES = ['active', 'revoked', 'expired'] as const;
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
@@ -74,8 +75,7 @@ export interface RevokeInvitationRequest {
 
 /** A customer accepting the invitation through its link (the API has checked who is asking). */
 export interface AcceptInvitationRequest {
-  customer:
-    { mode: 'create'; customerId: string; name: string; domain: string; contact: { name: string; email: string } } | { mode: 'existing'; customerId: string };
+  customer: AcceptingCustomer;
   /** Id for the trial subscription, should this acceptance start one. */
   subscriptionId: string;
   /** For an invitation with delegated administration: the customer's answer, and the relationship's id. */

@@ -3,8 +3,11 @@ import type { AcceptOfferRequest, CloseOfferRequest, OfferState, PurchaseResult 
 
 export const offerStateQuery = defineQuery<OfferState>('state');
 
-/** The customer accepts, possibly changing license counts: refused unless the offer is open for it. */
-export const acceptOfferUpdate = defineUpdate<OfferState & PurchaseResult, [AcceptOfferRequest]>('accept');
+/**
+ * The customer accepts, possibly changing license counts: refused unless the offer is open for it.
+ * `customerCreated`: a joining offer's acceptance made a new tenant.
+ */
+export const acceptOfferUpdate = defineUpdate<OfferState & PurchaseResult & { customerCreated?: boolean }, [AcceptOfferRequest]>('accept');
 
 export const declineOfferUpdate = defineUpdate<OfferState, [CloseOfferRequest]>('decline');
 

@@ -12,6 +12,7 @@ export interface OfferItem {
 
 import type { RequestedBy } from '../audit';
 import type { DelegatedAdminChoice, DelegatedAdminOption } from '../delegated-admin/types';
+import type { AcceptingCustomer } from '../onboarding/types';
 
 export interface OfferInput {
   offerId: string;
@@ -29,6 +30,11 @@ export interface OfferInput {
   delegatedAdmin?: DelegatedAdminOption;
   /** The request that sent it (absent in offers sent before the workflow wrote the audit log). */
   requested?: RequestedBy;
+  /**
+   * A published offer accepted by someone not (or no longer) onboarding with the partner: nothing
+   * is stored or e-mailed until the acceptance (its `join`) has made the customer the partner's.
+   */
+  joining?: true;
 }
 
 export const OFFER_STATUSES = ['sent', 'accepted', 'declined', 'superseded', 'revoked', 'expired'] as const;
@@ -63,6 +69,8 @@ export interface AcceptOfferRequest {
   delegatedAdmin?: { agreed: boolean; relationshipId: string };
   by: string;
   requested?: RequestedBy;
+  /** Joining offers only: the customer that becomes the partner's through this acceptance (a new tenant, or an existing one of the partner's cloud). */
+  join?: AcceptingCustomer;
 }
 
 /** Declining or revoking: `by` is 'customer' or the partner user. */

@@ -1,13 +1,18 @@
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { CustomerActivities } from '../../activities/customers/activities';
+import type { InvitationActivities } from '../../activities/invitations/activities';
 import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
@@ -16,6 +21,9 @@ import { isoNow, workflowNow } from '../clock';
 import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
 import { delegatedAdminNotOffered } from '../delegated-admin/failures';
+import { onboardingStart } from '../onboarding/start';
+import type { AcceptingCustomer } from '../onboarding/types';
+import { onboardingWorkflow } from '../onboarding/workflow';
 import { OfferFailure } from './failures';
 import {
   acceptOfferUpdate,
@@ -31,6 +39,8 @@ import type { CloseOfferRequest, OfferInput, OfferState, OfferStatus, PurchaseRe
 
 const { saveOfferRecipient, announceOfferToOnboarding } = proxyActivities<OfferActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
+const { registerCustomer } = proxyActivities<CustomerActivities>(persistenceActivityOptions);
+const { checkPartnerMayInvite } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
 // Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer. It
 // heartbeats while it waits, so a killed worker's purchase is retried in seconds, not minutes.
 const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({
@@ -92,6 +102,38 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   const openWhileBuying = patched('offer-open-while-buying');
   let buying = false;
 
+  // A joining offer (published, accepted by someone not onboarding with the partner): its first
+  // acceptance makes the customer the partner's (tenant registered, onboarding started without a
+  // trial); only then is the offer stored. A refused join ends it having stored nothing.
+  let joining: Promise<void> | undefined;
+  let joined = !input.joining;
+  let joinRefused = false;
+  let customerCreated: boolean | undefined;
+  const join = async (who: AcceptingCustomer) => {
+    try {
+      const { cloud } = await checkPartnerMayInvite(input.partnerId);
+      const c = await registerCustomer({ ...who, cloud, at: isoNow() });
+      const onboarding = onboardingStart({
+        partnerId: input.partnerId,
+        customerId: c.customerId,
+        customer: { name: c.name, domain: c.domain, cloud, contactEmail: c.contactEmail, contactName: c.contactName },
+        offerId: input.offerId,
+        purchaseBy: input.expiresAt,
+        reminderOffsetsMs: [],
+        gracePeriodMs: 0,
+      });
+      // the onboarding outlives the offer; one already running (a race with an invitation) takes the purchase as well
+      await startChild(onboardingWorkflow, { ...onboarding, parentClosePolicy: ParentClosePolicy.ABANDON }).catch((err) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
+      customerCreated = c.created;
+      joined = true;
+    } catch (err) {
+      joinRefused = true;
+      throw err;
+    }
+  };
+
   setHandler(offerStateQuery, () => state);
   setHandler(offerRecordedUpdate, async () => {
     await condition(() => recorded);
@@ -113,7 +155,8 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   );
   setHandler(
     acceptOfferUpdate,
-    async ({ licenses = {} as Record<string, number>, delegatedAdmin, by, requested }) => {
+    async ({ licenses = {} as Record<string, number>, delegatedAdmin, by, requested, join: who }) => {
+      if (!joined) await (joining ??= join(who!));
       await condition(() => recorded);
       refuseUnlessOpen();
       state.status = 'accepted'; // at once: a concurrent second acceptance is refused by the validator
@@ -148,11 +191,13 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       state.subscriptions = result.subscriptions.map(({ subscriptionId, sku, licenses: n }) => ({ subscriptionId, sku, licenses: n }));
       await persist();
       await audit('offer.accepted', requested, customer, { licenses: state.items });
-      return { ...state, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin };
+      return { ...state, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin, customerCreated };
     },
     {
-      validator: ({ licenses = {} as Record<string, number>, delegatedAdmin }) => {
+      validator: ({ licenses = {} as Record<string, number>, delegatedAdmin, join: who }) => {
         refuseUnlessOpen();
+        if (!joined && !joining && !who) throw ApplicationFailure.nonRetryable('this offer is for customers of the partner', OfferFailure.NotOnboarding);
+        if (joinRefused) throw ApplicationFailure.nonRetryable('this acceptance was refused', OfferFailure.NotOpen, { offerStatus: state.status });
         if (delegatedAdmin?.agreed && !input.delegatedAdmin) throw delegatedAdminNotOffered();
         for (const [sku, n] of Object.entries(licenses) as Array<[string, number]>) {
           const item = input.items.find((i) => i.sku === sku);
@@ -176,6 +221,11 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   setHandler(declineOfferUpdate, closeBy('declined'), { validator: (_request) => refuseUnlessOpen() });
   setHandler(revokeOfferUpdate, closeBy('revoked'), { validator: (_request) => refuseUnlessOpen() });
 
+  const msLeft = () => Math.max(1, Date.parse(input.expiresAt) - workflowNow().getTime());
+  if (input.joining && (!(await condition(() => joined || joinRefused, msLeft())) || !joined)) {
+    await condition(allHandlersFinished);
+    return state; // nobody joined through it (in time): nothing was stored
+  }
   await persist();
   await audit('offer.sent', input.requested, { kind: 'system', id: 'partner' }, { items: state.items });
   // Before it counts as sent: an older open offer is superseded by the time the partner hears of this one.
@@ -183,7 +233,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
     await announceOfferToOnboarding({ offerId: input.offerId, partnerId: input.partnerId, customerId: input.customerId, sentAt: state.sentAt });
   }
   recorded = true;
-  if (state.status === 'sent') {
+  if (state.status === 'sent' && !input.joining) {
     await sendEmail({
       key: `${workflowInfo().workflowId}:sent`,
       partnerId: input.partnerId,
@@ -195,7 +245,6 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       at: isoNow(),
     });
   }
-  const msLeft = () => Math.max(1, Date.parse(input.expiresAt) - workflowNow().getTime());
   if (!openWhileBuying) {
     if (!(await condition(() => state.status !== 'sent', msLeft()))) end('expired', 'system');
   } else {

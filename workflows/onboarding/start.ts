@@ -6,7 +6,7 @@ import type { OnboardingInput } from './types';
 /** One onboarding per partner and customer. */
 export const onboardingWorkflowId = (partnerId: string, customerId: string): string => `onboarding:${partnerId}:${customerId}`;
 
-/** A customer's onboarding, started by the invitation it accepted. */
+/** A customer's onboarding, started by the invitation it accepted (or the published offer it joins through). */
 export function onboardingStart(input: OnboardingInput): StartOptions<[OnboardingInput]> {
   return {
     workflowId: onboardingWorkflowId(input.partnerId, input.customerId),
@@ -14,7 +14,7 @@ export function onboardingStart(input: OnboardingInput): StartOptions<[Onboardin
     typedSearchAttributes: [
       { key: PartnerId, value: input.partnerId },
       { key: CustomerId, value: input.customerId },
-      { key: LifecycleStage, value: Stage.TrialActive },
+      { key: LifecycleStage, value: input.trial ? Stage.TrialActive : Stage.OfferSent },
     ],
   };
 }

@@ -2,13 +2,20 @@ import type { RequestedBy } from '../audit';
 import type { DelegatedAdminChoice } from '../delegated-admin/types';
 import type { Stage } from '../stages';
 
+/** Who an acceptance onboards: a new tenant it describes, or an existing one (the API has checked who is asking). */
+export type AcceptingCustomer =
+  { mode: 'create'; customerId: string; name: string; domain: string; contact: { name: string; email: string } } | { mode: 'existing'; customerId: string };
+
 export interface OnboardingInput {
   partnerId: string;
   customerId: string;
   customer: { name: string; domain: string; cloud: string; contactEmail: string; contactName: string };
-  /** Where the customer came from. */
-  invitationId: string;
-  trial: { subscriptionId: string; sku: string; licenses: number; lengthMs: number };
+  /** Where the customer came from: an invitation (with its trial), or a published offer it accepts (no trial). */
+  invitationId?: string;
+  offerId?: string;
+  trial?: { subscriptionId: string; sku: string; licenses: number; lengthMs: number };
+  /** Without a trial: the onboarding ends unless a purchase comes by then (the offer's expiry). */
+  purchaseBy?: string;
   /** Reminders this long before the trial ends (e.g. 7 days and 1 day). */
   reminderOffsetsMs: number[];
   /** After suspension, how long until the trial subscription is removed. */
@@ -28,7 +35,8 @@ export interface OnboardingState {
   partnerId: string;
   customerId: string;
   stage: Stage;
-  trialEndsAt: string;
+  /** Absent for a customer that joined through a published offer. */
+  trialEndsAt?: string;
   subscriptionIds: string[];
   remindersSent: number;
   timeline: TimelineEntry[];

@@ -54,17 +54,17 @@ const { findOpenOffers } = proxyActivities<OfferActivities>(persistenceActivityO
 export async function onboardingWorkflow(input: OnboardingInput): Promise<OnboardingState> {
   const workflowId = workflowInfo().workflowId;
   const started = workflowNow().getTime();
-  const trialEndsAt = started + input.trial.lengthMs;
+  const trialInput = input.trial;
   const state: OnboardingState = {
     partnerId: input.partnerId,
     customerId: input.customerId,
-    stage: Stage.TrialActive,
-    trialEndsAt: new Date(trialEndsAt).toISOString(),
-    subscriptionIds: [input.trial.subscriptionId],
+    stage: trialInput ? Stage.TrialActive : Stage.OfferSent,
+    trialEndsAt: trialInput && new Date(started + trialInput.lengthMs).toISOString(),
+    subscriptionIds: trialInput ? [trialInput.subscriptionId] : [],
     remindersSent: 0,
     timeline: [],
   };
-  const skus = new Set([input.trial.sku]);
+  const skus = new Set(trialInput ? [trialInput.sku] : []);
   let directoryStatus: DirectoryEntry['status'] = 'trial';
   const purchases = new Map<string, PurchaseResult>();
   // Declared before any handler: a replay hands buffered updates to their validators inside setHandler.
@@ -72,29 +72,41 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   let cancelStored = false;
   setHandler(onboardingStateQuery, () => state);
 
+  // a customer that joins through a published offer may have onboarded with the partner before, under the same workflow id
+  const timelineKey = trialInput ? undefined : `${workflowId}@${input.offerId}`;
   const enter = async (stage: Stage, by: string, detail?: string) => {
     const at = isoNow();
     state.stage = stage;
     state.timeline.push({ stage, at, by, detail });
-    await recordStage({ workflowId, n: state.timeline.length, partnerId: input.partnerId, customerId: input.customerId, stage, at, by, detail });
+    await recordStage({
+      workflowId,
+      key: timelineKey,
+      n: state.timeline.length,
+      partnerId: input.partnerId,
+      customerId: input.customerId,
+      stage,
+      at,
+      by,
+      detail,
+    });
     upsertSearchAttributes([{ key: LifecycleStage, value: stage }]);
   };
-  const trial: SubscriptionSnapshot = {
-    subscriptionId: input.trial.subscriptionId,
+  const trial: SubscriptionSnapshot | undefined = trialInput && {
+    subscriptionId: trialInput.subscriptionId,
     customerId: input.customerId,
     partnerId: input.partnerId,
-    sku: input.trial.sku,
+    sku: trialInput.sku,
     status: 'trial',
-    licenses: input.trial.licenses,
+    licenses: trialInput.licenses,
     trialEndsAt: state.trialEndsAt,
     createdAt: isoNow(),
     updatedAt: isoNow(),
     revision: 0,
   };
   let trialConverted = false;
-  const saveTrial = async (changes: Partial<SubscriptionSnapshot>) => {
-    Object.assign(trial, changes, { updatedAt: isoNow(), revision: trial.revision + 1 });
-    await saveSubscription({ ...trial });
+  const saveTrial = async (t: SubscriptionSnapshot, changes: Partial<SubscriptionSnapshot>) => {
+    Object.assign(t, changes, { updatedAt: isoNow(), revision: t.revision + 1 });
+    await saveSubscription({ ...t });
   };
   const publish = (status: DirectoryEntry['status']) => {
     directoryStatus = status;
@@ -191,8 +203,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       // operators find what an offer made by its id (flows from before this did not tag it)
       const fromOffer = patched('offer-id-on-children') ? request.offerId : undefined;
       for (const item of request.items) {
-        const converts = !trialConverted && item.sku === input.trial.sku && trial.status !== 'removed';
-        const subscriptionId = converts ? input.trial.subscriptionId : item.subscriptionId;
+        const converts = trial !== undefined && !trialConverted && item.sku === trial.sku && trial.status !== 'removed';
+        const subscriptionId = converts ? trial.subscriptionId : item.subscriptionId;
         if (converts) trialConverted = true;
         const subscription = subscriptionStart(
           {
@@ -253,20 +265,21 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     },
     {
       validator: (_request) => {
+        if (!trial) throw ApplicationFailure.nonRetryable('this onboarding has no trial: the customer joined through an offer', OnboardingFailure.Ended);
         if (purchases.size > 0) throw ApplicationFailure.nonRetryable('the trial was bought already', OnboardingFailure.AlreadyPurchased);
         if (ended()) throw ApplicationFailure.nonRetryable(`the onboarding has ended (${state.stage})`, OnboardingFailure.Ended);
       },
     },
   );
-  const cancelTrial = async (request: CancelTrialRequest): Promise<OnboardingState> => {
-    await enter(Stage.Cancelled, request.by, `trial of ${input.trial.sku} cancelled`);
-    await saveTrial({ status: 'removed', licenses: 0 });
+  const cancelTrial = async (t: SubscriptionSnapshot, request: CancelTrialRequest): Promise<OnboardingState> => {
+    await enter(Stage.Cancelled, request.by, `trial of ${t.sku} cancelled`);
+    await saveTrial(t, { status: 'removed', licenses: 0 });
     await auditChange(
       {
         partnerId: input.partnerId,
         actor: request.requested?.actor ?? { kind: 'customer', id: input.customerId },
         action: 'trial.cancelled',
-        target: { kind: 'subscription', id: input.trial.subscriptionId },
+        target: { kind: 'subscription', id: t.subscriptionId },
         requestId: request.requested?.requestId,
       },
       'cancel-trial',
@@ -277,57 +290,62 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     return state;
   };
 
-  await saveTrial({});
-  await enter(Stage.TrialActive, 'customer', `trial of ${input.trial.sku}, ${input.trial.licenses} licenses, until ${state.trialEndsAt}`);
-  if (input.delegatedAdmin) await askDelegatedAdmin(input.delegatedAdmin, 'customer');
-  await publish('trial');
-  await email(
-    'trial-started',
-    `Your trial of ${input.trial.sku} has started`,
-    `Your trial of ${input.trial.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`,
-  );
-
   const purchased = () => purchases.size > 0;
   const settled = () => purchased() || cancelRequest !== undefined;
-  // Reminders due before the trial began (a trial shorter than the offset) are never sent. One whose
-  // moment passed while no worker ran this flow (an outage) is sent late while the trial lasts, but
-  // when a later reminder is due as well only that one is sent.
-  const reminders = [...input.reminderOffsetsMs].sort((a, b) => b - a).filter((offset) => trialEndsAt - offset > started);
-  for (const [i, offset] of reminders.entries()) {
-    const at = trialEndsAt - offset;
-    const late = at <= workflowNow().getTime();
-    if (!late && (await condition(settled, msUntil(at)))) break;
-    const now = workflowNow().getTime();
-    const laterDue = i + 1 < reminders.length && trialEndsAt - reminders[i + 1]! <= now;
-    if (late || laterDue) {
-      // Flows from before this change skipped a passed reminder and sent every due one.
-      const catchUp = patched('late-trial-reminders');
-      if (catchUp ? laterDue || now >= trialEndsAt || settled() : late) continue;
+  if (trial) {
+    const t = trial;
+    const trialEndsAt = started + trialInput!.lengthMs;
+    await saveTrial(t, {});
+    await enter(Stage.TrialActive, 'customer', `trial of ${t.sku}, ${t.licenses} licenses, until ${state.trialEndsAt}`);
+    if (input.delegatedAdmin) await askDelegatedAdmin(input.delegatedAdmin, 'customer');
+    await publish('trial');
+    await email('trial-started', `Your trial of ${t.sku} has started`, `Your trial of ${t.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`);
+
+    // Reminders due before the trial began (a trial shorter than the offset) are never sent. One whose
+    // moment passed while no worker ran this flow (an outage) is sent late while the trial lasts, but
+    // when a later reminder is due as well only that one is sent.
+    const reminders = [...input.reminderOffsetsMs].sort((a, b) => b - a).filter((offset) => trialEndsAt - offset > started);
+    for (const [i, offset] of reminders.entries()) {
+      const at = trialEndsAt - offset;
+      const late = at <= workflowNow().getTime();
+      if (!late && (await condition(settled, msUntil(at)))) break;
+      const now = workflowNow().getTime();
+      const laterDue = i + 1 < reminders.length && trialEndsAt - reminders[i + 1]! <= now;
+      if (late || laterDue) {
+        // Flows from before this change skipped a passed reminder and sent every due one.
+        const catchUp = patched('late-trial-reminders');
+        if (catchUp ? laterDue || now >= trialEndsAt || settled() : late) continue;
+      }
+      const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
+      await email(`trial-reminder-${offset}`, `Your trial of ${t.sku} ends in ${left}`, `Buy ${t.sku} before ${state.trialEndsAt} to keep it.`);
+      state.remindersSent++;
     }
-    const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
-    await email(
-      `trial-reminder-${offset}`,
-      `Your trial of ${input.trial.sku} ends in ${left}`,
-      `Buy ${input.trial.sku} before ${state.trialEndsAt} to keep it.`,
-    );
-    state.remindersSent++;
-  }
-  if (!(await condition(settled, msUntil(trialEndsAt)))) {
-    await enter(Stage.TrialExpired, 'system');
-    await enter(Stage.Suspended, 'system', `removed after ${Math.round(input.gracePeriodMs / 1000)} s unless bought`);
-    await saveTrial({ status: 'suspended' });
-    await publish('suspended');
-    await email('trial-suspended', `Your trial of ${input.trial.sku} has ended`, `The subscription is suspended and will be removed unless bought.`);
-    if (!(await condition(settled, input.gracePeriodMs))) {
-      await enter(Stage.Removed, 'system');
-      await saveTrial({ status: 'removed', licenses: 0 });
-      await publish('removed');
+    if (!(await condition(settled, msUntil(trialEndsAt)))) {
+      await enter(Stage.TrialExpired, 'system');
+      await enter(Stage.Suspended, 'system', `removed after ${Math.round(input.gracePeriodMs / 1000)} s unless bought`);
+      await saveTrial(t, { status: 'suspended' });
+      await publish('suspended');
+      await email('trial-suspended', `Your trial of ${t.sku} has ended`, `The subscription is suspended and will be removed unless bought.`);
+      if (!(await condition(settled, input.gracePeriodMs))) {
+        await enter(Stage.Removed, 'system');
+        await saveTrial(t, { status: 'removed', licenses: 0 });
+        await publish('removed');
+        await condition(allHandlersFinished);
+        return state;
+      }
+    }
+
+    if (cancelRequest && !purchased()) return cancelTrial(t, cancelRequest);
+  } else {
+    // joined through a published offer, which it buys at once: nothing to wait for but that purchase
+    await enter(Stage.OfferSent, 'customer', `joined through offer ${input.offerId}`);
+    const purchaseBy = input.purchaseBy ? Date.parse(input.purchaseBy) : started + DAY_MS;
+    if (!(await condition(purchased, msUntil(purchaseBy)))) {
+      await enter(Stage.Cancelled, 'system', `offer ${input.offerId} was not bought`);
       await condition(allHandlersFinished);
       return state;
     }
   }
-
-  if (cancelRequest && !purchased()) return cancelTrial(cancelRequest);
 
   // Bought: the trial's own record is now the subscription workflow's; an unconverted trial is removed.
   await condition(() => allHandlersFinished() && purchased());
@@ -337,7 +355,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     if (patched('awaiting-delegated-admin-listed')) await publish(directoryStatus);
     await condition(() => state.delegatedAdmin!.status !== 'pending');
   }
-  if (!trialConverted && trial.status !== 'removed') await saveTrial({ status: 'removed', licenses: 0 });
+  if (trial && !trialConverted && trial.status !== 'removed') await saveTrial(trial, { status: 'removed', licenses: 0 });
   await enter(Stage.Onboarded, 'system');
   await publish(directoryStatus);
   // The customer stays with the partner: later offers are bought here too, for as

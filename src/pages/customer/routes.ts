@@ -151,23 +151,23 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
       if (!token) return again(401, 'Give your customer token to answer as your company.');
       customer = await customerByToken(req, token);
       if (!customer) return again(401, 'That customer token is not valid (or has been revoked). Check it and try again.');
-    } else if (as !== 'new' || v.kind !== 'trial-invitation') {
+    } else if (as !== 'new' || !(v.kind === 'trial-invitation' || (v.kind === 'purchase-offer' && v.published))) {
       return send(res, messagePage(400, 'This form cannot be accepted', 'It is incomplete. Open the page again and send it from there.'));
     }
     const agreed = field('acceptDelegatedAdmin') === 'yes';
     let body: Record<string, unknown> | undefined;
     if (action === 'accept') {
+      const newCustomer = customer
+        ? {}
+        : {
+            customer: {
+              name: field('companyName').trim(),
+              domain: field('domain').trim(),
+              contact: { name: field('contactName').trim(), email: field('contactEmail').trim() },
+            },
+          };
       if (v.kind === 'trial-invitation') {
-        body = customer
-          ? { acceptDelegatedAdmin: agreed }
-          : {
-              acceptDelegatedAdmin: agreed,
-              customer: {
-                name: field('companyName').trim(),
-                domain: field('domain').trim(),
-                contact: { name: field('contactName').trim(), email: field('contactEmail').trim() },
-              },
-            };
+        body = { acceptDelegatedAdmin: agreed, ...newCustomer };
       } else if (v.kind === 'purchase-offer') {
         const licenses: Record<string, number> = {};
         for (const item of v.items) {
@@ -176,7 +176,7 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
             return again(400, `Give the number of licenses of ${item.name} as a whole number from ${item.minLicenses} to ${item.maxLicenses}.`);
           licenses[item.sku] = Number(n);
         }
-        body = { acceptDelegatedAdmin: agreed, licenses };
+        body = { acceptDelegatedAdmin: agreed, licenses, ...newCustomer };
       } else body = {};
     }
     const call: RouteCall = {
@@ -243,16 +243,6 @@ export function customerPages(router: Router, _services: Services, deps: PageDep
             messagePage(409, `This ${thing} cannot be accepted now`, `${v.partner.name} may no longer make this ${thing}; ask them about it.`, v.partner),
           );
         case 'not-found':
-          if (v.kind === 'purchase-offer' && v.published)
-            return send(
-              res,
-              messagePage(
-                404,
-                'This offer is not for your company',
-                `${v.partner.name} published this offer for its own customers; ${customer?.customer.name ?? 'your company'} is not one of them.`,
-                v.partner,
-              ),
-            );
           return send(
             res,
             messagePage(

@@ -43,11 +43,75 @@ const THING: Record<LinkView['kind'], string> = { 'trial-invitation': 'invitatio
  * (new: a new customer it describes; session: the customer this browser is signed in as; token:
  * the customer whose token it carries), so that sending it again means the same whatever the cookies say meanwhile.
  */
-const hidden = (ctx: FormContext, as: 'new' | 'session' | 'token' = ctx.customer ? 'session' : 'token') => html`
+const hidden = (ctx: FormContext, as: 'new' | 'session' | 'token' | 'chosen' = ctx.customer ? 'session' : 'token') => html`
   <input type="hidden" name="_csrf" value="${ctx.csrf}" />
   <input type="hidden" name="formKey" value="${ctx.newKey()}" />
-  <input type="hidden" name="as" value="${as}" />
+  ${as === 'chosen' ? '' : html`<input type="hidden" name="as" value="${as}" />`}
 `;
+
+/** A new customer describes its company (`required` unless the form offers another way to answer). */
+const newCustomerFields = (ctx: FormContext, required: boolean) => html`
+  <div class="field">
+    <label for="company-name">Company name</label>
+    <input
+      id="company-name"
+      name="companyName"
+      ${required ? 'required' : ''}
+      maxlength="200"
+      autocomplete="organization"
+      value="${value(ctx, 'companyName')}"
+    />
+  </div>
+  <div class="field">
+    <label for="company-domain">Domain</label>
+    <input
+      id="company-domain"
+      name="domain"
+      ${required ? 'required' : ''}
+      maxlength="253"
+      autocapitalize="none"
+      spellcheck="false"
+      placeholder="contoso.example"
+      aria-describedby="domain-hint"
+      value="${value(ctx, 'domain')}"
+    />
+    <p class="hint" id="domain-hint">Your company's internet domain, such as contoso.onmicrosoft.com.</p>
+  </div>
+  <div class="field">
+    <label for="contact-name">Administrator's name</label>
+    <input id="contact-name" name="contactName" ${required ? 'required' : ''} maxlength="200" autocomplete="name" value="${value(ctx, 'contactName')}" />
+  </div>
+  <div class="field">
+    <label for="contact-email">Administrator's e-mail</label>
+    <input
+      id="contact-email"
+      name="contactEmail"
+      type="email"
+      ${required ? 'required' : ''}
+      maxlength="254"
+      autocomplete="email"
+      value="${value(ctx, 'contactEmail')}"
+    />
+  </div>
+`;
+
+/** A published offer answered by someone not signed in: a new customer, or an existing one with its token. */
+const whoBuys = (ctx: FormContext) => {
+  const byToken = ctx.values?.as === 'token';
+  return html`<fieldset class="stack who">
+    <legend>Who is buying?</legend>
+    <div class="check">
+      <input type="radio" id="as-new" name="as" value="new" ${byToken ? '' : 'checked'} />
+      <label for="as-new">A company new to offerflow (it becomes a customer of this partner)</label>
+    </div>
+    ${newCustomerFields(ctx, false)}
+    <div class="check">
+      <input type="radio" id="as-token" name="as" value="token" ${byToken ? 'checked' : ''} />
+      <label for="as-token">Already a customer (answering with its token)</label>
+    </div>
+    ${tokenField(ctx, 'token-accept', false)}
+  </fieldset>`;
+};
 
 const errorBox = (ctx: FormContext) =>
   ctx.error ? html`<div class="alert" role="alert" id="form-error"><strong>That did not work.</strong> ${ctx.error}</div>` : undefined;
@@ -140,34 +204,7 @@ export function trialPage(view: TrialView, ctx: FormContext): Page {
     : html`<form method="post" action="${ctx.action}" class="stack" aria-labelledby="new-customer">
           ${hidden(ctx, 'new')}
           <h3 id="new-customer">New to offerflow? Describe your company</h3>
-          <div class="field">
-            <label for="company-name">Company name</label>
-            <input id="company-name" name="companyName" required maxlength="200" autocomplete="organization" value="${value(ctx, 'companyName')}" />
-          </div>
-          <div class="field">
-            <label for="company-domain">Domain</label>
-            <input
-              id="company-domain"
-              name="domain"
-              required
-              maxlength="253"
-              autocapitalize="none"
-              spellcheck="false"
-              placeholder="contoso.example"
-              aria-describedby="domain-hint"
-              value="${value(ctx, 'domain')}"
-            />
-            <p class="hint" id="domain-hint">Your company's internet domain, such as contoso.onmicrosoft.com.</p>
-          </div>
-          <div class="field">
-            <label for="contact-name">Administrator's name</label>
-            <input id="contact-name" name="contactName" required maxlength="200" autocomplete="name" value="${value(ctx, 'contactName')}" />
-          </div>
-          <div class="field">
-            <label for="contact-email">Administrator's e-mail</label>
-            <input id="contact-email" name="contactEmail" type="email" required maxlength="254" autocomplete="email" value="${value(ctx, 'contactEmail')}" />
-          </div>
-          ${da ? daCheckbox(ctx, 'da-new') : ''}
+          ${newCustomerFields(ctx, true)} ${da ? daCheckbox(ctx, 'da-new') : ''}
           <div class="actions"><button type="submit" name="action" value="accept" class="primary">Start the trial</button></div>
         </form>
         <form method="post" action="${ctx.action}" class="stack existing" aria-labelledby="existing-customer">
@@ -265,7 +302,7 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
       ${errorBox(ctx)} ${partnerCard(view.partner)}
       <section class="card offer" aria-labelledby="offer-heading">
         <h2 id="offer-heading">What you buy</h2>
-        ${view.published ? html`<p>${view.partner.name} offers this to each of its customers${ctx.customer ? '' : ": answer with your company's customer token"}.</p>` : ''}
+        ${view.published ? html`<p>${view.partner.name} offers this to any company${ctx.customer ? '' : ': describe yours, or answer with its customer token'}.</p>` : ''}
         <p class="muted">You may change the number of licenses within the bounds shown. Offer valid until ${day(view.expiresAt)}.</p>
         ${signedIn(ctx)}
         <form
@@ -277,7 +314,7 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
           data-period-days="${totals.periodDays ?? ''}"
           data-period-months="${totals.periodDays !== undefined ? String(periodMonths(totals.periodDays)) : ''}"
         >
-          ${hidden(ctx)}
+          ${hidden(ctx, view.published && !ctx.customer ? 'chosen' : undefined)}
           <table class="lines">
             <thead>
               <tr>
@@ -306,7 +343,7 @@ export function offerPage(view: OfferView, ctx: FormContext): Page {
             </tfoot>
           </table>
           ${da ? delegatedAdminSection(da, view.partner.name) : ''} ${da ? daCheckbox(ctx, 'da-offer') : ''}
-          ${ctx.customer ? '' : tokenField(ctx, 'token-accept', true)}
+          ${ctx.customer ? '' : view.published ? whoBuys(ctx) : tokenField(ctx, 'token-accept', true)}
           <div class="actions">
             <button type="submit" name="action" value="accept" class="primary">Accept and buy</button>
             <button type="submit" name="action" value="update" class="secondary nojs" formnovalidate>Update the totals</button>
