@@ -42,6 +42,7 @@ export type DomainErrorKind =
   | 'invalid-credentials'
   | 'service-request-closed'
   | 'service-request-status-unchanged'
+  | 'product-key-redeemed'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
   | 'change-in-progress';
 

@@ -40,7 +40,7 @@ export function createServices(deps: ServiceDeps) {
     onboarding,
     outbox: createOutboxService(deps),
     partners,
-    productKeys: createProductKeyService(deps, { catalog }),
+    productKeys: createProductKeyService(deps, { catalog, customers }),
     serviceRequests: createServiceRequestService(deps, { customers, delegatedAdmin }),
     subscriptions: createSubscriptionService(deps, { customers, delegatedAdmin }),
     users: createUserService(deps),

@@ -9,3 +9,4 @@ export { delegatedAdminWorkflow } from './delegated-admin/workflow';
 export { serviceRequestWorkflow } from './service-requests/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';
 export { keyRegistrationWorkflow } from './product-keys/workflow';
+export { keyRedemptionWorkflow } from './product-keys/redemption';

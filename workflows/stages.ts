@@ -15,6 +15,7 @@ export const Stage = {
   Onboarded: 'onboarded',
   Cancelled: 'cancelled',
   OfferSent: 'offer-sent',
+  KeyRedeemed: 'key-redeemed',
   OfferAccepted: 'offer-accepted',
   OfferDeclined: 'offer-declined',
   OfferSuperseded: 'offer-superseded',

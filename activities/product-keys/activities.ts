@@ -1,9 +1,12 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { writeAuditEntry, type WorkflowAuditEntry } from '../audit/activities';
 import type { Models } from '../../src/db/models';
 import { isDuplicateKey } from '../../src/db/duplicate-key';
 import { parseProductKey } from '../../src/product-keys/format';
 import type { ProductKeyDoc, RefusedLine } from '../../src/product-keys/model';
 import { refusingInvalidRecords } from '../records';
+import { ProductKeyFailure } from '../../workflows/product-keys/failures';
+import type { KeyRedemption } from '../../workflows/product-keys/messages';
 
 /** Keys inserted per command (and progress stored after each). */
 const CHUNK = 1000;
@@ -14,8 +17,56 @@ export interface RegistrationSummary {
   refused: number;
 }
 
+/** A key's redemption as it is stored with the key. */
+const redemptionOf = (k: ProductKeyDoc): KeyRedemption => ({
+  key: k._id,
+  redemptionId: k.redemptionId!,
+  customerId: k.customerId!,
+  created: k.createdCustomer ?? false,
+  subscription: { subscriptionId: k.subscriptionId!, sku: k.sku, licenses: k.licenses },
+  ...(k.relationshipId ? { delegatedAdmin: { relationshipId: k.relationshipId, status: 'approval-pending' as const } } : {}),
+  redeemedAt: k.redeemedAt!.toISOString(),
+});
+
 export function createProductKeyActivities({ models }: { models: Models }) {
   return {
+    /**
+     * The key a partner redeems: its own and unused — or redeemed already by this very
+     * redemption (a repeat), whose result it answers with. Any other is refused.
+     */
+    async keyForRedemption(key: string, partnerId: string, redemptionId: string): Promise<{ sku: string; licenses: number } | { done: KeyRedemption }> {
+      const k = await models.ProductKey.findById(key).lean();
+      if (!k || k.partnerId !== partnerId)
+        throw ApplicationFailure.nonRetryable(`product key ${key} is not one of this partner's keys`, ProductKeyFailure.Unknown);
+      if (k.state === 'redeemed') {
+        if (k.redemptionId === redemptionId) return { done: redemptionOf(k) };
+        throw ApplicationFailure.nonRetryable(`product key ${key} was redeemed on ${k.redeemedAt?.toISOString()}`, ProductKeyFailure.Redeemed, {
+          redeemedAt: k.redeemedAt?.toISOString(),
+        });
+      }
+      return { sku: k.sku, licenses: k.licenses };
+    },
+
+    /** Stores the redemption with its key (once: a key redeemed by another redemption stays so) and its audit entry. */
+    async markKeyRedeemed({ audit, by, ...r }: KeyRedemption & { by: string; audit: WorkflowAuditEntry }): Promise<void> {
+      await models.ProductKey.updateOne(
+        { _id: r.key, $or: [{ state: 'unused' }, { redemptionId: r.redemptionId }] },
+        {
+          $set: {
+            state: 'redeemed',
+            redeemedAt: new Date(r.redeemedAt),
+            redeemedBy: by,
+            customerId: r.customerId,
+            subscriptionId: r.subscription.subscriptionId,
+            redemptionId: r.redemptionId,
+            createdCustomer: r.created,
+            ...(r.delegatedAdmin ? { relationshipId: r.delegatedAdmin.relationshipId } : {}),
+          },
+        },
+      );
+      await writeAuditEntry(models, audit);
+    },
+
     /**
      * Registers the lines of a registration a chunk at a time, storing its progress after each
      * (a repeat goes on from there; a key already stored by this registration counts as its own).

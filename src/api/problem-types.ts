@@ -93,6 +93,11 @@ export const PROBLEM_TYPES = {
     title: 'Not a running trial',
     description: 'Only a trial (running or suspended) can be cancelled: a bought subscription changes through its license count.',
   },
+  'product-key-redeemed': {
+    status: 409,
+    title: 'Product key redeemed',
+    description: 'The key was redeemed already (a key is redeemed once; `redeemedAt` says when), or another redemption of it is under way.',
+  },
   'customer-not-onboarding': {
     status: 409,
     title: 'Customer not onboarding',

@@ -25,6 +25,8 @@ export const ACTIONS = {
   'product-keys:read': { anyone: true },
   /** Registering keys the partner bought (subscription advisors, as for offers). */
   'product-keys:register': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
+  /** Redeeming one for a customer (as sending it an offer). */
+  'product-keys:redeem': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
   'delegated-admin:request': { authorisation: 'delegated-admin-certified', customerRoles: ['full', 'limited'] },
   /** Acting inside a customer as its global admin; also needs an active relationship with it (which may cap the role). */
   'customers:administer': { authorisation: 'authorised-service-provider', customerRoles: ['full'] },

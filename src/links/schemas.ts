@@ -11,6 +11,13 @@ const domain = z
   .max(253)
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/, 'must be a domain such as contoso.onmicrosoft.com');
 
+/** A customer tenant as whoever makes it describes it (a customer accepting a link, a partner redeeming a key for it). */
+export const newCustomerSchema = z.strictObject({
+  name: name(200),
+  domain,
+  contact: z.strictObject({ name: name(200), email }),
+});
+
 export const acceptLinkSchema = z.strictObject({
   acceptDelegatedAdmin: z
     .boolean()
@@ -20,12 +27,7 @@ export const acceptLinkSchema = z.strictObject({
     .record(z.string().regex(/^[A-Z0-9][A-Z0-9-]{1,63}$/, 'must be a SKU'), z.number().int().min(1).max(100_000))
     .optional()
     .meta({ description: 'Purchase offers: the license counts the customer wants, by SKU (within the catalog’s bounds); the offer’s otherwise' }),
-  customer: z
-    .strictObject({
-      name: name(200),
-      domain,
-      contact: z.strictObject({ name: name(200), email }),
-    })
+  customer: newCustomerSchema
     .optional()
     .meta({ description: 'The new customer tenant. Leave out when accepting as an existing customer (with its customer token).' }),
 });

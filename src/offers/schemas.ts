@@ -6,6 +6,26 @@ import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
 
 export const offerParams = z.strictObject({ offerId: id('an offer id') });
 
+/** How the subscriptions a purchase sets up are billed (durations are data: tests bill in seconds). */
+export const billingSchema = z
+  .strictObject({
+    periodSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(366 * DAY)
+      .default(30 * DAY)
+      .meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
+    cancellationWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(366 * DAY)
+      .default(7 * DAY)
+      .meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
+  })
+  .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY });
+
 export const createOfferSchema = z
   .strictObject({
     customerIds: z
@@ -29,24 +49,7 @@ export const createOfferSchema = z
       .min(1)
       .max(365 * DAY)
       .default(30 * DAY),
-    billing: z
-      .strictObject({
-        periodSeconds: z
-          .number()
-          .int()
-          .min(1)
-          .max(366 * DAY)
-          .default(30 * DAY)
-          .meta({ description: 'Billing period (renewal) of the subscriptions bought; default 30 days' }),
-        cancellationWindowSeconds: z
-          .number()
-          .int()
-          .min(0)
-          .max(366 * DAY)
-          .default(7 * DAY)
-          .meta({ description: 'Licenses may go down only this long after purchase or renewal; default 7 days' }),
-      })
-      .default({ periodSeconds: 30 * DAY, cancellationWindowSeconds: 7 * DAY }),
+    billing: billingSchema,
     delegatedAdmin: delegatedAdminOptionSchema.optional(),
   })
   .refine((o) => o.published || o.customerIds.length > 0, { path: ['customerIds'], message: 'name at least one customer, or publish the offer' });

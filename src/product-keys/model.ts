@@ -18,6 +18,10 @@ export interface ProductKeyDoc {
   redeemedBy?: string;
   customerId?: string;
   subscriptionId?: string;
+  /** The redemption that redeemed it (a repeat of that request gets its result), and what it made. */
+  redemptionId?: string;
+  createdCustomer?: boolean;
+  relationshipId?: string;
 }
 
 export const productKeySchema = recordSchema<ProductKeyDoc>(
@@ -33,6 +37,9 @@ export const productKeySchema = recordSchema<ProductKeyDoc>(
     redeemedBy: { type: String },
     customerId: { type: String },
     subscriptionId: { type: String },
+    redemptionId: { type: String },
+    createdCustomer: { type: Boolean },
+    relationshipId: { type: String },
   },
   { collection: 'product_keys' },
 );

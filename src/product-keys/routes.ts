@@ -2,9 +2,9 @@ import { defineRoute } from '../api/route';
 import { page } from '../api/schemas';
 import type { Services } from '../services';
 import { presentProductKey, presentRegistration } from './present';
-import { listKeysQuery, productKeyOut, registerKeysSchema, registrationOut, registrationParams } from './schemas';
+import { keyParams, listKeysQuery, productKeyOut, redeemKeySchema, redemptionOut, registerKeysSchema, registrationOut, registrationParams } from './schemas';
 
-/** Product keys: bulk registration (a job to poll) and the partner's inventory. */
+/** Product keys: bulk registration (a job to poll), redemption for a customer, and the partner's inventory. */
 export function productKeyRoutes({ productKeys }: Services) {
   return [
     defineRoute({
@@ -40,6 +40,40 @@ export function productKeyRoutes({ productKeys }: Services) {
       responses: { 200: { description: 'The registration', schema: registrationOut } },
       async handler({ principal, params }) {
         return { status: 200, body: presentRegistration(await productKeys.registration(principal.partner._id, params.registrationId)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/product-keys/{key}/redemption',
+      operationId: 'redeemProductKey',
+      summary: 'Redeem a product key for a customer: an existing one of the partner, or a new tenant',
+      description:
+        'Sets up the subscription the key is for (its service and licenses) for the customer, through an onboarding without a trial (a running trial of the same service converts); ' +
+        'the partner becomes the partner of record of that subscription. Optionally asks the customer for delegated administration at the same time (approval pending until it accepts). ' +
+        'A key is redeemed once: any other redemption of it, however concurrent, is refused with `product-key-redeemed`. ' +
+        "A new tenant's customer token is in the answer, this once. With the same Idempotency-Key, a retry meets the same redemption and gets its result.",
+      tag: 'Product keys',
+      auth: 'partner',
+      permission: 'product-keys:redeem',
+      params: keyParams,
+      body: redeemKeySchema,
+      showsSecret: true,
+      responses: { 201: { description: 'Redeemed: the subscription it set up', schema: redemptionOut } },
+      problems: ['product-key-redeemed', 'customer-exists', 'cloud-mismatch', 'partner-not-authorised', 'sku-not-available'],
+      async handler({ principal, params, body, request }) {
+        const r = await productKeys.redeem(principal, params.key, body, request);
+        return {
+          status: 201,
+          body: {
+            key: r.key,
+            customer: r.customer,
+            created: r.created,
+            subscription: r.subscription,
+            delegatedAdmin: r.delegatedAdmin,
+            redeemedAt: r.redeemedAt,
+            token: r.token,
+          },
+        };
       },
     }),
     defineRoute({

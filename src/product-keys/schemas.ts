@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { cursor, id, pageLimit } from '../api/schemas';
+import { delegatedAdminOptionSchema } from '../delegated-admin/schemas';
+import { newCustomerSchema } from '../links/schemas';
+import { billingSchema } from '../offers/schemas';
 import { KEY_REFUSALS } from './format';
 import { KEY_REGISTRATION_STATUSES, PRODUCT_KEY_STATES } from './model';
 
@@ -21,6 +24,42 @@ export const registerKeysSchema = z.strictObject({
 });
 
 export const registrationParams = z.strictObject({ registrationId: id('a product key registration id') });
+
+export const keyParams = z.strictObject({
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){4}$/, 'must be a product key: five groups of five letters and digits, with dashes')
+    .transform((k) => k.toUpperCase())
+    .meta({ description: 'The key, as ABCDE-12345-FGHIJ-67890-KLMNO' }),
+});
+
+export const redeemKeySchema = z
+  .strictObject({
+    customerId: id('a customer id').optional().meta({ description: 'An existing customer of the partner (one of its customers) the subscription is for' }),
+    customer: newCustomerSchema.optional().meta({
+      description: 'A new customer tenant the subscription is for (its customer token is in the answer, this once: hand it to the customer)',
+    }),
+    billing: billingSchema,
+    delegatedAdmin: delegatedAdminOptionSchema
+      .optional()
+      .meta({ description: 'Ask the customer for delegated administration at the same time (it approves it: approval pending until then)' }),
+  })
+  .refine((r) => (r.customerId === undefined) !== (r.customer === undefined), {
+    path: ['customerId'],
+    message: 'name an existing customer (customerId) or describe a new one (customer), not both',
+  });
+
+export const redemptionOut = z.object({
+  key: z.string(),
+  customer: z.object({ id: z.string(), name: z.string(), domain: z.string() }),
+  created: z.boolean().meta({ description: 'The customer tenant was made by this redemption' }),
+  subscription: z
+    .object({ subscriptionId: z.string(), sku: z.string(), licenses: z.number().int() })
+    .meta({ description: 'The subscription it set up (the partner is its partner of record); a running trial of the same service converts' }),
+  delegatedAdmin: z.object({ relationshipId: z.string(), status: z.enum(['active', 'approval-pending']) }).optional(),
+  redeemedAt: z.string(),
+  token: z.string().optional().meta({ description: "A new customer's token: returned only when this redemption made the tenant, this once" }),
+});
 
 export const listKeysQuery = z.strictObject({
   state: z.enum(PRODUCT_KEY_STATES).optional(),

@@ -3,6 +3,7 @@ import { DelegatedAdminFailure } from '../../workflows/delegated-admin/failures'
 import { InvitationFailure } from '../../workflows/invitations/failures';
 import { OfferFailure } from '../../workflows/offers/failures';
 import { OnboardingFailure } from '../../workflows/onboarding/failures';
+import { ProductKeyFailure } from '../../workflows/product-keys/failures';
 import { ServiceRequestFailure } from '../../workflows/service-requests/failures';
 import { SubscriptionFailure } from '../../workflows/subscriptions/failures';
 import { DOMAIN_REFUSAL, DomainError, type DomainErrorKind } from '../errors';
@@ -37,6 +38,8 @@ const kindByFailureType: Record<string, DomainErrorKind> = {
   [ServiceRequestFailure.StatusUnchanged]: 'service-request-status-unchanged',
   [ServiceRequestFailure.InvalidInput]: 'invalid-input',
   [ServiceRequestFailure.NotFound]: 'not-found',
+  [ProductKeyFailure.Unknown]: 'not-found',
+  [ProductKeyFailure.Redeemed]: 'product-key-redeemed',
 };
 
 /** The ApplicationFailure a workflow refused with (through an update, or as a failed workflow), if any. */

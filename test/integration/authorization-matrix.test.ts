@@ -35,6 +35,7 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'createOffer':
     case 'revokeOffer':
     case 'registerProductKeys':
+    case 'redeemProductKey':
     case 'requestDelegatedAdmin':
       return SENDERS.includes(m.customerRole);
     case 'listCustomerUsersAsPartner':

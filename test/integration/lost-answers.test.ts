@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fakeProductKey } from '../../bench/fake-customers';
 import { LEASE_MS } from '../../src/api/idempotency';
 import { recordIdOf } from '../../src/idempotency/seal';
 import { linkCode, newCustomer, sendOffer, trialCustomer } from '../support/flows';
@@ -106,6 +107,29 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     await eventually(async () => (await audited('offer.accepted', offer.id)) === 1, 20_000, 'the acceptance audited');
     await eventually(async () => (await stack.models.Subscription.countDocuments({ customerId, status: 'active' })) === 1, 20_000, 'one subscription');
     const replayed = await stack.http('POST', `/v1/links/${offer.code}/accept`, { customer }, headers);
+    expect(replayed.body).toEqual(again.body);
+  });
+
+  it('redeeming a product key for a new customer: one tenant, one subscription, one audit entry, and the token in the answer to the retry', async () => {
+    const key = fakeProductKey();
+    const registered = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [key] }, bearer(p.admin.token));
+    await stack.client.workflow.getHandle(`product-key-registration:${registered.body.id}`).result();
+    const customer = newCustomer();
+    const headers = keyed(bearer(p.admin.token));
+    faults.next('executeUpdateWithStart', { lose: true });
+    expectLost(await stack.http('POST', `/v1/product-keys/${key}/redemption`, { customer }, headers));
+
+    const again = await stack.http('POST', `/v1/product-keys/${key}/redemption`, { customer }, headers);
+    expect(again.status).toBe(201);
+    expect(again.body.created).toBe(true);
+    const customerId = again.body.customer.id;
+    expect(await stack.models.Customer.countDocuments({ domain: customer.domain })).toBe(1);
+    expect(await stack.models.CustomerToken.countDocuments({ customerId })).toBe(1);
+    expect((await stack.http('GET', '/v1/customer', undefined, bearer(again.body.token))).status).toBe(200);
+    expect((await stack.models.ProductKey.findById(key).lean())?.subscriptionId).toBe(again.body.subscription.subscriptionId);
+    expect(await audited('product-key.redeemed', key)).toBe(1);
+    await eventually(async () => (await stack.models.Subscription.countDocuments({ customerId })) === 1, 20_000, 'one subscription');
+    const replayed = await stack.http('POST', `/v1/product-keys/${key}/redemption`, { customer }, headers);
     expect(replayed.body).toEqual(again.body);
   });
 

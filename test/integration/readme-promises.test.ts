@@ -1,3 +1,4 @@
+import { fakeProductKey } from '../../bench/fake-customers';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LifecycleStage, OfferId } from '../../workflows/search-attributes';
@@ -41,6 +42,10 @@ describe('the README’s promises', () => {
     expect(serviceRequest.status).toBe(201);
     const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: ['not a key'] }, bearer(p.admin.token));
     expect(registration.status).toBe(202);
+    const key = fakeProductKey();
+    const keyRegistration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [key] }, bearer(p.admin.token));
+    await stack.client.workflow.getHandle(`product-key-registration:${keyRegistration.body.id}`).result();
+    expect((await stack.http('POST', `/v1/product-keys/${key}/redemption`, { customerId: c.id }, bearer(p.admin.token))).status).toBe(201);
     const cleanup = await stack.client.workflow.start(workflows.cleanupWorkflow, { taskQueue: stack.taskQueue, workflowId: `maintenance:test-${Date.now()}` });
     await cleanup.result();
     const ids = [
@@ -53,6 +58,7 @@ describe('the README’s promises', () => {
       cleanup.workflowId,
       serviceRequest.body.workflowId,
       `product-key-registration:${registration.body.id}`,
+      `product-key:${key}`,
     ];
     const answered = new Set<string>();
     for (const id of ids) {

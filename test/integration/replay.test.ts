@@ -144,7 +144,14 @@ describe('replaying recorded histories', () => {
     await stack.client.workflow.getHandle(joinedOfferId).result();
     await eventually(async () => stack.models.TimelineEvent.exists({ customerId: joined.body.customer.id, stage: 'onboarded' }), 20_000, 'onboarded');
     ids.push(joinedOfferId, joinedOnboardingId);
+    // A product key redeemed for a new customer (its onboarding has no trial either).
+    const redeemed = await stack.http('POST', `/v1/product-keys/${keys[1]}/redemption`, { customer: newCustomer() }, bearer(p.admin.token));
+    expect(redeemed.status).toBe(201);
+    const redemptionId = `product-key:${keys[1]}`;
+    await stack.client.workflow.getHandle(redemptionId).result();
+    ids.push(redemptionId);
     const fixtureName: Record<string, string> = {
+      [redemptionId]: 'product-key-redemption',
       [joinedOfferId]: 'offer-joined',
       [joinedOnboardingId]: 'onboarding-joined',
       [revokedInv.body.workflowId]: 'invitation-revoked',

@@ -42,6 +42,8 @@ export interface World {
   serviceRequestId: string;
   /** A registration of product keys of A. */
   registrationId: string;
+  /** The key that registration registered (unused until the matrix redeems it). */
+  productKey: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -135,7 +137,8 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the service request to settle',
   );
-  const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [fakeProductKey()] }, bearer(a.admin.token));
+  const productKey = fakeProductKey();
+  const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [productKey] }, bearer(a.admin.token));
   expectStatus(registration, 202, 'registering a product key');
   // its job done (its key and audit entry written) before anyone counts what the world holds
   await stack.client.workflow.getHandle(`product-key-registration:${registration.body.id}`).result();
@@ -143,6 +146,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     a,
     members,
     registrationId: registration.body.id,
+    productKey,
     customerUserId: customerUser.body.id,
     relationshipId: relationship.body.id,
     serviceRequestId: serviceRequest.body.id,
@@ -176,6 +180,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     relationshipId: w.relationshipId,
     serviceRequestId: w.serviceRequestId,
     registrationId: w.registrationId,
+    key: w.productKey,
   };
   // routes that act in a customer the partner really onboarded
   if (
@@ -231,6 +236,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     addServiceRequestNote: { text: `Looking at it ${u}` },
     setServiceRequestStatus: { status: 'attention-needed' },
     registerProductKeys: { sku: 'BUS-STD', keys: [fakeProductKey()] },
+    redeemProductKey: { customer: newCustomer() },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };

@@ -14,7 +14,7 @@ export function onboardingStart(input: OnboardingInput): StartOptions<[Onboardin
     typedSearchAttributes: [
       { key: PartnerId, value: input.partnerId },
       { key: CustomerId, value: input.customerId },
-      { key: LifecycleStage, value: input.trial ? Stage.TrialActive : Stage.OfferSent },
+      { key: LifecycleStage, value: input.trial ? Stage.TrialActive : input.productKey ? Stage.KeyRedeemed : Stage.OfferSent },
     ],
   };
 }

@@ -10,11 +10,12 @@ export interface OnboardingInput {
   partnerId: string;
   customerId: string;
   customer: { name: string; domain: string; cloud: string; contactEmail: string; contactName: string };
-  /** Where the customer came from: an invitation (with its trial), or a published offer it accepts (no trial). */
+  /** Where the customer came from: an invitation (with its trial), a published offer it accepts or a product key the partner redeems for it (no trial). */
   invitationId?: string;
   offerId?: string;
+  productKey?: string;
   trial?: { subscriptionId: string; sku: string; licenses: number; lengthMs: number };
-  /** Without a trial: the onboarding ends unless a purchase comes by then (the offer's expiry). */
+  /** Without a trial: the onboarding ends unless a purchase comes by then (the offer's expiry; soon after a key's redemption). */
   purchaseBy?: string;
   /** Reminders this long before the trial ends (e.g. 7 days and 1 day). */
   reminderOffsetsMs: number[];

@@ -58,7 +58,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   const state: OnboardingState = {
     partnerId: input.partnerId,
     customerId: input.customerId,
-    stage: trialInput ? Stage.TrialActive : Stage.OfferSent,
+    stage: trialInput ? Stage.TrialActive : input.productKey ? Stage.KeyRedeemed : Stage.OfferSent,
     trialEndsAt: trialInput && new Date(started + trialInput.lengthMs).toISOString(),
     subscriptionIds: trialInput ? [trialInput.subscriptionId] : [],
     remindersSent: 0,
@@ -73,7 +73,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
   setHandler(onboardingStateQuery, () => state);
 
   // a customer that joins through a published offer may have onboarded with the partner before, under the same workflow id
-  const timelineKey = trialInput ? undefined : `${workflowId}@${input.offerId}`;
+  const origin = input.productKey ? `product key ${input.productKey}` : `offer ${input.offerId}`;
+  const timelineKey = trialInput ? undefined : `${workflowId}@${input.productKey ?? input.offerId}`;
   const enter = async (stage: Stage, by: string, detail?: string) => {
     const at = isoNow();
     state.stage = stage;
@@ -337,11 +338,12 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
 
     if (cancelRequest && !purchased()) return cancelTrial(t, cancelRequest);
   } else {
-    // joined through a published offer, which it buys at once: nothing to wait for but that purchase
-    await enter(Stage.OfferSent, 'customer', `joined through offer ${input.offerId}`);
+    // joined through a published offer (which it buys at once) or a product key the partner redeems for it: nothing to wait for but that purchase
+    if (input.productKey) await enter(Stage.KeyRedeemed, 'partner', `${origin} redeemed`);
+    else await enter(Stage.OfferSent, 'customer', `joined through ${origin}`);
     const purchaseBy = input.purchaseBy ? Date.parse(input.purchaseBy) : started + DAY_MS;
     if (!(await condition(purchased, msUntil(purchaseBy)))) {
-      await enter(Stage.Cancelled, 'system', `offer ${input.offerId} was not bought`);
+      await enter(Stage.Cancelled, 'system', `${origin} was not bought`);
       await condition(allHandlersFinished);
       return state;
     }

@@ -14,6 +14,22 @@ export function keyRegistrationStart(input: KeyRegistrationInput): StartOptions<
   };
 }
 
+/** One workflow per product key, run once for its redemption (concurrent redemptions meet in it; a later one finds it redeemed). */
+export const keyRedemptionWorkflowId = (key: string): string => `product-key:${key}`;
+
+export function keyRedemptionStart(input: KeyRedemptionInput): StartOptions<[KeyRedemptionInput]> {
+  return {
+    workflowId: keyRedemptionWorkflowId(input.key),
+    args: [input],
+    typedSearchAttributes: [{ key: PartnerId, value: input.partnerId }],
+  };
+}
+
+export interface KeyRedemptionInput {
+  key: string;
+  partnerId: string;
+}
+
 export interface KeyRegistrationInput {
   registrationId: string;
   partnerId: string;
