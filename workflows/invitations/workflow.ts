@@ -1,23 +1,18 @@
 import {
   ApplicationFailure,
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   continueAsNew,
   proxyActivities,
   setHandler,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { CustomerActivities } from '../../activities/customers/activities';
 import type { InvitationActivities } from '../../activities/invitations/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { auditChange, auditEntry, type RequestedBy } from '../audit';
 import { workflowNow, isoNow } from '../clock';
-import { onboardingStart } from '../onboarding/start';
-import { onboardingWorkflow } from '../onboarding/workflow';
+import { onboardCustomer } from '../onboarding/join';
 import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { delegatedAdminNotOffered } from '../delegated-admin/failures';
@@ -37,8 +32,7 @@ import type { DelegatedAdminOption } from '../delegated-admin/types';
 
 const withoutPartnerEmail = ({ partnerEmail: _partnerEmail, ...option }: DelegatedAdminOption & { partnerEmail: string }): DelegatedAdminOption => option;
 
-const { saveInvitation, checkPartnerMayInvite, recordRedemption } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
-const { registerCustomer } = proxyActivities<CustomerActivities>(persistenceActivityOptions);
+const { saveInvitation, recordRedemption } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(persistenceActivityOptions);
 const { countInFunnel } = proxyActivities<FunnelActivities>(persistenceActivityOptions);
 
@@ -162,12 +156,11 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
     async ({ customer, subscriptionId, delegatedAdmin, requested }) => {
       await condition(() => state.recorded);
       refuseUnlessActive();
-      const { cloud } = await checkPartnerMayInvite(state.partnerId);
-      const registered = await registerCustomer({ ...customer, cloud, at: isoNow() });
-      const onboarding = onboardingStart({
-        partnerId: state.partnerId,
-        customerId: registered.customerId,
-        customer: { name: registered.name, domain: registered.domain, cloud, contactEmail: registered.contactEmail, contactName: registered.contactName },
+      const {
+        customer: registered,
+        workflowId,
+        started,
+      } = await onboardCustomer(state.partnerId, customer, {
         invitationId: state.invitationId,
         trial: { subscriptionId, sku: state.sku, licenses: state.trial.licenses, lengthMs: state.trial.lengthMs },
         reminderOffsetsMs: state.trial.reminderOffsetsMs,
@@ -176,17 +169,7 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
           input.delegatedAdmin && delegatedAdmin
             ? { ...input.delegatedAdmin, relationshipId: delegatedAdmin.relationshipId, agreed: delegatedAdmin.agreed }
             : undefined,
-      });
-      const { workflowId } = onboarding;
-      let started = true;
-      try {
-        // the onboarding outlives the invitation
-        await startChild(onboardingWorkflow, { ...onboarding, parentClosePolicy: ParentClosePolicy.ABANDON });
-      } catch (err) {
-        // Already onboarding with this partner: the same customer accepting again changes nothing.
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        started = false;
-      }
+      }); // already onboarding with this partner (not started): the same customer accepting again changes nothing
       const accepter = { kind: 'customer', id: registered.customerId } as const;
       // The acceptance's audit entry is written with the redemption, by the same activity.
       await recordRedemption({

@@ -1,18 +1,13 @@
 import {
   ApplicationFailure,
-  ParentClosePolicy,
   allHandlersFinished,
   condition,
   patched,
   proxyActivities,
   setHandler,
-  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { CustomerActivities } from '../../activities/customers/activities';
-import type { InvitationActivities } from '../../activities/invitations/activities';
 import type { OfferActivities } from '../../activities/offers/activities';
 import type { OutboxActivities } from '../../activities/outbox/activities';
 import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
@@ -21,9 +16,8 @@ import { isoNow, workflowNow } from '../clock';
 import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
 import { delegatedAdminNotOffered } from '../delegated-admin/failures';
-import { onboardingStart } from '../onboarding/start';
+import { onboardCustomer, purchaseThroughOnboarding } from '../onboarding/join';
 import type { AcceptingCustomer } from '../onboarding/types';
-import { onboardingWorkflow } from '../onboarding/workflow';
 import { OfferFailure } from './failures';
 import {
   acceptOfferUpdate,
@@ -39,15 +33,6 @@ import type { CloseOfferRequest, OfferInput, OfferState, OfferStatus, PurchaseRe
 
 const { saveOfferRecipient, announceOfferToOnboarding } = proxyActivities<OfferActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
-const { registerCustomer } = proxyActivities<CustomerActivities>(persistenceActivityOptions);
-const { checkPartnerMayInvite } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
-// Buying waits on the onboarding, which may be busy: give it room, it is idempotent per offer. It
-// heartbeats while it waits, so a killed worker's purchase is retried in seconds, not minutes.
-const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({
-  ...persistenceActivityOptions,
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-});
 
 /**
  * A purchase offer to one customer: sent → accepted (with the customer's
@@ -111,20 +96,12 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   let customerCreated: boolean | undefined;
   const join = async (who: AcceptingCustomer) => {
     try {
-      const { cloud } = await checkPartnerMayInvite(input.partnerId);
-      const c = await registerCustomer({ ...who, cloud, at: isoNow() });
-      const onboarding = onboardingStart({
-        partnerId: input.partnerId,
-        customerId: c.customerId,
-        customer: { name: c.name, domain: c.domain, cloud, contactEmail: c.contactEmail, contactName: c.contactName },
+      // one already onboarding (a race with an invitation) takes the purchase as well
+      const { customer: c } = await onboardCustomer(input.partnerId, who, {
         offerId: input.offerId,
         purchaseBy: input.expiresAt,
         reminderOffsetsMs: [],
         gracePeriodMs: 0,
-      });
-      // the onboarding outlives the offer; one already running (a race with an invitation) takes the purchase as well
-      await startChild(onboardingWorkflow, { ...onboarding, parentClosePolicy: ParentClosePolicy.ABANDON }).catch((err) => {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       });
       customerCreated = c.created;
       joined = true;

@@ -1,28 +1,15 @@
-import { ApplicationFailure, ParentClosePolicy, allHandlersFinished, condition, proxyActivities, setHandler, startChild } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { CustomerActivities } from '../../activities/customers/activities';
-import type { InvitationActivities } from '../../activities/invitations/activities';
-import type { OfferActivities } from '../../activities/offers/activities';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ProductKeyActivities } from '../../activities/product-keys/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { auditEntry } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { DAY_MS } from '../durations';
-import { onboardingStart } from '../onboarding/start';
-import { onboardingWorkflow } from '../onboarding/workflow';
+import { onboardCustomer, purchaseThroughOnboarding } from '../onboarding/join';
 import { ProductKeyFailure } from './failures';
 import { keyRedemptionStateQuery, redeemKeyUpdate, type KeyRedemption, type KeyRedemptionState, type RedeemKeyRequest } from './messages';
 import type { KeyRedemptionInput } from './start';
 
 const { keyForRedemption, markKeyRedeemed } = proxyActivities<ProductKeyActivities>(persistenceActivityOptions);
-const { registerCustomer } = proxyActivities<CustomerActivities>(persistenceActivityOptions);
-const { checkPartnerMayInvite } = proxyActivities<InvitationActivities>(persistenceActivityOptions);
-// the purchase waits on the customer's onboarding, which may be busy (as for offers)
-const { purchaseThroughOnboarding } = proxyActivities<OfferActivities>({
-  ...persistenceActivityOptions,
-  startToCloseTimeout: '2 minutes',
-  heartbeatTimeout: '10 seconds',
-});
 
 /** How long the workflow waits for the redemption it was started with (it comes with its start). */
 const WAIT_FOR_REDEMPTION = '1 hour';
@@ -54,20 +41,12 @@ export async function keyRedemptionWorkflow(input: KeyRedemptionInput): Promise<
   const redeem = async (request: RedeemKeyRequest): Promise<KeyRedemption> => {
     const key = await keyForRedemption(input.key, input.partnerId, request.redemptionId);
     if ('done' in key) return key.done; // a repeat of a redemption an earlier run made
-    const { cloud } = await checkPartnerMayInvite(input.partnerId);
-    const c = await registerCustomer({ ...request.customer, cloud, at: isoNow() });
-    const onboarding = onboardingStart({
-      partnerId: input.partnerId,
-      customerId: c.customerId,
-      customer: { name: c.name, domain: c.domain, cloud, contactEmail: c.contactEmail, contactName: c.contactName },
+    // a customer already onboarding with the partner buys through that onboarding
+    const { customer: c } = await onboardCustomer(input.partnerId, request.customer, {
       productKey: input.key,
       purchaseBy: new Date(workflowNow().getTime() + DAY_MS).toISOString(),
       reminderOffsetsMs: [],
       gracePeriodMs: 0,
-    });
-    // the onboarding outlives this; a customer already onboarding with the partner buys through that one
-    await startChild(onboardingWorkflow, { ...onboarding, parentClosePolicy: ParentClosePolicy.ABANDON }).catch((err) => {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     });
     const bought = await purchaseThroughOnboarding(input.partnerId, c.customerId, {
       offerId: `key:${input.key}`,
