@@ -59,7 +59,7 @@ export function productKeyRoutes({ productKeys }: Services) {
       body: redeemKeySchema,
       showsSecret: true,
       responses: { 201: { description: 'Redeemed: the subscription it set up', schema: redemptionOut } },
-      problems: ['product-key-redeemed', 'customer-exists', 'cloud-mismatch', 'partner-not-authorised', 'sku-not-available'],
+      problems: ['product-key-redeemed', 'customer-exists', 'cloud-mismatch', 'partner-not-authorised', 'sku-not-available', 'change-in-progress'],
       async handler({ principal, params, body, request }) {
         const r = await productKeys.redeem(principal, params.key, body, request);
         return {
