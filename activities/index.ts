@@ -8,6 +8,7 @@ import { createCustomerDirectoryActivities } from './customer-directory/activiti
 import { createCustomerPublishingActivities } from './customer-directory/publish';
 import { createCustomerActivities } from './customers/activities';
 import { createDelegatedAdminActivities } from './delegated-admin/activities';
+import { createEventActivities } from './events/activities';
 import { createFunnelActivities } from './funnel/activities';
 import { createInvitationActivities } from './invitations/activities';
 import { createMaintenanceActivities } from './maintenance/activities';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCustomerDirectoryActivities(deps),
     ...createCustomerPublishingActivities(deps),
     ...createDelegatedAdminActivities(deps),
+    ...createEventActivities(deps),
     ...createFunnelActivities(deps),
     ...createInvitationActivities(deps),
     ...createMaintenanceActivities(deps),

@@ -5,6 +5,7 @@ import { catalogServiceSchema } from '../catalog/model';
 import { customerUserSchema } from '../customer-users/model';
 import { customerDomainSchema, customerSchema } from '../customers/model';
 import { relationshipSchema } from '../delegated-admin/model';
+import { eventSchema } from '../events/model';
 import { funnelMonthMembersSchema, funnelMonthSchema } from '../funnel/model';
 import { idempotencyKeySchema } from '../idempotency/model';
 import { invitationSchema, redemptionSchema } from '../invitations/model';
@@ -47,6 +48,7 @@ export function createModels(connection: Connection) {
     ProductKey: model('ProductKey', productKeySchema),
     KeyRegistration: model('KeyRegistration', keyRegistrationSchema),
     KeyRegistrationLines: model('KeyRegistrationLines', keyRegistrationLinesSchema),
+    Event: model('Event', eventSchema),
   };
 }
 

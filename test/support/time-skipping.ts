@@ -91,6 +91,7 @@ export const defaultStubs: Stubs = {
   countAssignedLicenses: async () => 0,
   recordStage: async () => undefined,
   recordAuditEvent: async () => undefined,
+  publishEvent: async () => 'evt_stub',
   countInFunnel: async () => undefined,
   registerRelationshipLink: async () => undefined,
   saveServiceRequest: async () => undefined,
