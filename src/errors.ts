@@ -43,6 +43,8 @@ export type DomainErrorKind =
   | 'service-request-closed'
   | 'service-request-status-unchanged'
   | 'product-key-redeemed'
+  | 'webhook-url-not-allowed'
+  | 'webhook-endpoint-disabled'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
   | 'change-in-progress';
 
