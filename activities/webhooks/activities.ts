@@ -70,10 +70,10 @@ export function createWebhookActivities(deps: Deps) {
      * last `disableAfterFailedDeliveries`) disables the endpoint, and the partner is e-mailed why.
      */
     async finishWebhookDelivery(deliveryId: string, outcome: 'delivered' | 'failed' | 'skipped', reason?: string): Promise<void> {
-      await models.WebhookDelivery.updateOne(
-        { _id: deliveryId, state: 'pending' },
-        { $set: { state: outcome, finishedAt: new Date(), ...(reason && outcome !== 'delivered' ? { lastError: reason } : {}) } },
-      );
+      await models.WebhookDelivery.updateOne({ _id: deliveryId, state: 'pending' }, { $set: { state: outcome, finishedAt: new Date() } });
+      // (the last try's error says more than a time-out of the whole: it stays)
+      if (reason && outcome !== 'delivered')
+        await models.WebhookDelivery.updateOne({ _id: deliveryId, lastError: { $exists: false } }, { $set: { lastError: reason } });
       if (outcome !== 'failed') return;
       const delivery = (await models.WebhookDelivery.findById(deliveryId).lean())!;
       const { disableAfterFailedDeliveries: n } = settings();
