@@ -230,6 +230,7 @@ export class FaultServers {
       LOG_LEVEL: 'warn',
       OFFERFLOW_SECRET_KEY: 'faults-secret-key-0123456789abcdefghijklmnop',
       WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_FOR_MS: '60000',
       ...extra,
     };
   }

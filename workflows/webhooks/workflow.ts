@@ -1,7 +1,8 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { WebhookActivities } from '../../activities/webhooks/activities';
 import { persistenceActivityOptions } from '../activity-options';
 import { WebhookFailure } from './failures';
+import { webhookDeliveryStateQuery, type WebhookDeliveryState } from './messages';
 import type { WebhookDeliveryInput } from './start';
 
 const { finishWebhookDelivery } = proxyActivities<WebhookActivities>(persistenceActivityOptions);
@@ -15,6 +16,8 @@ const { finishWebhookDelivery } = proxyActivities<WebhookActivities>(persistence
  */
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<'delivered' | 'failed' | 'skipped'> {
   const { policy } = input;
+  const state: WebhookDeliveryState = { deliveryId: input.deliveryId, step: 'sending' };
+  setHandler(webhookDeliveryStateQuery, () => state);
   const { sendWebhook } = proxyActivities<WebhookActivities>({
     startToCloseTimeout: policy.timeoutMs + 5_000,
     scheduleToCloseTimeout: policy.retryForMs,
@@ -37,5 +40,6 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     reason = cause?.message ?? err.message;
   }
   await finishWebhookDelivery(input.deliveryId, outcome, reason);
+  state.step = outcome;
   return outcome;
 }
