@@ -8,7 +8,7 @@
  * The worker and the API are processes of their own on a Temporal dev server and a FerretDB of the
  * benchmark's own; the delivery policy is the default one (first retry after 10 s).
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mapLimit } from '../src/async';
 import { verifyWebhook } from '../src/webhooks/signature';
@@ -36,20 +36,23 @@ export async function benchWebhooks(chains: number, inFlight: number): Promise<W
   let arrivals = 0;
   let refused = 0;
   let secret = '';
-  const receiver = createServer(async (req, res) => {
+  const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => take(req.headers, Buffer.concat(chunks).toString('utf8'), res));
+  });
+  const take = (headers: IncomingHttpHeaders, body: string, res: ServerResponse) => {
     const at = Date.now();
     arrivals++;
     try {
-      const event = verifyWebhook<{ id: string; type: string; createdAt: string }>(secret, req.headers, Buffer.concat(chunks).toString('utf8'));
+      const event = verifyWebhook<{ id: string; type: string; createdAt: string }>(secret, headers, body);
       if (!firstArrival.has(event.id)) firstArrival.set(event.id, { at, type: event.type, createdAt: Date.parse(event.createdAt) });
       res.writeHead(204).end();
     } catch {
       refused++;
       res.writeHead(401).end();
     }
-  });
+  };
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const worker = startWorker(`${f.uri}bench`, temporal.address);
   try {
