@@ -33,6 +33,10 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const config = loadConfig();
   await assertPortFree(config.port, config.host, 'PORT');
+  if (config.mongodbUri && config.temporalAddress && !config.secretKey) {
+    // (every API and worker against the same servers must share it: none is made here)
+    throw new ConfigError('OFFERFLOW_SECRET_KEY must be set (32+ characters) against external servers: it seals the webhook secrets they share');
+  }
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
   const onExit = (exit: ChildExit) => {

@@ -107,6 +107,8 @@ export function createWebhookService({ models, temporal, taskQueue, webhooks }: 
     async remove(partnerId: string, endpointId: string, request: RequestScope): Promise<void> {
       await owned(partnerId, endpointId);
       await models.WebhookEndpoint.deleteOne({ _id: endpointId });
+      await models.WebhookDelivery.deleteMany({ endpointId });
+      await models.WebhookAttempt.deleteMany({ endpointId });
       await request.audit({ action: 'webhook-endpoint.deleted', target: { kind: 'webhook-endpoint', id: endpointId } });
     },
 

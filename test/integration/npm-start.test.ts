@@ -12,6 +12,7 @@ import { testEnv } from '../support/servers';
 import { bearer, partnerBody } from '../support/partners';
 
 const OPERATOR_TOKEN = 'ofo.npm-start-test-operator-token-0123456789';
+const SECRET_KEY = 'npm-start-test-secret-key-0123456789abcdef';
 
 /** Creates a partner through the operator API, then an invitation as its admin; returns the invitation. */
 async function invite(api: string, operatorToken: string) {
@@ -125,6 +126,12 @@ describe('npm start', () => {
     const made = await invite(api, printed![2]!);
     invitationId = made.invitation.id;
     adminToken = made.adminToken;
+    // and a key that seals webhook secrets, kept beside it: an endpoint's secret is sealed under it
+    const keyFile = path.join(dataDir, 'secret-key');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(keyFile, 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+    const endpoint = await httpCall(api, 'POST', '/v1/webhook-endpoints', { url: 'https://hooks.example.com/x' }, { authorization: `Bearer ${adminToken}` });
+    expect(endpoint.status).toBe(201);
 
     // the operator CLI finds the API and the kept token by itself
     const cliEnv = { ...process.env, ...env, LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv;
@@ -218,6 +225,16 @@ describe('npm start', () => {
 
   it('with MONGODB_URI and TEMPORAL_ADDRESS set, starts only the worker and the API against them', async () => {
     const { PORT } = await ports();
+    // against external servers the key that seals webhook secrets is never made up: it is asked for
+    const keyless = npmStart({
+      PORT,
+      MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      OFFERFLOW_SECRET_KEY: undefined,
+    });
+    running.push(keyless);
+    expect(await keyless.exited).toBe(1);
+    expect(keyless.output()).toContain('OFFERFLOW_SECRET_KEY must be set');
     const s = npmStart({
       PORT,
       MONGODB_URI: `${testEnv('mongodbUri')}npm_start_external`,
@@ -225,6 +242,7 @@ describe('npm start', () => {
       TEMPORAL_TASK_QUEUE: 'npm-start-external',
       OFFERFLOW_DATA_DIR: path.join(dataDir, 'unused'),
       OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      OFFERFLOW_SECRET_KEY: SECRET_KEY,
       WORKFLOW_BUNDLE: testEnv('workflowBundle'),
     });
     running.push(s);
@@ -262,6 +280,7 @@ describe('npm start', () => {
         TEMPORAL_ADDRESS: testEnv('temporalAddress'),
         TEMPORAL_TASK_QUEUE: 'compiled-build',
         OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+        OFFERFLOW_SECRET_KEY: SECRET_KEY,
       },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -293,6 +312,7 @@ describe('npm start', () => {
       TEMPORAL_ADDRESS: testEnv('temporalAddress'),
       TEMPORAL_TASK_QUEUE: 'npm-start-killed',
       OFFERFLOW_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      OFFERFLOW_SECRET_KEY: SECRET_KEY,
       WORKFLOW_BUNDLE: testEnv('workflowBundle'),
     });
     running.push(s);
