@@ -168,7 +168,8 @@ export function requireConnections(config: Config): Config & { mongodbUri: strin
     config.secretKey ? undefined : 'OFFERFLOW_SECRET_KEY',
   ].filter(Boolean);
   if (missing.length > 0) {
-    throw new ConfigError(`${missing.join(' and ')} must be set (npm start sets them for the embedded servers)`);
+    const named = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+    throw new ConfigError(`${named} must be set (npm start sets them for the embedded servers)`);
   }
   return config as Config & { mongodbUri: string; temporalAddress: string; secretKey: string };
 }

@@ -37,10 +37,29 @@ describe('configuration from the environment', () => {
     }
   });
 
-  it('the API and worker processes refuse to start without both addresses', () => {
-    expect(() => requireConnections(loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233' }))).toThrow('MONGODB_URI must be set');
-    expect(() => requireConnections(loadConfig({}))).toThrow('MONGODB_URI and TEMPORAL_ADDRESS must be set');
-    expect(requireConnections(loadConfig({ MONGODB_URI: 'mongodb://m/x', TEMPORAL_ADDRESS: 't:7233' })).mongodbUri).toBe('mongodb://m/x');
+  it('the API and worker processes refuse to start without both addresses and the secret key', () => {
+    const key = 'k'.repeat(32);
+    expect(() => requireConnections(loadConfig({ TEMPORAL_ADDRESS: 'localhost:7233', OFFERFLOW_SECRET_KEY: key }))).toThrow('MONGODB_URI must be set');
+    expect(() => requireConnections(loadConfig({ OFFERFLOW_SECRET_KEY: key }))).toThrow('MONGODB_URI and TEMPORAL_ADDRESS must be set');
+    expect(() => requireConnections(loadConfig({}))).toThrow('MONGODB_URI, TEMPORAL_ADDRESS and OFFERFLOW_SECRET_KEY must be set');
+    expect(() => requireConnections(loadConfig({ MONGODB_URI: 'mongodb://m/x', TEMPORAL_ADDRESS: 't:7233' }))).toThrow('OFFERFLOW_SECRET_KEY must be set');
+    expect(() => loadConfig({ OFFERFLOW_SECRET_KEY: 'short' })).toThrow('OFFERFLOW_SECRET_KEY: must be at least 32 characters');
+    expect(requireConnections(loadConfig({ MONGODB_URI: 'mongodb://m/x', TEMPORAL_ADDRESS: 't:7233', OFFERFLOW_SECRET_KEY: key })).mongodbUri).toBe(
+      'mongodb://m/x',
+    );
+  });
+
+  it('webhook settings: real defaults (tries for 3 days, private URLs refused), each changeable', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      allowPrivateUrls: false,
+      policy: { timeoutMs: 10_000, initialIntervalMs: 10_000, maxIntervalMs: 3_600_000, retryForMs: 3 * 24 * 3_600_000 },
+      disableAfterFailedDeliveries: 5,
+    });
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'true', WEBHOOK_RETRY_FOR_MS: '60000' }).webhooks).toMatchObject({
+      allowPrivateUrls: true,
+      policy: { retryForMs: 60_000 },
+    });
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' })).toThrow('WEBHOOK_ALLOW_PRIVATE_URLS');
   });
 
   it('PUBLIC_URL sets the base of customer links, without a trailing slash', () => {
