@@ -143,7 +143,8 @@ export function customerPortalRoutes({ audit, customers, subscriptions, onboardi
       path: '/v1/customer/subscriptions/{subscriptionId}/partner-of-record',
       operationId: 'removePartnerOfRecord',
       summary: 'Remove the partner of record of a paid subscription',
-      description: 'The partner of record is told; from then on nobody hears of the subscription’s changes. A pending change of partner of record is withdrawn.',
+      description:
+        'The partner of record is told; from then on nobody hears of the subscription’s changes. A pending change of partner of record is withdrawn.',
       tag: 'Customers (self)',
       auth: 'customer',
       params: subscriptionParams,

@@ -7,11 +7,7 @@ import type { ServiceDeps } from '../service-deps';
 import type { SubscriptionDoc } from '../subscriptions/model';
 import { callWorkflow } from '../temporal/failures';
 import { DEFAULT_PARTNER_OF_RECORD_ANSWER_MS } from '../../workflows/durations';
-import {
-  answerPartnerOfRecordChangeUpdate,
-  removePartnerOfRecordUpdate,
-  requestPartnerOfRecordChangeUpdate,
-} from '../../workflows/subscriptions/messages';
+import { answerPartnerOfRecordChangeUpdate, removePartnerOfRecordUpdate, requestPartnerOfRecordChangeUpdate } from '../../workflows/subscriptions/messages';
 import { subscriptionWorkflowId } from '../../workflows/subscriptions/start';
 import type { PartnerOfRecordRequestDoc } from './model';
 
@@ -29,8 +25,11 @@ export function createPartnerOfRecordService({ models, temporal, updateWaitMs }:
     if (sub.status !== 'active') throw notActive(sub);
     return sub;
   };
-  const onSubscription = <T>(subscriptionId: string, act: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>, whenGone: () => Promise<DomainError>) =>
-    callWorkflow(() => act(temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId))), whenGone, updateWaitMs);
+  const onSubscription = <T>(
+    subscriptionId: string,
+    act: (h: ReturnType<typeof temporal.workflow.getHandle>) => Promise<T>,
+    whenGone: () => Promise<DomainError>,
+  ) => callWorkflow(() => act(temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId))), whenGone, updateWaitMs);
   const subscriptionGone = (subscriptionId: string) => async () => {
     const sub = await models.Subscription.findById(subscriptionId).lean();
     return sub ? notActive(sub) : notFound(`subscription ${subscriptionId}`);
@@ -87,7 +86,11 @@ export function createPartnerOfRecordService({ models, temporal, updateWaitMs }:
       await activeOf(customerId, subscriptionId);
       await onSubscription(
         subscriptionId,
-        (h) => h.executeUpdate(removePartnerOfRecordUpdate, { updateId: updateIdFor(request, 'partner-of-record-removal'), args: [{ requested: requestedBy(request) }] }),
+        (h) =>
+          h.executeUpdate(removePartnerOfRecordUpdate, {
+            updateId: updateIdFor(request, 'partner-of-record-removal'),
+            args: [{ requested: requestedBy(request) }],
+          }),
         subscriptionGone(subscriptionId),
       );
       return (await models.Subscription.findById(subscriptionId).lean())!;

@@ -40,7 +40,12 @@ async function bought(): Promise<Bought> {
 }
 
 const ask = (c: Bought, partnerId: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-  stack.http('POST', `/v1/customer/subscriptions/${c.subscriptionId}/partner-of-record/change-requests`, { partnerId, ...extra }, { ...bearer(c.token), ...headers });
+  stack.http(
+    'POST',
+    `/v1/customer/subscriptions/${c.subscriptionId}/partner-of-record/change-requests`,
+    { partnerId, ...extra },
+    { ...bearer(c.token), ...headers },
+  );
 const answer = (requestId: string, accept: boolean, partner = q) =>
   stack.http('POST', `/v1/partner-of-record-requests/${requestId}/${accept ? 'acceptance' : 'declination'}`, undefined, bearer(partner.admin.token));
 const changeLicenses = (c: Bought, licenses: number) =>
@@ -84,7 +89,11 @@ describe('changing the partner of record', () => {
     // both told (e-mail), both hear the change (event); the timeline and the audit log have it
     expect(await mailsTo(p, c)).toContain('partner-of-record-changed');
     expect(await mailsTo(q, c)).toEqual(['partner-of-record-requested', 'partner-of-record-changed']);
-    await eventually(async () => (await eventsOf(p, c)).includes('subscription.changed:partner-of-record') && (await eventsOf(q, c)).length > 0, 20_000, 'the events');
+    await eventually(
+      async () => (await eventsOf(p, c)).includes('subscription.changed:partner-of-record') && (await eventsOf(q, c)).length > 0,
+      20_000,
+      'the events',
+    );
     expect(await eventsOf(q, c)).toEqual(['subscription.changed:partner-of-record']);
     expect((await stack.models.TimelineEvent.find({ customerId: c.customerId, stage: 'partner-of-record-changed' }).lean()).length).toBe(1);
     const audited = await stack.models.AuditEvent.find({ customerId: c.customerId, action: /partner-of-record/ }).lean();

@@ -45,7 +45,8 @@ import type {
   SubscriptionState,
 } from './types';
 
-const { saveSubscription, saveLicenseDecrease, countAssignedLicenses, savePartnerOfRecordRequest } = proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
+const { saveSubscription, saveLicenseDecrease, countAssignedLicenses, savePartnerOfRecordRequest } =
+  proxyActivities<SubscriptionActivities>(persistenceActivityOptions);
 const { recordStage } = proxyActivities<TimelineActivities>(persistenceActivityOptions);
 const { sendEmail } = proxyActivities<OutboxActivities>(slowerPersistenceActivityOptions);
 
@@ -201,7 +202,11 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       text: detail,
       kind: 'subscription-changed',
     });
-    await announce('subscription.changed', { change: 'licenses', from: before, to: state.licenses, proratedAmount: amount, currency: input.currency }, `licenses:${n}`);
+    await announce(
+      'subscription.changed',
+      { change: 'licenses', from: before, to: state.licenses, proratedAmount: amount, currency: input.currency },
+      `licenses:${n}`,
+    );
     return state;
   }
 
@@ -224,11 +229,17 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   }
 
   /** The audit entry of a change asked for by the customer, or by a partner user under delegated administration. */
-  async function audit(request: { by?: string; requested?: RequestedBy }, action: string, details: Record<string, unknown>, partnerId = state.partnerId): Promise<void> {
+  async function audit(
+    request: { by?: string; requested?: RequestedBy },
+    action: string,
+    details: Record<string, unknown>,
+    partnerId = state.partnerId,
+  ): Promise<void> {
     await auditChange({
       partnerId,
       customerId: state.customerId,
-      actor: request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by ?? 'system' }),
+      actor:
+        request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by ?? 'system' }),
       action,
       target: { kind: 'subscription', id: state.subscriptionId },
       requestId: request.requested?.requestId,
@@ -283,7 +294,13 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   async function announce(type: EventType, data: Record<string, unknown>, step: string, to = partnerOfRecord()): Promise<void> {
     if (!to) return;
     await publish(
-      { type, partnerId: to.partnerId, customerId: state.customerId, subject: { kind: 'subscription', id: state.subscriptionId }, data: { ...eventView(), ...data } },
+      {
+        type,
+        partnerId: to.partnerId,
+        customerId: state.customerId,
+        subject: { kind: 'subscription', id: state.subscriptionId },
+        data: { ...eventView(), ...data },
+      },
       step,
     );
   }
@@ -401,7 +418,15 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
         },
         p.to,
       );
-      if (status === 'lapsed') await auditChange({ ...auditOf('system'), action: 'subscription.partner-of-record-change-lapsed', details: { customerId: state.customerId, requestId: p.requestId, to: p.to.partnerId } }, `partner-of-record:${p.n}:lapsed`);
+      if (status === 'lapsed')
+        await auditChange(
+          {
+            ...auditOf('system'),
+            action: 'subscription.partner-of-record-change-lapsed',
+            details: { customerId: state.customerId, requestId: p.requestId, to: p.to.partnerId },
+          },
+          `partner-of-record:${p.n}:lapsed`,
+        );
     }
   }
   const auditOf = (by: string) => ({
@@ -481,7 +506,12 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
       await partnerOfRecordChanged(pending.n, from, pending.to, `accepted by ${pending.to.partnerId}`);
       return state;
     },
-    { validator: (answer) => (repeatedAnswer(answer.requestId) && state.lastPartnerOfRecordRequest?.status === (answer.accept ? 'accepted' : 'declined') ? undefined : checkAnswer(answer)) },
+    {
+      validator: (answer) =>
+        repeatedAnswer(answer.requestId) && state.lastPartnerOfRecordRequest?.status === (answer.accept ? 'accepted' : 'declined')
+          ? undefined
+          : checkAnswer(answer),
+    },
   );
 
   setHandler(
@@ -519,13 +549,23 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     });
     if (from) {
       await emailPartnerOfRecord(
-        { key: `${workflowId}:partner-of-record:${n}:from`, subject: `No longer the partner of record of ${state.sku}`, text: detail, kind: 'partner-of-record-changed' },
+        {
+          key: `${workflowId}:partner-of-record:${n}:from`,
+          subject: `No longer the partner of record of ${state.sku}`,
+          text: detail,
+          kind: 'partner-of-record-changed',
+        },
         from,
       );
     }
     if (to) {
       await emailPartnerOfRecord(
-        { key: `${workflowId}:partner-of-record:${n}:to`, subject: `Now the partner of record of ${state.sku}`, text: detail, kind: 'partner-of-record-changed' },
+        {
+          key: `${workflowId}:partner-of-record:${n}:to`,
+          subject: `Now the partner of record of ${state.sku}`,
+          text: detail,
+          kind: 'partner-of-record-changed',
+        },
         to,
       );
     }
