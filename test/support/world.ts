@@ -44,6 +44,8 @@ export interface World {
   registrationId: string;
   /** The key that registration registered (unused until the matrix redeems it). */
   productKey: string;
+  /** The customer asks A to become the partner of record of its subscription again (it removed A first): pending. */
+  partnerOfRecordRequestId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -137,6 +139,15 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the service request to settle',
   );
+  const removed = await stack.http('DELETE', `/v1/customer/subscriptions/${subscriptionId}/partner-of-record`, undefined, bearer(accepted.body.token));
+  expectStatus(removed, 200, 'removing the partner of record');
+  const asked = await stack.http(
+    'POST',
+    `/v1/customer/subscriptions/${subscriptionId}/partner-of-record/change-requests`,
+    { partnerId: a.id },
+    bearer(accepted.body.token),
+  );
+  expectStatus(asked, 201, 'asking A to be the partner of record');
   const productKey = fakeProductKey();
   const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [productKey] }, bearer(a.admin.token));
   expectStatus(registration, 202, 'registering a product key');
@@ -147,6 +158,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     members,
     registrationId: registration.body.id,
     productKey,
+    partnerOfRecordRequestId: asked.body.id,
     customerUserId: customerUser.body.id,
     relationshipId: relationship.body.id,
     serviceRequestId: serviceRequest.body.id,
@@ -181,6 +193,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     serviceRequestId: w.serviceRequestId,
     registrationId: w.registrationId,
     key: w.productKey,
+    requestId: w.partnerOfRecordRequestId,
   };
   // routes that act in a customer the partner really onboarded
   if (
@@ -237,6 +250,8 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     setServiceRequestStatus: { status: 'attention-needed' },
     registerProductKeys: { sku: 'BUS-STD', keys: [fakeProductKey()] },
     redeemProductKey: { customer: newCustomer() },
+    // (A is asked already: refused as pending, or, once A accepted, D is asked)
+    requestPartnerOfRecordChange: { partnerId: w.d.id },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };
