@@ -180,3 +180,15 @@ it('removed: the old partner is told, then nobody hears of the changes; a partne
   await change(13);
   expect(mails().at(-1)).toEqual(['subscription-changed', other.email, other.partnerId]);
 });
+
+it('renewals and the end are published to the partner of record, each under a step of its own; nothing once removed', async () => {
+  await ts.sleep(30 * DAY + 60_000);
+  await ts.eventually(() => events().some(([t]) => t === 'subscription.renewed'), 'the renewal event');
+  const renewed = ts.callsTo('publishEvent', h.workflowId).find(([e]) => e.type === 'subscription.renewed')![0];
+  expect(renewed).toMatchObject({ partnerId: input.partnerId, key: `${h.workflowId}|renewal:1|subscription.renewed`, data: { renewals: 1, licenses: 10 } });
+  await remove();
+  await ts.sleep(30 * DAY);
+  await ts.eventually(async () => (await h.query(subscriptionStateQuery)).renewals === 2, 'the second renewal');
+  expect(events().filter(([t]) => t === 'subscription.renewed')).toEqual([['subscription.renewed', input.partnerId, null]]);
+  expect(mails().filter(([k]) => k === 'subscription-renewed')).toEqual([['subscription-renewed', input.partnerEmail, input.partnerId]]);
+});

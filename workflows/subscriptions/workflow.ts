@@ -229,14 +229,9 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   }
 
   /** The audit entry of a change asked for by the customer, or by a partner user under delegated administration. */
-  async function audit(
-    request: { by?: string; requested?: RequestedBy },
-    action: string,
-    details: Record<string, unknown>,
-    partnerId = state.partnerId,
-  ): Promise<void> {
+  async function audit(request: { by?: string; requested?: RequestedBy }, action: string, details: Record<string, unknown>): Promise<void> {
     await auditChange({
-      partnerId,
+      partnerId: state.partnerId,
       customerId: state.customerId,
       actor:
         request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by ?? 'system' }),
