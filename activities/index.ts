@@ -18,6 +18,8 @@ import { createProductKeyActivities } from './product-keys/activities';
 import { createServiceRequestActivities } from './service-requests/activities';
 import { createSubscriptionActivities } from './subscriptions/activities';
 import { createTimelineActivities } from './timeline/activities';
+import { createWebhookActivities } from './webhooks/activities';
+import type { WebhookSettings } from './webhooks/settings';
 
 export interface ActivityDeps {
   models: Models;
@@ -29,6 +31,8 @@ export interface ActivityDeps {
   mailer?: Mailer;
   /** Base of the links customers open (PUBLIC_URL): the delegated-admin e-mails carry theirs. */
   publicUrl?: string;
+  /** How webhooks are delivered, and the key that opens their secrets (absent: events are recorded, deliveries fail). */
+  webhooks?: WebhookSettings;
   /** Gathering time of each partner's directory writer before it writes (0 or unset: none). */
   directoryRefreshMs?: number;
 }
@@ -52,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createServiceRequestActivities(deps),
     ...createSubscriptionActivities(deps),
     ...createTimelineActivities(deps),
+    ...createWebhookActivities(deps),
   };
 }
 

@@ -12,6 +12,7 @@ import { benchProductKeys, reportProductKeys } from './product-keys';
 import { benchSearch, reportSearch } from './search';
 import { benchStartToHealthy } from './start-to-healthy';
 import { benchThroughput, reportThroughput } from './throughput';
+import { benchWebhooks, reportWebhooks } from './webhooks';
 import { benchWorkerMemory, reportWorkerMemory } from './worker-memory';
 
 const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
@@ -39,6 +40,10 @@ const benchmarks: Record<string, (args: string[]) => Promise<void>> = {
   /** product-keys [keys=10000] [batches=3]: bulk registration, POST to done */
   async 'product-keys'(args) {
     console.log(reportProductKeys(await benchProductKeys(Number(args[0] ?? 10_000), Number(args[1] ?? 3))));
+  },
+  /** webhooks [chains=200] [inFlight=50]: events per second to a local receiver, and the delay from each change to its delivery */
+  async webhooks(args) {
+    console.log(reportWebhooks(await benchWebhooks(Number(args[0] ?? 200), Number(args[1] ?? 50))));
   },
   /** memory [flows=10000] */
   async memory(args) {

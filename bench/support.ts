@@ -118,6 +118,8 @@ export async function startApi(
       LOG_LEVEL: 'error',
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_BURST: '100000000',
+      OFFERFLOW_SECRET_KEY: BENCH_SECRET_KEY,
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
       ...env,
     },
     output: { kind: 'ignore' },
@@ -136,9 +138,18 @@ export async function startApi(
 }
 
 /** The worker as its own process (tuned as `npm start` starts it), against `mongodbUri` and `temporalAddress`. */
-export function startWorker(mongodbUri: string, temporalAddress: string): ManagedChild {
+export function startWorker(mongodbUri: string, temporalAddress: string, env: Record<string, string> = {}): ManagedChild {
   return new ManagedChild('worker', process.execPath, [...WORKER_NODE_ARGS, '--import', 'tsx', path.join(root, 'src/worker/main.ts')], {
-    env: { ...WORKER_ENV, ...process.env, MONGODB_URI: mongodbUri, TEMPORAL_ADDRESS: temporalAddress, LOG_LEVEL: 'warn' },
+    env: {
+      ...WORKER_ENV,
+      ...process.env,
+      MONGODB_URI: mongodbUri,
+      TEMPORAL_ADDRESS: temporalAddress,
+      LOG_LEVEL: 'warn',
+      OFFERFLOW_SECRET_KEY: BENCH_SECRET_KEY,
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      ...env,
+    },
     output: { kind: 'ignore' },
   });
 }
@@ -179,6 +190,7 @@ export const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 /** The operator token of the API `withBenchStack` starts. */
 export const BENCH_OPERATOR_TOKEN = 'bench-operator-token-0123456789abcdef0123456789';
+export const BENCH_SECRET_KEY = 'bench-secret-key-0123456789abcdef0123456789';
 
 /**
  * A whole stack of the benchmark's own: FerretDB, a Temporal dev server, the worker and the API

@@ -24,7 +24,7 @@ import { ManagedChild } from '../src/local/child';
 import { freePort } from '../src/local/ports';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { baselineChainWorkflow, baselineDoneSignal, baselineSignal, baselineStepUpdate } from './baseline/workflows';
-import { apiCaller, benchFerretDB, createInvitation, benchPartner, benchTemporal, buildDist, connect, root } from './support';
+import { apiCaller, BENCH_SECRET_KEY, benchFerretDB, createInvitation, benchPartner, benchTemporal, buildDist, connect, root } from './support';
 
 export interface TemporalWork {
   starts: number;
@@ -94,6 +94,7 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
       PORT: String(port),
       RATE_LIMIT_PER_MINUTE: '100000000',
       RATE_LIMIT_BURST: '100000000',
+      OFFERFLOW_SECRET_KEY: BENCH_SECRET_KEY,
     };
     const statsFile = (name: string) => path.join(dir, `${name}-commands.json`);
     const worker = child('worker', [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], {
@@ -187,7 +188,7 @@ export async function benchThroughput(chains: number, inFlight: number): Promise
 }
 
 /** One customer's whole chain through the API; resolves to the customer's id once the last call answered. */
-function chainThroughApi(base: string, partnerToken: string) {
+export function chainThroughApi(base: string, partnerToken: string) {
   const call = apiCaller(base);
   const codeOf = (url: string) => url.split('/').pop()!;
   return async (name: string): Promise<string> => {

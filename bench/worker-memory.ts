@@ -14,7 +14,7 @@ import { ManagedChild } from '../src/local/child';
 import { WORKER_ENV, WORKER_NODE_ARGS } from '../src/worker/process-tuning';
 import { onboardingWorkflow } from '../workflows';
 import { onboardingWorkflowId } from '../workflows/onboarding/start';
-import { benchFerretDB, benchPartner, benchTemporal, buildDist, connect, root } from './support';
+import { BENCH_SECRET_KEY, benchFerretDB, benchPartner, benchTemporal, buildDist, connect, root } from './support';
 
 /** Resident memory by what is mapped (anonymous memory, the node binary, native addons…), largest first. */
 export function rssByMapping(pid: number): { name: string; mb: number }[] {
@@ -62,7 +62,7 @@ export async function benchWorkerMemory(flows: number): Promise<{
     buildDist();
     // started as npm start and docker-compose start it
     worker = new ManagedChild('worker', process.execPath, [...WORKER_NODE_ARGS, path.join(root, 'dist/src/worker/main.js')], {
-      env: { ...WORKER_ENV, ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn' },
+      env: { ...WORKER_ENV, ...process.env, MONGODB_URI: uri, TEMPORAL_ADDRESS: temporal.address, LOG_LEVEL: 'warn', OFFERFLOW_SECRET_KEY: BENCH_SECRET_KEY },
       output: { kind: 'file', path: WORKER_LOG },
     });
     const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });

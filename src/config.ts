@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DAY_MS, DEFAULT_ATTENTION_REMINDER_MS } from '../workflows/durations';
 import { TASK_QUEUE } from '../workflows/task-queue';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../workflows/webhooks/start';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalString = z
@@ -43,6 +44,21 @@ const envSchema = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
   AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   AUTH_FAILURE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
+  OFFERFLOW_SECRET_KEY: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
+  WEBHOOK_ALLOW_PRIVATE_URLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_DELIVERY_POLICY.timeoutMs),
+  WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(1).max(DAY_MS).default(DEFAULT_DELIVERY_POLICY.initialIntervalMs),
+  WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(1).max(DAY_MS).default(DEFAULT_DELIVERY_POLICY.maxIntervalMs),
+  WEBHOOK_RETRY_FOR_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(30 * DAY_MS)
+    .default(DEFAULT_DELIVERY_POLICY.retryForMs),
+  WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -86,6 +102,15 @@ export interface Config {
   serviceRequestReminderMs: number;
   /** Outgoing mail; without it the outbox only records. */
   smtp?: { url: string; from: string };
+  /** The key that seals webhook secrets at rest (npm start generates one under the data directory when unset). */
+  secretKey?: string;
+  webhooks: {
+    /** Whether webhook URLs may name loopback or private addresses (off: production; on: tests, closed networks). */
+    allowPrivateUrls: boolean;
+    policy: DeliveryPolicy;
+    /** An endpoint is disabled after this many deliveries in a row failed, each after its retries ran out. */
+    disableAfterFailedDeliveries: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -121,14 +146,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
     directoryCacheMb: e.DIRECTORY_CACHE_MB,
     serviceRequestReminderMs: e.SERVICE_REQUEST_REMINDER_MS,
+    secretKey: e.OFFERFLOW_SECRET_KEY,
+    webhooks: {
+      allowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+      policy: {
+        timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        initialIntervalMs: e.WEBHOOK_RETRY_INITIAL_MS,
+        maxIntervalMs: e.WEBHOOK_RETRY_MAX_INTERVAL_MS,
+        retryForMs: e.WEBHOOK_RETRY_FOR_MS,
+      },
+      disableAfterFailedDeliveries: e.WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES,
+    },
   };
 }
 
-/** Config for a process (API, worker) that must be told where its dependencies are. */
-export function requireConnections(config: Config): Config & { mongodbUri: string; temporalAddress: string } {
-  const missing = [config.mongodbUri ? undefined : 'MONGODB_URI', config.temporalAddress ? undefined : 'TEMPORAL_ADDRESS'].filter(Boolean);
+/** Config for a process (API, worker) that must be told where its dependencies are, and the key that seals webhook secrets. */
+export function requireConnections(config: Config): Config & { mongodbUri: string; temporalAddress: string; secretKey: string } {
+  const missing = [
+    config.mongodbUri ? undefined : 'MONGODB_URI',
+    config.temporalAddress ? undefined : 'TEMPORAL_ADDRESS',
+    config.secretKey ? undefined : 'OFFERFLOW_SECRET_KEY',
+  ].filter(Boolean);
   if (missing.length > 0) {
     throw new ConfigError(`${missing.join(' and ')} must be set (npm start sets them for the embedded servers)`);
   }
-  return config as Config & { mongodbUri: string; temporalAddress: string };
+  return config as Config & { mongodbUri: string; temporalAddress: string; secretKey: string };
 }

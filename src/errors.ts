@@ -48,6 +48,8 @@ export type DomainErrorKind =
   | 'partner-of-record-unchanged'
   | 'partner-of-record-change-pending'
   | 'partner-of-record-request-not-pending'
+  | 'webhook-url-not-allowed'
+  | 'webhook-endpoint-disabled'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */
   | 'change-in-progress';
 

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { CustomerDirectory } from './customers/directory/directory';
 import type { Models } from './db/models';
+import type { WebhookServiceSettings } from './webhooks/service';
 
 /** What the services are built from. */
 export interface ServiceDeps {
@@ -20,4 +21,6 @@ export interface ServiceDeps {
   otpKey?: Buffer;
   /** How long a service request may need attention before its partner is reminded, unless the request says (default: 2 days). */
   serviceRequestReminderMs?: number;
+  /** Webhook secrets' key, the URL rule and the policy of replayed deliveries. */
+  webhooks: WebhookServiceSettings;
 }

@@ -3,6 +3,7 @@ import { createCatalogService } from './catalog/service';
 import { createCustomerUserService } from './customer-users/service';
 import { createCustomerService } from './customers/service';
 import { createDelegatedAdminService } from './delegated-admin/service';
+import { createEventService } from './events/service';
 import { createFunnelService } from './funnel/service';
 import { createInvitationService } from './invitations/service';
 import { createLinkService } from './links/service';
@@ -16,6 +17,7 @@ import { createServiceRequestService } from './service-requests/service';
 import { createSubscriptionService } from './subscriptions/service';
 import type { ServiceDeps } from './service-deps';
 import { createUserService } from './users/service';
+import { createWebhookService } from './webhooks/service';
 
 /**
  * One service per domain: the only API-side code that touches the Temporal
@@ -34,6 +36,7 @@ export function createServices(deps: ServiceDeps) {
     customers,
     customerUsers: createCustomerUserService(deps, { delegatedAdmin }),
     delegatedAdmin,
+    events: createEventService(deps),
     funnel: createFunnelService(deps),
     invitations: createInvitationService(deps, { catalog, links, partners, customers }),
     links,
@@ -46,6 +49,7 @@ export function createServices(deps: ServiceDeps) {
     serviceRequests: createServiceRequestService(deps, { customers, delegatedAdmin }),
     subscriptions: createSubscriptionService(deps, { customers, delegatedAdmin }),
     users: createUserService(deps),
+    webhooks: createWebhookService(deps),
   };
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { ensureOperatorToken } from './auth/operator-token';
+import { ensureOperatorToken, ensureSecretKey } from './auth/operator-token';
 import { ManagedChild, type ChildExit } from './local/child';
 import { waitFor } from './async';
 import { assertPortFree, PortInUseError } from './local/ports';
@@ -53,7 +53,15 @@ async function main(): Promise<void> {
   // The embedded default makes an operator token if none is given; against external servers it must be given.
   const operator: { token?: string; created: boolean; file?: string } =
     config.operatorToken || servers.ferretdb || servers.temporal ? ensureOperatorToken(config.dataDir, config.operatorToken) : { created: false };
-  const env = { ...process.env, MONGODB_URI: servers.mongodbUri, TEMPORAL_ADDRESS: servers.temporalAddress, OFFERFLOW_OPERATOR_TOKEN: operator.token };
+  // Likewise the key that seals webhook secrets.
+  const secretKey = config.secretKey || servers.ferretdb || servers.temporal ? ensureSecretKey(config.dataDir, config.secretKey) : undefined;
+  const env = {
+    ...process.env,
+    MONGODB_URI: servers.mongodbUri,
+    TEMPORAL_ADDRESS: servers.temporalAddress,
+    OFFERFLOW_OPERATOR_TOKEN: operator.token,
+    OFFERFLOW_SECRET_KEY: secretKey,
+  };
   const [worker] = (['worker', 'api'] as const).map((name) => {
     const child = spawnEntry(name, env);
     apps.push(child);

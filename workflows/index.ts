@@ -10,3 +10,4 @@ export { serviceRequestWorkflow } from './service-requests/workflow';
 export { cleanupWorkflow } from './maintenance/workflow';
 export { keyRegistrationWorkflow } from './product-keys/workflow';
 export { keyRedemptionWorkflow } from './product-keys/redemption';
+export { webhookDeliveryWorkflow } from './webhooks/workflow';

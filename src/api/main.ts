@@ -6,6 +6,7 @@ import { createModels } from '../db/models';
 import { createLogger } from '../logger';
 import { hashSecret } from '../auth/tokens';
 import { openTemporal } from '../temporal/client';
+import { SecretBox } from '../webhooks/secret-box';
 import { createApp } from './app';
 import { cursorKeyFor, pageKeyFor } from './cursor-key';
 import { AuthFailureLimiter } from './auth-failures';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     logger,
     updateWaitMs: DEFAULT_UPDATE_WAIT_MS,
     serviceRequestReminderMs: config.serviceRequestReminderMs,
+    webhooks: { secrets: new SecretBox(config.secretKey), allowPrivateUrls: config.webhooks.allowPrivateUrls, policy: config.webhooks.policy },
     rateLimiter: new RateLimiter(config.rateLimit.perMinute, config.rateLimit.burst),
     authFailures: new AuthFailureLimiter(config.authFailureLimit.perMinute, config.authFailureLimit.burst),
     operatorTokenHash: config.operatorToken ? hashSecret(config.operatorToken) : undefined,

@@ -196,6 +196,17 @@ export const PROBLEM_TYPES = {
     title: 'Service not available',
     description: "The SKU is not in the catalog of the partner's cloud, or offers no trial.",
   },
+  'webhook-url-not-allowed': {
+    status: 422,
+    title: 'Webhook URL not allowed',
+    description:
+      'A webhook URL is http or https, carries no credentials and no fragment, and (unless this deployment allows private URLs) names no loopback, private or link-local address.',
+  },
+  'webhook-endpoint-disabled': {
+    status: 409,
+    title: 'Webhook endpoint disabled',
+    description: 'The endpoint is disabled (by a user, or after a run of failed deliveries: `disabledReason`); enable it before replaying events to it.',
+  },
   'body-too-large': { status: 413, title: 'Body too large', description: 'The request body exceeds the size limit.' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', description: 'Bodies are sent as application/json.' },
   'rate-limited': { status: 429, title: 'Too many requests', description: 'The caller sent more requests than allowed; wait for the seconds in Retry-After.' },

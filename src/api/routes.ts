@@ -4,6 +4,7 @@ import { customerPortalRoutes } from '../customer-portal/routes';
 import { customerRoutes } from '../customers/routes';
 import { customerUserRoutes } from '../customer-users/routes';
 import { delegatedAdminRoutes } from '../delegated-admin/routes';
+import { eventRoutes } from '../events/routes';
 import { funnelRoutes } from '../funnel/routes';
 import { invitationRoutes } from '../invitations/routes';
 import { linkRoutes } from '../links/routes';
@@ -16,6 +17,7 @@ import { serviceRequestRoutes } from '../service-requests/routes';
 import type { Services } from '../services';
 import { partnerSubscriptionRoutes } from '../subscriptions/routes';
 import { userRoutes } from '../users/routes';
+import { webhookRoutes } from '../webhooks/routes';
 import type { AnyRoute } from './route';
 
 /** Every versioned route, by domain: what the app mounts and the OpenAPI document describes. */
@@ -36,6 +38,8 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...serviceRequestRoutes(services),
     ...auditRoutes(services),
     ...outboxRoutes(services),
+    ...webhookRoutes(services),
+    ...eventRoutes(services),
     ...linkRoutes(services),
     ...customerPortalRoutes(services),
   ] as AnyRoute[];

@@ -5,6 +5,22 @@ import { ConfigError } from '../config';
 
 export const OPERATOR_TOKEN_FILE = 'operator-token';
 export const MIN_OPERATOR_TOKEN_LENGTH = 32;
+export const SECRET_KEY_FILE = 'secret-key';
+export const MIN_SECRET_KEY_LENGTH = 32;
+
+interface KeptSecret {
+  file: string;
+  what: string;
+  envName: string;
+  minLength: number;
+}
+
+const OPERATOR_TOKEN = (dataDir: string): KeptSecret => ({
+  file: path.join(dataDir, OPERATOR_TOKEN_FILE),
+  what: 'operator token',
+  envName: 'OFFERFLOW_OPERATOR_TOKEN',
+  minLength: MIN_OPERATOR_TOKEN_LENGTH,
+});
 
 /**
  * The platform operator's token for the embedded default: OFFERFLOW_OPERATOR_TOKEN
@@ -14,29 +30,49 @@ export const MIN_OPERATOR_TOKEN_LENGTH = 32;
  */
 export function ensureOperatorToken(dataDir: string, fromEnv?: string): { token: string; created: boolean; file?: string } {
   if (fromEnv) return { token: fromEnv, created: false };
-  const file = path.join(dataDir, OPERATOR_TOKEN_FILE);
-  const kept = readOperatorTokenFile(file);
-  if (kept) return { token: kept, created: false, file };
-  fs.mkdirSync(dataDir, { recursive: true });
-  const token = `ofo.${randomBytes(32).toString('base64url')}`;
+  const { value, created, file } = ensureKept(OPERATOR_TOKEN(dataDir), () => `ofo.${randomBytes(32).toString('base64url')}`);
+  return { token: value, created, file };
+}
+
+/**
+ * The key that seals webhook secrets at rest, for the embedded default: OFFERFLOW_SECRET_KEY when
+ * set, else the one generated on the first start and kept (mode 0600) in the data directory. Losing
+ * it makes the stored webhook secrets unreadable (their endpoints need new ones).
+ */
+export function ensureSecretKey(dataDir: string, fromEnv?: string): string {
+  if (fromEnv) return fromEnv;
+  const kept: KeptSecret = { file: path.join(dataDir, SECRET_KEY_FILE), what: 'secret key', envName: 'OFFERFLOW_SECRET_KEY', minLength: MIN_SECRET_KEY_LENGTH };
+  return ensureKept(kept, () => randomBytes(32).toString('base64url')).value;
+}
+
+function ensureKept(kept: KeptSecret, make: () => string): { value: string; created: boolean; file: string } {
+  const { file } = kept;
+  const found = readKept(kept);
+  if (found) return { value: found, created: false, file };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const value = make();
   // Written whole under another name, then linked into place: a start that dies
-  // meanwhile leaves no empty or partial token file, and of two first starts at
-  // once one makes the token and the other reads it.
+  // meanwhile leaves no empty or partial file, and of two first starts at
+  // once one makes the secret and the other reads it.
   const draft = `${file}.${process.pid}.new`;
   try {
-    fs.writeFileSync(draft, `${token}\n`, { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(draft, `${value}\n`, { mode: 0o600, flag: 'wx' });
     fs.linkSync(draft, file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.existsSync(file)) throw err;
-    return { token: readOperatorTokenFile(file)!, created: false, file };
+    return { value: readKept(kept)!, created: false, file };
   } finally {
     fs.rmSync(draft, { force: true });
   }
-  return { token, created: true, file };
+  return { value, created: true, file };
 }
 
 /** The token kept in `file`, or undefined when there is none; a file that holds no token is an error naming it. */
 export function readOperatorTokenFile(file: string): string | undefined {
+  return readKept({ ...OPERATOR_TOKEN(path.dirname(file)), file });
+}
+
+function readKept({ file, what, envName, minLength }: KeptSecret): string | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -44,11 +80,9 @@ export function readOperatorTokenFile(file: string): string | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const token = text.trim();
-  if (token.length < MIN_OPERATOR_TOKEN_LENGTH) {
-    throw new ConfigError(
-      `${file} holds no operator token (${MIN_OPERATOR_TOKEN_LENGTH}+ characters): delete it to have a new one made at the next start, or set OFFERFLOW_OPERATOR_TOKEN`,
-    );
+  const value = text.trim();
+  if (value.length < minLength) {
+    throw new ConfigError(`${file} holds no ${what} (${minLength}+ characters): delete it to have a new one made at the next start, or set ${envName}`);
   }
-  return token;
+  return value;
 }

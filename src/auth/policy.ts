@@ -17,6 +17,9 @@ export const ACTIONS = {
   'catalog:read': { anyone: true },
   'customers:read': { anyone: true },
   'audit:read': { companyRoles: ['global-admin'] },
+  /** Webhook endpoints: where events go and the secrets that sign them. */
+  'webhooks:manage': { companyRoles: ['global-admin'] },
+  'events:read': { anyone: true },
   'invitations:read': { anyone: true },
   'outbox:read': { anyone: true },
   'invitations:send': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },

@@ -19,6 +19,7 @@ import { keyRegistrationLinesSchema, keyRegistrationSchema, productKeySchema } f
 import { serviceRequestSchema } from '../service-requests/model';
 import { subscriptionSchema } from '../subscriptions/model';
 import { userSchema } from '../users/model';
+import { webhookAttemptSchema, webhookDeliverySchema, webhookEndpointSchema } from '../webhooks/model';
 
 /** Every model, bound to one connection (tests give each file its own database). */
 export function createModels(connection: Connection) {
@@ -51,6 +52,9 @@ export function createModels(connection: Connection) {
     KeyRegistrationLines: model('KeyRegistrationLines', keyRegistrationLinesSchema),
     Event: model('Event', eventSchema),
     PartnerOfRecordRequest: model('PartnerOfRecordRequest', partnerOfRecordRequestSchema),
+    WebhookEndpoint: model('WebhookEndpoint', webhookEndpointSchema),
+    WebhookDelivery: model('WebhookDelivery', webhookDeliverySchema),
+    WebhookAttempt: model('WebhookAttempt', webhookAttemptSchema),
   };
 }
 

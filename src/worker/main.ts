@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { CustomerDirectory } from '../customers/directory/directory';
 import { smtpMailer } from '../outbox/smtp';
+import { SecretBox } from '../webhooks/secret-box';
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, requireConnections } from '../config';
 import { openMongo } from '../db/connection';
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
       mailer: config.smtp ? smtpMailer(config.smtp.url, config.smtp.from) : undefined,
       directoryRefreshMs: config.directoryRefreshMs,
       publicUrl: config.publicUrl,
+      webhooks: { ...config.webhooks, secrets: new SecretBox(config.secretKey) },
     },
   });
   stop = (signal: string) => {

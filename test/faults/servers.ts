@@ -228,6 +228,9 @@ export class FaultServers {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: TASK_QUEUE,
       LOG_LEVEL: 'warn',
+      OFFERFLOW_SECRET_KEY: 'faults-secret-key-0123456789abcdefghijklmnop',
+      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+      WEBHOOK_RETRY_FOR_MS: '60000',
       ...extra,
     };
   }

@@ -70,6 +70,9 @@ async function adminOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
   const victimTokens = await api.http('GET', `/v1/users/${victim.id}/tokens`, undefined, bearer(a.admin.token));
   const customers = await Promise.all([trialCustomer(api, a), trialCustomer(api, a)]);
   const offer = await sendOffer(api, a, [customers[0].id], [{ sku: 'BUS-PREM', licenses: 3 }]);
+  const endpoint = await api.http('POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' }, bearer(a.admin.token));
+  expect201(endpoint.status, 'registering a webhook endpoint', endpoint.text);
+  const events = await api.http('GET', '/v1/events', undefined, bearer(a.admin.token));
   return {
     token: a.admin.token,
     probe: '/v1/me',
@@ -81,6 +84,8 @@ async function adminOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
       invitationId: customers.map((c) => c.invitation.id),
       offerId: [offer.id],
       sku: SKUS,
+      endpointId: [endpoint.body.id],
+      eventId: (events.body.items as Array<{ id: string }>).map((e) => e.id).slice(0, 3),
     },
   };
 }

@@ -19,6 +19,13 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
   switch (route.operationId) {
     case 'updateProfile':
     case 'listAuditEvents':
+    case 'createWebhookEndpoint':
+    case 'listWebhookEndpoints':
+    case 'getWebhookEndpoint':
+    case 'updateWebhookEndpoint':
+    case 'deleteWebhookEndpoint':
+    case 'listWebhookDeliveries':
+    case 'replayWebhookEvent':
       return m.companyRole === 'global-admin';
     case 'acceptPartnerOfRecordRequest':
     case 'declinePartnerOfRecordRequest':

@@ -29,6 +29,13 @@ describe('the README’s promises', () => {
   });
 
   it('“every workflow answers the state query”: every workflow kind, running or ended', async () => {
+    const endpoint = await stack.http(
+      'POST',
+      '/v1/webhook-endpoints',
+      { url: 'http://127.0.0.1:9/hooks', eventTypes: ['trial.started'] },
+      bearer(p.admin.token),
+    );
+    expect(endpoint.status).toBe(201);
     const c = await trialCustomer(stack, p);
     const offer = await sendOffer(stack, p, [c.id], [{ sku: 'BUS-STD', licenses: 5 }], { delegatedAdmin: { durationDays: 30 } });
     const bought = await acceptOffer(stack, offer.code, c.token);
@@ -59,6 +66,7 @@ describe('the README’s promises', () => {
       serviceRequest.body.workflowId,
       `product-key-registration:${registration.body.id}`,
       `product-key:${key}`,
+      `webhook-delivery:${(await eventually(() => stack.models.WebhookDelivery.findOne({ endpointId: endpoint.body.id }).lean(), 20_000, 'a delivery'))._id}`,
     ];
     const answered = new Set<string>();
     for (const id of ids) {

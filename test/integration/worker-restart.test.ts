@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { ManagedChild } from '../../src/local/child';
 import { bearer, createPartner } from '../support/partners';
 import { testEnv } from '../support/servers';
-import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { eventually, SECRET_KEY, startTestStack, type TestStack } from '../support/stack';
 import { linkCode, newCustomer } from '../support/flows';
 
 /**
@@ -29,6 +29,7 @@ function startWorker(): ManagedChild {
       TEMPORAL_ADDRESS: testEnv('temporalAddress'),
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       LOG_LEVEL: 'warn',
+      OFFERFLOW_SECRET_KEY: SECRET_KEY,
       WORKFLOW_BUNDLE: testEnv('workflowBundle'), // the run's bundle: a restart in seconds, as in production with a bundle built ahead
     },
     output: { kind: 'ignore' },

@@ -1,3 +1,5 @@
+import { SecretBox } from '../../src/webhooks/secret-box';
+import type { DeliveryPolicy } from '../../workflows/webhooks/start';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -54,6 +56,8 @@ export interface StackOptions {
   /** Where the worker's activities write, when not where the API reads (outage tests). */
   workerMongodbUri?: string;
   updateWaitMs?: number;
+  /** How webhooks are delivered (default: private URLs allowed, tries every 200 ms–2 s for a minute, disabled after 5 failed deliveries). */
+  webhooks?: { policy?: Partial<DeliveryPolicy>; disableAfterFailedDeliveries?: number; allowPrivateUrls?: boolean };
   /** The directory writers' gathering time (default 200 ms: the production path, quickly). */
   directoryRefreshMs?: number;
   rateLimit?: { perMinute: number; burst: number };
@@ -62,6 +66,9 @@ export interface StackOptions {
   /** Wraps the Temporal client the API uses (fault injection: test/support/lost-answers.ts); the worker's is the real one. */
   apiTemporal?: (client: Client) => Client;
 }
+
+/** The key that seals the webhook secrets of every test stack. */
+export const SECRET_KEY = 'test-secret-key-0123456789abcdefghijklmnop';
 
 /** The operator token every test stack accepts. */
 export const OPERATOR_TOKEN = 'ofo.test-operator-token-0123456789abcdefghij';
@@ -98,6 +105,8 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const webhookPolicy: DeliveryPolicy = { timeoutMs: 2000, initialIntervalMs: 200, maxIntervalMs: 2000, retryForMs: 60_000, ...opts.webhooks?.policy };
+  const webhooks = { secrets: new SecretBox(SECRET_KEY), allowPrivateUrls: opts.webhooks?.allowPrivateUrls ?? true, policy: webhookPolicy };
   if (opts.worker !== false) {
     nativeConnection = await NativeConnection.connect({ address: opts.temporalAddress ?? testEnv('temporalAddress') });
     worker = await createWorker({
@@ -112,6 +121,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
         mailer: opts.mailer,
         directoryRefreshMs: opts.directoryRefreshMs ?? 200,
         publicUrl: baseUrl,
+        webhooks: { ...webhooks, disableAfterFailedDeliveries: opts.webhooks?.disableAfterFailedDeliveries ?? 5 },
       },
       workflowBundle: { codePath: testEnv('workflowBundle') },
     });
@@ -129,6 +139,7 @@ export async function startTestStack(opts: StackOptions = {}): Promise<TestStack
     publicUrl: baseUrl,
     logger,
     updateWaitMs: opts.updateWaitMs ?? 10_000,
+    webhooks,
     rateLimiter: new RateLimiter(opts.rateLimit?.perMinute ?? 1_000_000, opts.rateLimit?.burst ?? 1_000_000),
     authFailures: new AuthFailureLimiter(opts.authFailureLimit?.perMinute ?? 1_000_000, opts.authFailureLimit?.burst ?? 1_000_000),
     operatorTokenHash: hashSecret(OPERATOR_TOKEN),

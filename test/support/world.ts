@@ -1,3 +1,4 @@
+import { createEventActivities } from '../../activities/events/activities';
 import { randomBytes } from 'node:crypto';
 import { fakeProductKey } from '../../bench/fake-customers';
 import { COMPANY_ROLES, CUSTOMER_ROLES } from '../../src/users/model';
@@ -46,6 +47,9 @@ export interface World {
   productKey: string;
   /** The customer asks A to become the partner of record of its subscription again (it removed A first): pending. */
   partnerOfRecordRequestId: string;
+  /** A webhook endpoint of A (for an event type the world never publishes), and an event of A. */
+  webhookEndpointId: string;
+  eventId: string;
   d: TestPartner;
   b: TestPartner;
   c: TestPartner;
@@ -153,9 +157,27 @@ export async function buildWorld(stack: TestStack): Promise<World> {
   expectStatus(registration, 202, 'registering a product key');
   // its job done (its key and audit entry written) before anyone counts what the world holds
   await stack.client.workflow.getHandle(`product-key-registration:${registration.body.id}`).result();
+  const endpoint = await stack.http(
+    'POST',
+    '/v1/webhook-endpoints',
+    { url: 'http://127.0.0.1:9/hooks', eventTypes: ['trial.ending-soon'] },
+    bearer(a.admin.token),
+  );
+  expectStatus(endpoint, 201, 'registering a webhook endpoint');
+  const eventId = await createEventActivities({ models: stack.models, temporal: stack.client, taskQueue: stack.taskQueue }).publishEvent({
+    type: 'offer.accepted',
+    partnerId: a.id,
+    customerId,
+    subject: { kind: 'offer', id: offer.body.id },
+    data: {},
+    key: `world|${offer.body.id}|offer.accepted`,
+    at: new Date().toISOString(),
+  });
   return {
     a,
     members,
+    webhookEndpointId: endpoint.body.id,
+    eventId,
     registrationId: registration.body.id,
     productKey,
     partnerOfRecordRequestId: asked.body.id,
@@ -194,6 +216,8 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     registrationId: w.registrationId,
     key: w.productKey,
     requestId: w.partnerOfRecordRequestId,
+    endpointId: w.webhookEndpointId,
+    eventId: w.eventId,
   };
   // routes that act in a customer the partner really onboarded
   if (
@@ -252,6 +276,9 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     redeemProductKey: { customer: newCustomer() },
     // (A is asked already: refused as pending, or, once A accepted, D is asked)
     requestPartnerOfRecordChange: { partnerId: w.d.id },
+    createWebhookEndpoint: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['trial.ending-soon'] },
+    updateWebhookEndpoint: { description: `Renamed ${u}` },
+    replayWebhookEvent: { eventId: w.eventId },
   };
   const queries: Record<string, string> = { previewLicenseChange: 'licenses=12' };
   return { method: route.method.toUpperCase(), path, query: queries[route.operationId] ?? '', body: bodies[route.operationId] };
