@@ -140,6 +140,8 @@ describe('changing the partner of record', () => {
     const asked = await ask(c, q.id, { answerWithinSeconds: 2 });
     expect(asked.status).toBe(201);
     await eventually(async () => (await stack.models.PartnerOfRecordRequest.findById(asked.body.id).lean())?.status === 'lapsed', 20_000, 'the lapse');
+    // (stored first, then the asked partner told)
+    await eventually(async () => (await mailsTo(q, c)).length === 2, 20_000, 'the lapse e-mailed');
     expect(await mailsTo(q, c)).toEqual(['partner-of-record-requested', 'partner-of-record-request-lapsed']);
     const late = await answer(asked.body.id, true);
     expect(late.status).toBe(409);

@@ -149,7 +149,7 @@ it('lapses unanswered after its duration (30 days by default): stored, the asked
     ['pending', 1],
     ['lapsed', 2],
   ]);
-  expect(mails().map(([k]) => k)).toContain('partner-of-record-request-lapsed');
+  await ts.eventually(() => mails().some(([k]) => k === 'partner-of-record-request-lapsed'), 'the asked partner told');
   expect((await refusal(answer('por_lapsing', true))).type).toBe(SubscriptionFailure.PartnerOfRecordRequestNotPending);
   expect((await h.query(subscriptionStateQuery)).partnerOfRecord).toEqual({ partnerId: input.partnerId, email: input.partnerEmail });
 });
