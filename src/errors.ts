@@ -43,6 +43,11 @@ export type DomainErrorKind =
   | 'service-request-closed'
   | 'service-request-status-unchanged'
   | 'product-key-redeemed'
+  | 'partner-not-found'
+  | 'partner-not-subscription-advisor'
+  | 'partner-of-record-unchanged'
+  | 'partner-of-record-change-pending'
+  | 'partner-of-record-request-not-pending'
   | 'webhook-url-not-allowed'
   | 'webhook-endpoint-disabled'
   /** Not a refusal: the workflow took the change and has not confirmed it in time (answered 503, retry). */

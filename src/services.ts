@@ -11,6 +11,7 @@ import { createOfferService } from './offers/service';
 import { createOnboardingService } from './onboarding/service';
 import { createOutboxService } from './outbox/service';
 import { createPartnerService } from './partners/service';
+import { createPartnerOfRecordService } from './partner-of-record/service';
 import { createProductKeyService } from './product-keys/service';
 import { createServiceRequestService } from './service-requests/service';
 import { createSubscriptionService } from './subscriptions/service';
@@ -43,6 +44,7 @@ export function createServices(deps: ServiceDeps) {
     onboarding,
     outbox: createOutboxService(deps),
     partners,
+    partnerOfRecord: createPartnerOfRecordService(deps),
     productKeys: createProductKeyService(deps, { catalog, customers }),
     serviceRequests: createServiceRequestService(deps, { customers, delegatedAdmin }),
     subscriptions: createSubscriptionService(deps, { customers, delegatedAdmin }),

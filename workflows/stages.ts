@@ -25,6 +25,7 @@ export const Stage = {
   LicensesAdjusted: 'licenses-adjusted',
   SubscriptionRenewed: 'subscription-renewed',
   SubscriptionEnded: 'subscription-ended',
+  PartnerOfRecordChanged: 'partner-of-record-changed',
   DelegatedAdminApprovalPending: 'delegated-admin-approval-pending',
   DelegatedAdminActive: 'delegated-admin-active',
   DelegatedAdminExpiring: 'delegated-admin-expiring',

@@ -1,5 +1,6 @@
 import type { Models } from '../../src/db/models';
 import type { SubscriptionDoc } from '../../src/subscriptions/model';
+import type { PartnerOfRecordRequestDoc } from '../../src/partner-of-record/model';
 import type { Wire } from '../../src/db/record';
 import { ApplicationFailure } from '@temporalio/activity';
 import { withLock } from '../../src/db/lock';
@@ -10,8 +11,16 @@ import { saveSnapshot } from '../records';
 /** A subscription as its workflow (or, for a trial, its onboarding) holds it. */
 export type SubscriptionSnapshot = Wire<Omit<SubscriptionDoc, '_id'>> & { subscriptionId: string };
 
+/** A change of the partner of record as the subscription's workflow holds it. */
+export type PartnerOfRecordRequestSnapshot = Wire<Omit<PartnerOfRecordRequestDoc, '_id'>> & { requestId: string };
+
 export function createSubscriptionActivities({ models }: { models: Models }) {
   return {
+    /** Stores a change of the partner of record (a snapshot by revision: asked, then answered). */
+    async savePartnerOfRecordRequest({ requestId, ...fields }: PartnerOfRecordRequestSnapshot): Promise<void> {
+      await saveSnapshot(models.PartnerOfRecordRequest, requestId, fields);
+    },
+
     async saveSubscription({ subscriptionId, ...fields }: SubscriptionSnapshot): Promise<void> {
       await saveSnapshot(models.Subscription, subscriptionId, fields);
     },

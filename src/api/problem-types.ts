@@ -153,6 +153,32 @@ export const PROBLEM_TYPES = {
     title: 'Delegated administration not offered',
     description: '`acceptDelegatedAdmin` is true, but this invitation or offer does not ask for delegated administration: nothing was accepted.',
   },
+  'partner-not-found': {
+    status: 422,
+    title: 'No such partner',
+    description: 'No partner has this id (`partnerId`): a customer can ask only an existing partner of its own cloud to become its partner of record.',
+  },
+  'partner-not-subscription-advisor': {
+    status: 422,
+    title: 'Partner not a subscription advisor',
+    description: 'Only a partner authorised as a subscription advisor may be a partner of record.',
+  },
+  'partner-of-record-unchanged': {
+    status: 409,
+    title: 'Partner of record unchanged',
+    description: 'The partner asked is the partner of record of this subscription already: nothing was asked.',
+  },
+  'partner-of-record-change-pending': {
+    status: 409,
+    title: 'Partner-of-record change pending',
+    description:
+      'A change of this subscription’s partner of record already waits for the asked partner’s answer (`requestId`): one at a time. Ask again once it is answered or has lapsed (or remove the partner of record, which withdraws it).',
+  },
+  'partner-of-record-request-not-pending': {
+    status: 409,
+    title: 'Partner-of-record request not pending',
+    description: 'The change of the partner of record was already accepted, declined, withdrawn or has lapsed (`status`): it takes no more answers.',
+  },
   'relationship-not-pending': { status: 409, title: 'Not pending approval', description: 'The relationship was already accepted, declined or ended.' },
   'relationship-ended': { status: 409, title: 'Relationship ended', description: 'The relationship has expired, lapsed, been declined or terminated.' },
   'service-request-closed': {

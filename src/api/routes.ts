@@ -11,6 +11,7 @@ import { linkRoutes } from '../links/routes';
 import { offerRoutes } from '../offers/routes';
 import { outboxRoutes } from '../outbox/routes';
 import { partnerRoutes } from '../partners/routes';
+import { partnerOfRecordRoutes } from '../partner-of-record/routes';
 import { productKeyRoutes } from '../product-keys/routes';
 import { serviceRequestRoutes } from '../service-requests/routes';
 import type { Services } from '../services';
@@ -31,6 +32,7 @@ export function allRoutes(services: Services): AnyRoute[] {
     ...offerRoutes(services),
     ...productKeyRoutes(services),
     ...partnerSubscriptionRoutes(services),
+    ...partnerOfRecordRoutes(services),
     ...customerUserRoutes(services),
     ...delegatedAdminRoutes(services),
     ...serviceRequestRoutes(services),

@@ -30,6 +30,10 @@ export const ACTIONS = {
   'product-keys:register': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
   /** Redeeming one for a customer (as sending it an offer). */
   'product-keys:redeem': { authorisation: 'subscription-advisor', customerRoles: ['full', 'limited'] },
+  /** Seeing the changes of partner of record customers ask of the partner. */
+  'partner-of-record:read': { anyone: true },
+  /** Accepting or declining to become a subscription's partner of record: a commercial commitment (subscription advisors). */
+  'partner-of-record:answer': { authorisation: 'subscription-advisor', companyRoles: ['global-admin', 'billing-admin'] },
   'delegated-admin:request': { authorisation: 'delegated-admin-certified', customerRoles: ['full', 'limited'] },
   /** Acting inside a customer as its global admin; also needs an active relationship with it (which may cap the role). */
   'customers:administer': { authorisation: 'authorised-service-provider', customerRoles: ['full'] },

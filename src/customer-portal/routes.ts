@@ -7,9 +7,11 @@ import { createCustomerUserSchema, customerUserOut, customerUserParams, password
 import { presentCustomerUser } from '../customer-users/present';
 import { auditEventOut, presentAuditEvent } from '../audit/present';
 import { cursor, page, pageLimit } from '../api/schemas';
+import { partnerOfRecordRequestOut, presentPartnerOfRecordRequest } from '../partner-of-record/present';
+import { partnerOfRecordChangeSchema } from '../partner-of-record/schemas';
 
 /** The customer's own view, with its customer token. */
-export function customerPortalRoutes({ audit, customers, subscriptions, onboarding, customerUsers }: Services) {
+export function customerPortalRoutes({ audit, customers, subscriptions, onboarding, customerUsers, partnerOfRecord }: Services) {
   return [
     defineRoute({
       method: 'get',
@@ -104,6 +106,52 @@ export function customerPortalRoutes({ audit, customers, subscriptions, onboardi
           status: 200,
           body: presentSubscription(await subscriptions.setRenewalByCustomer(principal.customer._id, params.subscriptionId, body.autoRenew, request)),
         };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/customer/subscriptions/{subscriptionId}/partner-of-record/change-requests',
+      operationId: 'requestPartnerOfRecordChange',
+      summary: 'Ask another partner of the same cloud to become the partner of record of a paid subscription',
+      description:
+        'The asked partner (a subscription advisor of the customer’s cloud) is e-mailed and sees the request (`GET /v1/partner-of-record-requests`); ' +
+        'it becomes the partner of record only when it accepts. Declined, or unanswered for `answerWithinSeconds` (30 days by default), nothing changes. One at a time.',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: subscriptionParams,
+      body: partnerOfRecordChangeSchema,
+      creates: true,
+      responses: { 201: { description: 'The request, waiting for the asked partner', schema: partnerOfRecordRequestOut } },
+      problems: [
+        'partner-not-found',
+        'cloud-mismatch',
+        'partner-not-subscription-advisor',
+        'partner-of-record-unchanged',
+        'partner-of-record-change-pending',
+        'subscription-not-active',
+        'change-in-progress',
+      ],
+      async handler({ principal, params, body, request }) {
+        return {
+          status: 201,
+          body: presentPartnerOfRecordRequest(await partnerOfRecord.requestChange(principal.customer, params.subscriptionId, body, request)),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/customer/subscriptions/{subscriptionId}/partner-of-record',
+      operationId: 'removePartnerOfRecord',
+      summary: 'Remove the partner of record of a paid subscription',
+      description:
+        'The partner of record is told; from then on nobody hears of the subscription’s changes. A pending change of partner of record is withdrawn.',
+      tag: 'Customers (self)',
+      auth: 'customer',
+      params: subscriptionParams,
+      responses: { 200: { description: 'The subscription without a partner of record', schema: subscriptionOut } },
+      problems: ['subscription-not-active', 'change-in-progress'],
+      async handler({ principal, params, request }) {
+        return { status: 200, body: presentSubscription(await partnerOfRecord.remove(principal.customer._id, params.subscriptionId, request)) };
       },
     }),
     defineRoute({

@@ -14,6 +14,7 @@ import { offerRecipientSchema, offerSchema } from '../offers/model';
 import { timelineEventSchema } from '../onboarding/model';
 import { outboxMessageSchema } from '../outbox/model';
 import { partnerSchema } from '../partners/model';
+import { partnerOfRecordRequestSchema } from '../partner-of-record/model';
 import { keyRegistrationLinesSchema, keyRegistrationSchema, productKeySchema } from '../product-keys/model';
 import { serviceRequestSchema } from '../service-requests/model';
 import { subscriptionSchema } from '../subscriptions/model';
@@ -50,6 +51,7 @@ export function createModels(connection: Connection) {
     KeyRegistration: model('KeyRegistration', keyRegistrationSchema),
     KeyRegistrationLines: model('KeyRegistrationLines', keyRegistrationLinesSchema),
     Event: model('Event', eventSchema),
+    PartnerOfRecordRequest: model('PartnerOfRecordRequest', partnerOfRecordRequestSchema),
     WebhookEndpoint: model('WebhookEndpoint', webhookEndpointSchema),
     WebhookDelivery: model('WebhookDelivery', webhookDeliverySchema),
     WebhookAttempt: model('WebhookAttempt', webhookAttemptSchema),

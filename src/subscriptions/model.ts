@@ -18,6 +18,8 @@ export interface SubscriptionDoc {
   periodEndsAt?: Date;
   /** When it ended, not renewed. */
   endedAt?: Date;
+  /** The partner of record now, told of every change (paid subscriptions; null: the customer removed it). */
+  partnerOfRecordId?: string | null;
   updatedAt: Date;
   createdAt: Date;
   revision: number;
@@ -37,6 +39,7 @@ export const subscriptionSchema = recordSchema<SubscriptionDoc>(
     renewals: { type: Number, min: 0 },
     periodEndsAt: { type: Date },
     endedAt: { type: Date },
+    partnerOfRecordId: { type: String },
     updatedAt: { type: Date, required: true },
     createdAt: { type: Date, required: true },
     revision: { type: Number, required: true, min: 1 },
@@ -46,3 +49,4 @@ export const subscriptionSchema = recordSchema<SubscriptionDoc>(
 
 subscriptionSchema.index({ customerId: 1, _id: 1 });
 subscriptionSchema.index({ partnerId: 1, customerId: 1 });
+subscriptionSchema.index({ partnerOfRecordId: 1, _id: 1 });

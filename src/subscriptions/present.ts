@@ -15,6 +15,11 @@ export const subscriptionOut = z.object({
   renewals: z.number().int().optional(),
   periodEndsAt: z.string().optional().meta({ description: 'When the current billing period ends: it renews then, or ends' }),
   endedAt: z.string().optional().meta({ description: 'When it ended, not renewed' }),
+  partnerOfRecordId: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: 'The partner of record, told of every change (paid subscriptions; null: the customer removed it)' }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -33,6 +38,7 @@ export function presentSubscription(s: SubscriptionDoc): z.infer<typeof subscrip
     renewals: s.renewals,
     periodEndsAt: s.periodEndsAt?.toISOString(),
     endedAt: s.endedAt?.toISOString(),
+    partnerOfRecordId: s.partnerOfRecordId,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };

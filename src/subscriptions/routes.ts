@@ -12,7 +12,9 @@ export function partnerSubscriptionRoutes({ subscriptions }: Services) {
       method: 'get',
       path: '/v1/customers/{customerId}/subscriptions',
       operationId: 'listCustomerSubscriptionsAsPartner',
-      summary: "A customer's subscriptions of which the partner is partner of record",
+      summary: "A customer's subscriptions bought through the partner",
+      description:
+        'Each with its partner of record now (`partnerOfRecordId`); a subscription the partner has become the partner of record of since is read with `GET /v1/subscriptions/{subscriptionId}`.',
       tag: 'Customers',
       auth: 'partner',
       permission: 'customers:read',

@@ -45,7 +45,7 @@ const LIMITED = { companyRole: 'none', customerRole: 'limited' };
 export async function buildWorld(api: ApiCaller, operatorToken: string): Promise<Record<TokenKind, Principal>> {
   const partner = () => createPartner(api, {}, operatorToken);
   const [a, b, d, o] = await Promise.all([partner(), partner(), partner(), partner()]);
-  const [admin, limited, customer, none, adminApart, limitedApart] = await Promise.all([
+  const [admin, limited, { customer, partnerOfRecordRequestId }, none, adminApart, limitedApart] = await Promise.all([
     adminOf(api, a),
     limitedUserOf(api, b),
     customerOf(api, a),
@@ -53,6 +53,8 @@ export async function buildWorld(api: ApiCaller, operatorToken: string): Promise
     usersOf(api, d, d.admin),
     addUser(api, b, LIMITED).then((user) => usersOf(api, b, user)),
   ]);
+  // a change of partner of record A is asked to answer
+  admin.pathValues.requestId = [partnerOfRecordRequestId];
   return {
     none,
     customer,
@@ -126,8 +128,11 @@ async function usersOf(api: ApiCaller, partner: TestPartner, caller: { id: strin
   return { token: caller.token, pathValues: { userId: [caller.id, other.id], tokenId: [spare.body.id, others.body[0].id] } };
 }
 
-/** A customer of A with a trial, a bought subscription, an open offer, a pending delegated-admin request and a service request. */
-async function customerOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
+/**
+ * A customer of A with a trial, a bought subscription, an open offer, a pending delegated-admin request and a service request;
+ * and A asked to become that subscription's partner of record again (the customer removed it first).
+ */
+async function customerOf(api: ApiCaller, a: TestPartner): Promise<{ customer: Principal; partnerOfRecordRequestId: string }> {
   const me = await trialCustomer(api, a);
   const bought = await sendOffer(api, a, [me.id], [{ sku: 'MAIL-P1', licenses: 5 }]);
   const purchase = await acceptOffer(api, bought.code, me.token);
@@ -143,7 +148,9 @@ async function customerOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
     bearer(me.token),
   );
   expect201(serviceRequest.status, 'opening a service request', serviceRequest.text);
-  return {
+  const boughtId: string = purchase.body.subscriptions[0].subscriptionId;
+  const partnerOfRecordRequestId = await partnerOfRecordRequest(api, me.token, boughtId, a.id);
+  const customer: Principal = {
     token: me.token,
     probe: '/v1/customer',
     pathValues: {
@@ -153,6 +160,22 @@ async function customerOf(api: ApiCaller, a: TestPartner): Promise<Principal> {
       code: [open.code, another.code, me.invitation.code],
     },
   };
+  return { customer, partnerOfRecordRequestId };
+}
+
+/** Once the bought subscription is active: its partner of record removed, then `partnerId` asked to become it (pending). */
+async function partnerOfRecordRequest(api: ApiCaller, token: string, subscriptionId: string, partnerId: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    const subs = await api.http('GET', '/v1/customer/subscriptions', undefined, bearer(token));
+    if (subs.body.some((s: { id: string; status: string }) => s.id === subscriptionId && s.status === 'active')) break;
+    if (i === 100) throw new Error(`subscription ${subscriptionId} never became active`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const removed = await api.http('DELETE', `/v1/customer/subscriptions/${subscriptionId}/partner-of-record`, undefined, bearer(token));
+  if (removed.status !== 200) throw new Error(`removing the partner of record: expected 200, got ${removed.status} ${removed.text}`);
+  const asked = await api.http('POST', `/v1/customer/subscriptions/${subscriptionId}/partner-of-record/change-requests`, { partnerId }, bearer(token));
+  expect201(asked.status, 'asking a partner of record', asked.text);
+  return asked.body.id;
 }
 
 /** For callers without a token: an invitation anyone may accept (a new customer each time), and an offer (that needs a customer). */

@@ -27,6 +27,9 @@ function allowedFor(route: AnyRoute, m: { companyRole: string; customerRole: str
     case 'listWebhookDeliveries':
     case 'replayWebhookEvent':
       return m.companyRole === 'global-admin';
+    case 'acceptPartnerOfRecordRequest':
+    case 'declinePartnerOfRecordRequest':
+      return ['global-admin', 'billing-admin'].includes(m.companyRole);
     case 'listUsers':
     case 'createUser':
     case 'getUser': // another user than oneself

@@ -61,7 +61,8 @@ describe('replaying recorded histories', () => {
     await Promise.all(ids.map((id) => stack.client.workflow.getHandle(id).result()));
 
     // A purchase: an offer accepted (billed every 3 s), then a license change on the subscription it bought,
-    // a renewal, and the subscription set not to renew, which ends it.
+    // a renewal, changes of its partner of record (declined, lapsed, accepted; then removed), and the
+    // subscription set not to renew, which ends it.
     const longTrial = await stack.http('POST', '/v1/invitations', { sku: 'BUS-STD' }, bearer(p.admin.token));
     const buyer = await stack.http('POST', `/v1/links/${linkCode(longTrial.body.url)}/accept`, { customer: newCustomer() });
     const offer = await stack.http(
@@ -76,6 +77,26 @@ describe('replaying recorded histories', () => {
     await eventually(async () => (await stack.models.Subscription.findById(subscriptionId).lean())?.status === 'active', 20_000, 'the subscription');
     expect((await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/licenses`, { licenses: 7 }, bearer(buyer.body.token))).status).toBe(200);
     await eventually(async () => ((await stack.models.Subscription.findById(subscriptionId).lean())?.renewals ?? 0) >= 1, 20_000, 'a renewal');
+    const q = await createPartner(stack);
+    const askQ = async (extra: Record<string, unknown> = {}) => {
+      const res = await stack.http(
+        'POST',
+        `/v1/customer/subscriptions/${subscriptionId}/partner-of-record/change-requests`,
+        { partnerId: q.id, ...extra },
+        bearer(buyer.body.token),
+      );
+      expect(res.status).toBe(201);
+      return res.body.id as string;
+    };
+    const answerAsQ = async (requestId: string, how: 'acceptance' | 'declination') =>
+      expect((await stack.http('POST', `/v1/partner-of-record-requests/${requestId}/${how}`, undefined, bearer(q.admin.token))).status).toBe(200);
+    await answerAsQ(await askQ(), 'declination');
+    const lapsing = await askQ({ answerWithinSeconds: 1 });
+    await eventually(async () => (await stack.models.PartnerOfRecordRequest.findById(lapsing).lean())?.status === 'lapsed', 20_000, 'the lapse');
+    await answerAsQ(await askQ(), 'acceptance');
+    expect((await stack.http('DELETE', `/v1/customer/subscriptions/${subscriptionId}/partner-of-record`, undefined, bearer(buyer.body.token))).status).toBe(
+      200,
+    );
     expect((await stack.http('POST', `/v1/customer/subscriptions/${subscriptionId}/renewal`, { autoRenew: false }, bearer(buyer.body.token))).status).toBe(200);
     const offerWorkflowId = `offer:${offer.body.id}:${buyer.body.customer.id}`;
     await stack.client.workflow.getHandle(offerWorkflowId).result();
@@ -151,6 +172,7 @@ describe('replaying recorded histories', () => {
     await stack.client.workflow.getHandle(redemptionId).result();
     ids.push(redemptionId);
     const fixtureName: Record<string, string> = {
+      [`subscription:${subscriptionId}`]: 'subscription-partner-of-record',
       [redemptionId]: 'product-key-redemption',
       [joinedOfferId]: 'offer-joined',
       [joinedOnboardingId]: 'onboarding-joined',
@@ -176,7 +198,7 @@ describe('replaying recorded histories', () => {
         if (!fs.existsSync(file) || process.env.RECORD_HISTORIES === 'overwrite') fs.writeFileSync(file, History.encode(h.history).finish());
       }
     }
-  }, 90_000);
+  }, 150_000);
 
   it('committed histories of earlier versions still replay', async () => {
     const files = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.pb'));

@@ -88,6 +88,7 @@ export const defaultStubs: Stubs = {
   sendEmail: async () => undefined,
   saveSubscription: async () => undefined,
   saveLicenseDecrease: async () => undefined,
+  savePartnerOfRecordRequest: async () => undefined,
   countAssignedLicenses: async () => 0,
   recordStage: async () => undefined,
   recordAuditEvent: async () => undefined,

@@ -45,6 +45,8 @@ export interface World {
   registrationId: string;
   /** The key that registration registered (unused until the matrix redeems it). */
   productKey: string;
+  /** The customer asks A to become the partner of record of its subscription again (it removed A first): pending. */
+  partnerOfRecordRequestId: string;
   /** A webhook endpoint of A (for an event type the world never publishes), and an event of A. */
   webhookEndpointId: string;
   eventId: string;
@@ -141,6 +143,15 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     20_000,
     'the service request to settle',
   );
+  const removed = await stack.http('DELETE', `/v1/customer/subscriptions/${subscriptionId}/partner-of-record`, undefined, bearer(accepted.body.token));
+  expectStatus(removed, 200, 'removing the partner of record');
+  const asked = await stack.http(
+    'POST',
+    `/v1/customer/subscriptions/${subscriptionId}/partner-of-record/change-requests`,
+    { partnerId: a.id },
+    bearer(accepted.body.token),
+  );
+  expectStatus(asked, 201, 'asking A to be the partner of record');
   const productKey = fakeProductKey();
   const registration = await stack.http('POST', '/v1/product-keys/registrations', { sku: 'BUS-STD', keys: [productKey] }, bearer(a.admin.token));
   expectStatus(registration, 202, 'registering a product key');
@@ -169,6 +180,7 @@ export async function buildWorld(stack: TestStack): Promise<World> {
     eventId,
     registrationId: registration.body.id,
     productKey,
+    partnerOfRecordRequestId: asked.body.id,
     customerUserId: customerUser.body.id,
     relationshipId: relationship.body.id,
     serviceRequestId: serviceRequest.body.id,
@@ -203,6 +215,7 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     serviceRequestId: w.serviceRequestId,
     registrationId: w.registrationId,
     key: w.productKey,
+    requestId: w.partnerOfRecordRequestId,
     endpointId: w.webhookEndpointId,
     eventId: w.eventId,
   };
@@ -261,6 +274,8 @@ export function requestFor(route: AnyRoute, w: World): { method: string; path: s
     setServiceRequestStatus: { status: 'attention-needed' },
     registerProductKeys: { sku: 'BUS-STD', keys: [fakeProductKey()] },
     redeemProductKey: { customer: newCustomer() },
+    // (A is asked already: refused as pending, or, once A accepted, D is asked)
+    requestPartnerOfRecordChange: { partnerId: w.d.id },
     createWebhookEndpoint: { url: 'http://127.0.0.1:9/hooks', eventTypes: ['trial.ending-soon'] },
     updateWebhookEndpoint: { description: `Renamed ${u}` },
     replayWebhookEvent: { eventId: w.eventId },

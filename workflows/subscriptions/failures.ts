@@ -5,4 +5,9 @@ export const SubscriptionFailure = {
   BelowAssigned: 'LicenseCountBelowAssigned',
   Unchanged: 'LicenseCountUnchanged',
   Cancelled: 'SubscriptionCancelled',
+  PartnerOfRecordUnchanged: 'PartnerOfRecordUnchanged',
+  PartnerOfRecordChangePending: 'PartnerOfRecordChangePending',
+  PartnerOfRecordRequestNotPending: 'PartnerOfRecordRequestNotPending',
+  /** A run from before partners of record were kept: it continues as new; ask again. */
+  Upgrading: 'SubscriptionUpgrading',
 } as const;

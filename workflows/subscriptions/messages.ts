@@ -1,5 +1,13 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { LicenseChangeRequest, PricePreview, RenewalRequest, SubscriptionState } from './types';
+import type {
+  LicenseChangeRequest,
+  PartnerOfRecordAnswer,
+  PartnerOfRecordChangeRequest,
+  PartnerOfRecordRemoval,
+  PricePreview,
+  RenewalRequest,
+  SubscriptionState,
+} from './types';
 
 export const subscriptionStateQuery = defineQuery<SubscriptionState>('state');
 
@@ -15,3 +23,12 @@ export const changeLicensesUpdate = defineUpdate<SubscriptionState, [LicenseChan
 
 /** Sets whether it renews at the end of each billing period; one that does not ends then. */
 export const setRenewalUpdate = defineUpdate<SubscriptionState, [RenewalRequest]>('setRenewal');
+
+/** The customer asks another partner (of the same cloud) to become the partner of record: it is asked, and must accept. */
+export const requestPartnerOfRecordChangeUpdate = defineUpdate<SubscriptionState, [PartnerOfRecordChangeRequest]>('requestPartnerOfRecordChange');
+
+/** The asked partner accepts (it becomes the partner of record) or declines (nothing changes) a pending change. */
+export const answerPartnerOfRecordChangeUpdate = defineUpdate<SubscriptionState, [PartnerOfRecordAnswer]>('answerPartnerOfRecordChange');
+
+/** The customer removes the partner of record (a pending change is withdrawn with it). */
+export const removePartnerOfRecordUpdate = defineUpdate<SubscriptionState, [PartnerOfRecordRemoval]>('removePartnerOfRecord');

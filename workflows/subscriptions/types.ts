@@ -49,7 +49,62 @@ export interface SubscriptionState {
   endedAt?: string;
   /** Times its renewal was set (each one notified). */
   renewalSettings?: number;
+  /**
+   * The partner of record now, told of every change (e-mail and events): absent in runs from before it
+   * was kept (`input.partnerId` is); null once the customer removed it.
+   */
+  partnerOfRecord?: PartnerOfRecord | null;
+  /** A change of the partner of record the customer asked for, waiting for the asked partner's answer. */
+  pendingPartnerOfRecordChange?: PendingPartnerOfRecordChange;
+  /** Steps of the partner of record so far (asked, answered, lapsed, removed): each one stored and notified under its number. */
+  partnerOfRecordSteps?: number;
+  /** The last change asked for and how it ended (a retry of its request or answer meets it here, even in a continued run). */
+  lastPartnerOfRecordRequest?: { requestId: string; status: PartnerOfRecordRequestStatus };
 }
+
+/** A change asked for, as the workflow holds it while the asked partner may answer. */
+export interface PendingPartnerOfRecordChange extends PartnerOfRecordChangeRequest {
+  /** Its step (numbers its notifications). */
+  n: number;
+  /** The partner of record when it was asked (null: none). */
+  from: PartnerOfRecord | null;
+  askedAt: string;
+  /** When it lapses unanswered. */
+  expiresAt: string;
+}
+
+export interface PartnerOfRecord {
+  partnerId: string;
+  email: string;
+}
+
+/** The customer asks another partner of the same cloud to become the partner of record; it must accept. */
+export interface PartnerOfRecordChangeRequest {
+  /** The request's id (its stored record's). */
+  requestId: string;
+  to: PartnerOfRecord;
+  /** How long the asked partner has to answer (durations are data: DEFAULT_PARTNER_OF_RECORD_ANSWER_MS). */
+  answerWithinMs: number;
+  requested?: RequestedBy;
+}
+
+/** The asked partner's answer to a pending change of the partner of record. */
+export interface PartnerOfRecordAnswer {
+  requestId: string;
+  /** The answering partner: only the asked one may answer. */
+  partnerId: string;
+  accept: boolean;
+  requested?: RequestedBy;
+}
+
+/** The customer removes the partner of record: nobody is told of the subscription's changes from then on. */
+export interface PartnerOfRecordRemoval {
+  requested?: RequestedBy;
+}
+
+/** Where a change of the partner of record stands (its stored record's status). */
+export const PARTNER_OF_RECORD_REQUEST_STATUSES = ['pending', 'accepted', 'declined', 'lapsed', 'withdrawn'] as const;
+export type PartnerOfRecordRequestStatus = (typeof PARTNER_OF_RECORD_REQUEST_STATUSES)[number];
 
 /** Whether the subscription renews at the end of each billing period. */
 export interface RenewalRequest {
