@@ -19,7 +19,9 @@ import type { TimelineActivities } from '../../activities/timeline/activities';
 import { actingActivityOptions, persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
+import { publish } from '../events/publish';
 import { LifecycleStage } from '../search-attributes';
+import { relationshipEvent } from './events';
 import { DelegatedAdminFailure } from './failures';
 import { ROLE_NEEDED, effectiveRole, roleCovers, type ActRequest } from './acting';
 import {
@@ -156,6 +158,7 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       await audit('accepted', requested, customer);
       await stage(by, `until ${state.endsAt}`);
       await notify('active', 'Delegated administration is active', `Your partner may now administer your tenant until ${state.endsAt}.`);
+      await publish(relationshipEvent('delegated-admin.accepted', state));
       await settle(true);
       return state;
     },
@@ -186,11 +189,14 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       const wasPending = state.status === 'approval-pending';
       await drain();
       requireOpen(); // it expired while the last acts finished
+      const previousStatus = state.status;
       end('terminated', by);
       await persist();
       await audit('terminated', requested, customer);
       await stage(by);
       await notify('terminated', 'Delegated administration has ended', 'The customer ended the relationship: the partner can no longer act in its tenant.');
+      const reason = by === 'customer' ? 'terminated-by-customer' : 'terminated-by-partner';
+      await publish(relationshipEvent('delegated-admin.ended', state, { reason, previousStatus }));
       if (wasPending) await settle(false);
       return state;
     },
@@ -262,6 +268,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
     recorded = true;
     await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
+    // keyed by the relationship: a partner's own requests are runs of one workflow id
+    if (input.acceptedAtStart) await publish(relationshipEvent('delegated-admin.accepted', state), key);
     // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
     const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
     const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';
@@ -321,10 +329,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     }
     await drain();
     if (ended()) break; // the customer ended it while the last acts finished
+    const previousStatus = state.status;
     end('expired', 'system');
     await persist();
     await stage('system');
     await notify('expired', 'Delegated administration has expired', 'The partner can no longer act in the tenant.');
+    await publish(relationshipEvent('delegated-admin.ended', state, { reason: 'expired', previousStatus }), key);
   }
   await condition(allHandlersFinished);
   return state;
