@@ -33,7 +33,6 @@ describe('a delegated-admin relationship publishes', () => {
     expect((await refusal(h.executeUpdate(acceptRelationshipUpdate, { args: [{ by: 'customer' }] }))).type).toBe(DelegatedAdminFailure.NotPending);
     await ts.sleep(10 * DAY);
     await h.executeUpdate(terminateRelationshipUpdate, { args: [{ by: 'customer' }] });
-    expect((await refusal(h.executeUpdate(terminateRelationshipUpdate, { args: [{ by: 'customer' }] }))).type).toBe(DelegatedAdminFailure.NotActive);
     const final = await h.result();
 
     const [accepted, ended, ...more] = events(h);
@@ -116,7 +115,6 @@ describe('a service request publishes service-request.changed', () => {
     expect((await refusal(setStatus(h, 'attention-needed', customer))).type).toBe(ServiceRequestFailure.StatusUnchanged);
     expect((await refusal(note(h, '   ', customer))).type).toBe(ServiceRequestFailure.InvalidInput);
     await setStatus(h, 'closed', customer);
-    expect((await refusal(note(h, 'too late', customer))).type).toBe(ServiceRequestFailure.Closed);
     await h.result();
 
     const all = events(h);
@@ -195,11 +193,19 @@ describe('a product key’s redemption publishes', () => {
 
   it('product-key.redeemed once, with the key masked but for its last group; another redemption, refused, publishes nothing', async () => {
     const key = fakeProductKey();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    ts.stub('purchaseThroughOnboarding', async (_p, _c, r) => {
+      await held; // the purchase under way while another redemption tries
+      return { subscriptions: r.items.map((i) => ({ subscriptionId: i.subscriptionId, sku: i.sku, licenses: i.licenses, convertedTrial: false })) };
+    });
     const h = await ts.start(keyRedemptionWorkflow, keyRedemptionStart({ key, partnerId }));
     ts.cleanUp(onboardingWorkflowId(partnerId, 'cus_k2'));
-    const redeemed = await h.executeUpdate(redeemKeyUpdate, { args: [request(2)] });
-    expect(await h.executeUpdate(redeemKeyUpdate, { args: [request(2)] })).toEqual(redeemed); // the same redemption again
+    const redeeming = h.executeUpdate(redeemKeyUpdate, { args: [request(2)] });
+    await ts.eventually(() => ts.callsTo('purchaseThroughOnboarding', h.workflowId).length === 1, 'the purchase under way');
     expect((await refusal(h.executeUpdate(redeemKeyUpdate, { args: [request(3)] }))).type).toBe(ProductKeyFailure.Redeemed);
+    release();
+    const redeemed = await redeeming;
     await h.result();
 
     const [event, ...more] = events(h);

@@ -154,11 +154,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       if (patched('accept-needs-certified-partner')) await checkPartnerCertified(input.partnerId);
       requirePending(); // answered otherwise while the check ran
       activate();
+      const accepted = relationshipEvent('delegated-admin.accepted', state); // as it is now: the customer may end it while this is stored
       await persist();
       await audit('accepted', requested, customer);
       await stage(by, `until ${state.endsAt}`);
       await notify('active', 'Delegated administration is active', `Your partner may now administer your tenant until ${state.endsAt}.`);
-      await publish(relationshipEvent('delegated-admin.accepted', state));
+      await publish(accepted);
       await settle(true);
       return state;
     },
@@ -191,12 +192,13 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       requireOpen(); // it expired while the last acts finished
       const previousStatus = state.status;
       end('terminated', by);
+      const reason = by === 'customer' ? 'terminated-by-customer' : 'terminated-by-partner';
+      const endedEvent = relationshipEvent('delegated-admin.ended', state, { reason, previousStatus });
       await persist();
       await audit('terminated', requested, customer);
       await stage(by);
       await notify('terminated', 'Delegated administration has ended', 'The customer ended the relationship: the partner can no longer act in its tenant.');
-      const reason = by === 'customer' ? 'terminated-by-customer' : 'terminated-by-partner';
-      await publish(relationshipEvent('delegated-admin.ended', state, { reason, previousStatus }));
+      await publish(endedEvent);
       if (wasPending) await settle(false);
       return state;
     },
@@ -266,10 +268,11 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     }
     await persist();
     if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
+    const agreed = input.acceptedAtStart ? relationshipEvent('delegated-admin.accepted', state) : undefined; // before any answer can change it
     recorded = true;
     await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
     // keyed by the relationship: a partner's own requests are runs of one workflow id
-    if (input.acceptedAtStart) await publish(relationshipEvent('delegated-admin.accepted', state), key);
+    if (agreed) await publish(agreed, key);
     // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
     const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
     const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';
