@@ -1,4 +1,4 @@
-import { bearer, type TestPartner } from '../support/partners';
+import { bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, type TestStack } from '../support/stack';
 import { acceptOffer, sendOffer, trialCustomer } from '../support/flows';
 import { useStackWithPartner } from '../support/use-stack';
@@ -70,4 +70,12 @@ it('a whole chain records its events once each, for its partner, in the order th
     [opened.body.id, 'open'],
     [opened.body.id, 'attention-needed'],
   ]);
+
+  // the partner's events list shows them as its webhooks deliver them; another partner's shows none
+  const listed = await stack.http('GET', '/v1/events?limit=100', undefined, bearer(p.admin.token));
+  expect(listed.status).toBe(200);
+  const ids = events.map((e) => e._id);
+  expect(listed.body.items.filter((e: { id: string }) => ids.includes(e.id)).map((e: { type: string }) => e.type)).toEqual(seen.map((e) => e.type).reverse());
+  const other = await createPartner(stack);
+  expect((await stack.http('GET', '/v1/events?limit=100', undefined, bearer(other.admin.token))).body.items).toEqual([]);
 }, 90_000);
