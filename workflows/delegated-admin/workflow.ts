@@ -268,11 +268,10 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     }
     await persist();
     if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
-    const agreed = input.acceptedAtStart ? relationshipEvent('delegated-admin.accepted', state) : undefined; // before any answer can change it
+    // before any answer can follow it; keyed by the relationship (a partner's own requests are runs of one workflow id)
+    if (input.acceptedAtStart) await publish(relationshipEvent('delegated-admin.accepted', state), key);
     recorded = true;
     await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
-    // keyed by the relationship: a partner's own requests are runs of one workflow id
-    if (agreed) await publish(agreed, key);
     // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
     const toldEvenIfAnswered = patched('requested-mail-even-if-answered');
     const asked = toldEvenIfAnswered ? !input.acceptedAtStart : state.status === 'approval-pending';

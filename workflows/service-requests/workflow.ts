@@ -227,7 +227,8 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     record(input.openedBy, { kind: 'opened' });
     await persist();
     await audit('opened', input.openedBy, input.requested, { title: state.title, severity: state.severity }, 'main');
-    const opened = serviceRequestChanged(state, input.openedBy, { change: 'opened', description: state.description }); // as it was opened: changes may follow at once
+    // before any change can follow it
+    await publish(serviceRequestChanged(state, input.openedBy, { change: 'opened', description: state.description }), 'opened');
     recorded = true;
     const who = input.openedBy.kind === 'customer' ? 'The customer' : 'Your partner';
     await tellOtherSide(
@@ -237,7 +238,6 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
       `Service request opened: ${state.title}`,
       `${who} opened a ${state.severity} service request:\n\n${state.description}`,
     );
-    await publish(opened, 'opened');
   }
 
   const remind = (period: number) =>
