@@ -110,7 +110,6 @@ describe('an offer publishes', () => {
         { subscriptionId: input.items[1]!.subscriptionId, sku: 'ENT-E3', licenses: 10, convertedTrial: false },
       ],
     });
-    expect(JSON.parse(JSON.stringify(accepted!.data))).toEqual(accepted!.data);
   });
 
   it('a purchase the onboarding refuses publishes nothing; the offer still expires: offer.expired', async () => {
