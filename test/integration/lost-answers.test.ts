@@ -6,6 +6,7 @@ import { linkCode, newCustomer, sendOffer, trialCustomer } from '../support/flow
 import { answerFaults, type AnswerFaults } from '../support/lost-answers';
 import { bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, startTestStack, type HttpResult, type TestStack } from '../support/stack';
+import type { EventType } from '../../workflows/events/types';
 
 /**
  * The answer to a change is lost after the change was made (Temporal unreachable on
@@ -39,6 +40,7 @@ function expectLost(res: HttpResult): void {
 
 const audited = (action: string, targetId: string) => stack.models.AuditEvent.countDocuments({ action, 'target.id': targetId });
 const mails = (customerId: string, kind: string) => stack.models.OutboxMessage.countDocuments({ customerId, kind });
+const published = (type: EventType, subjectId: string) => stack.models.Event.countDocuments({ type, 'subject.id': subjectId });
 
 describe('a retry after a lost answer meets the change the first attempt made', () => {
   it('creating an invitation: one invitation, one link, one audit entry', async () => {
@@ -77,6 +79,8 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     expect(await stack.models.Redemption.countDocuments({ customerId })).toBe(1);
     expect(await audited('invitation.accepted', customerId)).toBe(1);
     await eventually(async () => (await mails(customerId, 'trial-started')) === 1, 20_000, 'the trial-started e-mail');
+    expect(await published('invitation.accepted', invitation.body.id)).toBe(1);
+    await eventually(async () => (await published('trial.started', again.body.subscriptionId)) === 1, 20_000, 'the trial-started event');
 
     // the same answer again, the token included; kept sealed (no token in clear at rest)
     const replayed = await stack.http('POST', `/v1/links/${code}/accept`, { customer }, headers);
@@ -105,6 +109,7 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     expect((await stack.http('GET', '/v1/customer', undefined, bearer(again.body.token))).status).toBe(200);
     expect(await stack.models.OfferRecipient.countDocuments({ offerId: offer.id })).toBe(1);
     await eventually(async () => (await audited('offer.accepted', offer.id)) === 1, 20_000, 'the acceptance audited');
+    await eventually(async () => (await published('offer.accepted', offer.id)) === 1, 20_000, 'the acceptance published');
     await eventually(async () => (await stack.models.Subscription.countDocuments({ customerId, status: 'active' })) === 1, 20_000, 'one subscription');
     const replayed = await stack.http('POST', `/v1/links/${offer.code}/accept`, { customer }, headers);
     expect(replayed.body).toEqual(again.body);
@@ -128,6 +133,7 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     expect((await stack.http('GET', '/v1/customer', undefined, bearer(again.body.token))).status).toBe(200);
     expect((await stack.models.ProductKey.findById(key).lean())?.subscriptionId).toBe(again.body.subscription.subscriptionId);
     expect(await audited('product-key.redeemed', key)).toBe(1);
+    expect(await published('product-key.redeemed', again.body.subscription.subscriptionId)).toBe(1);
     await eventually(async () => (await stack.models.Subscription.countDocuments({ customerId })) === 1, 20_000, 'one subscription');
     const replayed = await stack.http('POST', `/v1/product-keys/${key}/redemption`, { customer }, headers);
     expect(replayed.body).toEqual(again.body);
@@ -166,6 +172,7 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     expect(again.status).toBe(201);
     expect(again.body.subscriptions).toEqual([{ subscriptionId: c.subscriptionId, sku: 'BUS-STD', licenses: 7, convertedTrial: true }]);
     expect(await audited('offer.accepted', offer.id)).toBe(1);
+    expect(await published('offer.accepted', offer.id)).toBe(1);
     await eventually(async () => (await mails(c.id, `purchased-${offer.id}`)) === 1, 20_000, 'the purchase e-mail');
   });
 
@@ -219,6 +226,7 @@ describe('a retry after a lost answer meets the change the first attempt made', 
     expect(accepted.body.status).toBe('active');
     expect(await audited('delegated-admin.requested', c.id)).toBe(1);
     expect(await audited('delegated-admin.accepted', asked.body.id)).toBe(1);
+    expect(await published('delegated-admin.accepted', asked.body.id)).toBe(1);
     await eventually(async () => (await mails(c.id, 'delegated-admin-requested')) === 2, 20_000, 'the request told to partner and customer');
   });
 });

@@ -19,7 +19,9 @@ import type { TimelineActivities } from '../../activities/timeline/activities';
 import { actingActivityOptions, persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
+import { publish } from '../events/publish';
 import { LifecycleStage } from '../search-attributes';
+import { relationshipEvent } from './events';
 import { DelegatedAdminFailure } from './failures';
 import { ROLE_NEEDED, effectiveRole, roleCovers, type ActRequest } from './acting';
 import {
@@ -152,10 +154,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       if (patched('accept-needs-certified-partner')) await checkPartnerCertified(input.partnerId);
       requirePending(); // answered otherwise while the check ran
       activate();
+      const accepted = relationshipEvent('delegated-admin.accepted', state); // as it is now: the customer may end it while this is stored
       await persist();
       await audit('accepted', requested, customer);
       await stage(by, `until ${state.endsAt}`);
       await notify('active', 'Delegated administration is active', `Your partner may now administer your tenant until ${state.endsAt}.`);
+      await publish(accepted);
       await settle(true);
       return state;
     },
@@ -186,11 +190,15 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
       const wasPending = state.status === 'approval-pending';
       await drain();
       requireOpen(); // it expired while the last acts finished
+      const previousStatus = state.status;
       end('terminated', by);
+      const reason = by === 'customer' ? 'terminated-by-customer' : 'terminated-by-partner';
+      const endedEvent = relationshipEvent('delegated-admin.ended', state, { reason, previousStatus });
       await persist();
       await audit('terminated', requested, customer);
       await stage(by);
       await notify('terminated', 'Delegated administration has ended', 'The customer ended the relationship: the partner can no longer act in its tenant.');
+      await publish(endedEvent);
       if (wasPending) await settle(false);
       return state;
     },
@@ -260,6 +268,8 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     }
     await persist();
     if (input.requested) await audit('requested', input.requested, { kind: 'partner-user', id: input.requestedBy });
+    // before any answer can follow it; keyed by the relationship (a partner's own requests are runs of one workflow id)
+    if (input.acceptedAtStart) await publish(relationshipEvent('delegated-admin.accepted', state), key);
     recorded = true;
     await stage(input.requestedBy, state.status === 'active' ? `agreed with the purchase, until ${state.endsAt}` : undefined);
     // The request is told to the customer even when it answered before this point (flows from before this did not tell it then).
@@ -321,10 +331,12 @@ export async function delegatedAdminWorkflow(input: DelegatedAdminInput): Promis
     }
     await drain();
     if (ended()) break; // the customer ended it while the last acts finished
+    const previousStatus = state.status;
     end('expired', 'system');
     await persist();
     await stage('system');
     await notify('expired', 'Delegated administration has expired', 'The partner can no longer act in the tenant.');
+    await publish(relationshipEvent('delegated-admin.ended', state, { reason: 'expired', previousStatus }), key);
   }
   await condition(allHandlersFinished);
   return state;

@@ -12,10 +12,12 @@ import type { InvitationActivities } from '../../activities/invitations/activiti
 import { persistenceActivityOptions } from '../activity-options';
 import { auditChange, auditEntry, type RequestedBy } from '../audit';
 import { workflowNow, isoNow } from '../clock';
+import { publish } from '../events/publish';
 import { onboardCustomer } from '../onboarding/join';
 import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { delegatedAdminNotOffered } from '../delegated-admin/failures';
+import { invitationAccepted } from './events';
 import { InvitationFailure } from './failures';
 import {
   acceptInvitationUpdate,
@@ -188,6 +190,8 @@ export async function trialInvitationWorkflow(input: TrialInvitationInput): Prom
         }),
       });
       state.redemptions++;
+      // an acceptance that started nothing (the customer was onboarding with the partner already) is no news
+      if (started) await publish(invitationAccepted(state, registered, { subscriptionId, delegatedAdmin }));
       return {
         customerId: registered.customerId,
         created: registered.created,

@@ -13,11 +13,13 @@ import type { OutboxActivities } from '../../activities/outbox/activities';
 import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
+import { publish } from '../events/publish';
 import { licenseCountOutOfBounds } from '../license-bounds';
 import { LifecycleStage } from '../search-attributes';
 import { delegatedAdminNotOffered } from '../delegated-admin/failures';
 import { onboardCustomer, purchaseThroughOnboarding } from '../onboarding/join';
 import type { AcceptingCustomer } from '../onboarding/types';
+import { offerEvent } from './events';
 import { OfferFailure } from './failures';
 import {
   acceptOfferUpdate,
@@ -168,6 +170,8 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       state.subscriptions = result.subscriptions.map(({ subscriptionId, sku, licenses: n }) => ({ subscriptionId, sku, licenses: n }));
       await persist();
       await audit('offer.accepted', requested, customer, { licenses: state.items });
+      const bought = { subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin, newCustomer: customerCreated }; // absent ones are left out of the JSON
+      await publish(offerEvent('offer.accepted', input, state, bought));
       return { ...state, subscriptions: result.subscriptions, delegatedAdmin: result.delegatedAdmin, customerCreated };
     },
     {
@@ -193,6 +197,7 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
       end(status, by);
       await persist();
       await audit(`offer.${status}`, requested, by === 'customer' ? customer : { kind: 'partner-user', id: by });
+      if (status === 'declined') await publish(offerEvent('offer.declined', input, state));
       return state;
     };
   setHandler(declineOfferUpdate, closeBy('declined'), { validator: (_request) => refuseUnlessOpen() });
@@ -236,5 +241,6 @@ export async function offerWorkflow(input: OfferInput): Promise<OfferState> {
   }
   await condition(allHandlersFinished);
   await persist(); // superseded and expired are stored here
+  if (state.status === 'expired') await publish(offerEvent('offer.expired', input, state), 'expired');
   return state;
 }

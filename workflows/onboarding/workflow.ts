@@ -26,6 +26,7 @@ import { delegatedAdminStart } from '../delegated-admin/start';
 import type { DelegatedAdminChoice } from '../delegated-admin/types';
 import { delegatedAdminWorkflow } from '../delegated-admin/workflow';
 import { DAY_MS } from '../durations';
+import { publish as publishEvent } from '../events/publish';
 import { supersedeOfferSignal } from '../offers/messages';
 import { offerWorkflowId } from '../offers/start';
 import type { OfferSent, PurchaseResult } from '../offers/types';
@@ -33,6 +34,7 @@ import { LifecycleStage } from '../search-attributes';
 import { Stage } from '../stages';
 import { subscriptionStart } from '../subscriptions/start';
 import { subscriptionWorkflow } from '../subscriptions/workflow';
+import { trialEvent, trialStep } from './events';
 import { OnboardingFailure } from './failures';
 import { cancelTrialUpdate, offerSentUpdate, onboardingStateQuery, purchaseUpdate } from './messages';
 import type { CancelTrialRequest, OnboardingInput, OnboardingState } from './types';
@@ -301,6 +303,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
     if (input.delegatedAdmin) await askDelegatedAdmin(input.delegatedAdmin, 'customer');
     await publish('trial');
     await email('trial-started', `Your trial of ${t.sku} has started`, `Your trial of ${t.sku} for ${input.customer.name} runs until ${state.trialEndsAt}.`);
+    await publishEvent(trialEvent('trial.started', input, t), trialStep(t));
 
     // Reminders due before the trial began (a trial shorter than the offset) are never sent. One whose
     // moment passed while no worker ran this flow (an outage) is sent late while the trial lasts, but
@@ -319,6 +322,7 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       }
       const left = offset >= DAY_MS ? `${Math.round(offset / DAY_MS)} day${offset >= 2 * DAY_MS ? 's' : ''}` : 'less than a day';
       await email(`trial-reminder-${offset}`, `Your trial of ${t.sku} ends in ${left}`, `Buy ${t.sku} before ${state.trialEndsAt} to keep it.`);
+      await publishEvent(trialEvent('trial.ending-soon', input, t, { reminderOffsetSeconds: offset / 1000 }), trialStep(t, `reminder-${offset}`));
       state.remindersSent++;
     }
     if (!(await condition(settled, msUntil(trialEndsAt)))) {
@@ -327,6 +331,8 @@ export async function onboardingWorkflow(input: OnboardingInput): Promise<Onboar
       await saveTrial(t, { status: 'suspended' });
       await publish('suspended');
       await email('trial-suspended', `Your trial of ${t.sku} has ended`, `The subscription is suspended and will be removed unless bought.`);
+      const removalAt = new Date(workflowNow().getTime() + input.gracePeriodMs).toISOString();
+      await publishEvent(trialEvent('trial.expired', input, t, { removalAt }), trialStep(t));
       if (!(await condition(settled, input.gracePeriodMs))) {
         await enter(Stage.Removed, 'system');
         await saveTrial(t, { status: 'removed', licenses: 0 });

@@ -4,7 +4,9 @@ import { persistenceActivityOptions } from '../activity-options';
 import { auditEntry } from '../audit';
 import { isoNow, workflowNow } from '../clock';
 import { DAY_MS } from '../durations';
+import { publish } from '../events/publish';
 import { onboardCustomer, purchaseThroughOnboarding } from '../onboarding/join';
+import { keyRedeemed } from './events';
 import { ProductKeyFailure } from './failures';
 import { keyRedemptionStateQuery, redeemKeyUpdate, type KeyRedemption, type KeyRedemptionState, type RedeemKeyRequest } from './messages';
 import type { KeyRedemptionInput } from './start';
@@ -89,6 +91,7 @@ export async function keyRedemptionWorkflow(input: KeyRedemptionInput): Promise<
         details: { customerId: c.customerId, created: c.created, subscriptionId: sub.subscriptionId },
       }),
     });
+    await publish(keyRedeemed(input.partnerId, redemption));
     return redemption;
   };
 

@@ -14,7 +14,9 @@ import type { ServiceRequestActivities } from '../../activities/service-requests
 import { persistenceActivityOptions, slowerPersistenceActivityOptions } from '../activity-options';
 import { auditChange, type RequestedBy } from '../audit';
 import { isoNow, workflowNow } from '../clock';
+import { publish } from '../events/publish';
 import { LifecycleStage } from '../search-attributes';
+import { serviceRequestChanged } from './events';
 import { ServiceRequestFailure } from './failures';
 import { addServiceRequestNoteUpdate, serviceRequestRecordedUpdate, serviceRequestStateQuery, setServiceRequestStatusUpdate } from './messages';
 import { serviceRequestStage, serviceRequestWorkflowId } from './start';
@@ -187,6 +189,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
         await audit('noted', request.by, request.requested, { note: n }, updateId ?? `note:${n}`);
         const who = request.by.kind === 'customer' ? 'The customer' : 'Your partner';
         await tellOtherSide(request.by, 'note', n, `New note on service request: ${state.title}`, `${who} added a note:\n\n${request.text.trim()}`);
+        await publish(serviceRequestChanged(state, request.by, { change: 'note', note: { n, text: state.notes[n - 1]!.text } }), `note:${n}`);
         return state;
       });
     },
@@ -213,6 +216,7 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
         await persist();
         handled(updateId);
         await audit('status-changed', request.by, request.requested, { from, to: request.status }, updateId ?? `status:${state.history.length}`);
+        await publish(serviceRequestChanged(state, request.by, { change: 'status', from, to: request.status }), `status:${state.history.length}`);
         return state;
       });
     },
@@ -223,6 +227,8 @@ export async function serviceRequestWorkflow(input: ServiceRequestInput): Promis
     record(input.openedBy, { kind: 'opened' });
     await persist();
     await audit('opened', input.openedBy, input.requested, { title: state.title, severity: state.severity }, 'main');
+    // before any change can follow it
+    await publish(serviceRequestChanged(state, input.openedBy, { change: 'opened', description: state.description }), 'opened');
     recorded = true;
     const who = input.openedBy.kind === 'customer' ? 'The customer' : 'Your partner';
     await tellOtherSide(
