@@ -6,7 +6,8 @@ import { useStackWithPartner } from '../support/use-stack';
 /**
  * The lifecycle events of a whole chain, as the workflows record them for the partner's webhooks
  * (the `events` collection): invitation accepted → trial started → offer accepted → delegated
- * admin accepted → a service request opened, noted and closed. Each once, for the partner, in order.
+ * admin accepted → a service request opened, noted and closed (and the bought subscription's creation).
+ * Each once, for the partner, in order.
  */
 let stack: TestStack;
 let p: TestPartner;
@@ -35,7 +36,7 @@ it('a whole chain records its events once each, for its partner, in the order th
   expect((await stack.http('POST', `${srq}/status`, { status: 'attention-needed' }, bearer(c.token))).status).toBe(200);
 
   // the answers come before some of the events are written (the onboarding's, and those after an update's answer)
-  const expected = 7;
+  const expected = 8;
   await eventually(async () => (await stack.models.Event.countDocuments({ customerId: c.id })) >= expected, 20_000, 'the chain’s events');
   await new Promise((r) => setTimeout(r, 1_000)); // time for a duplicate to show, were there one
   const events = await stack.models.Event.find({ customerId: c.id }).sort({ _id: 1 }).lean();
@@ -44,8 +45,9 @@ it('a whole chain records its events once each, for its partner, in the order th
 
   // the invitation's acceptance and the trial's start are written by two workflows at once
   expect(new Set(seen.slice(0, 2).map((e) => e.type))).toEqual(new Set(['invitation.accepted', 'trial.started']));
-  expect(seen.slice(2).map((e) => [e.type, e.data.change])).toEqual([
-    ['offer.accepted', undefined],
+  // and so are the bought subscription's creation and the offer's acceptance
+  expect(new Set(seen.slice(2, 4).map((e) => e.type))).toEqual(new Set(['subscription.created', 'offer.accepted']));
+  expect(seen.slice(4).map((e) => [e.type, e.data.change])).toEqual([
     ['delegated-admin.accepted', undefined],
     ['service-request.changed', 'opened'],
     ['service-request.changed', 'note'],
@@ -60,6 +62,10 @@ it('a whole chain records its events once each, for its partner, in the order th
   expect(byType('offer.accepted')[0]).toMatchObject({
     subject: { kind: 'offer', id: offer.id },
     data: { status: 'accepted', items: [{ sku: 'BUS-STD', licenses: 12 }], subscriptions: [{ subscriptionId: c.subscriptionId, convertedTrial: true }] },
+  });
+  expect(byType('subscription.created')[0]).toMatchObject({
+    subject: { kind: 'subscription', id: c.subscriptionId },
+    data: { subscriptionId: c.subscriptionId, customerId: c.id, sku: 'BUS-STD', licenses: 12, status: 'active', partnerOfRecordId: p.id },
   });
   expect(byType('delegated-admin.accepted')[0]).toMatchObject({
     subject: { kind: 'relationship', id: relationshipId },
