@@ -6,6 +6,7 @@ import type { DeliveryPolicy } from '../../workflows/webhooks/start';
 import { addUser, bearer, createPartner, type TestPartner } from '../support/partners';
 import { eventually, SECRET_KEY, startTestStack, type TestStack } from '../support/stack';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { acceptOffer, sendOffer, trialCustomer } from '../support/flows';
 import { SecretBox } from '../../src/webhooks/secret-box';
 
 /**
@@ -60,8 +61,8 @@ async function endpointFor(r: WebhookReceiver, body: Record<string, unknown> = {
   r.secret = res.body.secret;
   return res.body.id;
 }
-const deliveries = async (endpointId: string, query = '') => {
-  const res = await stack.http('GET', `/v1/webhook-endpoints/${endpointId}/deliveries${query}`, undefined, asAdmin());
+const deliveries = async (endpointId: string, query = '', partner = p) => {
+  const res = await stack.http('GET', `/v1/webhook-endpoints/${endpointId}/deliveries${query}`, undefined, asAdmin(partner));
   expect(res.status).toBe(200);
   return res.body.items as Array<{
     id: string;
@@ -130,6 +131,46 @@ describe('webhook endpoints', () => {
 });
 
 describe('deliveries', () => {
+  it("carry a whole onboarding chain's events to the partner's endpoint: each signed, each id taken once, the partner of record's too", async () => {
+    const partner = await createPartner(stack);
+    const r = await receiver();
+    const endpointId = await endpointFor(r, {}, partner);
+    const c = await trialCustomer(stack, partner);
+    const offer = await sendOffer(stack, partner, [c.id], [{ sku: 'BUS-STD', licenses: 10 }], { delegatedAdmin: { durationDays: 365 } });
+    const bought = await acceptOffer(stack, offer.code, c.token, { licenses: { 'BUS-STD': 12 } });
+    expect(bought.status).toBe(201);
+    const granted = await stack.http('POST', `/v1/customer/delegated-admin/${bought.body.delegatedAdmin.relationshipId}/accept`, undefined, bearer(c.token));
+    expect(granted.status).toBe(200);
+    const changed = await stack.http('POST', `/v1/customer/subscriptions/${c.subscriptionId}/licenses`, { licenses: 14 }, bearer(c.token));
+    expect(changed.status).toBe(200);
+
+    const types = ['invitation.accepted', 'trial.started', 'subscription.created', 'offer.accepted', 'delegated-admin.accepted', 'subscription.changed'];
+    const recorded = await eventually(
+      async () => {
+        const events = await stack.models.Event.find({ partnerId: partner.id }).lean();
+        return events.length >= types.length && events;
+      },
+      20_000,
+      'the chain’s events',
+    );
+    expect(recorded.map((e) => e.type).sort()).toEqual([...types].sort());
+    await eventually(async () => recorded.every((e) => r.processed.has(e._id)), 20_000, 'every event delivered');
+    expect([...r.processed.values()].map((e) => e.type).sort()).toEqual([...types].sort());
+    expect(r.received.every((a) => a.verified)).toBe(true);
+    expect([...r.processed.entries()].find(([, e]) => e.type === 'subscription.changed')![1].data).toMatchObject({ change: 'licenses', licenses: 14 });
+    // each closed as delivered at its first try (closing comes a moment after the receiver's answer)
+    const log = await eventually(
+      async () => {
+        const ds = await deliveries(endpointId, '', partner);
+        return ds.every((d) => d.state === 'delivered') && ds;
+      },
+      20_000,
+      'the deliveries closed',
+    );
+    expect(log).toHaveLength(types.length);
+    expect(log.every((d) => d.attempts.length === 1 && d.attempts[0]!.status === 204)).toBe(true);
+  }, 60_000);
+
   it('go on through a receiver that is down, then failing, then hanging, until it takes them: every event arrives, signed, each id taken once', async () => {
     const r = await receiver();
     const endpointId = await endpointFor(r);
