@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { systemRequest } from '../src/request-scope';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -156,15 +157,23 @@ export function startWorker(mongodbUri: string, temporalAddress: string, env: Re
 
 /**
  * A JSON call of the API at `base`: the parsed answer, or an error naming the route and what it answered
- * when the status is not one of `expected`.
+ * when the status is not one of `expected`. A change goes with an Idempotency-Key and is sent again
+ * after a 503 (a change still in progress under load, as a client would), up to 10 times.
  */
 export function apiCaller(base: string) {
   return async (method: string, route: string, body: unknown, token: string | undefined, expected: number | number[]) => {
-    const res = await fetch(`${base}${route}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const key: Record<string, string> = method === 'GET' ? {} : { 'idempotency-key': randomUUID() };
+    let res: Response;
+    for (let attempt = 1; ; attempt++) {
+      res = await fetch(`${base}${route}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...key },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (res.status !== 503 || attempt === 10 || ![expected].flat().every((s) => s !== 503)) break;
+      await res.text();
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+    }
     const text = await res.text();
     if (![expected].flat().includes(res.status)) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
     return JSON.parse(text);

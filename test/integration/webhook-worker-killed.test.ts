@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createEventActivities } from '../../activities/events/activities';
 import { ManagedChild } from '../../src/local/child';
 import { bearer, createPartner } from '../support/partners';
-import { testEnv } from '../support/servers';
-import { eventually, SECRET_KEY, startTestStack, type TestStack } from '../support/stack';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { startWorkerProcess } from '../support/processes';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 /**
@@ -26,21 +25,11 @@ afterAll(async () => {
 });
 
 function startWorker(): ManagedChild {
-  const worker = new ManagedChild('worker', process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/worker/main.ts')], {
-    env: {
-      ...process.env,
-      MONGODB_URI: `${testEnv('mongodbUri')}${stack.dbName}`,
-      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      LOG_LEVEL: 'warn',
-      OFFERFLOW_SECRET_KEY: SECRET_KEY,
-      WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
-      WEBHOOK_TIMEOUT_MS: '3000',
-      WEBHOOK_RETRY_INITIAL_MS: '200',
-      WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000',
-      WORKFLOW_BUNDLE: testEnv('workflowBundle'),
-    },
-    output: { kind: 'ignore' },
+  const worker = startWorkerProcess(stack, {
+    WEBHOOK_ALLOW_PRIVATE_URLS: 'true',
+    WEBHOOK_TIMEOUT_MS: '3000',
+    WEBHOOK_RETRY_INITIAL_MS: '200',
+    WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000',
   });
   workers.push(worker);
   return worker;

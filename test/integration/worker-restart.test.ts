@@ -3,8 +3,8 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { ManagedChild } from '../../src/local/child';
 import { bearer, createPartner } from '../support/partners';
-import { testEnv } from '../support/servers';
-import { eventually, SECRET_KEY, startTestStack, type TestStack } from '../support/stack';
+import { eventually, startTestStack, type TestStack } from '../support/stack';
+import { startWorkerProcess } from '../support/processes';
 import { linkCode, newCustomer } from '../support/flows';
 
 /**
@@ -22,18 +22,7 @@ afterAll(async () => {
 });
 
 function startWorker(): ManagedChild {
-  const worker = new ManagedChild('worker', process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/worker/main.ts')], {
-    env: {
-      ...process.env,
-      MONGODB_URI: `${testEnv('mongodbUri')}${stack.dbName}`,
-      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      LOG_LEVEL: 'warn',
-      OFFERFLOW_SECRET_KEY: SECRET_KEY,
-      WORKFLOW_BUNDLE: testEnv('workflowBundle'), // the run's bundle: a restart in seconds, as in production with a bundle built ahead
-    },
-    output: { kind: 'ignore' },
-  });
+  const worker = startWorkerProcess(stack);
   workers.push(worker);
   return worker;
 }

@@ -1,4 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { ManagedChild } from '../../src/local/child';
+import { testEnv } from './servers';
+import { SECRET_KEY, type TestStack } from './stack';
 
 /** Every live descendant of `pid` (read from /proc), with its command line. */
 export function descendants(pid: number): Array<{ pid: number; ppid: number; cmd: string }> {
@@ -44,4 +48,25 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The worker as a process of its own (as in production) for a test stack started without one: on
+ * the stack's database and task queue, with the run's workflow bundle (a start in seconds), and
+ * `env` on top (webhook settings, say).
+ */
+export function startWorkerProcess(stack: Pick<TestStack, 'dbName' | 'taskQueue'>, env: Record<string, string> = {}): ManagedChild {
+  return new ManagedChild('worker', process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../src/worker/main.ts')], {
+    env: {
+      ...process.env,
+      MONGODB_URI: `${testEnv('mongodbUri')}${stack.dbName}`,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      LOG_LEVEL: 'warn',
+      OFFERFLOW_SECRET_KEY: SECRET_KEY,
+      WORKFLOW_BUNDLE: testEnv('workflowBundle'),
+      ...env,
+    },
+    output: { kind: 'ignore' },
+  });
 }
