@@ -65,7 +65,7 @@ it('a whole chain records its events once each, for its partner, in the order th
   });
   expect(byType('subscription.created')[0]).toMatchObject({
     subject: { kind: 'subscription', id: c.subscriptionId },
-    data: { subscriptionId: c.subscriptionId, customerId: c.id, sku: 'BUS-STD', licenses: 12, status: 'active', partnerOfRecordId: p.id },
+    data: { subscriptionId: c.subscriptionId, customerId: c.id, sku: 'BUS-STD', licenses: 12, status: 'active', partnerOfRecordId: p.id, convertedTrial: true },
   });
   expect(byType('delegated-admin.accepted')[0]).toMatchObject({
     subject: { kind: 'relationship', id: relationshipId },

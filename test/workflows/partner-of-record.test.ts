@@ -50,7 +50,7 @@ it('is the buying partner at first: the subscription is stored with it and it he
     partnerId: input.partnerId,
     customerId: input.customerId,
     subject: { kind: 'subscription', id: input.subscriptionId },
-    data: { subscriptionId: input.subscriptionId, customerId: input.customerId, sku: 'BUS-STD', licenses: 10, status: 'active' },
+    data: { subscriptionId: input.subscriptionId, customerId: input.customerId, sku: 'BUS-STD', licenses: 10, status: 'active', convertedTrial: false },
   });
   expect(created.key).toBe(`${h.workflowId}|created|subscription.created`);
   await change(12);

@@ -608,7 +608,7 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   );
   if (!input.carried) {
     await save();
-    await announce('subscription.created', { purchasedAt: state.purchasedAt }, 'created');
+    await announce('subscription.created', { purchasedAt: state.purchasedAt, convertedTrial: input.revisionBase > 0 }, 'created');
   } else if (renewals && input.carried.renewals === undefined) await save(); // the record learns of its renewals
   if (renewals) {
     while (state.status === 'active' && !workflowInfo().continueAsNewSuggested) {
