@@ -164,17 +164,19 @@ export function apiCaller(base: string) {
   return async (method: string, route: string, body: unknown, token: string | undefined, expected: number | number[]) => {
     const key: Record<string, string> = method === 'GET' ? {} : { 'idempotency-key': randomUUID() };
     let res: Response;
+    let text: string;
     for (let attempt = 1; ; attempt++) {
       res = await fetch(`${base}${route}`, {
         method,
         headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...key },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      if (res.status !== 503 || attempt === 10 || ![expected].flat().every((s) => s !== 503)) break;
-      await res.text();
+      text = await res.text();
+      // (the change goes on: the same request again meets it, once the first attempt has let go of its key)
+      const inProgress = res.status === 503 || (res.status === 409 && text.includes('/problems/idempotency-key-in-use'));
+      if (!inProgress || attempt === 10 || [expected].flat().includes(res.status)) break;
       await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
     }
-    const text = await res.text();
     if (![expected].flat().includes(res.status)) throw new Error(`${method} ${route} answered ${res.status}: ${text}`);
     return JSON.parse(text);
   };
