@@ -70,10 +70,15 @@ export function createWebhookActivities(deps: Deps) {
      * last `disableAfterFailedDeliveries`) disables the endpoint, and the partner is e-mailed why.
      */
     async finishWebhookDelivery(deliveryId: string, outcome: 'delivered' | 'failed' | 'skipped', reason?: string): Promise<void> {
-      await models.WebhookDelivery.updateOne({ _id: deliveryId, state: 'pending' }, { $set: { state: outcome, finishedAt: new Date() } });
-      // (the last try's error says more than a time-out of the whole: it stays)
-      if (reason && outcome !== 'delivered')
-        await models.WebhookDelivery.updateOne({ _id: deliveryId, lastError: { $exists: false } }, { $set: { lastError: reason } });
+      // Read, then written by `_id` alone (FerretDB reads the whole collection for any other filter);
+      // once its tries are over, the delivery's workflow is its one writer.
+      const stored = await models.WebhookDelivery.findById(deliveryId).lean();
+      if (!stored) return; // its endpoint was deleted, and its log with it
+      if (stored.state === 'pending') {
+        // (the last try's error says more than a time-out of the whole: it stays)
+        const lastError = stored.lastError ?? (outcome === 'delivered' ? undefined : reason);
+        await models.WebhookDelivery.updateOne({ _id: deliveryId }, { $set: { state: outcome, finishedAt: new Date(), ...(lastError ? { lastError } : {}) } });
+      }
       if (outcome !== 'failed') return;
       const delivery = (await models.WebhookDelivery.findById(deliveryId).lean())!;
       const { disableAfterFailedDeliveries: n } = settings();
