@@ -28,7 +28,7 @@ export function createWebhookActivities(deps: Deps) {
   const sendEmail = createOutboxActivities(deps).sendEmail;
 
   return {
-    /** One try of a delivery: signed with the endpoint's secret, logged, and failed (to be tried again) unless answered 2xx. */
+    /** One try of a delivery: signed with the endpoint's secret, logged, and failed (to be tried again) unless answered 2xx, which closes it. */
     async sendWebhook(deliveryId: string, timeoutMs: number): Promise<void> {
       const { secrets, allowPrivateUrls } = settings();
       const attempt = Context.current().info.attempt;
@@ -47,7 +47,14 @@ export function createWebhookActivities(deps: Deps) {
         await models.WebhookAttempt.updateOne({ _id: attemptId }, { $set: { outcome, ...r } });
         await models.WebhookDelivery.updateOne(
           { _id: deliveryId },
-          { $set: { attempts: attempt, ...(r.status ? { lastStatus: r.status } : {}), ...(r.error ? { lastError: r.error } : {}) } },
+          {
+            $set: {
+              attempts: attempt,
+              ...(r.status ? { lastStatus: r.status } : {}),
+              ...(r.error ? { lastError: r.error } : {}),
+              ...(outcome === 'delivered' ? { state: 'delivered', finishedAt: new Date() } : {}),
+            },
+          },
         );
       };
       await insertRecordOnce(models.WebhookAttempt, { _id: attemptId, deliveryId, endpointId: endpoint._id, attempt, at: new Date(), outcome: 'sending' });

@@ -12,7 +12,7 @@ const start = (deliveryId: string, over: Partial<DeliveryPolicy> = {}) =>
   ts.start(webhookDeliveryWorkflow, webhookDeliveryStart({ deliveryId, partnerId: 'par_hooks', policy: { ...policy, ...over } }));
 
 describe('a webhook delivery', () => {
-  it('is tried again until the receiver takes it, with backoff, then closed as delivered', async () => {
+  it('is tried again until the receiver takes it, with backoff (the try taken closes it)', async () => {
     let tries = 0;
     ts.stub('sendWebhook', async () => {
       if (++tries < 4) throw ApplicationFailure.retryable(`the receiver answered 500`, WEBHOOK_NOT_TAKEN);
@@ -26,7 +26,7 @@ describe('a webhook delivery', () => {
     const gaps = sends.slice(1).map((c, i) => c.scheduledAt - sends[i]!.scheduledAt);
     expect(gaps[1]! / gaps[0]!).toBeGreaterThan(1.5);
     expect(gaps[2]! / gaps[1]!).toBeGreaterThan(1.5);
-    expect(ts.callsTo('finishWebhookDelivery')).toEqual([['whe_1:evt_1', 'delivered', undefined]]);
+    expect(ts.callsTo('finishWebhookDelivery')).toEqual([]); // the try taken closed it
   });
 
   it('fails once its time is up, however often the receiver failed, and is closed as failed', async () => {

@@ -11,7 +11,7 @@ const { finishWebhookDelivery } = proxyActivities<WebhookActivities>(persistence
  * One event to one endpoint. The try is an activity that Temporal retries with exponential backoff
  * until the receiver answers 2xx or the policy's time is up (3 days by default); a worker that dies
  * during a try is noticed by the try's time-out and the event is sent again, with the same id.
- * Then the delivery is closed: delivered, failed (a run of failed deliveries disables the endpoint
+ * Then the delivery is closed: delivered (by the try the receiver took), failed (a run of failed deliveries disables the endpoint
  * and e-mails the partner) or skipped (the endpoint went away meanwhile).
  */
 export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Promise<'delivered' | 'failed' | 'skipped'> {
@@ -28,18 +28,15 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
       nonRetryableErrorTypes: [WebhookFailure.EndpointGone, WebhookFailure.UrlRefused],
     },
   });
-  let outcome: 'delivered' | 'failed' | 'skipped';
-  let reason: string | undefined;
   try {
-    await sendWebhook(input.deliveryId, policy.timeoutMs);
-    outcome = 'delivered';
+    await sendWebhook(input.deliveryId, policy.timeoutMs); // the try the receiver takes closes the delivery itself
+    state.step = 'delivered';
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const cause = err.cause;
-    outcome = cause instanceof ApplicationFailure && cause.type === WebhookFailure.EndpointGone ? 'skipped' : 'failed';
-    reason = cause?.message ?? err.message;
+    const outcome = cause instanceof ApplicationFailure && cause.type === WebhookFailure.EndpointGone ? 'skipped' : 'failed';
+    await finishWebhookDelivery(input.deliveryId, outcome, cause?.message ?? err.message);
+    state.step = outcome;
   }
-  await finishWebhookDelivery(input.deliveryId, outcome, reason);
-  state.step = outcome;
-  return outcome;
+  return state.step;
 }
