@@ -80,7 +80,7 @@ export async function benchWebhooks(chains: number, inFlight: number): Promise<W
       };
       // every event of the partner's so far (EVENTS_PER_CHAIN a chain), delivered
       const allDelivered = async (expected: number) => {
-        let recorded = 0;
+        let recorded: number;
         const deadline = Date.now() + 180_000;
         for (;;) {
           recorded = await models.Event.countDocuments({ partnerId });
