@@ -13,54 +13,59 @@ const optionalString = z
   .optional();
 
 /** Every environment variable offerflow reads; the README's table lists the same. */
-const envSchema = z.object({
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  MONGODB_URI: optionalString,
-  TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
-  TEMPORAL_PORT: port.default(7233),
-  TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_UI_URL: optionalString,
-  FERRETDB_PORT: port.default(27017),
-  OFFERFLOW_DATA_DIR: z.string().min(1).default('.data'),
-  OFFERFLOW_CACHE_DIR: optionalString,
-  PUBLIC_URL: optionalString,
-  OFFERFLOW_OPERATOR_TOKEN: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
-  WORKFLOW_BUNDLE: optionalString,
-  DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-  DIRECTORY_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
-  SERVICE_REQUEST_REMINDER_MS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365 * DAY_MS)
-    .default(DEFAULT_ATTENTION_REMINDER_MS),
-  SMTP_URL: optionalString,
-  SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-  RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
-  AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
-  AUTH_FAILURE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
-  OFFERFLOW_SECRET_KEY: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
-  WEBHOOK_ALLOW_PRIVATE_URLS: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_DELIVERY_POLICY.timeoutMs),
-  WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(1).max(DAY_MS).default(DEFAULT_DELIVERY_POLICY.initialIntervalMs),
-  WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(1).max(DAY_MS).default(DEFAULT_DELIVERY_POLICY.maxIntervalMs),
-  WEBHOOK_RETRY_FOR_MS: z.coerce
-    .number()
-    .int()
-    .min(1000)
-    .max(30 * DAY_MS)
-    .default(DEFAULT_DELIVERY_POLICY.retryForMs),
-  WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(5),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-});
+const envSchema = z
+  .object({
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    MONGODB_URI: optionalString,
+    TEMPORAL_ADDRESS: optionalString,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default(TASK_QUEUE),
+    TEMPORAL_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    TEMPORAL_UI_URL: optionalString,
+    FERRETDB_PORT: port.default(27017),
+    OFFERFLOW_DATA_DIR: z.string().min(1).default('.data'),
+    OFFERFLOW_CACHE_DIR: optionalString,
+    PUBLIC_URL: optionalString,
+    OFFERFLOW_OPERATOR_TOKEN: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(250),
+    WORKFLOW_BUNDLE: optionalString,
+    DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+    DIRECTORY_CACHE_MB: z.coerce.number().int().min(0).max(16_384).default(64),
+    SERVICE_REQUEST_REMINDER_MS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(365 * DAY_MS)
+      .default(DEFAULT_ATTENTION_REMINDER_MS),
+    SMTP_URL: optionalString,
+    SMTP_FROM: z.string().min(3).default('offerflow <noreply@offerflow.localhost>'),
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(120),
+    AUTH_FAILURE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    AUTH_FAILURE_LIMIT_BURST: z.coerce.number().int().min(1).default(30),
+    OFFERFLOW_SECRET_KEY: optionalString.refine((t) => t === undefined || t.length >= 32, 'must be at least 32 characters'),
+    WEBHOOK_ALLOW_PRIVATE_URLS: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(DEFAULT_DELIVERY_POLICY.timeoutMs),
+    WEBHOOK_RETRY_INITIAL_MS: z.coerce.number().int().min(1).max(DAY_MS).default(DEFAULT_DELIVERY_POLICY.initialIntervalMs),
+    WEBHOOK_RETRY_MAX_INTERVAL_MS: z.coerce.number().int().min(1).max(DAY_MS).default(DEFAULT_DELIVERY_POLICY.maxIntervalMs),
+    WEBHOOK_RETRY_FOR_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(30 * DAY_MS)
+      .default(DEFAULT_DELIVERY_POLICY.retryForMs),
+    WEBHOOK_DISABLE_AFTER_FAILED_DELIVERIES: z.coerce.number().int().min(1).max(1000).default(5),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((e) => e.WEBHOOK_RETRY_MAX_INTERVAL_MS >= e.WEBHOOK_RETRY_INITIAL_MS, {
+    path: ['WEBHOOK_RETRY_MAX_INTERVAL_MS'],
+    message: 'must be at least WEBHOOK_RETRY_INITIAL_MS',
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

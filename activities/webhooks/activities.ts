@@ -64,7 +64,16 @@ export function createWebhookActivities(deps: Deps) {
         throw ApplicationFailure.nonRetryable(`the URL ${refused}`, WebhookFailure.UrlRefused);
       }
       const body = JSON.stringify(presentEvent(event));
-      const headers = webhookHeaders(secrets.open(endpoint.sealedSecret), event._id, Math.floor(Date.now() / 1000), body);
+      let secret: string;
+      try {
+        secret = secrets.open(endpoint.sealedSecret);
+      } catch {
+        // an operator's mistake (another key than the one that sealed it), mended by setting it back: tried again meanwhile
+        const error = 'the endpoint secret cannot be opened: this worker has another OFFERFLOW_SECRET_KEY than the API that sealed it';
+        await record('failed', { error });
+        throw ApplicationFailure.retryable(error, WEBHOOK_NOT_TAKEN);
+      }
+      const headers = webhookHeaders(secret, event._id, Math.floor(Date.now() / 1000), body);
       const result = await postWebhook(endpoint.url, headers, body, { timeoutMs, allowPrivate: allowPrivateUrls });
       const taken = result.status !== undefined && result.status >= 200 && result.status < 300;
       const error = taken ? undefined : (result.error ?? `the receiver answered ${result.status}`);
@@ -89,7 +98,12 @@ export function createWebhookActivities(deps: Deps) {
       if (outcome !== 'failed') return;
       const delivery = (await models.WebhookDelivery.findById(deliveryId).lean())!;
       const { disableAfterFailedDeliveries: n } = settings();
-      const lastFinished = await models.WebhookDelivery.find({ endpointId: delivery.endpointId, state: { $in: ['delivered', 'failed'] } }, { state: 1 })
+      // (a run counts from the endpoint's last enabling: one enabled again starts afresh)
+      const enabledAt = (await models.WebhookEndpoint.findById(delivery.endpointId, { enabledAt: 1 }).lean())?.enabledAt;
+      const lastFinished = await models.WebhookDelivery.find(
+        { endpointId: delivery.endpointId, state: { $in: ['delivered', 'failed'] }, ...(enabledAt ? { finishedAt: { $gt: enabledAt } } : {}) },
+        { state: 1 },
+      )
         .sort({ finishedAt: -1 })
         .limit(n)
         .lean();

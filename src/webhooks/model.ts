@@ -20,6 +20,8 @@ export interface WebhookEndpointDoc {
   disabledAt?: Date;
   /** The delivery whose failure disabled it (its e-mail to the partner is keyed by it). */
   disabledBy?: string;
+  /** When it was last enabled again: a run of failed deliveries counts from there. */
+  enabledAt?: Date;
   createdBy: string;
   createdAt: Date;
   updatedAt: Date;
@@ -37,6 +39,7 @@ export const webhookEndpointSchema = recordSchema<WebhookEndpointDoc>(
     disabledReason: { type: String },
     disabledAt: { type: Date },
     disabledBy: { type: String },
+    enabledAt: { type: Date },
     createdBy: { type: String, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -89,6 +89,7 @@ export function createWebhookService({ models, temporal, taskQueue, webhooks }: 
       const unset: Record<string, 1> = {};
       if (input.enabled === true && endpoint.status !== 'enabled') {
         set.status = 'enabled';
+        set.enabledAt = new Date();
         Object.assign(unset, { disabledReason: 1, disabledAt: 1, disabledBy: 1 });
       }
       if (input.enabled === false && endpoint.status !== 'disabled') {
@@ -143,7 +144,9 @@ export function createWebhookService({ models, temporal, taskQueue, webhooks }: 
         startDelivery({ models, temporal, taskQueue }, webhooks.policy, endpoint, event, request.at, idFor(request, 'rpl')),
       );
       await request.audit({ action: 'webhook-event.replayed', target: { kind: 'webhook-endpoint', id: endpointId }, details: { eventId, deliveryId } });
-      const [delivery] = await withAttempts([(await models.WebhookDelivery.findById(deliveryId).lean())!]);
+      const started = await models.WebhookDelivery.findById(deliveryId).lean();
+      if (!started) throw notFound(`webhook endpoint ${endpointId}`); // deleted meanwhile, its log with it
+      const [delivery] = await withAttempts([started]);
       return delivery!;
     },
   };

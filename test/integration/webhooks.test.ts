@@ -347,6 +347,12 @@ describe('deliveries', () => {
       expect(enabled.body.disabledReason).toBeUndefined();
       expect((await failing.http('POST', `/v1/webhook-endpoints/${endpointId}/replays`, { eventId: third }, asAdmin(partner))).status).toBe(202);
       await eventually(async () => r.processed.has(third), 20_000, 'the replayed event');
+      // enabled again, it starts a run afresh: one more failed delivery is no run of 2
+      r.mode = 'error';
+      const fourth = await send('offer.declined');
+      await eventually(async () => (await failing.models.WebhookDelivery.findOne({ eventId: fourth }).lean())?.state === 'failed', 20_000, 'fourth failed');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await failing.http('GET', `/v1/webhook-endpoints/${endpointId}`, undefined, asAdmin(partner))).body.status).toBe('enabled');
     } finally {
       await failing.stop();
     }

@@ -60,6 +60,8 @@ describe('configuration from the environment', () => {
       policy: { retryForMs: 60_000 },
     });
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_URLS: 'yes' })).toThrow('WEBHOOK_ALLOW_PRIVATE_URLS');
+    // a longest wait shorter than the first would fail every delivery's scheduling
+    expect(() => loadConfig({ WEBHOOK_RETRY_MAX_INTERVAL_MS: '1000' })).toThrow('WEBHOOK_RETRY_MAX_INTERVAL_MS: must be at least WEBHOOK_RETRY_INITIAL_MS');
   });
 
   it('PUBLIC_URL sets the base of customer links, without a trailing slash', () => {

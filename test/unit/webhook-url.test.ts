@@ -39,6 +39,7 @@ describe('webhook URLs', () => {
 
   it('tells internal addresses from public ones', () => {
     expect(['127.0.0.1', '10.0.0.1', '100.64.0.1', '::1', 'fc00::1', '::ffff:192.168.0.1'].map(isInternalAddress)).toEqual(Array(6).fill(true));
+    expect(['64:ff9b::7f00:1', '2002:7f00:1::1', '::127.0.0.1'].map(isInternalAddress)).toEqual([true, true, true]); // NAT64, 6to4, IPv4-compatible
     expect(['8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'].map(isInternalAddress)).toEqual([false, false, false]);
   });
 });

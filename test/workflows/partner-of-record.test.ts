@@ -181,6 +181,36 @@ it('removed: the old partner is told, then nobody hears of the changes; a partne
   expect(mails().at(-1)).toEqual(['subscription-changed', other.email, other.partnerId]);
 });
 
+it('an acceptance and a removal that meet go one after the other: the asked partner hears it became, then stopped being, the partner of record', async () => {
+  await ask(other, 'por_race');
+  // the acceptance's first write takes a while: the removal arrives meanwhile
+  ts.stub('savePartnerOfRecordRequest', () => new Promise((resolve) => setTimeout(() => resolve(undefined), 300)));
+  const accepting = answer('por_race', true);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const removed = await remove();
+  expect((await accepting).partnerOfRecord).toEqual(other);
+  expect(removed.partnerOfRecord).toBeNull();
+  expect((await h.query(subscriptionStateQuery)).partnerOfRecord).toBeNull();
+  const toOther = () =>
+    ts
+      .callsTo('sendEmail', h.workflowId)
+      .filter(([m]) => m.to === other.email)
+      .map(([m]) => m.subject);
+  expect(toOther().slice(-2)).toEqual([expect.stringMatching(/^Now the partner of record/), expect.stringMatching(/^No longer the partner of record/)]);
+  await ts.eventually(
+    () => events().filter(([t, p]) => t === 'subscription.changed' && p === other.partnerId).length === 2,
+    'both events to the asked partner',
+  );
+  const theirs = ts
+    .callsTo('publishEvent', h.workflowId)
+    .filter(([e]) => e.partnerId === other.partnerId)
+    .map(([e]) => [e.data.from, e.data.to]);
+  expect(theirs).toEqual([
+    [input.partnerId, other.partnerId],
+    [other.partnerId, null],
+  ]);
+});
+
 it('renewals and the end are published to the partner of record, each under a step of its own; nothing once removed', async () => {
   await ts.sleep(30 * DAY + 60_000);
   await ts.eventually(() => events().some(([t]) => t === 'subscription.renewed'), 'the renewal event');

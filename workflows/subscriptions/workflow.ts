@@ -348,6 +348,20 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
     throw refuse(`subscription ${state.subscriptionId} is moving to its next run: ask again in a moment`, SubscriptionFailure.Upgrading);
   }
   const nextStep = () => (state.partnerOfRecordSteps = (state.partnerOfRecordSteps ?? 0) + 1);
+  /**
+   * Changes of the partner of record go one at a time: an acceptance and a removal that meet would
+   * otherwise each tell the partner what the other undid. Each looks at the state again once its turn comes.
+   */
+  let changingPartnerOfRecord = false;
+  async function partnerOfRecordInTurn<T>(change: () => Promise<T>): Promise<T> {
+    while (changingPartnerOfRecord) await condition(() => !changingPartnerOfRecord);
+    changingPartnerOfRecord = true;
+    try {
+      return await change();
+    } finally {
+      changingPartnerOfRecord = false;
+    }
+  }
   const requestRecord = (p: PendingPartnerOfRecordChange, status: PartnerOfRecordRequestStatus): PartnerOfRecordRequestSnapshot => ({
     requestId: p.requestId,
     subscriptionId: state.subscriptionId,
@@ -433,74 +447,76 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
 
   setHandler(
     requestPartnerOfRecordChangeUpdate,
-    async (request) => {
-      if (repeatedRequest(request.requestId)) return state;
-      requireKeptPartnerOfRecord();
-      checkRequest(request.to);
-      const now = workflowNow().getTime();
-      const from = partnerOfRecord();
-      const pending: PendingPartnerOfRecordChange = {
-        ...request,
-        n: nextStep(),
-        from,
-        askedAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + request.answerWithinMs).toISOString(),
-      };
-      state.pendingPartnerOfRecordChange = pending;
-      await savePartnerOfRecordRequest(requestRecord(pending, 'pending'));
-      await audit({ by: 'customer', requested: request.requested }, 'subscription.partner-of-record-change-requested', {
-        requestId: request.requestId,
-        from: from?.partnerId ?? null,
-        to: request.to.partnerId,
-      });
-      await emailPartnerOfRecord(
-        {
-          key: `${workflowId}:partner-of-record:${pending.n}:asked`,
-          subject: `Asked to become the partner of record of ${state.sku}`,
-          text: `Customer ${state.customerId} asks you to become the partner of record of its ${state.sku} subscription (${state.licenses} licenses). Accept or decline request ${request.requestId} by ${pending.expiresAt} (POST /v1/partner-of-record-requests/${request.requestId}/acceptance or /declination).`,
-          kind: 'partner-of-record-requested',
-        },
-        request.to,
-      );
-      return state;
-    },
+    async (request) =>
+      partnerOfRecordInTurn(async () => {
+        if (repeatedRequest(request.requestId)) return state;
+        requireKeptPartnerOfRecord();
+        checkRequest(request.to);
+        const now = workflowNow().getTime();
+        const from = partnerOfRecord();
+        const pending: PendingPartnerOfRecordChange = {
+          ...request,
+          n: nextStep(),
+          from,
+          askedAt: new Date(now).toISOString(),
+          expiresAt: new Date(now + request.answerWithinMs).toISOString(),
+        };
+        state.pendingPartnerOfRecordChange = pending;
+        await savePartnerOfRecordRequest(requestRecord(pending, 'pending'));
+        await audit({ by: 'customer', requested: request.requested }, 'subscription.partner-of-record-change-requested', {
+          requestId: request.requestId,
+          from: from?.partnerId ?? null,
+          to: request.to.partnerId,
+        });
+        await emailPartnerOfRecord(
+          {
+            key: `${workflowId}:partner-of-record:${pending.n}:asked`,
+            subject: `Asked to become the partner of record of ${state.sku}`,
+            text: `Customer ${state.customerId} asks you to become the partner of record of its ${state.sku} subscription (${state.licenses} licenses). Accept or decline request ${request.requestId} by ${pending.expiresAt} (POST /v1/partner-of-record-requests/${request.requestId}/acceptance or /declination).`,
+            kind: 'partner-of-record-requested',
+          },
+          request.to,
+        );
+        return state;
+      }),
     { validator: (request) => (repeatedRequest(request.requestId) || !keepsPartnerOfRecord ? undefined : checkRequest(request.to)) },
   );
 
   const repeatedAnswer = (requestId: string) => state.lastPartnerOfRecordRequest?.requestId === requestId && state.pendingPartnerOfRecordChange === undefined;
   setHandler(
     answerPartnerOfRecordChangeUpdate,
-    async (answer) => {
-      // (a retry of the answer that closed it meets its state; any other answer once it closed is refused by the validator)
-      if (repeatedAnswer(answer.requestId) && state.lastPartnerOfRecordRequest?.status === (answer.accept ? 'accepted' : 'declined')) return state;
-      checkAnswer(answer);
-      const pending = state.pendingPartnerOfRecordChange!;
-      const from = partnerOfRecord();
-      if (answer.accept) state.partnerOfRecord = pending.to;
-      await closeRequest(pending, answer.accept ? 'accepted' : 'declined');
-      const actor = answer.requested?.actor ?? { kind: 'system' as const, id: answer.partnerId };
-      // the asked partner's own log, and the subscription's
-      await auditChange({
-        ...auditOf(answer.partnerId),
-        partnerId: pending.to.partnerId,
-        actor,
-        requestId: answer.requested?.requestId,
-        action: answer.accept ? 'partner-of-record-request.accepted' : 'partner-of-record-request.declined',
-        target: { kind: 'partner-of-record-request', id: pending.requestId },
-        details: { customerId: state.customerId, subscriptionId: state.subscriptionId },
-      });
-      if (!answer.accept) return state;
-      await save();
-      await auditChange({
-        ...auditOf(answer.partnerId),
-        actor,
-        requestId: answer.requested?.requestId,
-        action: 'subscription.partner-of-record-changed',
-        details: { customerId: state.customerId, requestId: pending.requestId, from: from?.partnerId ?? null, to: pending.to.partnerId },
-      });
-      await partnerOfRecordChanged(pending.n, from, pending.to, `accepted by ${pending.to.partnerId}`);
-      return state;
-    },
+    async (answer) =>
+      partnerOfRecordInTurn(async () => {
+        // (a retry of the answer that closed it meets its state; any other answer once it closed is refused by the validator)
+        if (repeatedAnswer(answer.requestId) && state.lastPartnerOfRecordRequest?.status === (answer.accept ? 'accepted' : 'declined')) return state;
+        checkAnswer(answer);
+        const pending = state.pendingPartnerOfRecordChange!;
+        const from = partnerOfRecord();
+        if (answer.accept) state.partnerOfRecord = pending.to;
+        await closeRequest(pending, answer.accept ? 'accepted' : 'declined');
+        const actor = answer.requested?.actor ?? { kind: 'system' as const, id: answer.partnerId };
+        // the asked partner's own log, and the subscription's
+        await auditChange({
+          ...auditOf(answer.partnerId),
+          partnerId: pending.to.partnerId,
+          actor,
+          requestId: answer.requested?.requestId,
+          action: answer.accept ? 'partner-of-record-request.accepted' : 'partner-of-record-request.declined',
+          target: { kind: 'partner-of-record-request', id: pending.requestId },
+          details: { customerId: state.customerId, subscriptionId: state.subscriptionId },
+        });
+        if (!answer.accept) return state;
+        await save();
+        await auditChange({
+          ...auditOf(answer.partnerId),
+          actor,
+          requestId: answer.requested?.requestId,
+          action: 'subscription.partner-of-record-changed',
+          details: { customerId: state.customerId, requestId: pending.requestId, from: from?.partnerId ?? null, to: pending.to.partnerId },
+        });
+        await partnerOfRecordChanged(pending.n, from, pending.to, `accepted by ${pending.to.partnerId}`);
+        return state;
+      }),
     {
       validator: (answer) =>
         repeatedAnswer(answer.requestId) && state.lastPartnerOfRecordRequest?.status === (answer.accept ? 'accepted' : 'declined')
@@ -511,20 +527,21 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
 
   setHandler(
     removePartnerOfRecordUpdate,
-    async (removal) => {
-      if (partnerOfRecord() === null && !state.pendingPartnerOfRecordChange) return state; // removed already: the same request again
-      requireKeptPartnerOfRecord();
-      requireActive();
-      const from = partnerOfRecord();
-      const n = nextStep();
-      state.partnerOfRecord = null;
-      const pending = state.pendingPartnerOfRecordChange;
-      await save();
-      if (pending) await closeRequest(pending, 'withdrawn');
-      await audit({ by: 'customer', requested: removal.requested }, 'subscription.partner-of-record-removed', { from: from?.partnerId ?? null });
-      if (from) await partnerOfRecordChanged(n, from, null, 'removed by the customer');
-      return state;
-    },
+    async (removal) =>
+      partnerOfRecordInTurn(async () => {
+        if (partnerOfRecord() === null && !state.pendingPartnerOfRecordChange) return state; // removed already: the same request again
+        requireKeptPartnerOfRecord();
+        requireActive();
+        const from = partnerOfRecord();
+        const n = nextStep();
+        state.partnerOfRecord = null;
+        const pending = state.pendingPartnerOfRecordChange;
+        await save();
+        if (pending) await closeRequest(pending, 'withdrawn');
+        await audit({ by: 'customer', requested: removal.requested }, 'subscription.partner-of-record-removed', { from: from?.partnerId ?? null });
+        if (from) await partnerOfRecordChanged(n, from, null, 'removed by the customer');
+        return state;
+      }),
     { validator: (_removal) => (partnerOfRecord() === null && !state.pendingPartnerOfRecordChange ? undefined : requireActive()) },
   );
 
