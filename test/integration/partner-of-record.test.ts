@@ -100,7 +100,7 @@ describe('changing the partner of record', () => {
     expect(audited.map((a) => [a.action, a.partnerId]).sort()).toEqual(
       [
         ['partner-of-record-request.accepted', q.id],
-        ['subscription.partner-of-record-change-requested', p.id],
+        ['subscription.partner-of-record-change-requested', q.id],
         ['subscription.partner-of-record-changed', p.id],
       ].sort(),
     );

@@ -83,7 +83,7 @@ it('accepted: the asked partner becomes the partner of record; both are told; la
   ]);
   expect(ts.callsTo('recordStage', h.workflowId).map(([r]) => r.stage)).toEqual(['partner-of-record-changed']);
   expect(ts.callsTo('recordAuditEvent', h.workflowId).map(([e]) => [e.action, e.partnerId])).toEqual([
-    ['subscription.partner-of-record-change-requested', input.partnerId],
+    ['subscription.partner-of-record-change-requested', other.partnerId],
     ['partner-of-record-request.accepted', other.partnerId],
     ['subscription.partner-of-record-changed', input.partnerId],
   ]);

@@ -229,9 +229,14 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
   }
 
   /** The audit entry of a change asked for by the customer, or by a partner user under delegated administration. */
-  async function audit(request: { by?: string; requested?: RequestedBy }, action: string, details: Record<string, unknown>): Promise<void> {
+  async function audit(
+    request: { by?: string; requested?: RequestedBy },
+    action: string,
+    details: Record<string, unknown>,
+    partnerId = state.partnerId,
+  ): Promise<void> {
     await auditChange({
-      partnerId: state.partnerId,
+      partnerId,
       customerId: state.customerId,
       actor:
         request.requested?.actor ?? (request.by === 'customer' ? { kind: 'customer', id: state.customerId } : { kind: 'system', id: request.by ?? 'system' }),
@@ -463,11 +468,13 @@ export async function subscriptionWorkflow(input: SubscriptionInput): Promise<Su
         };
         state.pendingPartnerOfRecordChange = pending;
         await savePartnerOfRecordRequest(requestRecord(pending, 'pending'));
-        await audit({ by: 'customer', requested: request.requested }, 'subscription.partner-of-record-change-requested', {
-          requestId: request.requestId,
-          from: from?.partnerId ?? null,
-          to: request.to.partnerId,
-        });
+        // in the asked partner's log (and the customer's), not the selling partner's: who else a customer asks is not its business
+        await audit(
+          { by: 'customer', requested: request.requested },
+          'subscription.partner-of-record-change-requested',
+          { requestId: request.requestId, from: from?.partnerId ?? null, to: request.to.partnerId },
+          request.to.partnerId,
+        );
         await emailPartnerOfRecord(
           {
             key: `${workflowId}:partner-of-record:${pending.n}:asked`,
