@@ -82,21 +82,24 @@ export function createWebhookActivities(deps: Deps) {
     },
 
     /**
-     * Closes a delivery. A failed one that ends a run of failed deliveries (every one of the endpoint's
-     * last `disableAfterFailedDeliveries`) disables the endpoint, and the partner is e-mailed why.
+     * Closes a delivery that was not taken (a taken try closes its own). A failed one that ends a run of
+     * failed deliveries (every one of the endpoint's last `disableAfterFailedDeliveries`) disables the
+     * endpoint, and the partner is e-mailed why.
      */
-    async finishWebhookDelivery(deliveryId: string, outcome: 'delivered' | 'failed' | 'skipped', reason?: string): Promise<void> {
+    async finishWebhookDelivery(deliveryId: string, outcome: 'failed' | 'skipped', reason?: string): Promise<void> {
       // Read, then written by `_id` alone (FerretDB reads the whole collection for any other filter);
       // once its tries are over, the delivery's workflow is its one writer.
       const stored = await models.WebhookDelivery.findById(deliveryId).lean();
       if (!stored) return; // its endpoint was deleted, and its log with it
+      // (the last try's error says more than a time-out of the whole: it stays)
+      const delivery = { ...stored, lastError: stored.lastError ?? reason };
       if (stored.state === 'pending') {
-        // (the last try's error says more than a time-out of the whole: it stays)
-        const lastError = stored.lastError ?? (outcome === 'delivered' ? undefined : reason);
-        await models.WebhookDelivery.updateOne({ _id: deliveryId }, { $set: { state: outcome, finishedAt: new Date(), ...(lastError ? { lastError } : {}) } });
+        await models.WebhookDelivery.updateOne(
+          { _id: deliveryId },
+          { $set: { state: outcome, finishedAt: new Date(), ...(delivery.lastError ? { lastError: delivery.lastError } : {}) } },
+        );
       }
       if (outcome !== 'failed') return;
-      const delivery = (await models.WebhookDelivery.findById(deliveryId).lean())!;
       const { disableAfterFailedDeliveries: n } = settings();
       // (a run counts from the endpoint's last enabling: one enabled again starts afresh)
       const enabledAt = (await models.WebhookEndpoint.findById(delivery.endpointId, { enabledAt: 1 }).lean())?.enabledAt;
@@ -115,7 +118,7 @@ export function createWebhookActivities(deps: Deps) {
               status: 'disabled',
               disabledAt: new Date(),
               disabledBy: deliveryId,
-              disabledReason: `the last ${n} deliveries failed, each after its retries ran out (the last: ${delivery.lastError ?? reason ?? 'no answer'})`,
+              disabledReason: `the last ${n} deliveries failed, each after its retries ran out (the last: ${delivery.lastError ?? 'no answer'})`,
               updatedAt: new Date(),
             },
           },

@@ -1,6 +1,6 @@
 import { issueCustomerToken } from '../auth/tokens';
 import type { Models } from '../db/models';
-import { DomainError } from '../errors';
+import { DomainError, invalidInput } from '../errors';
 import { idFor, plainIdFor, type RequestScope } from '../request-scope';
 import type { AcceptingCustomer } from '../../workflows/onboarding/types';
 
@@ -20,7 +20,7 @@ type Issued = ReturnType<typeof issueCustomerToken>;
  * this very request made the tenant already: that one gets its result, whatever
  * the link says now.
  */
-export async function newTenant(
+async function newTenant(
   models: Models,
   request: RequestScope,
   wanted: NewCustomer,
@@ -39,6 +39,25 @@ export async function newTenant(
     { upsert: true },
   );
   return { customer: { mode: 'create', customerId, name: wanted.name, domain: wanted.domain, contact: wanted.contact }, issued };
+}
+
+/**
+ * The customer an acceptance is for: one that exists already (`existingId`, once `requireOpen`
+ * holds), or the new tenant `wanted` describes (see newTenant), with its token issued.
+ */
+export async function acceptingCustomer(
+  models: Models,
+  request: RequestScope,
+  existingId: string | undefined,
+  wanted: NewCustomer | undefined,
+  requireOpen: () => void,
+): Promise<{ customer: AcceptingCustomer; issued?: Issued }> {
+  if (existingId !== undefined) {
+    requireOpen();
+    return { customer: { mode: 'existing', customerId: existingId } };
+  }
+  if (!wanted) throw invalidInput('customer', 'describe the new customer, or send its customer token');
+  return newTenant(models, request, wanted, requireOpen);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { requireWithinBounds, type CatalogService } from '../catalog/service';
-import { accepting, newTenant } from '../customers/new-tenant';
+import { accepting, acceptingCustomer } from '../customers/new-tenant';
 import type { CustomerService } from '../customers/service';
 import { toOption } from '../delegated-admin/option';
 import { findOwned } from '../db/owned';
@@ -27,7 +27,6 @@ import {
 } from '../../workflows/invitations/messages';
 import { invitationStart, invitationWorkflowId } from '../../workflows/invitations/start';
 import type { AcceptInvitationRequest, InvitationState, InvitationStatus } from '../../workflows/invitations/types';
-import type { AcceptingCustomer } from '../../workflows/onboarding/types';
 import type { InvitationDoc } from './model';
 import type { acceptLinkSchema, linkViewOut } from '../links/schemas';
 import { delegatedAdminView } from '../delegated-admin/present';
@@ -284,14 +283,7 @@ export function createInvitationService(
       if (input.licenses) throw invalidInput('licenses', 'only for purchase offers');
       if (caller && input.customer) throw invalidInput('customer', 'leave it out when accepting with a customer token');
       if (!caller && !input.customer) throw invalidInput('customer', 'describe the new customer, or send its customer token');
-      let customer: AcceptingCustomer;
-      let issued: Awaited<ReturnType<typeof newTenant>>['issued'] | undefined;
-      if (caller) {
-        requireActive(invitation);
-        customer = { mode: 'existing', customerId: caller.customer._id };
-      } else {
-        ({ customer, issued } = await newTenant(models, request, input.customer!, () => requireActive(invitation)));
-      }
+      const { customer, issued } = await acceptingCustomer(models, request, caller?.customer._id, input.customer, () => requireActive(invitation));
       const accept: AcceptInvitationRequest = {
         customer,
         subscriptionId: idFor(request, 'sub'),

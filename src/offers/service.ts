@@ -4,7 +4,7 @@ import type { PartnerDoc } from '../partners/model';
 import { requirePermission } from '../auth/policy';
 import type { CustomerPrincipal, PartnerPrincipal } from '../auth/principal';
 import { priceIn, requireWithinBounds, type CatalogService } from '../catalog/service';
-import { accepting, newTenant } from '../customers/new-tenant';
+import { accepting, acceptingCustomer } from '../customers/new-tenant';
 import type { CustomerService } from '../customers/service';
 import { toOption } from '../delegated-admin/option';
 import { findOwned } from '../db/owned';
@@ -23,7 +23,6 @@ import { offerWorkflow } from '../../workflows';
 import { acceptOfferUpdate, declineOfferUpdate, offerRecordedUpdate, revokeOfferUpdate } from '../../workflows/offers/messages';
 import { offerStart, offerWorkflowId } from '../../workflows/offers/start';
 import type { AcceptOfferRequest, OfferItem, OfferStatus, PurchaseResult } from '../../workflows/offers/types';
-import type { AcceptingCustomer } from '../../workflows/onboarding/types';
 import type { acceptLinkSchema, linkViewOut } from '../links/schemas';
 import { delegatedAdminView } from '../delegated-admin/present';
 import { DAY_MS } from '../../workflows/durations';
@@ -201,15 +200,7 @@ export function createOfferService(
    * named by the request, so a retry meets the same workflow and tenant.
    */
   const join = async (offer: OfferDoc, caller: CustomerPrincipal | undefined, input: AcceptOffer, request: RequestScope) => {
-    let customer: AcceptingCustomer;
-    let issued: Awaited<ReturnType<typeof newTenant>>['issued'] | undefined;
-    if (caller) {
-      requireOpen(offer);
-      customer = { mode: 'existing', customerId: caller.customer._id };
-    } else {
-      if (!input.customer) throw invalidInput('customer', 'describe the new customer, or send its customer token');
-      ({ customer, issued } = await newTenant(models, request, input.customer, () => requireOpen(offer)));
-    }
+    const { customer, issued } = await acceptingCustomer(models, request, caller?.customer._id, input.customer, () => requireOpen(offer));
     const partner = await partners.find(offer.partnerId);
     // the one who accepts is the customer it becomes (a new tenant has no token to show for it yet)
     const requested = { ...requestedBy(request), actor: { kind: 'customer' as const, id: customer.customerId } };

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { requirePermission } from '../auth/policy';
 import type { PartnerPrincipal } from '../auth/principal';
 import { priceIn, type CatalogService } from '../catalog/service';
-import { accepting, newTenant } from '../customers/new-tenant';
+import { accepting, acceptingCustomer } from '../customers/new-tenant';
 import type { CustomerService } from '../customers/service';
 import { toOption } from '../delegated-admin/option';
 import { insertOnce } from '../db/duplicate-key';
@@ -15,7 +15,6 @@ import type { ServiceDeps } from '../service-deps';
 import { callWorkflow } from '../temporal/failures';
 import { startOnce } from '../temporal/start-once';
 import { keyRedemptionWorkflow, keyRegistrationWorkflow } from '../../workflows';
-import type { AcceptingCustomer } from '../../workflows/onboarding/types';
 import { redeemKeyUpdate, type KeyRedemption, type RedeemKeyRequest } from '../../workflows/product-keys/messages';
 import { keyRedemptionStart, keyRegistrationStart } from '../../workflows/product-keys/start';
 import type { KeyRegistrationDoc, ProductKeyDoc, ProductKeyState } from './model';
@@ -102,14 +101,8 @@ export function createProductKeyService(
           redeemedAt: stored.redeemedAt?.toISOString(),
         });
       }
-      let customer: AcceptingCustomer;
-      let issued: Awaited<ReturnType<typeof newTenant>>['issued'] | undefined;
-      if (input.customerId) {
-        await customers.requireCustomerOf(partner._id, input.customerId);
-        customer = { mode: 'existing', customerId: input.customerId };
-      } else {
-        ({ customer, issued } = await newTenant(models, request, input.customer!, () => undefined));
-      }
+      if (input.customerId) await customers.requireCustomerOf(partner._id, input.customerId);
+      const { customer, issued } = await acceptingCustomer(models, request, input.customerId, input.customer, () => undefined);
       const service = await catalog.sellable(stored.sku, partner.cloud);
       const price = priceIn(service, partner.cloud);
       const redemption: RedeemKeyRequest = {

@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import type { DelegatedAdminInput } from '../../workflows/delegated-admin/types';
-import { DAY_MS, DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';
+import { DAY_MS, DEFAULT_ATTENTION_REMINDER_MS, DEFAULT_GRACE_PERIOD_MS, DEFAULT_REMINDER_OFFSETS_MS } from '../../workflows/durations';
 import type { TrialInvitationInput } from '../../workflows/invitations/types';
 import type { OfferInput, PurchaseRequest } from '../../workflows/offers/types';
 import type { OnboardingInput } from '../../workflows/onboarding/types';
+import type { RedeemKeyRequest } from '../../workflows/product-keys/messages';
+import type { ServiceRequestInput } from '../../workflows/service-requests/types';
 import type { SubscriptionInput } from '../../workflows/subscriptions/types';
 
 /** Inputs of the workflows as the API or a parent workflow builds them, with the product's default durations. */
@@ -124,6 +126,46 @@ export function offerInput(expiresAt: number, over: Partial<OfferInput> = {}): O
 }
 
 /** The ApplicationFailure type an update was refused with (its validator's or its handler's). */
+/** A customer's service request as the API opens it (ids of its own each time). */
+export function serviceRequestInput(over: Partial<ServiceRequestInput> = {}): ServiceRequestInput {
+  const id = randomBytes(4).toString('hex');
+  return {
+    serviceRequestId: `srq_${id}`,
+    partnerId: `par_${id}`,
+    partnerEmail: `hello@par-${id}.example`,
+    customerId: `cus_${id}`,
+    customerEmail: `fiona@cus-${id}.example`,
+    title: 'Mail does not arrive',
+    description: 'Since Monday no external mail reaches the sales team.',
+    severity: 'critical',
+    openedBy: { kind: 'customer', id: `cus_${id}` },
+    requested: { actor: { kind: 'customer', id: `cus_${id}` }, requestId: 'req-1' },
+    attentionReminderMs: DEFAULT_ATTENTION_REMINDER_MS,
+    ...over,
+  };
+}
+
+/** A product key's redemption for a new tenant, named by `n` (pkr_n, cus_n, sub_n). */
+export const keyRedemptionRequest = (n: number | string): RedeemKeyRequest => ({
+  redemptionId: `pkr_${n}`,
+  customer: {
+    mode: 'create',
+    customerId: `cus_${n}`,
+    name: `Wingtip ${n}`,
+    domain: `wingtip-${n}.example`,
+    contact: { name: 'Wanda', email: `wanda@wingtip-${n}.example` },
+  },
+  subscriptionId: `sub_${n}`,
+  minLicenses: 1,
+  maxLicenses: 300,
+  priceMinor: 1250,
+  currency: 'USD',
+  billingPeriodMs: 30 * DAY_MS,
+  cancellationWindowMs: 7 * DAY_MS,
+  partnerEmail: 'admin@partner.example',
+  by: 'usr_advisor',
+});
+
 export async function refusal(update: Promise<unknown>): Promise<{ type: string | undefined | null; message: string; details: unknown[] }> {
   try {
     await update;

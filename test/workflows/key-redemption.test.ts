@@ -1,38 +1,19 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { onboardingWorkflowId } from '../../workflows/onboarding/start';
 import { ProductKeyFailure } from '../../workflows/product-keys/failures';
-import { redeemKeyUpdate, type KeyRedemption, type RedeemKeyRequest } from '../../workflows/product-keys/messages';
+import { redeemKeyUpdate, type KeyRedemption } from '../../workflows/product-keys/messages';
 import { keyRedemptionWorkflow } from '../../workflows/product-keys/redemption';
 import { keyRedemptionStart } from '../../workflows/product-keys/start';
 import { fakeProductKey } from '../../bench/fake-customers';
 import { useTimeSkipping } from '../support/time-skipping';
-import { DAY, refusal } from './inputs';
+import { keyRedemptionRequest, refusal } from './inputs';
 
 // A key's redemption: once, whatever else tries at the same time; its purchase goes through the customer's onboarding.
 const ts = useTimeSkipping();
 
 const partnerId = 'par_keys';
 const start = (key = fakeProductKey()) => ts.start(keyRedemptionWorkflow, keyRedemptionStart({ key, partnerId }));
-const request = (n: number, over: Partial<RedeemKeyRequest> = {}): RedeemKeyRequest => ({
-  redemptionId: `pkr_${n}`,
-  customer: {
-    mode: 'create',
-    customerId: `cus_${n}`,
-    name: `Wingtip ${n}`,
-    domain: `wingtip-${n}.example`,
-    contact: { name: 'Wanda', email: `wanda@wingtip-${n}.example` },
-  },
-  subscriptionId: `sub_${n}`,
-  minLicenses: 1,
-  maxLicenses: 300,
-  priceMinor: 1250,
-  currency: 'USD',
-  billingPeriodMs: 30 * DAY,
-  cancellationWindowMs: 7 * DAY,
-  partnerEmail: 'admin@partner.example',
-  by: 'usr_advisor',
-  ...over,
-});
+const request = keyRedemptionRequest;
 
 describe('redeeming a product key', () => {
   it('a key another redemption redeemed before: refused, nothing made, and the run ends', async () => {

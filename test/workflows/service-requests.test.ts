@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DEFAULT_ATTENTION_REMINDER_MS } from '../../workflows/durations';
 import { ServiceRequestFailure } from '../../workflows/service-requests/failures';
 import {
   addServiceRequestNoteUpdate,
@@ -12,28 +10,12 @@ import { serviceRequestStart } from '../../workflows/service-requests/start';
 import type { ServiceRequestInput, ServiceRequestParty, ServiceRequestStatus } from '../../workflows/service-requests/types';
 import { serviceRequestWorkflow } from '../../workflows/service-requests/workflow';
 import { useTimeSkipping } from '../support/time-skipping';
-import { DAY, HOUR, expectNear, ms, refusal } from './inputs';
+import { DAY, HOUR, expectNear, ms, refusal, serviceRequestInput } from './inputs';
 
 // A service request's reminder with the default time (2 days of attention needed), on the time-skipping server.
 const ts = useTimeSkipping();
 
-function requestInput(over: Partial<ServiceRequestInput> = {}): ServiceRequestInput {
-  const id = randomBytes(4).toString('hex');
-  return {
-    serviceRequestId: `srq_${id}`,
-    partnerId: `par_${id}`,
-    partnerEmail: `hello@par-${id}.example`,
-    customerId: `cus_${id}`,
-    customerEmail: `fiona@cus-${id}.example`,
-    title: 'Mail does not arrive',
-    description: 'Since Monday no external mail reaches the sales team.',
-    severity: 'critical',
-    openedBy: { kind: 'customer', id: `cus_${id}` },
-    requested: { actor: { kind: 'customer', id: `cus_${id}` }, requestId: 'req-1' },
-    attentionReminderMs: DEFAULT_ATTENTION_REMINDER_MS,
-    ...over,
-  };
-}
+const requestInput = serviceRequestInput;
 
 const start = async (input: ServiceRequestInput) => {
   const h = await ts.start(serviceRequestWorkflow, serviceRequestStart(input));
